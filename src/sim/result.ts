@@ -1,0 +1,75 @@
+// What a simulation run returns. Documented in README ("Outputs"); printed by `aimcsim run --json`.
+import type { OpClass } from "../model/ops.ts";
+
+/** Hardware component kinds that energy, time and area are broken down by. */
+export type ComponentKind =
+  | "dac"
+  | "crossbar"
+  | "adc"
+  | "accumulate"
+  | "systolic"
+  | "bitserial"
+  | "vector"
+  | "sram"
+  | "dram"
+  | "noc";
+
+export const COMPONENT_KINDS: readonly ComponentKind[] = [
+  "dac",
+  "crossbar",
+  "adc",
+  "accumulate",
+  "systolic",
+  "bitserial",
+  "vector",
+  "sram",
+  "dram",
+  "noc",
+];
+
+export const OP_CLASSES: readonly OpClass[] = ["projection", "attention", "other"];
+
+export interface PhaseResult {
+  readonly latencyS: number;
+  readonly energyJ: number;
+  readonly energyByComponentJ: Readonly<Record<ComponentKind, number>>;
+  readonly energyByOpClassJ: Readonly<Record<OpClass, number>>;
+  /** Wall time attributed to each op class along the schedule (sums to latencyS). */
+  readonly timeByOpClassS: Readonly<Record<OpClass, number>>;
+  /** Busy time per component kind (may overlap; not a partition of latency). */
+  readonly busyByComponentS: Readonly<Record<ComponentKind, number>>;
+  readonly macsByOpClass: Readonly<Record<OpClass, number>>;
+}
+
+export interface SimResult {
+  readonly chip: string;
+  readonly model: string;
+  readonly workload: { readonly promptTokens: number; readonly genTokens: number; readonly batch: number };
+  /** Time to first token (prefill + first decode step's sampling point), seconds. */
+  readonly ttftS: number;
+  /** Mean time per output token over the decode steps, seconds. */
+  readonly tpotS: number;
+  readonly totalS: number;
+  /** Generated tokens per second over the whole run (batch x gen / totalS). */
+  readonly tokensPerS: number;
+  readonly energyJ: number;
+  /** Energy per generated token (whole run / generated tokens). */
+  readonly energyPerTokenJ: number;
+  readonly tokensPerJ: number;
+  readonly prefill: PhaseResult;
+  /** Sum over all decode steps. */
+  readonly decode: PhaseResult;
+  /** Busy fraction of each physical unit (by unit name) over the run. */
+  readonly utilization: Readonly<Record<string, number>>;
+  readonly areaMm2: number;
+  readonly areaByComponentMm2: Readonly<Record<ComponentKind, number>>;
+  readonly mapping: {
+    readonly tilesNeeded: number;
+    readonly tilesAvailable: number;
+    readonly chips: number;
+    readonly kvCache: "sram" | "dram";
+  };
+  /** Every model assumption a reader must know (ADC model used, DRAM energy per bit, ...). */
+  readonly assumptions: readonly string[];
+  readonly events: number;
+}
