@@ -1,0 +1,394 @@
+// Hugging Face config.json -> TransformerShape, for the families aimcsim knows: Llama (incl. Llama-3.x
+// rope_scaling "llama3"), Phi-3 (fused qkv_proj / gate_up_proj), OPT (learned positions with offset 2,
+// optional project_in/out, pre- or post-LayerNorm), GPT-2 (fused Conv1D c_attn) and BitNet b1.58
+// (ternary BitLinear projections, ReLU^2 gated MLP, attn_sub_norm / ffn_sub_norm).
+//
+// Field names and defaults follow the transformers configuration classes:
+//   llama:  transformers/models/llama/configuration_llama.py
+//   phi3:   transformers/models/phi3/configuration_phi3.py
+//   opt:    transformers/models/opt/configuration_opt.py (LayerNorm eps is PyTorch's default 1e-5:
+//           modeling_opt.py builds nn.LayerNorm without an eps argument)
+//   gpt2:   transformers/models/gpt2/configuration_gpt2.py (n_inner None => 4 * n_embd)
+//   bitnet: transformers/models/bitnet/configuration_bitnet.py and modular_bitnet.py (sub-norms:
+//           attn_sub_norm over hidden_size before o_proj, ffn_sub_norm over intermediate_size before down_proj)
+//
+// Every failure is an AimcsimError("ModelError", "<source>#<field>", rule).
+
+import { readFileSync, statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { AimcsimError } from "../errors.ts";
+import type { ArchFamily, Llama3RopeScaling, TransformerShape } from "./shape.ts";
+
+/** Details of the block structure that TransformerShape leaves implicit. Shapes built by this module carry
+ *  them (ModelShape); for any other TransformerShape, `shapeDetails` derives them from the family. */
+export interface ShapeDetails {
+  /** "pre": norm -> sublayer -> residual (Llama, GPT-2, OPT >= 1.3B); "post": sublayer -> residual -> norm
+   *  (OPT-350m, do_layer_norm_before = false). */
+  readonly normPlacement: "pre" | "post";
+  /** BitNet b1.58 sub-norms: RMSNorm(hidden) before o_proj and RMSNorm(intermediate) before down_proj. */
+  readonly subNorms: boolean;
+  /** Final norm before the head (absent for OPT post-LN and OPT with _remove_final_layer_norm). */
+  readonly finalNorm: boolean;
+  /** Rows of the learned position table before position 0 (OPT: 2, GPT-2: 0; 0 for RoPE models). */
+  readonly positionOffset: number;
+  /** Where the shape came from (preset name, config.json path). */
+  readonly source: string;
+}
+
+/** A TransformerShape with its block-structure details; assignable wherever TransformerShape is expected. */
+export interface ModelShape extends TransformerShape, ShapeDetails {}
+
+/** Details of any shape: the stored ones for a ModelShape, otherwise the family's defaults. */
+export const shapeDetails = (shape: TransformerShape): ShapeDetails => {
+  const s = shape as Partial<ModelShape>;
+  return {
+    normPlacement: s.normPlacement ?? "pre",
+    subNorms: s.subNorms ?? shape.family === "bitnet",
+    finalNorm: s.finalNorm ?? true,
+    positionOffset: s.positionOffset ?? (shape.family === "opt" ? 2 : 0),
+    source: s.source ?? shape.name,
+  };
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Field readers
+
+type Json = Record<string, unknown>;
+
+const fail = (source: string, field: string, rule: string): never => {
+  throw new AimcsimError("ModelError", `${source}#${field}`, rule);
+};
+
+const describe = (v: unknown): string => (typeof v === "string" ? `"${v}"` : JSON.stringify(v) ?? String(v));
+
+class Fields {
+  constructor(
+    readonly json: Json,
+    readonly source: string,
+    readonly modelType: string,
+  ) {}
+
+  has(field: string): boolean {
+    return this.json[field] !== undefined && this.json[field] !== null;
+  }
+
+  int(field: string, fallback?: number): number {
+    const v = this.json[field];
+    if (v === undefined || v === null) {
+      if (fallback !== undefined) return fallback;
+      return fail(this.source, field, `missing (required for model_type "${this.modelType}")`);
+    }
+    if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) {
+      return fail(this.source, field, `must be a positive integer, got ${describe(v)}`);
+    }
+    return v;
+  }
+
+  positive(field: string, fallback?: number): number {
+    const v = this.json[field];
+    if (v === undefined || v === null) {
+      if (fallback !== undefined) return fallback;
+      return fail(this.source, field, `missing (required for model_type "${this.modelType}")`);
+    }
+    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
+      return fail(this.source, field, `must be a positive finite number, got ${describe(v)}`);
+    }
+    return v;
+  }
+
+  bool(field: string, fallback: boolean): boolean {
+    const v = this.json[field];
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== "boolean") return fail(this.source, field, `must be true or false, got ${describe(v)}`);
+    return v;
+  }
+
+  str(field: string, fallback?: string): string {
+    const v = this.json[field];
+    if (v === undefined || v === null) {
+      if (fallback !== undefined) return fallback;
+      return fail(this.source, field, `missing (required for model_type "${this.modelType}")`);
+    }
+    if (typeof v !== "string") return fail(this.source, field, `must be a string, got ${describe(v)}`);
+    return v;
+  }
+}
+
+const ACTIVATIONS: Record<string, TransformerShape["activation"]> = {
+  silu: "silu",
+  swish: "silu",
+  gelu: "gelu",
+  gelu_new: "gelu_new",
+  // Same tanh approximation as gelu_new (transformers/activations.py: PytorchGELUTanh).
+  gelu_pytorch_tanh: "gelu_new",
+  relu: "relu",
+  relu2: "relu2",
+};
+
+const activation = (f: Fields, field: string, fallback: string): TransformerShape["activation"] => {
+  const name = f.str(field, fallback);
+  const act = ACTIVATIONS[name];
+  if (act === undefined) {
+    return fail(f.source, field, `unsupported activation ${describe(name)} (supported: ${Object.keys(ACTIVATIONS).join(", ")})`);
+  }
+  return act;
+};
+
+/** torch_dtype (transformers < 4.56) or dtype (newer); absent => float32, PretrainedConfig's default. */
+const weightFormat = (f: Fields): TransformerShape["weightFormat"] => {
+  const field = f.has("dtype") ? "dtype" : "torch_dtype";
+  const name = f.str(field, "float32");
+  switch (name) {
+    case "float32":
+      return "fp32";
+    case "float16":
+      return "fp16";
+    case "bfloat16":
+      return "bf16";
+    default:
+      return fail(f.source, field, `unsupported dtype ${describe(name)} (supported: float32, float16, bfloat16)`);
+  }
+};
+
+/** quantization_config.quant_method === "bitnet": BitLinear (ternary) projections, e.g. HF1BitLLM Llama3 1.58. */
+const isBitnetQuantized = (json: Json): boolean => {
+  const q = json["quantization_config"];
+  return typeof q === "object" && q !== null && (q as Json)["quant_method"] === "bitnet";
+};
+
+const ropeScaling = (f: Fields): Llama3RopeScaling | null => {
+  const v = f.json["rope_scaling"];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== "object" || Array.isArray(v)) return fail(f.source, "rope_scaling", `must be an object or null, got ${describe(v)}`);
+  const r = v as Json;
+  const kind = r["rope_type"] ?? r["type"];
+  if (kind !== "llama3") {
+    return fail(f.source, "rope_scaling.rope_type", `unsupported rope scaling ${describe(kind)} (supported: "llama3")`);
+  }
+  const sub = new Fields(r, f.source, f.modelType);
+  const num = (field: string): number => {
+    try {
+      return sub.positive(field);
+    } catch (e) {
+      return fail(f.source, `rope_scaling.${field}`, (e as AimcsimError).rule);
+    }
+  };
+  const originalMaxPositions = num("original_max_position_embeddings");
+  if (!Number.isInteger(originalMaxPositions)) {
+    return fail(f.source, "rope_scaling.original_max_position_embeddings", `must be an integer, got ${originalMaxPositions}`);
+  }
+  const lowFreqFactor = num("low_freq_factor");
+  const highFreqFactor = num("high_freq_factor");
+  if (!(highFreqFactor > lowFreqFactor)) {
+    return fail(f.source, "rope_scaling.high_freq_factor", `must exceed low_freq_factor (${lowFreqFactor}), got ${highFreqFactor}`);
+  }
+  return { type: "llama3", factor: num("factor"), lowFreqFactor, highFreqFactor, originalMaxPositions };
+};
+
+const headGeometry = (f: Fields, hidden: number, heads: number, kvHeadsField: string | null) => {
+  const numKvHeads = kvHeadsField === null ? heads : f.int(kvHeadsField, heads);
+  if (heads % numKvHeads !== 0) {
+    fail(f.source, kvHeadsField ?? "num_key_value_heads", `must divide the number of attention heads (${heads}), got ${numKvHeads}`);
+  }
+  let headDim: number;
+  if (f.has("head_dim")) {
+    headDim = f.int("head_dim");
+  } else {
+    if (hidden % heads !== 0) {
+      fail(f.source, "head_dim", `missing, and hidden size ${hidden} is not divisible by ${heads} heads`);
+    }
+    headDim = hidden / heads;
+  }
+  return { numKvHeads, headDim };
+};
+
+const nameOf = (json: Json, source: string): string => {
+  const n = json["_name_or_path"];
+  return typeof n === "string" && n.length > 0 ? n : source;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Families
+
+/** Llama, Phi-3 and BitNet share the Llama decoder layout (RMSNorm, RoPE, gated MLP, GQA). */
+const llamaLike = (f: Fields, family: ArchFamily): ModelShape => {
+  const hidden = f.int("hidden_size");
+  const heads = f.int("num_attention_heads");
+  const { numKvHeads, headDim } = headGeometry(f, hidden, heads, "num_key_value_heads");
+  const isPhi3 = family === "phi3";
+  const isBitnet = family === "bitnet";
+  if (isPhi3 && f.has("partial_rotary_factor") && f.json["partial_rotary_factor"] !== 1) {
+    fail(f.source, "partial_rotary_factor", `partial rotary embeddings are not supported, got ${describe(f.json["partial_rotary_factor"])}`);
+  }
+  return {
+    name: nameOf(f.json, f.source),
+    family,
+    vocabSize: f.int("vocab_size"),
+    hiddenSize: hidden,
+    intermediateSize: f.int("intermediate_size"),
+    numLayers: f.int("num_hidden_layers"),
+    numHeads: heads,
+    numKvHeads,
+    headDim,
+    maxPositions: f.int("max_position_embeddings"),
+    norm: "rmsnorm",
+    normEps: f.positive("rms_norm_eps", isBitnet ? 1e-5 : 1e-6),
+    activation: activation(f, "hidden_act", isBitnet ? "relu2" : "silu"),
+    gatedMlp: true,
+    positional: "rope",
+    ropeTheta: f.positive("rope_theta", isBitnet ? 500000 : 10000),
+    ropeScaling: ropeScaling(f),
+    tiedEmbeddings: f.bool("tie_word_embeddings", false),
+    fusedQkv: isPhi3,
+    fusedGateUp: isPhi3,
+    attentionBias: f.bool("attention_bias", false),
+    mlpBias: f.bool("mlp_bias", false),
+    weightFormat: isBitnet || isBitnetQuantized(f.json) ? "ternary" : weightFormat(f),
+    wordEmbedProjDim: 0,
+    normPlacement: "pre",
+    subNorms: isBitnet,
+    finalNorm: true,
+    positionOffset: 0,
+    source: f.source,
+  };
+};
+
+const opt = (f: Fields): ModelShape => {
+  const hidden = f.int("hidden_size");
+  const heads = f.int("num_attention_heads");
+  const { headDim } = headGeometry(f, hidden, heads, null);
+  const preNorm = f.bool("do_layer_norm_before", true);
+  const bias = f.bool("enable_bias", true);
+  return {
+    name: nameOf(f.json, f.source),
+    family: "opt",
+    vocabSize: f.int("vocab_size"),
+    hiddenSize: hidden,
+    intermediateSize: f.int("ffn_dim"),
+    numLayers: f.int("num_hidden_layers"),
+    numHeads: heads,
+    numKvHeads: heads,
+    headDim,
+    maxPositions: f.int("max_position_embeddings"),
+    norm: "layernorm",
+    // PyTorch nn.LayerNorm default; modeling_opt.py passes no eps.
+    normEps: 1e-5,
+    activation: activation(f, "activation_function", "relu"),
+    gatedMlp: false,
+    positional: "learned",
+    ropeTheta: 0,
+    ropeScaling: null,
+    tiedEmbeddings: f.bool("tie_word_embeddings", true),
+    fusedQkv: false,
+    fusedGateUp: false,
+    attentionBias: bias,
+    mlpBias: bias,
+    weightFormat: isBitnetQuantized(f.json) ? "ternary" : weightFormat(f),
+    wordEmbedProjDim: f.has("word_embed_proj_dim") ? f.int("word_embed_proj_dim") : 0,
+    normPlacement: preNorm ? "pre" : "post",
+    subNorms: false,
+    // modeling_opt.py: final_layer_norm only when do_layer_norm_before and not _remove_final_layer_norm.
+    finalNorm: preNorm && !f.bool("_remove_final_layer_norm", false),
+    // modeling_opt.py OPTLearnedPositionalEmbedding: OPT is set up so that if padding_idx is specified then
+    // offset the embedding ids by 2 and adjust num_embeddings appropriately.
+    positionOffset: 2,
+    source: f.source,
+  };
+};
+
+const gpt2 = (f: Fields): ModelShape => {
+  const hidden = f.int("n_embd");
+  const heads = f.int("n_head");
+  const { headDim } = headGeometry(f, hidden, heads, null);
+  return {
+    name: nameOf(f.json, f.source),
+    family: "gpt2",
+    vocabSize: f.int("vocab_size"),
+    hiddenSize: hidden,
+    intermediateSize: f.has("n_inner") ? f.int("n_inner") : 4 * hidden,
+    numLayers: f.int("n_layer"),
+    numHeads: heads,
+    numKvHeads: heads,
+    headDim,
+    maxPositions: f.int("n_positions"),
+    norm: "layernorm",
+    normEps: f.positive("layer_norm_epsilon", 1e-5),
+    activation: activation(f, "activation_function", "gelu_new"),
+    gatedMlp: false,
+    positional: "learned",
+    ropeTheta: 0,
+    ropeScaling: null,
+    tiedEmbeddings: f.bool("tie_word_embeddings", true),
+    fusedQkv: true,
+    fusedGateUp: false,
+    attentionBias: true,
+    mlpBias: true,
+    weightFormat: isBitnetQuantized(f.json) ? "ternary" : weightFormat(f),
+    wordEmbedProjDim: 0,
+    normPlacement: "pre",
+    subNorms: false,
+    finalNorm: true,
+    positionOffset: 0,
+    source: f.source,
+  };
+};
+
+const FAMILIES: Record<string, (f: Fields) => ModelShape> = {
+  llama: (f) => llamaLike(f, "llama"),
+  phi3: (f) => llamaLike(f, "phi3"),
+  bitnet: (f) => llamaLike(f, "bitnet"),
+  opt,
+  gpt2,
+};
+
+/** Supported config.json model_type values. */
+export const SUPPORTED_MODEL_TYPES: readonly string[] = Object.keys(FAMILIES);
+
+/** Parses a Hugging Face config.json (already JSON-decoded). `source` names the file in errors. */
+export const shapeFromConfig = (json: unknown, source: string): ModelShape => {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    return fail(source, "", `must be a JSON object, got ${Array.isArray(json) ? "an array" : describe(json)}`);
+  }
+  const obj = json as Json;
+  const modelType = obj["model_type"];
+  if (typeof modelType !== "string") {
+    return fail(source, "model_type", `missing or not a string (supported: ${SUPPORTED_MODEL_TYPES.join(", ")})`);
+  }
+  const family = FAMILIES[modelType];
+  if (family === undefined) {
+    return fail(source, "model_type", `unknown model_type ${describe(modelType)} (supported: ${SUPPORTED_MODEL_TYPES.join(", ")})`);
+  }
+  return family(new Fields(obj, source, modelType));
+};
+
+/** Reads `<dir>/config.json`. The shape is named after `_name_or_path`, else the folder name. */
+export const loadShapeFromFolder = (dir: string): ModelShape => {
+  const file = join(dir, "config.json");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "read error";
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      isDir = false;
+    }
+    throw new AimcsimError(
+      "ModelError",
+      file,
+      isDir ? `cannot read config.json (${code})` : `${dir} is not a folder (${code})`,
+      { cause: e },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new AimcsimError("ModelError", file, `not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const shape = shapeFromConfig(json, file);
+  const named = typeof (json as Json)["_name_or_path"] === "string" && (json as Json)["_name_or_path"] !== "";
+  return named ? shape : { ...shape, name: basename(resolve(dir)) };
+};

@@ -1,0 +1,290 @@
+// The op graph of one prefill pass and one decode step: every norm, projection, RoPE, KV-cache access,
+// attention GEMM, softmax, activation, residual add, embedding lookup and the head, as plain records with
+// dependencies in dataflow order (deps always have smaller ids, so `ops` is a topological order).
+//
+// Projections stay LOGICAL (q, k, v, o, gate, up, down / fc1, fc2) even where the checkpoint fuses them;
+// each records its HF tensor in `weight` and, for fused tensors, the output-feature slice in `weightSlice`.
+//
+// Counting conventions (all exact integers):
+// - projection: m = tokens (batch x tokens), k = in_features, n = out_features, macs = m k n.
+// - attn-score: m = query tokens, k = headDim, n = keys, batch = heads x sequences. Causal prefill counts
+//   only the lower triangle: query i (0-based) of a prompt after `context` cached tokens sees context+i+1
+//   keys, so the key count summed over queries is T*context + T(T+1)/2 (T = prompt tokens).
+// - attn-value: m = query tokens, k = keys, n = headDim; same triangle.
+// - softmax: one element per (head, query, visible key).
+// - kv-read (decode): bytes of the cached K and V, `context` tokens x 2 x numKvHeads x headDim x 2 bytes (fp16).
+// - kv-write: bytes of the new K and V rows (fp16).
+// - embedding: bytes of the looked-up rows (token rows, plus position rows for learned positions).
+// - lm_head: logits for the last token of each sequence only (what generation needs) unless
+//   `logits: "all"` (what perplexity evaluation needs).
+
+import { AimcsimError } from "../errors.ts";
+import type { Op, OpClass, OpGraph, OpKind, Workload } from "./ops.ts";
+import type { TransformerShape } from "./shape.ts";
+import { shapeDetails } from "./config.ts";
+import {
+  embeddingDim,
+  layerProjections,
+  lmHead,
+  projectIn,
+  projectOut,
+  type ProjectionMatrix,
+  type WeightSlice,
+} from "./projections.ts";
+
+/** Bytes of one cached K or V element (fp16 KV cache). */
+export const KV_BYTES_PER_ELEMENT = 2;
+
+/** An op of the graph with the fused-tensor slice of its weight (projections over fused HF tensors). */
+export interface ModelOp extends Op {
+  readonly weightSlice?: WeightSlice;
+}
+
+export interface ModelOpGraph extends OpGraph {
+  readonly ops: readonly ModelOp[];
+}
+
+export interface PrefillOptions {
+  readonly batch: number;
+  readonly promptTokens: number;
+  /** Tokens already in the KV cache before this prompt chunk (chunked prefill); default 0. */
+  readonly context?: number;
+  /** Logits for the last token of each sequence (default) or for every token. */
+  readonly logits?: "last" | "all";
+}
+
+export interface DecodeOptions {
+  readonly batch: number;
+  /** Tokens in the KV cache before this step; the new token attends to context + 1 keys. */
+  readonly context: number;
+}
+
+const opClassOf = (kind: OpKind): OpClass => {
+  switch (kind) {
+    case "projection":
+      return "projection";
+    case "attn-score":
+    case "softmax":
+    case "attn-value":
+    case "rope":
+    case "kv-read":
+    case "kv-write":
+      return "attention";
+    default:
+      return "other";
+  }
+};
+
+const checkInt = (field: string, v: number, min: number): void => {
+  if (!Number.isSafeInteger(v) || v < min) {
+    throw new AimcsimError("ModelError", `workload.${field}`, `must be an integer >= ${min}, got ${v}`);
+  }
+};
+
+/** Element bytes of embedding tables (ternary models keep bf16 embeddings; fp32 checkpoints 4 bytes). */
+const embeddingBytesPerElement = (shape: TransformerShape): number => (shape.weightFormat === "fp32" ? 4 : 2);
+
+class GraphBuilder {
+  readonly ops: ModelOp[] = [];
+
+  add(
+    kind: OpKind,
+    name: string,
+    layer: number,
+    deps: readonly number[],
+    dims: { m?: number; k?: number; n?: number; batch?: number; macs?: number; elements?: number; bytes?: number },
+    weight?: ProjectionMatrix,
+  ): number {
+    const id = this.ops.length;
+    const op: ModelOp = {
+      id,
+      layer,
+      kind,
+      opClass: opClassOf(kind),
+      name,
+      m: dims.m ?? 1,
+      k: dims.k ?? 1,
+      n: dims.n ?? 1,
+      batch: dims.batch ?? 1,
+      macs: dims.macs ?? 0,
+      elements: dims.elements ?? 0,
+      bytes: dims.bytes ?? 0,
+      deps: [...new Set(deps)].sort((a, b) => a - b),
+      ...(weight ? { weight: weight.weight } : {}),
+      ...(weight?.slice ? { weightSlice: weight.slice } : {}),
+    };
+    this.ops.push(op);
+    return id;
+  }
+
+  projection(p: ProjectionMatrix, tokens: number, deps: readonly number[]): number {
+    return this.add("projection", p.name, p.layer, deps, { m: tokens, k: p.inFeatures, n: p.outFeatures, macs: tokens * p.inFeatures * p.outFeatures }, p);
+  }
+
+  vector(kind: OpKind, name: string, layer: number, deps: readonly number[], rows: number, cols: number): number {
+    return this.add(kind, name, layer, deps, { m: rows, n: cols, elements: rows * cols });
+  }
+}
+
+interface Pass {
+  readonly batch: number;
+  /** New tokens per sequence in this pass (prompt length, or 1 for decode). */
+  readonly tokens: number;
+  /** Cached tokens per sequence before this pass. */
+  readonly context: number;
+  readonly logitsTokens: number;
+}
+
+const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): ModelOpGraph => {
+  const d = shapeDetails(shape);
+  const g = new GraphBuilder();
+  const T = pass.batch * pass.tokens; // activation rows through the projections
+  const H = shape.hiddenSize;
+  const F = shape.intermediateSize;
+  const heads = shape.numHeads;
+  const hd = shape.headDim;
+  const kvRow = 2 * shape.numKvHeads * hd; // K and V elements per token
+  // Visible keys summed over the queries of one sequence (causal lower triangle, see header).
+  const keySum = pass.tokens * pass.context + (pass.tokens * (pass.tokens + 1)) / 2;
+  const keysMax = pass.context + pass.tokens;
+
+  // Embedding lookup (+ learned positions).
+  const eb = embeddingBytesPerElement(shape);
+  const ed = embeddingDim(shape);
+  const posBytes = shape.positional === "learned" ? T * H * eb : 0;
+  let x = g.add("embedding", "embed_tokens", -1, [], { m: T, n: ed, bytes: T * ed * eb + posBytes });
+  if (shape.positional === "learned") x = g.vector("elementwise", "embed_positions_add", -1, [x], T, H);
+  const pin = projectIn(shape);
+  if (pin) x = g.projection(pin, T, [x]);
+
+  const preNorm = d.normPlacement === "pre";
+  for (let l = 0; l < shape.numLayers; l++) {
+    const L = `L${l}`;
+    const proj = new Map(layerProjections(shape, l).map((p) => [p.role, p]));
+    const get = (role: ProjectionMatrix["role"]): ProjectionMatrix => proj.get(role)!;
+    const layerIn = x;
+
+    // --- attention block ---
+    const attnIn = preNorm ? g.vector("norm", `${L}.attn_norm`, l, [layerIn], T, H) : layerIn;
+    const q = g.projection(get("q"), T, [attnIn]);
+    const k = g.projection(get("k"), T, [attnIn]);
+    const v = g.projection(get("v"), T, [attnIn]);
+    let qk = [q, k];
+    if (shape.positional === "rope") {
+      qk = [g.vector("rope", `${L}.rope`, l, [q, k], T, (heads + shape.numKvHeads) * hd)];
+    }
+    // The write is a sink: nothing downstream waits for the cache store.
+    g.add("kv-write", `${L}.kv_write`, l, [...qk, v], { m: T, n: kvRow, bytes: T * kvRow * KV_BYTES_PER_ELEMENT });
+    const cached: number[] = [];
+    if (pass.context > 0) {
+      // Prefetchable as soon as the layer starts: depends on the layer input only.
+      cached.push(
+        g.add("kv-read", `${L}.kv_read`, l, [layerIn], {
+          m: pass.batch * pass.context,
+          n: kvRow,
+          bytes: pass.batch * pass.context * kvRow * KV_BYTES_PER_ELEMENT,
+        }),
+      );
+    }
+    const scoreMacs = pass.batch * heads * hd * keySum;
+    const score = g.add("attn-score", `${L}.attn_score`, l, [...qk, ...cached], {
+      m: pass.tokens,
+      k: hd,
+      n: keysMax,
+      batch: heads * pass.batch,
+      macs: scoreMacs,
+    });
+    const soft = g.add("softmax", `${L}.softmax`, l, [score], { m: pass.tokens, n: keysMax, batch: heads * pass.batch, elements: pass.batch * heads * keySum });
+    let attn = g.add("attn-value", `${L}.attn_value`, l, [soft, v, ...cached], {
+      m: pass.tokens,
+      k: keysMax,
+      n: hd,
+      batch: heads * pass.batch,
+      macs: scoreMacs,
+    });
+    if (d.subNorms) attn = g.vector("norm", `${L}.attn_sub_norm`, l, [attn], T, heads * hd);
+    const o = g.projection(get("o"), T, [attn]);
+    let h = g.vector("elementwise", `${L}.attn_residual`, l, [o, layerIn], T, H);
+    if (!preNorm) h = g.vector("norm", `${L}.attn_norm`, l, [h], T, H);
+
+    // --- MLP block ---
+    const mlpIn = preNorm ? g.vector("norm", `${L}.mlp_norm`, l, [h], T, H) : h;
+    let mlpOut: number;
+    if (shape.gatedMlp) {
+      const gate = g.projection(get("gate"), T, [mlpIn]);
+      const up = g.projection(get("up"), T, [mlpIn]);
+      const act = g.vector("activation", `${L}.act`, l, [gate], T, F);
+      let prod = g.vector("elementwise", `${L}.gate_mul`, l, [act, up], T, F);
+      if (d.subNorms) prod = g.vector("norm", `${L}.ffn_sub_norm`, l, [prod], T, F);
+      mlpOut = g.projection(get("down"), T, [prod]);
+    } else {
+      const fc1 = g.projection(get("fc1"), T, [mlpIn]);
+      const act = g.vector("activation", `${L}.act`, l, [fc1], T, F);
+      mlpOut = g.projection(get("fc2"), T, [act]);
+    }
+    x = g.vector("elementwise", `${L}.mlp_residual`, l, [mlpOut, h], T, H);
+    if (!preNorm) x = g.vector("norm", `${L}.mlp_norm`, l, [x], T, H);
+  }
+
+  // Head: only the rows whose logits are needed go through final norm / project_out / lm_head.
+  const R = pass.batch * pass.logitsTokens;
+  if (d.finalNorm) x = g.vector("norm", "final_norm", -1, [x], R, H);
+  const pout = projectOut(shape);
+  if (pout) x = g.projection(pout, R, [x]);
+  g.projection(lmHead(shape), R, [x]);
+  return { workload, ops: g.ops };
+};
+
+/** The ops of one prefill pass over `promptTokens` tokens for each of `batch` sequences. */
+export const buildPrefillGraph = (shape: TransformerShape, options: PrefillOptions): ModelOpGraph => {
+  const context = options.context ?? 0;
+  checkInt("batch", options.batch, 1);
+  checkInt("promptTokens", options.promptTokens, 1);
+  checkInt("context", context, 0);
+  const logitsTokens = options.logits === "all" ? options.promptTokens : 1;
+  return buildGraph(
+    shape,
+    { phase: "prefill", batch: options.batch, tokens: options.promptTokens, context },
+    { batch: options.batch, tokens: options.promptTokens, context, logitsTokens },
+  );
+};
+
+/** The ops of one decode step: one new token per sequence attending to `context` cached tokens + itself. */
+export const buildDecodeGraph = (shape: TransformerShape, options: DecodeOptions): ModelOpGraph => {
+  checkInt("batch", options.batch, 1);
+  checkInt("context", options.context, 0);
+  return buildGraph(
+    shape,
+    { phase: "decode", batch: options.batch, tokens: 1, context: options.context },
+    { batch: options.batch, tokens: 1, context: options.context, logitsTokens: 1 },
+  );
+};
+
+export interface GraphTotals {
+  readonly macs: number;
+  readonly elements: number;
+  readonly bytes: number;
+  readonly macsByClass: Readonly<Record<OpClass, number>>;
+  readonly elementsByClass: Readonly<Record<OpClass, number>>;
+}
+
+/** Sums of the graph's work, overall and per Amdahl class. */
+export const graphTotals = (graph: OpGraph): GraphTotals => {
+  const macsByClass = { projection: 0, attention: 0, other: 0 };
+  const elementsByClass = { projection: 0, attention: 0, other: 0 };
+  let macs = 0;
+  let elements = 0;
+  let bytes = 0;
+  for (const op of graph.ops) {
+    macs += op.macs;
+    elements += op.elements;
+    bytes += op.bytes;
+    macsByClass[op.opClass] += op.macs;
+    elementsByClass[op.opClass] += op.elements;
+  }
+  return { macs, elements, bytes, macsByClass, elementsByClass };
+};
+
+/** KV-cache bytes of `tokens` tokens of `batch` sequences (all layers, K and V, fp16). */
+export const kvCacheBytes = (shape: TransformerShape, batch: number, tokens: number): number =>
+  batch * tokens * shape.numLayers * 2 * shape.numKvHeads * shape.headDim * KV_BYTES_PER_ELEMENT;

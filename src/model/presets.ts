@@ -1,0 +1,275 @@
+// Built-in transformer shapes. Each preset is the published config.json of its Hugging Face repository
+// (architecture fields copied verbatim; training-only fields such as dropout and token ids left out), run
+// through the same parser as a checkpoint folder, so a preset and a downloaded config give the same shape.
+//
+// The "bitnet-*" 1-bit variants are the models of PIM-LLM (Malekar et al., arXiv 2504.01994, REFERENCES.md
+// "Seed architectures"): GPT2-350M/774M/1.5B, OPT-1.3B/2.7B/6.7B and LLaMA-7B as BitNet-style 1-bit models.
+// They keep the shape of the full-precision model and set weightFormat "ternary" (BitNet b1.58 weights in
+// {-1, 0, +1}); no sub-norms are added (PIM-LLM changes the projection precision, not the block layout).
+
+import { existsSync, statSync } from "node:fs";
+import { AimcsimError } from "../errors.ts";
+import type { TransformerShape } from "./shape.ts";
+import { loadShapeFromFolder, shapeFromConfig, shapeDetails, type ModelShape } from "./config.ts";
+import { embeddingDim, projectionMatrices } from "./projections.ts";
+
+// --- Published config.json values ------------------------------------------------------------------------
+
+/** https://huggingface.co/meta-llama/Llama-3.2-1B/blob/main/config.json */
+const LLAMA_3_2_1B = {
+  architectures: ["LlamaForCausalLM"],
+  attention_bias: false,
+  head_dim: 64,
+  hidden_act: "silu",
+  hidden_size: 2048,
+  intermediate_size: 8192,
+  max_position_embeddings: 131072,
+  mlp_bias: false,
+  model_type: "llama",
+  num_attention_heads: 32,
+  num_hidden_layers: 16,
+  num_key_value_heads: 8,
+  rms_norm_eps: 1e-5,
+  rope_scaling: {
+    factor: 32.0,
+    high_freq_factor: 4.0,
+    low_freq_factor: 1.0,
+    original_max_position_embeddings: 8192,
+    rope_type: "llama3",
+  },
+  rope_theta: 500000.0,
+  tie_word_embeddings: true,
+  torch_dtype: "bfloat16",
+  vocab_size: 128256,
+};
+
+/** https://huggingface.co/microsoft/Phi-3-mini-4k-instruct/blob/main/config.json */
+const PHI_3_MINI_4K = {
+  architectures: ["Phi3ForCausalLM"],
+  attention_bias: false,
+  hidden_act: "silu",
+  hidden_size: 3072,
+  intermediate_size: 8192,
+  max_position_embeddings: 4096,
+  model_type: "phi3",
+  num_attention_heads: 32,
+  num_hidden_layers: 32,
+  num_key_value_heads: 32,
+  original_max_position_embeddings: 4096,
+  rms_norm_eps: 1e-5,
+  rope_scaling: null,
+  rope_theta: 10000.0,
+  sliding_window: 2047,
+  tie_word_embeddings: false,
+  torch_dtype: "bfloat16",
+  vocab_size: 32064,
+};
+
+/** https://huggingface.co/facebook/opt-1.3b/blob/main/config.json (and opt-2.7b, opt-6.7b below). */
+const OPT_COMMON = {
+  architectures: ["OPTForCausalLM"],
+  activation_function: "relu",
+  do_layer_norm_before: true,
+  max_position_embeddings: 2048,
+  model_type: "opt",
+  torch_dtype: "float16",
+  vocab_size: 50272,
+};
+const OPT_1_3B = { ...OPT_COMMON, ffn_dim: 8192, hidden_size: 2048, num_attention_heads: 32, num_hidden_layers: 24, word_embed_proj_dim: 2048 };
+/** https://huggingface.co/facebook/opt-2.7b/blob/main/config.json */
+const OPT_2_7B = { ...OPT_COMMON, _remove_final_layer_norm: false, ffn_dim: 10240, hidden_size: 2560, num_attention_heads: 32, num_hidden_layers: 32, word_embed_proj_dim: 2560 };
+/** https://huggingface.co/facebook/opt-6.7b/blob/main/config.json */
+const OPT_6_7B = { ...OPT_COMMON, _remove_final_layer_norm: false, ffn_dim: 16384, hidden_size: 4096, num_attention_heads: 32, num_hidden_layers: 32, word_embed_proj_dim: 4096 };
+
+/** https://huggingface.co/openai-community/gpt2/blob/main/config.json (n_inner null => 4 * n_embd). */
+const GPT2_COMMON = {
+  architectures: ["GPT2LMHeadModel"],
+  activation_function: "gelu_new",
+  layer_norm_epsilon: 1e-5,
+  model_type: "gpt2",
+  n_ctx: 1024,
+  n_inner: null,
+  n_positions: 1024,
+  vocab_size: 50257,
+};
+const GPT2_SMALL = { ...GPT2_COMMON, n_embd: 768, n_head: 12, n_layer: 12 };
+/** https://huggingface.co/openai-community/gpt2-medium/blob/main/config.json */
+const GPT2_MEDIUM = { ...GPT2_COMMON, n_embd: 1024, n_head: 16, n_layer: 24 };
+/** https://huggingface.co/openai-community/gpt2-large/blob/main/config.json */
+const GPT2_LARGE = { ...GPT2_COMMON, n_embd: 1280, n_head: 20, n_layer: 36 };
+/** https://huggingface.co/openai-community/gpt2-xl/blob/main/config.json */
+const GPT2_XL = { ...GPT2_COMMON, n_embd: 1600, n_head: 25, n_layer: 48 };
+
+/** https://huggingface.co/microsoft/bitnet-b1.58-2B-4T/blob/main/config.json (architecture per
+ *  transformers/models/bitnet/modular_bitnet.py: relu2 gated MLP with attn_sub_norm and ffn_sub_norm). */
+const BITNET_B158_2B_4T = {
+  architectures: ["BitNetForCausalLM"],
+  attention_bias: false,
+  hidden_act: "relu2",
+  hidden_size: 2560,
+  intermediate_size: 6912,
+  max_position_embeddings: 4096,
+  model_type: "bitnet",
+  num_attention_heads: 20,
+  num_hidden_layers: 30,
+  num_key_value_heads: 5,
+  rms_norm_eps: 1e-5,
+  rope_theta: 500000.0,
+  tie_word_embeddings: true,
+  torch_dtype: "bfloat16",
+  vocab_size: 128256,
+  quantization_config: { quant_method: "bitnet", linear_class: "autobitlinear", quantization_mode: "online" },
+};
+
+/** https://huggingface.co/huggyllama/llama-7b/blob/main/config.json (the original LLaMA-7B, Touvron et al. 2023). */
+const LLAMA_7B = {
+  architectures: ["LlamaForCausalLM"],
+  hidden_act: "silu",
+  hidden_size: 4096,
+  intermediate_size: 11008,
+  max_position_embeddings: 2048,
+  model_type: "llama",
+  num_attention_heads: 32,
+  num_hidden_layers: 32,
+  rms_norm_eps: 1e-6,
+  tie_word_embeddings: false,
+  torch_dtype: "float16",
+  vocab_size: 32000,
+};
+
+// --- Registry ----------------------------------------------------------------------------------------------
+
+const fromConfig = (name: string, config: object, repo: string): ModelShape => ({
+  ...shapeFromConfig(config, `preset:${name} (${repo})`),
+  name,
+});
+
+const oneBit = (name: string, base: ModelShape): ModelShape => ({
+  ...base,
+  name,
+  weightFormat: "ternary",
+  source: `preset:${name} (1-bit ${base.name}, PIM-LLM arXiv 2504.01994)`,
+});
+
+const build = (): ReadonlyMap<string, ModelShape> => {
+  const gpt2Medium = fromConfig("gpt2-medium", GPT2_MEDIUM, "openai-community/gpt2-medium");
+  const gpt2Large = fromConfig("gpt2-large", GPT2_LARGE, "openai-community/gpt2-large");
+  const gpt2Xl = fromConfig("gpt2-xl", GPT2_XL, "openai-community/gpt2-xl");
+  const opt13 = fromConfig("opt-1.3b", OPT_1_3B, "facebook/opt-1.3b");
+  const opt27 = fromConfig("opt-2.7b", OPT_2_7B, "facebook/opt-2.7b");
+  const opt67 = fromConfig("opt-6.7b", OPT_6_7B, "facebook/opt-6.7b");
+  const llama7 = fromConfig("llama-7b", LLAMA_7B, "huggyllama/llama-7b");
+  const list: ModelShape[] = [
+    fromConfig("llama-3.2-1b", LLAMA_3_2_1B, "meta-llama/Llama-3.2-1B"),
+    fromConfig("phi-3-mini-4k-instruct", PHI_3_MINI_4K, "microsoft/Phi-3-mini-4k-instruct"),
+    opt13,
+    opt27,
+    opt67,
+    fromConfig("gpt2", GPT2_SMALL, "openai-community/gpt2"),
+    gpt2Medium,
+    gpt2Large,
+    gpt2Xl,
+    llama7,
+    fromConfig("bitnet-b1.58-2b-4t", BITNET_B158_2B_4T, "microsoft/bitnet-b1.58-2B-4T"),
+    oneBit("bitnet-gpt2-350m", gpt2Medium),
+    oneBit("bitnet-gpt2-774m", gpt2Large),
+    oneBit("bitnet-gpt2-1.5b", gpt2Xl),
+    oneBit("bitnet-opt-1.3b", opt13),
+    oneBit("bitnet-opt-2.7b", opt27),
+    oneBit("bitnet-opt-6.7b", opt67),
+    oneBit("bitnet-llama-7b", llama7),
+  ];
+  return new Map(list.map((s) => [s.name, s]));
+};
+
+const PRESETS = build();
+
+/** Names of the built-in shapes (lower case). */
+export const presetNames = (): readonly string[] => [...PRESETS.keys()];
+
+/** A built-in shape by name (case-insensitive), or undefined. */
+export const findPreset = (name: string): ModelShape | undefined => PRESETS.get(name.trim().toLowerCase());
+
+/** A built-in shape by name (case-insensitive); unknown names list the presets in the error. */
+export const presetShape = (name: string): ModelShape => {
+  const s = findPreset(name);
+  if (s === undefined) {
+    throw new AimcsimError("ModelError", "model", `unknown preset "${name}" (known: ${presetNames().join(", ")})`);
+  }
+  return s;
+};
+
+/** A preset name (case-insensitive) or a folder holding a Hugging Face config.json. */
+export const resolveModelShape = (nameOrFolder: string): ModelShape => {
+  const preset = findPreset(nameOrFolder);
+  if (preset !== undefined) return preset;
+  let isDir = false;
+  try {
+    isDir = existsSync(nameOrFolder) && statSync(nameOrFolder).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (isDir) return loadShapeFromFolder(nameOrFolder);
+  throw new AimcsimError(
+    "ModelError",
+    "model",
+    `"${nameOrFolder}" is neither a preset nor a folder with a config.json (presets: ${presetNames().join(", ")})`,
+  );
+};
+
+// --- Parameter count ------------------------------------------------------------------------------------------
+
+export interface ParameterCount {
+  /** Token embedding table (vocab x embedding width). */
+  readonly embedding: number;
+  /** Learned position table (GPT-2: n_positions rows, OPT: max_positions + 2 rows); 0 for RoPE. */
+  readonly positions: number;
+  /** Weights of the decoder-layer projections (q,k,v,o + MLP) and OPT project_in/out, no biases. */
+  readonly projections: number;
+  /** Attention part of `projections` (q, k, v, o). */
+  readonly attentionProjections: number;
+  /** MLP part of `projections`. */
+  readonly mlpProjections: number;
+  /** Untied lm_head weights (0 when tied to the embedding). */
+  readonly head: number;
+  /** Projection biases. */
+  readonly biases: number;
+  /** Norm gains (and LayerNorm biases), sub-norms included. */
+  readonly norms: number;
+  readonly total: number;
+}
+
+/** Parameters of the model, broken down; `total` matches the HF model's parameter count. */
+export const parameterCount = (shape: TransformerShape): ParameterCount => {
+  const d = shapeDetails(shape);
+  const perNorm = shape.norm === "layernorm" ? 2 : 1;
+  let attentionProjections = 0;
+  let mlpProjections = 0;
+  let other = 0;
+  let head = 0;
+  let biases = 0;
+  for (const m of projectionMatrices(shape)) {
+    const w = m.inFeatures * m.outFeatures;
+    if (m.bias) biases += m.outFeatures;
+    if (m.role === "lm_head") head += m.tied ? 0 : w;
+    else if (m.role === "q" || m.role === "k" || m.role === "v" || m.role === "o") attentionProjections += w;
+    else if (m.role === "project_in" || m.role === "project_out") other += w;
+    else mlpProjections += w;
+  }
+  const layerNorms = 2 * shape.hiddenSize + (d.subNorms ? shape.hiddenSize + shape.intermediateSize : 0);
+  const norms = perNorm * (shape.numLayers * layerNorms + (d.finalNorm ? shape.hiddenSize : 0));
+  const embedding = shape.vocabSize * embeddingDim(shape);
+  const positions = shape.positional === "learned" ? (shape.maxPositions + d.positionOffset) * shape.hiddenSize : 0;
+  const projections = attentionProjections + mlpProjections + other;
+  return {
+    embedding,
+    positions,
+    projections,
+    attentionProjections,
+    mlpProjections,
+    head,
+    biases,
+    norms,
+    total: embedding + positions + projections + head + biases + norms,
+  };
+};

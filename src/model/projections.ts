@@ -1,0 +1,165 @@
+// The projection (weight x activation) matrices of a transformer, one record per LOGICAL matrix
+// (q, k, v, o, gate, up, down, fc1, fc2, lm_head, OPT project_in/out), each naming the Hugging Face tensor
+// that stores it. Where the checkpoint fuses several logical matrices into one tensor (Phi-3 qkv_proj and
+// gate_up_proj, GPT-2 c_attn), `slice` says which output features of that tensor the logical matrix is.
+// The op graph (opgraph.ts), the parameter count (presets.ts) and the crossbar mapping (src/mapping) all
+// read this one list, so they agree on names and sizes.
+
+import type { TransformerShape } from "./shape.ts";
+
+export type ProjectionRole =
+  | "q"
+  | "k"
+  | "v"
+  | "o"
+  | "gate"
+  | "up"
+  | "down"
+  | "fc1"
+  | "fc2"
+  | "lm_head"
+  | "project_in"
+  | "project_out";
+
+/** Output features [outStart, outEnd) of a fused HF tensor that a logical matrix occupies. */
+export interface WeightSlice {
+  readonly outStart: number;
+  readonly outEnd: number;
+  /** Output features of the whole fused tensor. */
+  readonly fusedOut: number;
+}
+
+export interface ProjectionMatrix {
+  /** Logical name, also the op name in the graph: "L3.q_proj", "lm_head", "project_in". */
+  readonly name: string;
+  readonly role: ProjectionRole;
+  /** Decoder layer; -1 for the head and OPT's project_in/out. */
+  readonly layer: number;
+  /** HF tensor name without ".weight" (e.g. "model.layers.3.self_attn.q_proj"). */
+  readonly weight: string;
+  /** Present when `weight` is a fused tensor holding more than this matrix. */
+  readonly slice?: WeightSlice;
+  /** GPT-2 stores Conv1D weights as [in, out]; everything else as nn.Linear [out, in]. */
+  readonly storage: "linear" | "conv1d";
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly bias: boolean;
+  /** lm_head tied to the token embedding (same tensor as `weight`). */
+  readonly tied: boolean;
+}
+
+/** Tensor name prefixes per family (transformers modeling files; safetensors of GPT-2 and OPT checkpoints
+ *  on the Hub may omit the "transformer." / "model." prefix, which the checkpoint loader must tolerate). */
+const prefix = (shape: TransformerShape, layer: number): { attn: string; mlp: string } => {
+  switch (shape.family) {
+    case "gpt2":
+      return { attn: `transformer.h.${layer}.attn`, mlp: `transformer.h.${layer}.mlp` };
+    case "opt":
+      return { attn: `model.decoder.layers.${layer}.self_attn`, mlp: `model.decoder.layers.${layer}` };
+    default:
+      return { attn: `model.layers.${layer}.self_attn`, mlp: `model.layers.${layer}.mlp` };
+  }
+};
+
+/** HF tensor name of the token embedding table. */
+export const embeddingWeightName = (shape: TransformerShape): string =>
+  shape.family === "gpt2" ? "transformer.wte" : shape.family === "opt" ? "model.decoder.embed_tokens" : "model.embed_tokens";
+
+/** The projection matrices of one decoder layer, in dataflow order. */
+export const layerProjections = (shape: TransformerShape, layer: number): ProjectionMatrix[] => {
+  const h = shape.hiddenSize;
+  const f = shape.intermediateSize;
+  const qOut = shape.numHeads * shape.headDim;
+  const kvOut = shape.numKvHeads * shape.headDim;
+  const p = prefix(shape, layer);
+  const L = `L${layer}`;
+  const ab = shape.attentionBias;
+  const mb = shape.mlpBias;
+  const base = { layer, tied: false } as const;
+  const out: ProjectionMatrix[] = [];
+
+  // Attention input projections.
+  if (shape.fusedQkv) {
+    const fused = qOut + 2 * kvOut;
+    const weight = shape.family === "gpt2" ? `${p.attn}.c_attn` : `${p.attn}.qkv_proj`;
+    const storage = shape.family === "gpt2" ? "conv1d" : "linear";
+    const parts: [ProjectionRole, number, number][] = [
+      ["q", 0, qOut],
+      ["k", qOut, qOut + kvOut],
+      ["v", qOut + kvOut, fused],
+    ];
+    for (const [role, s, e] of parts) {
+      out.push({ ...base, name: `${L}.${role}_proj`, role, weight, slice: { outStart: s, outEnd: e, fusedOut: fused }, storage, inFeatures: h, outFeatures: e - s, bias: ab });
+    }
+  } else {
+    out.push({ ...base, name: `${L}.q_proj`, role: "q", weight: `${p.attn}.q_proj`, storage: "linear", inFeatures: h, outFeatures: qOut, bias: ab });
+    out.push({ ...base, name: `${L}.k_proj`, role: "k", weight: `${p.attn}.k_proj`, storage: "linear", inFeatures: h, outFeatures: kvOut, bias: ab });
+    out.push({ ...base, name: `${L}.v_proj`, role: "v", weight: `${p.attn}.v_proj`, storage: "linear", inFeatures: h, outFeatures: kvOut, bias: ab });
+  }
+  // Attention output projection.
+  const oWeight = shape.family === "gpt2" ? `${p.attn}.c_proj` : shape.family === "opt" ? `${p.attn}.out_proj` : `${p.attn}.o_proj`;
+  out.push({ ...base, name: `${L}.o_proj`, role: "o", weight: oWeight, storage: shape.family === "gpt2" ? "conv1d" : "linear", inFeatures: qOut, outFeatures: h, bias: ab });
+
+  // MLP.
+  if (shape.gatedMlp) {
+    if (shape.fusedGateUp) {
+      // Phi-3 (modeling_phi3.py Phi3MLP): gate, up = gate_up_proj(x).chunk(2): gate is the first half.
+      const weight = `${p.mlp}.gate_up_proj`;
+      out.push({ ...base, name: `${L}.gate_proj`, role: "gate", weight, slice: { outStart: 0, outEnd: f, fusedOut: 2 * f }, storage: "linear", inFeatures: h, outFeatures: f, bias: mb });
+      out.push({ ...base, name: `${L}.up_proj`, role: "up", weight, slice: { outStart: f, outEnd: 2 * f, fusedOut: 2 * f }, storage: "linear", inFeatures: h, outFeatures: f, bias: mb });
+    } else {
+      out.push({ ...base, name: `${L}.gate_proj`, role: "gate", weight: `${p.mlp}.gate_proj`, storage: "linear", inFeatures: h, outFeatures: f, bias: mb });
+      out.push({ ...base, name: `${L}.up_proj`, role: "up", weight: `${p.mlp}.up_proj`, storage: "linear", inFeatures: h, outFeatures: f, bias: mb });
+    }
+    out.push({ ...base, name: `${L}.down_proj`, role: "down", weight: `${p.mlp}.down_proj`, storage: "linear", inFeatures: f, outFeatures: h, bias: mb });
+  } else {
+    const conv = shape.family === "gpt2";
+    out.push({ ...base, name: `${L}.fc1`, role: "fc1", weight: conv ? `${p.mlp}.c_fc` : `${p.mlp}.fc1`, storage: conv ? "conv1d" : "linear", inFeatures: h, outFeatures: f, bias: mb });
+    out.push({ ...base, name: `${L}.fc2`, role: "fc2", weight: conv ? `${p.mlp}.c_proj` : `${p.mlp}.fc2`, storage: conv ? "conv1d" : "linear", inFeatures: f, outFeatures: h, bias: mb });
+  }
+  return out;
+};
+
+/** True when OPT projects the embeddings (word_embed_proj_dim set and different from hidden_size). */
+export const hasEmbedProjection = (shape: TransformerShape): boolean =>
+  shape.family === "opt" && shape.wordEmbedProjDim > 0 && shape.wordEmbedProjDim !== shape.hiddenSize;
+
+/** Width of the token embedding rows (OPT: word_embed_proj_dim when it projects). */
+export const embeddingDim = (shape: TransformerShape): number => (hasEmbedProjection(shape) ? shape.wordEmbedProjDim : shape.hiddenSize);
+
+/** OPT-350m style project_in (embedding -> hidden), or null. */
+export const projectIn = (shape: TransformerShape): ProjectionMatrix | null =>
+  hasEmbedProjection(shape)
+    ? { name: "project_in", role: "project_in", layer: -1, tied: false, weight: "model.decoder.project_in", storage: "linear", inFeatures: shape.wordEmbedProjDim, outFeatures: shape.hiddenSize, bias: false }
+    : null;
+
+/** OPT-350m style project_out (hidden -> embedding width), or null. */
+export const projectOut = (shape: TransformerShape): ProjectionMatrix | null =>
+  hasEmbedProjection(shape)
+    ? { name: "project_out", role: "project_out", layer: -1, tied: false, weight: "model.decoder.project_out", storage: "linear", inFeatures: shape.hiddenSize, outFeatures: shape.wordEmbedProjDim, bias: false }
+    : null;
+
+/** The output head. When tied, its weight is the token embedding tensor. */
+export const lmHead = (shape: TransformerShape): ProjectionMatrix => ({
+  name: "lm_head",
+  role: "lm_head",
+  layer: -1,
+  weight: shape.tiedEmbeddings ? embeddingWeightName(shape) : "lm_head",
+  storage: "linear",
+  inFeatures: embeddingDim(shape),
+  outFeatures: shape.vocabSize,
+  bias: false,
+  tied: shape.tiedEmbeddings,
+});
+
+/** Every projection matrix of the model in dataflow order: project_in, layers 0..N-1, project_out, lm_head. */
+export const projectionMatrices = (shape: TransformerShape): ProjectionMatrix[] => {
+  const out: ProjectionMatrix[] = [];
+  const pin = projectIn(shape);
+  if (pin) out.push(pin);
+  for (let l = 0; l < shape.numLayers; l++) out.push(...layerProjections(shape, l));
+  const pout = projectOut(shape);
+  if (pout) out.push(pout);
+  out.push(lmHead(shape));
+  return out;
+};
