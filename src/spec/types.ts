@@ -62,7 +62,8 @@ export interface DacSpec {
 export interface AdcSpec {
   readonly kind: AdcKind;
   readonly bits: number;
-  /** Columns time-multiplexed onto one ADC (1 = one ADC per column). */
+  /** Output columns time-multiplexed onto one ADC (1 = one ADC per output). A differential pair
+   *  (G+ and G- subtracted before conversion) is ONE output column. */
   readonly colsPerAdc: number;
   /** Overrides the model's energy per conversion (J). */
   readonly energyPerConversionJ?: number;

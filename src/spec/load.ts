@@ -1,0 +1,67 @@
+// Loading chip specs from files: TypeScript/JavaScript modules (`export default chip({...})`) and JSON.
+// TypeScript specs are code and run with the user's rights (SECURITY.md); JSON specs are plain data.
+import { readFile, stat } from "node:fs/promises";
+import { extname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { AimcsimError, isAimcsimError } from "../errors.ts";
+import { decodeChipSpec } from "./validate.ts";
+import type { ChipSpec } from "./types.ts";
+
+const PRESET_DIR = new URL("../../hw-specs/", import.meta.url);
+
+/** Resolve a spec argument: a path, or the name of a preset in hw-specs/ ("hybrid-bitnet"). */
+export async function resolveSpecPath(nameOrPath: string): Promise<string> {
+  const candidates = [resolve(nameOrPath)];
+  if (!/[\\/]/.test(nameOrPath)) {
+    for (const ext of ["", ".ts", ".json"]) candidates.push(new URL(nameOrPath + ext, PRESET_DIR).pathname);
+  }
+  for (const c of candidates) {
+    try {
+      if ((await stat(c)).isFile()) return c;
+    } catch {
+      /* try the next candidate */
+    }
+  }
+  throw new AimcsimError("IoError", nameOrPath, "no such spec file or preset (presets live in hw-specs/)");
+}
+
+export async function loadSpecFile(nameOrPath: string): Promise<ChipSpec> {
+  const file = await resolveSpecPath(nameOrPath);
+  const ext = extname(file).toLowerCase();
+  if (ext === ".json") {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(file, "utf8"));
+    } catch (e) {
+      throw new AimcsimError("SpecError", file, `not valid JSON: ${(e as Error).message}`);
+    }
+    return decodeChipSpec(json, file);
+  }
+  if (![".ts", ".mts", ".js", ".mjs"].includes(ext))
+    throw new AimcsimError("SpecError", file, "a spec is a .ts, .mts, .js, .mjs or .json file");
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (e) {
+    if (isAimcsimError(e)) throw e;
+    throw new AimcsimError("SpecError", file, `the spec module failed to load: ${(e as Error).message}`);
+  }
+  if (mod.default === undefined)
+    throw new AimcsimError("SpecError", file, "the spec module has no default export (write `export default chip({...})`)");
+  return decodeChipSpec(mod.default, file);
+}
+
+/** Canonical JSON of a spec (sorted keys): stable across runs, used for hashing and round trips. */
+export function specToJson(spec: ChipSpec): string {
+  return JSON.stringify(sortKeys(spec), null, 2);
+}
+
+export function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v as object).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}

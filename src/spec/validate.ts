@@ -1,0 +1,133 @@
+// Unknown input (a JSON file, a TypeScript object, a sweep variant) -> ChipSpec, or an error that
+// names every offending field path and the rule it broke.
+import { Schema, SchemaIssue } from "effect";
+import { AimcsimError } from "../errors.ts";
+import { ChipSpecSchema } from "./schema.ts";
+import type { ChipSpec } from "./types.ts";
+
+export interface SpecIssue {
+  /** Dotted field path, e.g. "analog.tile.adc.bits" or "systolic[0].rows". */
+  readonly path: string;
+  readonly rule: string;
+}
+
+/** A spec that failed validation: `issues` lists every problem; `path`/`rule` are the first. */
+export class SpecValidationError extends AimcsimError {
+  readonly issues: readonly SpecIssue[];
+  readonly source: string;
+  constructor(source: string, issues: readonly SpecIssue[]) {
+    const first = issues[0] ?? { path: "", rule: "invalid spec" };
+    super("SpecError", first.path, first.rule);
+    this.issues = issues;
+    this.source = source;
+    const where = source ? `${source}: ` : "";
+    this.message =
+      `${where}invalid chip spec (${issues.length} problem${issues.length === 1 ? "" : "s"})\n` +
+      issues.map((i) => `  - ${i.path || "(root)"}: ${i.rule}`).join("\n");
+  }
+}
+
+const decode = Schema.decodeUnknownResult(ChipSpecSchema);
+const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1();
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out === "" ? String(seg) : `.${String(seg)}`;
+  }
+  return out;
+}
+
+/** The field names a struct at `path` accepts (for "did you mean" hints on misspelled fields). */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  // deno-lint-ignore no-explicit-any
+  let ast: any = ChipSpecSchema.ast;
+  for (const seg of path) {
+    if (ast?._tag === "Arrays") ast = ast.rest?.[0];
+    if (typeof seg === "number") continue;
+    const prop = ast?.propertySignatures?.find((p: { name: PropertyKey }) => p.name === seg);
+    if (!prop) return [];
+    ast = prop.type;
+  }
+  if (ast?._tag === "Arrays") ast = ast.rest?.[0];
+  return (ast?.propertySignatures ?? []).map((p: { name: PropertyKey }) => String(p.name));
+}
+
+function editDistance(a: string, b: string): number {
+  const al = a.toLowerCase();
+  const bl = b.toLowerCase();
+  const prev = Array.from({ length: bl.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= al.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= bl.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (al[i - 1] === bl[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[bl.length];
+}
+
+function describeIssue(path: readonly PropertyKey[], message: string): SpecIssue {
+  if (message === "Expected no excess property") {
+    const field = String(path[path.length - 1]);
+    const known = knownKeysAt(path.slice(0, -1));
+    const best = known
+      .map((k) => [k, editDistance(field, k)] as const)
+      .sort((x, y) => x[1] - y[1])[0];
+    const hint = best && best[1] <= Math.max(2, Math.floor(field.length / 3)) ? ` (did you mean "${best[0]}"?)` : "";
+    return { path: formatPath(path), rule: `unknown field "${field}"${hint}; allowed: ${known.join(", ")}` };
+  }
+  if (message === "Missing key") return { path: formatPath(path), rule: "required field is missing" };
+  return { path: formatPath(path), rule: message };
+}
+
+/** Validate unknown input as a complete ChipSpec. Throws SpecValidationError listing every issue. */
+export function decodeChipSpec(input: unknown, source = ""): ChipSpec {
+  const r = decode(input, { errors: "all", onExcessProperty: "error" });
+  if (r._tag === "Success") return r.success as ChipSpec;
+  const formatted = formatIssues(r.failure.issue);
+  const issues: SpecIssue[] = [];
+  const seen = new Set<string>();
+  for (const i of formatted.issues) {
+    const issue = describeIssue(i.path as readonly PropertyKey[], i.message);
+    const key = `${issue.path}\u0000${issue.rule}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(issue);
+    }
+  }
+  throw new SpecValidationError(source, issues);
+}
+
+/** Like decodeChipSpec, but returns the issues instead of throwing. */
+export function checkChipSpec(input: unknown): { ok: true; spec: ChipSpec } | { ok: false; issues: readonly SpecIssue[] } {
+  try {
+    return { ok: true, spec: decodeChipSpec(input) };
+  } catch (e) {
+    if (e instanceof SpecValidationError) return { ok: false, issues: e.issues };
+    throw e;
+  }
+}
+
+/** JSON Schema (draft 2020-12) of a chip spec, for editors. Objects reject unknown fields, as the validator does. */
+export function chipJsonSchema(): Record<string, unknown> {
+  const doc = Schema.toJsonSchemaDocument(ChipSpecSchema) as unknown as { schema: Record<string, unknown>; definitions?: Record<string, unknown> };
+  const closeObjects = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(closeObjects);
+    else if (node && typeof node === "object") {
+      const o = node as Record<string, unknown>;
+      if (o.type === "object" && o.properties) o.additionalProperties = false;
+      Object.values(o).forEach(closeObjects);
+    }
+  };
+  closeObjects(doc);
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    title: "aimcsim chip spec",
+    ...doc.schema,
+    ...(doc.definitions && Object.keys(doc.definitions).length > 0 ? { $defs: doc.definitions } : {}),
+  };
+}
