@@ -78,6 +78,9 @@ export function validateTaskGraph(graph: TaskGraph, resourceCount?: number): Int
   if (depStart[0] !== 0) throw bad("graph.depStart[0]", `must be 0, got ${depStart[0]}`);
   if (depStart[n] !== depList.length)
     throw bad(`graph.depStart[${n}]`, `must equal depList.length (${depList.length}), got ${depStart[n]}`);
+  for (let i = 0; i < n; i++)
+    if (depStart[i + 1] < depStart[i])
+      throw bad(`task ${i}: graph.depStart[${i + 1}]`, `must be >= depStart[${i}] (${depStart[i]}), got ${depStart[i + 1]}`);
   const maxRes = resourceCount ?? 0x7fffffff;
   for (let i = 0; i < n; i++) {
     const r = resource[i];
@@ -87,7 +90,6 @@ export function validateTaskGraph(graph: TaskGraph, resourceCount?: number): Int
     if (releasePs !== undefined && !isNonNegIntPs(releasePs[i]))
       throw bad(`task ${i}: graph.releasePs[${i}]`, `must be a non-negative integer number of picoseconds, got ${releasePs[i]}`);
     const a = depStart[i], b = depStart[i + 1];
-    if (b < a) throw bad(`task ${i}: graph.depStart[${i + 1}]`, `must be >= depStart[${i}] (${a}), got ${b}`);
     for (let j = a; j < b; j++) {
       const d = depList[j];
       if (d < 0 || d >= n) throw bad(`task ${i}: graph.depList[${j}]`, `dependency must be a task index in [0, ${n}), got ${d}`);
