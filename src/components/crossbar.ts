@@ -1,0 +1,256 @@
+// Crossbar array cost model and the per-MVM cost of an analog tile (DAC + array + ADC + digital
+// accumulation), the function the simulator calls per projection tile operation.
+//
+// Array read energy per cell per phase: E = V^2 * G * t (Ohm's law: power V^2 G over the read window t),
+// with G = gMin + g * (gMax - gMin), g the mean normalised conductance of the cells actually used, and the
+// input activity scaling the fraction of full-scale drive (data-dependent energy: the numerics pass can
+// supply both; otherwise the stated defaults apply).
+
+import type { CrossbarTileSpec, DeviceKind, DigitalFormat } from "../spec/types.ts";
+import { AimcsimError } from "../errors.ts";
+import { adcCost, fmtJ, fmtPs, type ConverterCost } from "./adc.ts";
+import { dacCost, type DacCost } from "./dac.ts";
+import { FORMAT_BITS, addEnergyJ } from "./digital.ts";
+import { sramBitcellUm2 } from "./memory.ts";
+import { NM_TO_MM, PJ, PS_PER_NS, UM2_TO_MM2, areaScale, periodPs } from "./technology.ts";
+
+/** Cell area in F^2 (F = technology node) by non-volatile device, 1T1R. The brief's range for PCM/RRAM
+ *  1T1R is 4-25 F^2; with a MOSFET access transistor the transistor sets the footprint. Assumptions:
+ *  PCM 25 F^2 (upper end: the access FET must carry the RESET current), RRAM 12 F^2 (lower programming current,
+ *  mid-range), NOR Flash 10 F^2 (typical NOR cell). SRAM compute cells: see SRAM_CIM_OVER_6T. */
+export const CELL_AREA_F2: Readonly<Record<Exclude<DeviceKind, "SRAM">, number>> = {
+  PCM: 25, // assumption (see above)
+  RRAM: 12, // assumption (see above)
+  Flash: 10, // assumption (see above)
+};
+/** An 8T (decoupled read port) SRAM compute cell relative to the 6T bitcell. Assumption: 1.3x (two extra read
+ *  transistors on a 6-transistor cell, partly sharing diffusion). */
+export const SRAM_CIM_OVER_6T = 1.3;
+/** Default mean normalised conductance (G - gMin)/(gMax - gMin) over the used cells. Assumption: 0.25.
+ *  Gaussian weights clipped at 2.5 sigma (AFM, REFERENCES.md) have mean |w|/max|w| ~ 0.8/2.5 = 0.32; with a
+ *  differential pair only one device of the pair carries |w| (the other sits at gMin), so per device ~0.16;
+ *  0.25 is a rounded middle of single-ended (0.32) and differential (0.16). */
+export const DEFAULT_MEAN_CONDUCTANCE = 0.25;
+/** Default input activity: the fraction of the full-scale drive energy the inputs apply (bit-serial: share of
+ *  1 bits; PWM: mean |x| / x_max; current-steering: mean (x / x_max)^2). Assumption: 0.5 (random bit planes). */
+export const DEFAULT_INPUT_ACTIVITY = 0.5;
+/** ISAAC shift-and-add unit: 60 um^2 at 32 nm for 16 bits (ISAAC ISCA 2016 via hwcomponents-library isaac.py
+ *  IsaacShiftAdd); one per ADC, scaled linearly with the accumulator width. */
+export const ISAAC_SHIFT_ADD_AREA_UM2 = 60;
+export const ISAAC_SHIFT_ADD_BITS = 16; // ISAAC ISCA 2016 via hwcomponents-library isaac.py
+export const ISAAC_NODE_NM = 32; // ISAAC ISCA 2016
+/** Microsiemens to siemens (unit conversion). */
+const US_TO_S = 1e-6;
+
+/** Area of one crossbar cell at nodeNm (mm^2). */
+export function cellAreaMm2(device: DeviceKind, nodeNm: number): number {
+  if (!(nodeNm > 0)) throw new AimcsimError("SpecError", "technologyNm", `technology node must be > 0 nm, got ${nodeNm}`);
+  if (device === "SRAM") return sramBitcellUm2(nodeNm) * SRAM_CIM_OVER_6T * UM2_TO_MM2;
+  const f2 = CELL_AREA_F2[device];
+  if (f2 === undefined) throw new AimcsimError("SpecError", "analog.tile.device", `unknown device kind ${String(device)}`);
+  const fMm = nodeNm * NM_TO_MM;
+  return f2 * fMm * fMm;
+}
+
+/** Array read energy of one cell for one phase of tWindowPs (J). */
+export function cellReadEnergyJ(
+  tile: CrossbarTileSpec,
+  tWindowPs: number,
+  meanConductance: number = DEFAULT_MEAN_CONDUCTANCE,
+  inputActivity: number = DEFAULT_INPUT_ACTIVITY,
+): number {
+  const gS = (tile.gMinUs + meanConductance * (tile.gMaxUs - tile.gMinUs)) * US_TO_S;
+  return tile.readVoltageV * tile.readVoltageV * gS * (tWindowPs * PJ) * inputActivity; // ps -> s is the same 1e-12 factor as pJ -> J
+}
+
+/** Weight bits -> cell slices: differential pairs carry the sign, so they store weightBits - 1 magnitude bits;
+ *  single-ended (offset) mapping stores all weightBits. */
+export function weightSlices(tile: CrossbarTileSpec, weightBits: number): number {
+  const magnitudeBits = tile.differential ? Math.max(1, weightBits - 1) : weightBits;
+  return Math.ceil(magnitudeBits / tile.bitsPerCell);
+}
+/** Physical columns per logical weight column. */
+export function columnsPerWeight(tile: CrossbarTileSpec, weightBits: number): number {
+  return weightSlices(tile, weightBits) * (tile.differential ? 2 : 1);
+}
+/** Output lines of a tile: one per column, or one per differential pair (the pair's currents are subtracted
+ *  in the analog domain before the ADC, as in HERMES' 4-device unit cells). colsPerAdc counts these lines. */
+export function outputLines(tile: CrossbarTileSpec): number {
+  return Math.floor(tile.cols / (tile.differential ? 2 : 1));
+}
+/** ADC instances per tile. */
+export function adcsPerTile(tile: CrossbarTileSpec): number {
+  return Math.ceil(outputLines(tile) / tile.adc.colsPerAdc);
+}
+/** Logical weight columns a tile holds at weightBits. */
+export function weightColumnsPerTile(tile: CrossbarTileSpec, weightBits: number): number {
+  return Math.floor(tile.cols / columnsPerWeight(tile, weightBits));
+}
+
+/** Everything per tile that does not depend on the operation: computed once per (tile, weightBits, node, clock). */
+export interface AnalogTileModel {
+  readonly tile: CrossbarTileSpec;
+  readonly weightBits: number;
+  readonly nodeNm: number;
+  readonly clockHz: number;
+  readonly accumulatorFormat: DigitalFormat;
+  readonly slices: number;
+  readonly colsPerWeight: number;
+  readonly adcs: number;
+  readonly phases: number;
+  readonly pwm: boolean;
+  readonly dac: DacCost;
+  readonly adc: ConverterCost;
+  /** Read window of one phase (ps): PWM: max(integration, pulse window); otherwise the integration time. */
+  readonly windowPs: number;
+  readonly integrationPs: number;
+  readonly cyclePs: number;
+  readonly accumulateEnergyJ: number;
+  readonly areaMm2: { readonly dac: number; readonly crossbar: number; readonly adc: number; readonly accumulate: number };
+  readonly assumption: string;
+}
+
+/** Precompute a tile's converter costs, slicing and areas (validates the tile; SpecError on bad fields). */
+export function prepareAnalogTile(
+  tile: CrossbarTileSpec,
+  weightBits: number,
+  nodeNm: number,
+  clockHz: number,
+  accumulatorFormat: DigitalFormat = "int32",
+): AnalogTileModel {
+  const p = "analog.tile";
+  if (!Number.isInteger(tile.rows) || tile.rows < 1) throw new AimcsimError("SpecError", `${p}.rows`, "rows must be an integer >= 1");
+  if (!Number.isInteger(tile.cols) || tile.cols < 1) throw new AimcsimError("SpecError", `${p}.cols`, "cols must be an integer >= 1");
+  if (!Number.isInteger(tile.bitsPerCell) || tile.bitsPerCell < 1) throw new AimcsimError("SpecError", `${p}.bitsPerCell`, "must be an integer >= 1");
+  if (!Number.isInteger(weightBits) || weightBits < 1) throw new AimcsimError("SpecError", "analog.weightBits", "must be an integer >= 1");
+  if (!Number.isInteger(tile.adc.colsPerAdc) || tile.adc.colsPerAdc < 1) throw new AimcsimError("SpecError", `${p}.adc.colsPerAdc`, "must be an integer >= 1");
+  if (!(tile.gMaxUs > 0) || !(tile.gMinUs >= 0) || tile.gMinUs > tile.gMaxUs) throw new AimcsimError("SpecError", `${p}.gMaxUs`, "need 0 <= gMinUs <= gMaxUs and gMaxUs > 0");
+  if (!(tile.integrationTimeNs > 0)) throw new AimcsimError("SpecError", `${p}.integrationTimeNs`, "must be > 0");
+  const colsPerWeight = columnsPerWeight(tile, weightBits);
+  if (colsPerWeight > tile.cols) {
+    throw new AimcsimError("SpecError", `${p}.cols`, `a ${weightBits}-bit weight needs ${colsPerWeight} columns (slices x differential) but the tile has ${tile.cols}`);
+  }
+  const dac = dacCost(tile.dac, nodeNm, clockHz);
+  const adc = adcCost(tile.adc, nodeNm, clockHz);
+  const pwm = tile.dac.kind === "pwm";
+  const integrationPs = tile.integrationTimeNs * PS_PER_NS;
+  const windowPs = pwm ? Math.max(integrationPs, dac.latencyPs) : integrationPs;
+  const adcs = adcsPerTile(tile);
+  const accBits = FORMAT_BITS[accumulatorFormat];
+  const slices = weightSlices(tile, weightBits);
+  const areaScaleIsaac = areaScale(ISAAC_NODE_NM, nodeNm);
+  const assumption =
+    `analog tile ${tile.rows}x${tile.cols} ${tile.device}${tile.differential ? " differential" : ""}, ${weightBits}-bit weights over ` +
+    `${slices} slice(s) of ${tile.bitsPerCell}-bit cells; per phase: ${pwm ? "max(integration, PWM window)" : "DAC + integration"} + ` +
+    `ceil(conversions / ${adcs} ADCs) x ADC latency, no ADC/integration overlap (assumption); array energy V^2 G t ` +
+    `(default mean normalised conductance 0.25, input activity 0.5, assumptions). ADC: ${adc.assumption} DAC: ${dac.assumption}`;
+  return {
+    tile,
+    weightBits,
+    nodeNm,
+    clockHz,
+    accumulatorFormat,
+    slices,
+    colsPerWeight,
+    adcs,
+    phases: dac.phases,
+    pwm,
+    dac,
+    adc,
+    windowPs,
+    integrationPs,
+    cyclePs: periodPs(clockHz),
+    accumulateEnergyJ: addEnergyJ(accumulatorFormat, nodeNm),
+    areaMm2: {
+      dac: tile.rows * dac.areaMm2,
+      crossbar: tile.rows * tile.cols * cellAreaMm2(tile.device, nodeNm),
+      adc: adcs * adc.areaMm2,
+      accumulate: adcs * ISAAC_SHIFT_ADD_AREA_UM2 * (accBits / ISAAC_SHIFT_ADD_BITS) * UM2_TO_MM2 * areaScaleIsaac,
+    },
+    assumption,
+  };
+}
+
+export interface AnalogMvmCost {
+  latencyPs: number;
+  readonly energyByComponentJ: { dac: number; crossbar: number; adc: number; accumulate: number };
+}
+export interface MvmActivity {
+  /** Mean normalised conductance of the used cells, 0..1. */
+  readonly meanConductance?: number;
+  /** Fraction of full-scale drive energy, 0..1. */
+  readonly inputActivity?: number;
+}
+export const newAnalogMvmCost = (): AnalogMvmCost => ({
+  latencyPs: 0,
+  energyByComponentJ: { dac: 0, crossbar: 0, adc: 0, accumulate: 0 },
+});
+
+/** Cost of one MVM on a prepared tile: activeRows inputs x activeCols logical weight columns. Writes into `out`
+ *  when given (no allocation), else returns a new record. */
+export function analogMvmCostPrepared(
+  m: AnalogTileModel,
+  activeRows: number,
+  activeCols: number,
+  activity?: MvmActivity,
+  out?: AnalogMvmCost,
+): AnalogMvmCost {
+  const tile = m.tile;
+  if (!(activeRows >= 0 && activeRows <= tile.rows) || !(activeCols >= 0) || activeCols * m.colsPerWeight > tile.cols) {
+    throw new AimcsimError(
+      "MappingError",
+      "analog.tile",
+      `an MVM of ${activeRows} rows x ${activeCols} weight columns (${activeCols * m.colsPerWeight} physical columns) ` +
+        `does not fit a ${tile.rows}x${tile.cols} tile`,
+    );
+  }
+  const r = out ?? newAnalogMvmCost();
+  const g = activity?.meanConductance ?? DEFAULT_MEAN_CONDUCTANCE;
+  const a = activity?.inputActivity ?? DEFAULT_INPUT_ACTIVITY;
+  const physicalCols = activeCols * m.colsPerWeight;
+  const conversions = activeCols * m.slices; // per phase
+  const rounds = conversions === 0 ? 0 : Math.ceil(conversions / m.adcs);
+  const phases = m.phases;
+  const drivePs = m.pwm ? m.windowPs : m.dac.latencyPs + m.integrationPs;
+  const phasePs = drivePs + rounds * m.adc.latencyPs;
+  r.latencyPs = activeRows === 0 || activeCols === 0 ? 0 : phases * phasePs + m.cyclePs; // + one cycle: final accumulate
+  const e = r.energyByComponentJ;
+  e.dac = activeRows * phases * m.dac.energyJ;
+  e.crossbar = activeRows * physicalCols * phases * cellReadEnergyJ(tile, m.windowPs, g, a);
+  e.adc = conversions * phases * m.adc.energyJ;
+  e.accumulate = conversions * phases * m.accumulateEnergyJ;
+  return r;
+}
+
+// Cache of prepared models per tile object (the simulator calls analogMvmCost with the same tile many times).
+const cache = new WeakMap<CrossbarTileSpec, AnalogTileModel>();
+
+/** The per-MVM cost of an analog tile: latency and energy split into DAC, crossbar, ADC and accumulation. */
+export function analogMvmCost(
+  tile: CrossbarTileSpec,
+  weightBits: number,
+  nodeNm: number,
+  clockHz: number,
+  activeRows: number,
+  activeCols: number,
+  activity?: MvmActivity,
+  out?: AnalogMvmCost,
+  accumulatorFormat: DigitalFormat = "int32",
+): AnalogMvmCost {
+  let m = cache.get(tile);
+  if (
+    m === undefined ||
+    m.weightBits !== weightBits ||
+    m.nodeNm !== nodeNm ||
+    m.clockHz !== clockHz ||
+    m.accumulatorFormat !== accumulatorFormat
+  ) {
+    m = prepareAnalogTile(tile, weightBits, nodeNm, clockHz, accumulatorFormat);
+    cache.set(tile, m);
+  }
+  return analogMvmCostPrepared(m, activeRows, activeCols, activity, out);
+}
+
+export const describeMvm = (m: AnalogTileModel, c: AnalogMvmCost): string =>
+  `MVM ${fmtPs(c.latencyPs)}: DAC ${fmtJ(c.energyByComponentJ.dac)}, array ${fmtJ(c.energyByComponentJ.crossbar)}, ` +
+  `ADC ${fmtJ(c.energyByComponentJ.adc)}, accumulate ${fmtJ(c.energyByComponentJ.accumulate)} (${m.adcs} ADCs)`;

@@ -1,0 +1,227 @@
+// describeChip: every component on a chip with its per-action energy and latency and its area, the area
+// by ComponentKind, the chip's peak throughput and efficiency, and the assumptions behind them.
+// formatDescription renders it as a plain-text table for the CLI.
+
+import type { ChipSpec } from "../spec/types.ts";
+import { COMPONENT_KINDS, type ComponentKind } from "../sim/result.ts";
+import { fmtJ, fmtPs } from "./adc.ts";
+import { analogMvmCostPrepared, prepareAnalogTile, weightColumnsPerTile } from "./crossbar.ts";
+import {
+  ANDA_DEFAULT_MANTISSA_BITS,
+  SYSTOLIC_OPERAND_OVERHEAD,
+  bitSerialCost,
+  systolicPeCost,
+  vectorOpCost,
+} from "./digital.ts";
+import { dramCost, sramCost } from "./memory.ts";
+import { averageHops, nocCost } from "./noc.ts";
+import { BITS_PER_BYTE, PS_PER_S } from "./technology.ts";
+
+export interface DescriptionRow {
+  readonly component: ComponentKind;
+  /** Instance name, e.g. "analog.tile.adc", "systolic.attn", "sram.global". */
+  readonly instance: string;
+  /** How many instances the chip has. */
+  readonly count: number;
+  readonly action: string;
+  /** Energy of one action on one instance (J). */
+  readonly energyJ: number;
+  /** Latency of one action (ps). */
+  readonly latencyPs: number;
+  /** Area of all `count` instances together (mm^2). */
+  readonly areaMm2: number;
+}
+
+export interface PeakPart {
+  readonly part: string;
+  readonly macsPerS: number;
+  /** 2 ops per MAC, 1e12 ops per tera. */
+  readonly tops: number;
+  /** Compute power at peak (W): converters, arrays, PEs; not memory or NoC. */
+  readonly powerW: number;
+  readonly topsPerW: number;
+}
+
+export interface ChipDescription {
+  readonly chip: string;
+  readonly technologyNm: number;
+  readonly rows: readonly DescriptionRow[];
+  readonly areaByComponentMm2: Readonly<Record<ComponentKind, number>>;
+  readonly areaMm2: number;
+  /** Per part (analog, each systolic array, each bit-serial array), then "digital" and "total". */
+  readonly peak: readonly PeakPart[];
+  readonly assumptions: readonly string[];
+}
+
+const OPS_PER_MAC = 2; // definition: a MAC is a multiply and an add
+const TERA = 1e12; // unit conversion
+
+function part(name: string, macsPerS: number, powerW: number): PeakPart {
+  const tops = (OPS_PER_MAC * macsPerS) / TERA;
+  return { part: name, macsPerS, tops, powerW, topsPerW: powerW > 0 ? tops / powerW : 0 };
+}
+
+export function describeChip(spec: ChipSpec): ChipDescription {
+  const node = spec.technologyNm;
+  const v = spec.supplyV;
+  const rows: DescriptionRow[] = [];
+  const area = Object.fromEntries(COMPONENT_KINDS.map((k) => [k, 0])) as Record<ComponentKind, number>;
+  const assumptions: string[] = [];
+  const peak: PeakPart[] = [];
+  const add = (r: DescriptionRow): void => {
+    rows.push(r);
+    area[r.component] += r.areaMm2;
+  };
+
+  assumptions.push(
+    `technology: ${node} nm, ${v} V; energies and areas scaled from each reference design's node with Stillmaker & Baas 2017 ` +
+      `(hwcomponents techscaling tables, evaluated at 0.8 V) and by (V/Vref)^2 where the reference supply is known; latencies come from the spec's clocks.`,
+  );
+
+  // ------------------------------------------------------------- analog tiles
+  let analogPart: PeakPart | undefined;
+  if (spec.analog !== undefined) {
+    const a = spec.analog;
+    const t = a.tile;
+    const m = prepareAnalogTile(t, a.weightBits, node, a.clockHz, a.accumulatorFormat);
+    const weightCols = weightColumnsPerTile(t, a.weightBits);
+    const mvm = analogMvmCostPrepared(m, t.rows, weightCols);
+    const e = mvm.energyByComponentJ;
+    const tiles = a.tiles;
+    add({ component: "dac", instance: "analog.tile.dac", count: tiles * t.rows, action: `convert (1 row, 1 of ${m.phases} phase(s))`, energyJ: m.dac.energyJ, latencyPs: m.dac.latencyPs, areaMm2: tiles * m.areaMm2.dac });
+    add({ component: "crossbar", instance: "analog.tile.array", count: tiles, action: `full-tile MVM array read (${t.rows}x${weightCols} weights)`, energyJ: e.crossbar, latencyPs: m.phases * m.windowPs, areaMm2: tiles * m.areaMm2.crossbar });
+    add({ component: "adc", instance: "analog.tile.adc", count: tiles * m.adcs, action: `convert (1 of ${t.adc.colsPerAdc} column(s))`, energyJ: m.adc.energyJ, latencyPs: m.adc.latencyPs, areaMm2: tiles * m.areaMm2.adc });
+    add({ component: "accumulate", instance: "analog.tile.shift-add", count: tiles * m.adcs, action: `shift-add (${a.accumulatorFormat})`, energyJ: m.accumulateEnergyJ, latencyPs: m.cyclePs, areaMm2: tiles * m.areaMm2.accumulate });
+    const mvmEnergy = e.dac + e.crossbar + e.adc + e.accumulate;
+    const macs = t.rows * weightCols;
+    const seconds = mvm.latencyPs / PS_PER_S;
+    analogPart = part("analog", (tiles * macs) / seconds, (tiles * mvmEnergy) / seconds);
+    peak.push(analogPart);
+    assumptions.push(m.assumption);
+    assumptions.push(
+      `analog peak: ${tiles} tiles x ${macs} MACs per MVM in ${fmtPs(mvm.latencyPs)} (DAC + integration + ADC with ${t.adc.colsPerAdc} column(s) per ADC); ` +
+        `MVM energy ${fmtJ(mvmEnergy)} (DAC ${fmtJ(e.dac)}, array ${fmtJ(e.crossbar)}, ADC ${fmtJ(e.adc)}, accumulate ${fmtJ(e.accumulate)}).`,
+    );
+  }
+
+  // ------------------------------------------------------------- digital
+  const digitalParts: PeakPart[] = [];
+  for (const sa of spec.systolic) {
+    const pe = systolicPeCost(sa, node, v);
+    const pes = sa.rows * sa.cols;
+    add({ component: "systolic", instance: `systolic.${sa.name}`, count: sa.count, action: `mac per PE (${sa.format}, ${sa.rows}x${sa.cols} PEs, ${sa.dataflow})`, energyJ: pe.energyJ, latencyPs: pe.latencyPs, areaMm2: sa.count * pes * pe.areaMm2 });
+    const rate = sa.count * pes * sa.clockHz;
+    const p = part(`systolic.${sa.name}`, rate, rate * pe.energyJ);
+    digitalParts.push(p);
+    peak.push(p);
+  }
+  if (spec.systolic.length > 0) {
+    assumptions.push(`systolic PE: Horowitz ISSCC 2014 MAC energy x (1 + ${SYSTOLIC_OPERAND_OVERHEAD}) for operand/partial-sum registers (Eyeriss RF ~1x MAC); one MAC per PE per cycle at peak.`);
+  }
+  for (const bs of spec.bitSerial) {
+    const c = bitSerialCost(bs, node, v);
+    add({ component: "bitserial", instance: `bitserial.${bs.name}`, count: bs.count, action: `bit-plane cycle per APU (group ${bs.groupSize})`, energyJ: c.bitPlaneEnergyJ, latencyPs: c.cyclePs, areaMm2: bs.count * bs.units * c.apuAreaMm2 });
+    add({ component: "bitserial", instance: `bitserial.${bs.name}`, count: bs.count, action: "FP32 group accumulate per APU", energyJ: c.groupAccumulateEnergyJ, latencyPs: c.cyclePs, areaMm2: 0 });
+    const mBits = ANDA_DEFAULT_MANTISSA_BITS;
+    const rate = (bs.count * bs.units * bs.groupSize * bs.clockHz) / mBits;
+    const power = bs.count * bs.units * bs.clockHz * (c.bitPlaneEnergyJ + c.groupAccumulateEnergyJ / mBits);
+    const p = part(`bitserial.${bs.name}`, rate, power);
+    digitalParts.push(p);
+    peak.push(p);
+  }
+  if (spec.bitSerial.length > 0) {
+    assumptions.push(`bit-serial (Anda-style) peak assumes ${ANDA_DEFAULT_MANTISSA_BITS} mantissa bit-planes per group (assumption; Anda searches 4..13).`);
+  }
+  for (const vu of spec.vector) {
+    for (const op of vu.ops) {
+      const c = vectorOpCost(vu, op, node, v);
+      add({ component: "vector", instance: `vector.${vu.name}`, count: vu.count, action: `${op} per element per lane (${vu.format})`, energyJ: c.energyJ, latencyPs: c.latencyPs, areaMm2: 0 });
+    }
+    // Area once per unit, independent of how many ops it lists.
+    const laneArea = vu.ops.length > 0 ? vectorOpCost(vu, vu.ops[0], node, v).areaMm2 : vectorOpCost(vu, "elementwise", node, v).areaMm2;
+    add({ component: "vector", instance: `vector.${vu.name}`, count: vu.count, action: `area of ${vu.lanes} lanes`, energyJ: 0, latencyPs: 0, areaMm2: vu.count * vu.lanes * laneArea });
+  }
+  if (spec.vector.length > 0) {
+    assumptions.push("vector ops as multiply/add mixes per element (softmax 5 mult + 7 add, norm 3 + 2, activation 5 + 5, rope 2 + 1, elementwise 1 mult; assumptions) at Horowitz energies.");
+  }
+
+  // ------------------------------------------------------------- memory and network
+  for (const s of spec.sram) {
+    const c = sramCost(s, node, v);
+    add({ component: "sram", instance: `sram.${s.name}`, count: 1, action: `read per bit (${s.banks} bank(s))`, energyJ: c.readEnergyPerBitJ, latencyPs: c.latencyPs, areaMm2: c.areaMm2 });
+    add({ component: "sram", instance: `sram.${s.name}`, count: 1, action: "write per bit", energyJ: c.writeEnergyPerBitJ, latencyPs: c.latencyPs, areaMm2: 0 });
+  }
+  if (spec.sram.length > 0) {
+    assumptions.push("SRAM: Horowitz 8 KB 64-bit read 10 pJ @ 45 nm, per bit, scaled as sqrt(bank capacity) (assumption, CACTI-like); write = read (assumption); area from 6T bitcell sizes / 0.7 array efficiency.");
+  }
+  const d = dramCost(spec.dram);
+  add({ component: "dram", instance: `dram.${spec.dram.kind}`, count: spec.dram.channels, action: "access per bit (off-chip, no die area)", energyJ: d.energyPerBitJ, latencyPs: PS_PER_S / (d.bandwidthBytesPerS * BITS_PER_BYTE), areaMm2: 0 });
+  assumptions.push(d.assumption);
+
+  const endpoints =
+    Math.max(1, (spec.analog?.tiles ?? 0) +
+      spec.systolic.reduce((s, x) => s + x.count, 0) +
+      spec.vector.reduce((s, x) => s + x.count, 0) +
+      spec.bitSerial.reduce((s, x) => s + x.count, 0) +
+      spec.sram.length);
+  const n = nocCost(spec.noc, node, v);
+  const hops = averageHops(spec.noc.topology, endpoints);
+  add({ component: "noc", instance: `noc.${spec.noc.topology}`, count: endpoints, action: `hop per bit (mean ${hops.toPrecision(3)} hops over ${endpoints} endpoints)`, energyJ: n.energyPerBitHopJ, latencyPs: n.hopLatencyPs, areaMm2: endpoints * n.routerAreaMm2 }); // 3 significant digits (formatting)
+  assumptions.push(`NoC: ISAAC router 0.081 pJ/bit/hop @ 32 nm (node-scaled), one ${spec.noc.linkWidthBits}-bit router per endpoint (${endpoints}), ${spec.noc.topology} mean hops ${hops.toPrecision(3)} under uniform traffic.`); // formatting
+
+  // ------------------------------------------------------------- totals
+  const digitalRate = digitalParts.reduce((s, p) => s + p.macsPerS, 0);
+  const digitalPower = digitalParts.reduce((s, p) => s + p.powerW, 0);
+  if (digitalParts.length > 0) peak.push(part("digital", digitalRate, digitalPower));
+  peak.push(part("total", digitalRate + (analogPart?.macsPerS ?? 0), digitalPower + (analogPart?.powerW ?? 0)));
+  assumptions.push("peak TOPS counts 2 ops per MAC; peak TOPS/W counts compute power only (converters, arrays, accumulators, PEs), not SRAM, DRAM or NoC traffic, which depend on the workload.");
+
+  const areaMm2 = COMPONENT_KINDS.reduce((s, k) => s + area[k], 0);
+  return { chip: spec.name, technologyNm: node, rows, areaByComponentMm2: area, areaMm2, peak, assumptions };
+}
+
+// ------------------------------------------------------------- plain-text rendering
+
+const sig = (x: number): string => (x === 0 ? "0" : x.toPrecision(3)); // 3 significant digits (formatting)
+
+/** Columns in `left` are left-aligned text, the others right-aligned numbers. */
+function table(header: readonly string[], body: readonly (readonly string[])[], left: readonly number[] = [0]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (r: readonly string[]): string =>
+    r.map((c, i) => (left.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+}
+
+export function formatDescription(desc: ChipDescription): string {
+  const out: string[] = [];
+  out.push(`chip ${desc.chip} (${desc.technologyNm} nm)`);
+  out.push("");
+  out.push(
+    table(
+      ["component", "instance", "count", "action", "energy/action", "latency", "area mm^2"],
+      desc.rows.map((r) => [r.component, r.instance, String(r.count), r.action, r.energyJ === 0 ? "-" : fmtJ(r.energyJ), r.latencyPs === 0 ? "-" : fmtPs(r.latencyPs), r.areaMm2 === 0 ? "-" : sig(r.areaMm2)]),
+      [0, 1, 3], // text columns: component, instance, action
+    ),
+  );
+  out.push("");
+  out.push(
+    table(
+      ["component", "area mm^2", "share"],
+      [
+        ...COMPONENT_KINDS.filter((k) => desc.areaByComponentMm2[k] > 0).map((k) => [k, sig(desc.areaByComponentMm2[k]), `${((100 * desc.areaByComponentMm2[k]) / desc.areaMm2).toFixed(1)} %`]), // percent (formatting)
+        ["total", sig(desc.areaMm2), "100 %"],
+      ],
+    ),
+  );
+  out.push("");
+  out.push(
+    table(
+      ["peak", "TMAC/s", "TOPS", "power W", "TOPS/W"],
+      desc.peak.map((p) => [p.part, sig(p.macsPerS / TERA), sig(p.tops), sig(p.powerW), sig(p.topsPerW)]),
+    ),
+  );
+  out.push("");
+  out.push("assumptions:");
+  for (const a of desc.assumptions) out.push(`  - ${a}`);
+  return out.join("\n");
+}

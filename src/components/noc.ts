@@ -1,0 +1,77 @@
+// On-chip network cost model: energy per bit per hop, router area by node, and the average hop count of
+// a topology for N endpoints under uniform random traffic.
+//
+// Action: "hop" (one bit over one router + link): energy; latency hopLatencyCycles of the NoC clock.
+
+import type { NocSpec, NocTopology } from "../spec/types.ts";
+import { AimcsimError } from "../errors.ts";
+import { PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
+
+/** ISAAC router (shared by 4 tiles): 20.74 pJ per 256-bit transfer at 32 nm, i.e. 0.081 pJ/bit/hop (ISAAC ISCA
+ *  2016, 42 mW router; derivation in Accelergy-Project/hwcomponents-library hwcomponents_library/library/isaac.py
+ *  IsaacRouter). Includes the router traversal; the link to the neighbour is assumed included (assumption:
+ *  ISAAC's tile-to-tile links are short, a tile pitch of under 1 mm). */
+export const ISAAC_ROUTER_ENERGY_PER_TRANSFER_J = 20.74 * PJ;
+export const ISAAC_ROUTER_WIDTH_BITS = 256; // ISAAC ISCA 2016 via hwcomponents-library isaac.py
+export const ISAAC_NODE_NM = 32; // ISAAC ISCA 2016
+/** ISAAC router area: 0.151 mm^2 at 32 nm for a 256-bit router (ISAAC ISCA 2016; 150000 um^2 in hwcomponents-
+ *  library isaac.py IsaacRouter). Scaled linearly with link width as that file does (assumption: a crossbar
+ *  router grows faster, ~width^2, so this is optimistic for wide links). */
+export const ISAAC_ROUTER_AREA_UM2 = 150000;
+
+export const NOC_TOPOLOGIES: readonly NocTopology[] = ["mesh", "ring", "bus", "crossbar", "tree"];
+
+/** Average hops between two endpoints chosen uniformly (including same-node pairs for the mesh):
+ *  mesh k x k (k = ceil(sqrt N)): 2 (k^2 - 1) / (3k), the mean Manhattan distance (mean |i - j| over a line of
+ *  k nodes is (k^2 - 1) / (3k), definition); ring (bidirectional): N / 4; bus and crossbar: 1; binary tree: the
+ *  mean leaf-to-leaf path up to the common ancestor and down, sum over levels l of 2 l * 2^(l-1) / (N - 1). */
+export function averageHops(topology: NocTopology, endpoints: number): number {
+  if (!Number.isInteger(endpoints) || endpoints < 1) {
+    throw new AimcsimError("SpecError", "noc", `endpoint count must be an integer >= 1, got ${endpoints}`);
+  }
+  if (endpoints === 1) return 0;
+  switch (topology) {
+    case "mesh": {
+      const k = Math.ceil(Math.sqrt(endpoints));
+      return (2 * (k * k - 1)) / (3 * k); // 3: mean |i - j| formula above (definition)
+    }
+    case "ring":
+      return endpoints / 4; // 4: bidirectional ring, mean distance N/4 (definition)
+    case "bus":
+    case "crossbar":
+      return 1;
+    case "tree": {
+      const levels = Math.ceil(Math.log2(endpoints));
+      const leaves = 2 ** levels;
+      let sum = 0;
+      for (let l = 1; l <= levels; l++) sum += 2 * l * 2 ** (l - 1);
+      return sum / (leaves - 1);
+    }
+    default: {
+      const t: never = topology;
+      throw new AimcsimError("SpecError", "noc.topology", `unknown topology ${String(t)}; expected one of ${NOC_TOPOLOGIES.join(", ")}`);
+    }
+  }
+}
+
+export interface NocCost {
+  readonly energyPerBitHopJ: number;
+  readonly hopLatencyPs: number;
+  readonly routerAreaMm2: number;
+  /** Bits per second one link carries. */
+  readonly linkBandwidthBitsPerS: number;
+}
+
+export function nocCost(noc: NocSpec, nodeNm: number, supplyV?: number): NocCost {
+  if (!(noc.clockHz > 0)) throw new AimcsimError("SpecError", "noc.clockHz", "clock must be > 0 Hz");
+  if (!(noc.linkWidthBits >= 1)) throw new AimcsimError("SpecError", "noc.linkWidthBits", "link width must be >= 1 bit");
+  if (!(noc.hopLatencyCycles >= 0)) throw new AimcsimError("SpecError", "noc.hopLatencyCycles", "must be >= 0");
+  void supplyV; // ISAAC's supply is not stated per component; only the node is scaled (assumption)
+  return {
+    energyPerBitHopJ: (ISAAC_ROUTER_ENERGY_PER_TRANSFER_J / ISAAC_ROUTER_WIDTH_BITS) * energyScale(ISAAC_NODE_NM, nodeNm),
+    hopLatencyPs: noc.hopLatencyCycles * periodPs(noc.clockHz),
+    routerAreaMm2:
+      ISAAC_ROUTER_AREA_UM2 * (noc.linkWidthBits / ISAAC_ROUTER_WIDTH_BITS) * UM2_TO_MM2 * areaScale(ISAAC_NODE_NM, nodeNm),
+    linkBandwidthBitsPerS: noc.linkWidthBits * noc.clockHz,
+  };
+}
