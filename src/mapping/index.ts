@@ -1,0 +1,6 @@
+// Public face of src/mapping: tiling of weight matrices onto crossbars, placement of a model on a chip
+// (tiles, KV cache, units).
+export * from "./tiling.ts";
+export * from "./kvcache.ts";
+export * from "./units.ts";
+export * from "./placement.ts";

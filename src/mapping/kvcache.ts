@@ -1,0 +1,86 @@
+// Where the KV cache lives: on-chip SRAM when mapping.kvCache is "sram" and the cache fits in the SRAM
+// left after the activation buffers, otherwise DRAM, with the reason stated.
+
+import { AimcsimError } from "../errors.ts";
+import { KV_BYTES_PER_ELEMENT, kvCacheBytes } from "../model/opgraph.ts";
+import type { TransformerShape } from "../model/shape.ts";
+import type { ChipSpec } from "../spec/types.ts";
+
+/** Activation element bytes in the on-chip buffers (fp16, as the KV cache). */
+export const ACTIVATION_BYTES_PER_ELEMENT = KV_BYTES_PER_ELEMENT;
+
+export interface KvCachePlacement {
+  readonly memory: "sram" | "dram";
+  /** SRAM instance names holding it (empty for DRAM). */
+  readonly srams: readonly string[];
+  /** Bytes of the cache at `contextTokens` tokens for `batch` sequences (all layers, K and V, fp16). */
+  readonly bytes: number;
+  readonly batch: number;
+  readonly contextTokens: number;
+  /** SRAM on all chips used. */
+  readonly sramCapacityBytes: number;
+  /** SRAM reserved for activation buffers on all chips used. */
+  readonly bufferBytes: number;
+  readonly reason: string;
+}
+
+/** SRAM reserved for activations per chip. Assumption (decode-sized): two ping-pong buffers of the widest
+ *  activation row of the batch (hidden, q/kv, intermediate or the logits row), plus one row of attention
+ *  scores per head over the whole context. Prefill activations of many tokens are assumed to be streamed
+ *  through these buffers in token tiles rather than held whole. */
+export const activationBufferBytes = (shape: TransformerShape, batch: number, contextTokens: number): number => {
+  const widest = Math.max(
+    shape.hiddenSize,
+    shape.intermediateSize,
+    (shape.numHeads + 2 * shape.numKvHeads) * shape.headDim,
+    shape.vocabSize,
+  );
+  const rows = 2 * batch * widest;
+  const scores = batch * shape.numHeads * (contextTokens + 1);
+  return (rows + scores) * ACTIVATION_BYTES_PER_ELEMENT;
+};
+
+const fmt = (bytes: number): string =>
+  bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(2)} MiB` : `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+
+export const placeKvCache = (
+  shape: TransformerShape,
+  chip: ChipSpec,
+  opts: { readonly batch: number; readonly contextTokens: number; readonly chips: number },
+): KvCachePlacement => {
+  const bytes = kvCacheBytes(shape, opts.batch, opts.contextTokens);
+  const sramPerChip = chip.sram.reduce((a, s) => a + s.capacityBytes, 0);
+  const sramCapacityBytes = sramPerChip * opts.chips;
+  const bufferBytes = activationBufferBytes(shape, opts.batch, opts.contextTokens) * opts.chips;
+  const free = Math.max(0, sramCapacityBytes - bufferBytes);
+  const base = { bytes, batch: opts.batch, contextTokens: opts.contextTokens, sramCapacityBytes, bufferBytes };
+  const size = `${fmt(bytes)} for ${opts.batch} x ${opts.contextTokens} tokens`;
+  let placement: KvCachePlacement;
+  if (chip.mapping.kvCache === "dram") {
+    placement = { ...base, memory: "dram", srams: [], reason: `mapping.kvCache is "dram" (${size})` };
+  } else if (chip.sram.length === 0) {
+    placement = { ...base, memory: "dram", srams: [], reason: `mapping.kvCache is "sram" but the chip has no SRAM (${size})` };
+  } else if (bytes <= free) {
+    placement = {
+      ...base,
+      memory: "sram",
+      srams: chip.sram.map((s) => s.name),
+      reason: `fits: ${size} <= ${fmt(free)} SRAM free after ${fmt(bufferBytes)} of activation buffers`,
+    };
+  } else {
+    placement = {
+      ...base,
+      memory: "dram",
+      srams: [],
+      reason: `does not fit in SRAM: ${size} > ${fmt(free)} free (${fmt(sramCapacityBytes)} SRAM on ${opts.chips} chip(s) minus ${fmt(bufferBytes)} of activation buffers)`,
+    };
+  }
+  if (placement.memory === "dram" && bytes > chip.dram.capacityBytes * opts.chips) {
+    throw new AimcsimError(
+      "MappingError",
+      "dram.capacityBytes",
+      `the KV cache (${size}) exceeds the DRAM of ${opts.chips} chip(s) (${fmt(chip.dram.capacityBytes * opts.chips)})`,
+    );
+  }
+  return placement;
+};

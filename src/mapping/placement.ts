@@ -1,0 +1,258 @@
+// Placement of a transformer on a chip: every analog projection matrix tiled (tiling.ts) and its blocks
+// given physical tiles, the KV cache placed (kvcache.ts), and the op kinds assigned to units (units.ts).
+//
+// Policy: weight-stationary, no packing. Each logical matrix (q, k, v, o, gate, up, down / fc1, fc2,
+// lm_head, OPT project_in/out) gets whole tiles of its own, allocated contiguously in dataflow order
+// (layer 0 first). A partly filled edge tile is not shared with another matrix, so the tile count is
+// sum over matrices of ceil(in / rows) x ceil(out / weightColsPerTile); `cellUtilization` reports the waste.
+// Fused HF tensors (Phi-3 qkv_proj, GPT-2 c_attn) are tiled per logical matrix; each block records the HF
+// tensor and the slice so the forward pass can read the right weights.
+//
+// Multi-chip: with `chips: "auto"` (or a number), tiles are numbered globally (tile = chip x tilesPerChip +
+// tileOnChip) and filled in order, so chip c holds tiles [c M, (c+1) M). A matrix may straddle two chips;
+// its partial sums then cross the chip boundary (the interconnect model must charge for that).
+
+import { AimcsimError } from "../errors.ts";
+import { projectionMatrices, type ProjectionMatrix, type ProjectionRole, type WeightSlice } from "../model/projections.ts";
+import type { TransformerShape } from "../model/shape.ts";
+import type { ChipSpec } from "../spec/types.ts";
+import { placeKvCache, type KvCachePlacement } from "./kvcache.ts";
+import { tileMatrix, type WeightEncoding } from "./tiling.ts";
+import { assignUnits, type UnitAssignment } from "./units.ts";
+
+export interface PlacedBlock {
+  /** Logical matrix (= projection op name): "L3.q_proj", "lm_head". */
+  readonly matrix: string;
+  /** HF tensor without ".weight". */
+  readonly weight: string;
+  readonly weightSlice?: WeightSlice;
+  readonly layer: number;
+  /** Input range [rowStart, rowEnd) and output-feature range [colStart, colEnd) of the logical matrix. */
+  readonly rowStart: number;
+  readonly rowEnd: number;
+  readonly colStart: number;
+  readonly colEnd: number;
+  /** Global physical tile index. */
+  readonly tile: number;
+  readonly chip: number;
+  readonly tileOnChip: number;
+  /** Physical cells used on the tile: rows, and columns (= output features x cells per weight). */
+  readonly cellRows: number;
+  readonly cellCols: number;
+}
+
+export interface MatrixPlacement {
+  readonly name: string;
+  readonly role: ProjectionRole;
+  readonly layer: number;
+  readonly weight: string;
+  readonly weightSlice?: WeightSlice;
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly rowSplits: number;
+  readonly colSplits: number;
+  readonly weightColsPerTile: number;
+  readonly tiles: number;
+  /** Global index of its first tile; its tiles are [firstTile, firstTile + tiles). */
+  readonly firstTile: number;
+  /** Its blocks are placement.blocks[firstBlock .. firstBlock + tiles). */
+  readonly firstBlock: number;
+}
+
+/** A projection run on the digital engines; its weights stream from DRAM. */
+export interface DigitalMatrix {
+  readonly name: string;
+  readonly role: ProjectionRole;
+  readonly layer: number;
+  readonly weight: string;
+  readonly weightSlice?: WeightSlice;
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly weightBytes: number;
+}
+
+export interface Placement {
+  readonly model: string;
+  readonly chip: string;
+  /** Null when nothing is mapped to analog tiles (all-digital chip or policy). */
+  readonly encoding: WeightEncoding | null;
+  readonly analogMatrices: readonly MatrixPlacement[];
+  readonly digitalMatrices: readonly DigitalMatrix[];
+  readonly blocks: readonly PlacedBlock[];
+  readonly tilesNeeded: number;
+  readonly tilesPerChip: number;
+  /** Tiles on all chips used. */
+  readonly tilesAvailable: number;
+  /** Chips the placement spans (the requested number, or ceil(tilesNeeded / tilesPerChip) for "auto"). */
+  readonly chips: number;
+  /** Minimum chips: ceil(tilesNeeded / tilesPerChip), at least 1. */
+  readonly chipsNeeded: number;
+  /** Weights stored in the crossbars. */
+  readonly analogWeights: number;
+  /** Cells holding weights / cells of the tiles used. */
+  readonly cellUtilization: number;
+  readonly kvCache: KvCachePlacement;
+  readonly units: readonly UnitAssignment[];
+  /** Facts the user should know (e.g. a ternary model on 1-bit weights). */
+  readonly notes: readonly string[];
+}
+
+export interface MapOptions {
+  /** 1 (default: error when the model does not fit), a chip count, or "auto" for as many as needed. */
+  readonly chips?: "auto" | number;
+  /** Sequences whose KV cache must be held (default 1). */
+  readonly batch?: number;
+  /** Tokens per sequence the KV cache is sized for (default: the model's maxPositions). */
+  readonly contextTokens?: number;
+}
+
+/** Bytes per stored weight of a digital projection (ternary packed 4 per byte, as the HF BitNet packing). */
+const weightBytesPerElement = (shape: TransformerShape): number =>
+  shape.weightFormat === "ternary" ? 0.25 : shape.weightFormat === "fp32" ? 4 : 2;
+
+const isAnalog = (chip: ChipSpec, m: ProjectionMatrix): boolean =>
+  m.role === "lm_head" ? chip.mapping.lmHead === "analog" : chip.mapping.projections === "analog";
+
+const checkOption = (field: string, v: number, min: number): void => {
+  if (!Number.isSafeInteger(v) || v < min) throw new AimcsimError("UsageError", `options.${field}`, `must be an integer >= ${min}, got ${v}`);
+};
+
+/** Maps `shape` onto `chip`. Throws MappingError when it does not fit (see MapOptions.chips). */
+export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOptions = {}): Placement => {
+  const batch = options.batch ?? 1;
+  const contextTokens = options.contextTokens ?? shape.maxPositions;
+  checkOption("batch", batch, 1);
+  checkOption("contextTokens", contextTokens, 0);
+  const requested = options.chips ?? 1;
+  if (requested !== "auto") checkOption("chips", requested, 1);
+
+  const all = projectionMatrices(shape);
+  const analogList = all.filter((m) => isAnalog(chip, m));
+  const digitalList = all.filter((m) => !isAnalog(chip, m));
+  const analog = chip.analog;
+  if (analogList.length > 0 && analog === undefined) {
+    const field = chip.mapping.projections === "analog" ? "mapping.projections" : "mapping.lmHead";
+    throw new AimcsimError("MappingError", field, `is "analog" but the chip has no analog part (chip.analog is absent)`);
+  }
+
+  const notes: string[] = [];
+  const analogMatrices: MatrixPlacement[] = [];
+  const blocks: PlacedBlock[] = [];
+  let tilesNeeded = 0;
+  let analogWeights = 0;
+  let encoding: WeightEncoding | null = null;
+  const tilesPerChip = analog?.tiles ?? 0;
+
+  if (analog !== undefined && analogList.length > 0) {
+    const tile = analog.tile;
+    if (shape.weightFormat === "ternary" && analog.weightBits < 2) {
+      notes.push(`ternary weights on ${analog.weightBits}-bit analog weights: the zero state is lost (binarised weights)`);
+    }
+    // First pass: tile counts, so a model that does not fit fails before any block is built.
+    const tilings = analogList.map((m) => tileMatrix(m.inFeatures, m.outFeatures, tile, analog.weightBits));
+    encoding = tilings[0]!.encoding;
+    tilesNeeded = tilings.reduce((a, t) => a + t.tiles, 0);
+    const chipsNeeded = Math.max(1, Math.ceil(tilesNeeded / tilesPerChip));
+    const chipsAllowed = requested === "auto" ? chipsNeeded : requested;
+    if (tilesNeeded > chipsAllowed * tilesPerChip) {
+      let largest = 0;
+      for (let i = 1; i < tilings.length; i++) if (tilings[i]!.tiles > tilings[largest]!.tiles) largest = i;
+      const enc = encoding;
+      throw new AimcsimError(
+        "MappingError",
+        "analog.tiles",
+        `needs ${tilesNeeded} tiles, ${chipsAllowed === 1 ? "chip has" : `${chipsAllowed} chips have`} ${chipsAllowed * tilesPerChip} ` +
+          `(${shape.name}: ${analogList.length} analog matrices on ${tile.rows}x${tile.cols} tiles, ${enc.cellsPerWeight} cells per ${analog.weightBits}-bit weight, ` +
+          `${tilings[0]!.weightColsPerTile} weights per tile row; largest ${analogList[largest]!.name} ${analogList[largest]!.inFeatures}x${analogList[largest]!.outFeatures} takes ${tilings[largest]!.tiles} tiles); ` +
+          `pass chips: "auto" to spread it over ${chipsNeeded} chips`,
+      );
+    }
+    // Second pass: blocks on global tile indices.
+    let next = 0;
+    for (let i = 0; i < analogList.length; i++) {
+      const m = analogList[i]!;
+      const t = tilings[i]!;
+      analogMatrices.push({
+        name: m.name,
+        role: m.role,
+        layer: m.layer,
+        weight: m.weight,
+        ...(m.slice ? { weightSlice: m.slice } : {}),
+        inFeatures: m.inFeatures,
+        outFeatures: m.outFeatures,
+        rowSplits: t.rowSplits,
+        colSplits: t.colSplits,
+        weightColsPerTile: t.weightColsPerTile,
+        tiles: t.tiles,
+        firstTile: next,
+        firstBlock: blocks.length,
+      });
+      for (const b of t.blocks) {
+        const g = next + b.localTile;
+        blocks.push({
+          matrix: m.name,
+          weight: m.weight,
+          ...(m.slice ? { weightSlice: m.slice } : {}),
+          layer: m.layer,
+          rowStart: b.rowStart,
+          rowEnd: b.rowEnd,
+          colStart: b.colStart,
+          colEnd: b.colEnd,
+          tile: g,
+          chip: Math.floor(g / tilesPerChip),
+          tileOnChip: g % tilesPerChip,
+          cellRows: b.rowEnd - b.rowStart,
+          cellCols: (b.colEnd - b.colStart) * t.encoding.cellsPerWeight,
+        });
+      }
+      next += t.tiles;
+      analogWeights += m.inFeatures * m.outFeatures;
+    }
+  }
+
+  const chipsNeeded = tilesPerChip > 0 ? Math.max(1, Math.ceil(tilesNeeded / tilesPerChip)) : 1;
+  const chips = requested === "auto" ? chipsNeeded : requested;
+  if (chips > 1) notes.push(`spread over ${chips} chips (${tilesNeeded} tiles needed, ${tilesPerChip} per chip)`);
+
+  const bpe = weightBytesPerElement(shape);
+  const digitalMatrices: DigitalMatrix[] = digitalList.map((m) => ({
+    name: m.name,
+    role: m.role,
+    layer: m.layer,
+    weight: m.weight,
+    ...(m.slice ? { weightSlice: m.slice } : {}),
+    inFeatures: m.inFeatures,
+    outFeatures: m.outFeatures,
+    weightBytes: m.inFeatures * m.outFeatures * bpe,
+  }));
+
+  const kvCache = placeKvCache(shape, chip, { batch, contextTokens, chips });
+  const units = assignUnits(shape, chip, kvCache.memory === "sram" ? kvCache.srams : ["dram"]);
+  const cellsPerWeight = encoding?.cellsPerWeight ?? 0;
+  const tileCells = analog ? analog.tile.rows * analog.tile.cols : 0;
+
+  return {
+    model: shape.name,
+    chip: chip.name,
+    encoding,
+    analogMatrices,
+    digitalMatrices,
+    blocks,
+    tilesNeeded,
+    tilesPerChip,
+    tilesAvailable: tilesPerChip * chips,
+    chips,
+    chipsNeeded,
+    analogWeights,
+    cellUtilization: tilesNeeded > 0 ? (analogWeights * cellsPerWeight) / (tilesNeeded * tileCells) : 0,
+    kvCache,
+    units,
+    notes,
+  };
+};
+
+/** The blocks of one analog matrix (by logical name), or an empty list when it is not analog. */
+export const blocksOf = (placement: Placement, matrix: string): readonly PlacedBlock[] => {
+  const m = placement.analogMatrices.find((x) => x.name === matrix);
+  return m ? placement.blocks.slice(m.firstBlock, m.firstBlock + m.tiles) : [];
+};
