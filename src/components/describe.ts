@@ -200,7 +200,7 @@ export function formatDescription(desc: ChipDescription): string {
     table(
       ["component", "instance", "count", "action", "energy/action", "latency", "area mm^2"],
       desc.rows.map((r) => [r.component, r.instance, String(r.count), r.action, r.energyJ === 0 ? "-" : fmtJ(r.energyJ), r.latencyPs === 0 ? "-" : fmtPs(r.latencyPs), r.areaMm2 === 0 ? "-" : sig(r.areaMm2)]),
-      [0, 1, 3], // text columns: component, instance, action
+      [0, 1, 3], // formatting: text columns component, instance, action
     ),
   );
   out.push("");

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import {
+  adcCost,
+  adcsPerTile,
+  analogMvmCost,
+  columnsPerWeight,
+  dacCost,
+  newAnalogMvmCost,
+  prepareAnalogTile,
+  weightColumnsPerTile,
+  weightSlices,
+} from "../../src/components/index.ts";
+import { cellAreaMm2 } from "../../src/components/crossbar.ts";
+import { isAimcsimError } from "../../src/errors.ts";
+import type { AdcKind, CrossbarTileSpec, DacKind, DeviceKind } from "../../src/spec/types.ts";
+import { hermesTile } from "./chips.ts";
+
+const tileArb = fc
+  .record({
+    rows: fc.constantFrom(32, 64, 128, 256, 512),
+    cols: fc.constantFrom(64, 128, 256, 512, 1024),
+    device: fc.constantFrom<DeviceKind>("PCM", "RRAM", "SRAM", "Flash"),
+    bitsPerCell: fc.integer({ min: 1, max: 4 }),
+    differential: fc.boolean(),
+    gMaxUs: fc.double({ min: 1, max: 100, noNaN: true }),
+    gMinFrac: fc.double({ min: 0, max: 0.5, noNaN: true }),
+    readVoltageV: fc.double({ min: 0.05, max: 1, noNaN: true }),
+    integrationTimeNs: fc.double({ min: 1, max: 500, noNaN: true }),
+    dacKind: fc.constantFrom<DacKind>("pwm", "current-steering", "bit-serial"),
+    dacBits: fc.integer({ min: 1, max: 10 }),
+    adcKind: fc.constantFrom<AdcKind>("sar", "flash", "cco", "ramp"),
+    adcBits: fc.integer({ min: 1, max: 12 }),
+    colsPerAdc: fc.constantFrom(1, 2, 4, 8, 16),
+  })
+  .map(
+    (r): CrossbarTileSpec => ({
+      ...hermesTile,
+      rows: r.rows,
+      cols: r.cols,
+      device: r.device,
+      bitsPerCell: r.bitsPerCell,
+      differential: r.differential,
+      gMaxUs: r.gMaxUs,
+      gMinUs: r.gMaxUs * r.gMinFrac,
+      readVoltageV: r.readVoltageV,
+      integrationTimeNs: r.integrationTimeNs,
+      dac: { kind: r.dacKind, bits: r.dacBits },
+      adc: { kind: r.adcKind, bits: r.adcBits, colsPerAdc: r.colsPerAdc },
+    }),
+  );
+
+describe("weight slicing", () => {
+  it("differential pairs hold weightBits - 1 magnitude bits, two columns per slice", () => {
+    const t: CrossbarTileSpec = { ...hermesTile, bitsPerCell: 1, differential: true };
+    expect(weightSlices(t, 8)).toBe(7);
+    expect(columnsPerWeight(t, 8)).toBe(14);
+    expect(weightSlices(t, 2)).toBe(1); // ternary on a differential pair: one slice
+    const single: CrossbarTileSpec = { ...t, differential: false, bitsPerCell: 2 };
+    expect(weightSlices(single, 8)).toBe(4);
+    expect(columnsPerWeight(single, 8)).toBe(4);
+  });
+});
+
+describe("analogMvmCost", () => {
+  it("never ignores the ADC: its energy is conversions x phases x one conversion", () => {
+    const t: CrossbarTileSpec = { ...hermesTile, dac: { kind: "bit-serial", bits: 8 }, adc: { kind: "sar", bits: 8, colsPerAdc: 4 } };
+    const c = analogMvmCost(t, 8, 14, 1e9, 256, 128);
+    const adc = adcCost(t.adc, 14, 1e9);
+    const slices = weightSlices(t, 8);
+    expect(c.energyByComponentJ.adc).toBeCloseTo(128 * slices * 8 * adc.energyJ, 20);
+    expect(c.energyByComponentJ.adc).toBeGreaterThan(0);
+    expect(c.energyByComponentJ.dac).toBeCloseTo(256 * 8 * dacCost(t.dac, 14, 1e9).energyJ, 20);
+  });
+
+  it("latency counts DAC + integration + ADC per phase, with colsPerAdc time multiplexing", () => {
+    const base: CrossbarTileSpec = { ...hermesTile, dac: { kind: "bit-serial", bits: 4 }, adc: { kind: "sar", bits: 8, colsPerAdc: 1 } };
+    const shared: CrossbarTileSpec = { ...base, adc: { ...base.adc, colsPerAdc: 8 } };
+    const a = analogMvmCost(base, 8, 14, 1e9, 256, 128);
+    const b = analogMvmCost(shared, 8, 14, 1e9, 256, 128);
+    const adcPs = adcCost(base.adc, 14, 1e9).latencyPs;
+    // 128 weight columns x 2 slices = 256 conversions per phase: 256 ADCs -> 1 round, 32 ADCs -> 8 rounds.
+    expect(adcsPerTile(base)).toBe(256);
+    expect(adcsPerTile(shared)).toBe(32);
+    expect(b.latencyPs - a.latencyPs).toBeCloseTo(4 * 7 * adcPs, 3);
+    expect(a.latencyPs).toBeCloseTo(4 * (1000 + 100_000 + adcPs) + 1000, 3);
+    // Same conversions, same ADC energy: multiplexing costs time, not energy.
+    expect(b.energyByComponentJ.adc).toBeCloseTo(a.energyByComponentJ.adc, 20);
+  });
+
+  it("array energy is data dependent: linear in input activity, increasing in mean conductance", () => {
+    const lo = analogMvmCost(hermesTile, 8, 14, 1e9, 256, 128, { meanConductance: 0.1, inputActivity: 0.2 });
+    const e1 = lo.energyByComponentJ.crossbar;
+    const hiA = analogMvmCost(hermesTile, 8, 14, 1e9, 256, 128, { meanConductance: 0.1, inputActivity: 0.4 });
+    expect(hiA.energyByComponentJ.crossbar / e1).toBeCloseTo(2, 10);
+    const hiG = analogMvmCost(hermesTile, 8, 14, 1e9, 256, 128, { meanConductance: 0.5, inputActivity: 0.2 });
+    expect(hiG.energyByComponentJ.crossbar).toBeGreaterThan(e1);
+    // V^2 G t by hand: 256 rows x 512 physical columns x 0.04 V^2 x (0.1 x 25 uS) x 128 ns PWM window x 0.2.
+    expect(e1).toBeCloseTo(256 * 512 * 0.04 * 2.5e-6 * 128e-9 * 0.2, 18);
+  });
+
+  it("writes into `out` without allocating a new record", () => {
+    const out = newAnalogMvmCost();
+    const r = analogMvmCost(hermesTile, 8, 14, 1e9, 100, 50, undefined, out);
+    expect(r).toBe(out);
+    expect(out.latencyPs).toBeGreaterThan(0);
+  });
+
+  it("says when an MVM does not fit the tile", () => {
+    try {
+      analogMvmCost(hermesTile, 8, 14, 1e9, 256, 129);
+      expect.unreachable();
+    } catch (e) {
+      expect(isAimcsimError(e) && e._tag === "MappingError").toBe(true);
+    }
+    expect(() => analogMvmCost(hermesTile, 8, 14, 1e9, 257, 1)).toThrow(/does not fit/);
+  });
+
+  it("is positive and finite for random valid tiles, and more active columns never cost less", () => {
+    fc.assert(
+      fc.property(tileArb, fc.integer({ min: 1, max: 8 }), fc.double({ min: 5, max: 130, noNaN: true }), (tile, wb, node) => {
+        if (columnsPerWeight(tile, wb) > tile.cols) return;
+        const m = prepareAnalogTile(tile, wb, node, 1e9);
+        const cols = weightColumnsPerTile(tile, wb);
+        const full = analogMvmCost(tile, wb, node, 1e9, tile.rows, cols);
+        const one = analogMvmCost(tile, wb, node, 1e9, tile.rows, 1);
+        for (const x of [full.latencyPs, ...Object.values(full.energyByComponentJ), ...Object.values(m.areaMm2)]) {
+          expect(Number.isFinite(x) && x > 0).toBe(true);
+        }
+        for (const k of ["dac", "crossbar", "adc", "accumulate"] as const) {
+          expect(full.energyByComponentJ[k]).toBeGreaterThanOrEqual(one.energyByComponentJ[k]);
+        }
+        expect(full.latencyPs).toBeGreaterThanOrEqual(one.latencyPs);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("cell area: NVM cells scale with F^2, SRAM compute cells are larger than PCM at the same node", () => {
+    expect(cellAreaMm2("PCM", 28) / cellAreaMm2("PCM", 14)).toBeCloseTo(4, 10);
+    expect(cellAreaMm2("SRAM", 14)).toBeGreaterThan(cellAreaMm2("PCM", 14));
+  });
+});
