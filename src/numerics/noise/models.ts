@@ -1,0 +1,144 @@
+// Conductance noise models of one analog device, applied once when the weights are programmed and once
+// at the inference time t_inf (as aihwkit's drift_analog_weights does: the read noise accumulated up to
+// t_inf is one fixed draw per device; fresh per-MVM noise is the output-referred w_noise/out_noise of the
+// periphery, in src/numerics/analog/). Scalar functions, so the programming loop allocates nothing.
+
+import type { NoiseSpec } from "../../spec/types.ts";
+import type { Rng } from "../../util/rng.ts";
+import {
+  PCM_NU_MEAN_MAX,
+  PCM_NU_MEAN_MIN,
+  PCM_NU_MEAN_OFFSET,
+  PCM_NU_MEAN_SLOPE,
+  PCM_NU_STD_MAX,
+  PCM_NU_STD_MIN,
+  PCM_NU_STD_OFFSET,
+  PCM_NU_STD_SLOPE,
+  PCM_PROG_COEFF_GMAX_REF_US,
+  PCM_PROG_COEFF_US,
+  PCM_QS_COEFF,
+  PCM_QS_DENOM_MIN,
+  PCM_QS_EXPONENT,
+  PCM_QS_MAX,
+  PCM_T0_S,
+  PCM_T_READ_S,
+  PCM_ZERO_CLIP,
+} from "./constants.ts";
+
+export interface ConductanceNoiseModel {
+  readonly kind: NoiseSpec["model"];
+  /** Programmed conductance (uS) of a device whose target is gTargetUs; never negative. */
+  program(gTargetUs: number, rng: Rng): number;
+  /** Drift exponent nu of one device, drawn once (0 for models without drift). */
+  driftNu(gTargetUs: number, rng: Rng): number;
+  /** Conductance (uS) at tInfS seconds after programming: drift, then accumulated read noise. */
+  atTime(gProgUs: number, nu: number, tInfS: number, rng: Rng): number;
+  /** Drift factor alone ((t+t0)/t0)^-nu, for tests and reports. */
+  driftFactor(nu: number, tInfS: number): number;
+}
+
+/** sigma_prog(g_T) in uS (aihwkit pcm.py apply_programming_noise_to_conductance), before prog_noise_scale. */
+export function pcmProgSigmaUs(gTargetUs: number, gMaxUs: number): number {
+  const x = gTargetUs / gMaxUs;
+  const s = PCM_PROG_COEFF_US[0] + PCM_PROG_COEFF_US[1] * x + PCM_PROG_COEFF_US[2] * x * x;
+  return s * (gMaxUs / PCM_PROG_COEFF_GMAX_REF_US);
+}
+
+/** Mean and spread of the PCM drift exponent at relative conductance x = |g_T|/g_max. */
+export function pcmNuMoments(x: number): { mean: number; std: number } {
+  const lx = Math.log(Math.max(Math.abs(x), PCM_ZERO_CLIP));
+  const mean = clamp(PCM_NU_MEAN_SLOPE * lx + PCM_NU_MEAN_OFFSET, PCM_NU_MEAN_MIN, PCM_NU_MEAN_MAX);
+  const std = clamp(PCM_NU_STD_SLOPE * lx + PCM_NU_STD_OFFSET, PCM_NU_STD_MIN, PCM_NU_STD_MAX);
+  return { mean, std };
+}
+
+/** 1/f read-noise relative sigma accumulated up to t_inf (aihwkit pcm.py), before read_noise_scale. */
+export function pcmReadSigmaRel(gProgUs: number, gMaxUs: number, tInfS: number): number {
+  const t = tInfS + PCM_T0_S;
+  const qs = Math.min(PCM_QS_COEFF / Math.max(Math.pow(Math.abs(gProgUs) / gMaxUs, PCM_QS_EXPONENT), PCM_QS_DENOM_MIN), PCM_QS_MAX);
+  return qs * Math.sqrt(Math.log((t + PCM_T_READ_S) / (2 * PCM_T_READ_S)));
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+function pcmModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
+  const driftFactor = (nu: number, tInfS: number) => {
+    const t = tInfS + PCM_T0_S;
+    return t > PCM_T0_S ? Math.pow(t / PCM_T0_S, -nu) : 1;
+  };
+  return {
+    kind: "pcm",
+    program(gT, rng) {
+      const g = gT + spec.progNoiseScale * pcmProgSigmaUs(gT, gMaxUs) * rng.nextGaussian();
+      return g > 0 ? g : 0;
+    },
+    driftNu(gT, rng) {
+      const { mean, std } = pcmNuMoments(gT / gMaxUs);
+      return Math.abs(mean + std * rng.nextGaussian()) * spec.driftScale;
+    },
+    atTime(gProg, nu, tInfS, rng) {
+      const gDrift = gProg * driftFactor(nu, tInfS);
+      const sig = pcmReadSigmaRel(gProg, gMaxUs, tInfS);
+      const g = gDrift + Math.abs(gDrift) * spec.readNoiseScale * sig * rng.nextGaussian();
+      return g > 0 ? g : 0;
+    },
+    driftFactor,
+  };
+}
+
+/** Generic Gaussian: programming noise relSigma * g_max, no drift, no read noise (assumption: the
+ *  simplest device-agnostic model; AFM's "additive Gaussian 5% of max|W_row|" is relSigma = 0.05). */
+function gaussianModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
+  return {
+    kind: "gaussian",
+    program(gT, rng) {
+      const g = gT + spec.relSigma * gMaxUs * rng.nextGaussian();
+      return g > 0 ? g : 0;
+    },
+    driftNu: () => 0,
+    atTime: (g) => g,
+    driftFactor: () => 1,
+  };
+}
+
+/** RRAM-style: Gaussian programming noise relSigma * g_max, then a read-noise draw readRelSigma * |g|
+ *  fixed at t_inf (assumption: RRAM read fluctuation treated like aihwkit's accumulated read noise;
+ *  per-read fluctuation is the periphery's w_noise). No drift. */
+function rramModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
+  return {
+    kind: "rram",
+    program(gT, rng) {
+      const g = gT + spec.relSigma * gMaxUs * rng.nextGaussian();
+      return g > 0 ? g : 0;
+    },
+    driftNu: () => 0,
+    atTime(g, _nu, _t, rng) {
+      const r = g + Math.abs(g) * spec.readRelSigma * rng.nextGaussian();
+      return r > 0 ? r : 0;
+    },
+    driftFactor: () => 1,
+  };
+}
+
+const noneModel: ConductanceNoiseModel = {
+  kind: "none",
+  program: (g) => g,
+  driftNu: () => 0,
+  atTime: (g) => g,
+  driftFactor: () => 1,
+};
+
+export function createNoiseModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
+  switch (spec.model) {
+    case "pcm":
+      return pcmModel(spec, gMaxUs);
+    case "gaussian":
+      return gaussianModel(spec, gMaxUs);
+    case "rram":
+      return rramModel(spec, gMaxUs);
+    case "none":
+      return noneModel;
+  }
+}
