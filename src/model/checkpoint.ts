@@ -1,0 +1,400 @@
+// Loading a Hugging Face checkpoint folder (config.json, model.safetensors or sharded
+// model.safetensors.index.json, tokenizer.json) into float32 tensors, the list of projection weights
+// (LinearWeight, [out x in]) and a per-layer layout the forward pass (src/numerics/forward.ts) walks.
+// Tensor names follow transformers' modeling files: Llama/Phi-3/BitNet ("model.layers.N..."),
+// GPT-2 ("transformer.h.N..." or unprefixed "h.N..."), OPT ("model.decoder.layers.N...").
+
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { AimcsimError } from "../errors.ts";
+import type { LinearWeight } from "../numerics/backend.ts";
+import type { TransformerShape } from "./shape.ts";
+import { SafetensorsFile, type DecodedTensor } from "./safetensors.ts";
+import { shapeDetails, shapeFromConfig } from "./config.ts";
+import { loadTokenizer, type Tokenizer } from "./tokenizer.ts";
+
+export interface NormWeights {
+  readonly weight: Float32Array;
+  readonly bias: Float32Array | null;
+}
+
+/** One decoder layer's tensors. Exactly one of (q,k,v) / qkv and one of (gate,up) / gateUp / none is set. */
+export interface LayerWeights {
+  readonly attnNorm: NormWeights;
+  readonly q: LinearWeight | null;
+  readonly k: LinearWeight | null;
+  readonly v: LinearWeight | null;
+  /** Fused [q; k; v] rows (Phi-3 qkv_proj, GPT-2 c_attn transposed). */
+  readonly qkv: LinearWeight | null;
+  readonly o: LinearWeight;
+  /** BitNet: RMSNorm before o_proj. */
+  readonly attnSubNorm: NormWeights | null;
+  readonly mlpNorm: NormWeights;
+  readonly gate: LinearWeight | null;
+  readonly up: LinearWeight; // up_proj, fc1, c_fc (or the fused gate_up_proj)
+  /** Phi-3: `up` holds the fused [gate; up] rows when true. */
+  readonly fusedGateUp: boolean;
+  /** BitNet: RMSNorm before down_proj. */
+  readonly ffnSubNorm: NormWeights | null;
+  readonly down: LinearWeight; // down_proj, fc2, c_proj
+}
+
+/** Family details the forward pass needs that TransformerShape does not carry. */
+export interface ForwardOptions {
+  /** Rotary dimensions per head (Phi-3 partial_rotary_factor * headDim); headDim otherwise. */
+  readonly rotaryDim: number;
+  /** OPT do_layer_norm_before (false: post-LN as in OPT-350m). Always true elsewhere. */
+  readonly preNorm: boolean;
+  /** GPT-2 scale_attn_by_inverse_layer_idx. */
+  readonly scaleAttnByInverseLayerIdx: boolean;
+  /** Offset added to positions before the learned position table (OPT: 2). */
+  readonly positionOffset: number;
+}
+
+export interface ModelLayout {
+  readonly embed: DecodedTensor; // [vocab x embedDim]
+  readonly positions: DecodedTensor | null; // learned positions [n x hidden]
+  readonly projectIn: LinearWeight | null; // OPT
+  readonly projectOut: LinearWeight | null; // OPT
+  readonly layers: readonly LayerWeights[];
+  readonly finalNorm: NormWeights | null;
+  readonly lmHead: LinearWeight;
+  readonly options: ForwardOptions;
+}
+
+export interface LoadedModel {
+  readonly shape: TransformerShape;
+  /** Folder (or a label for in-memory models). */
+  readonly source: string;
+  /** The raw config.json object. */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly tensors: ReadonlyMap<string, Float32Array>;
+  readonly tensorShapes: ReadonlyMap<string, readonly number[]>;
+  /** Every projection in execution order, lm_head last. */
+  readonly linears: readonly LinearWeight[];
+  readonly layout: ModelLayout;
+  readonly tokenizer: Tokenizer | null;
+}
+
+/** Load a Hugging Face checkpoint folder. Every failure is an AimcsimError naming the file and tensor. */
+export async function loadModel(dir: string): Promise<LoadedModel> {
+  const configPath = join(dir, "config.json");
+  const config = await readJson(configPath);
+  const shape = shapeFromConfig(config, configPath);
+  const tensors = await readCheckpointTensors(dir);
+  let tokenizer: Tokenizer | null = null;
+  const tokPath = join(dir, "tokenizer.json");
+  const tokJson = await readFile(tokPath, "utf8").catch(() => null);
+  if (tokJson !== null) tokenizer = loadTokenizer(tokJson, tokPath);
+  return buildModel(shape, config, tensors.data, tensors.shapes, dir, tokenizer, tensors.fileOf);
+}
+
+async function readJson(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw new AimcsimError("CheckpointError", path, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error("not a JSON object");
+    return v as Record<string, unknown>;
+  } catch (e) {
+    throw new AimcsimError("CheckpointError", path, `invalid JSON (${(e as Error).message})`);
+  }
+}
+
+interface RawTensors {
+  data: Map<string, Float32Array>;
+  shapes: Map<string, readonly number[]>;
+  fileOf: Map<string, string>;
+}
+
+/** Read all tensors of model.safetensors, or of the shards listed in model.safetensors.index.json. */
+export async function readCheckpointTensors(dir: string): Promise<RawTensors> {
+  const indexPath = join(dir, "model.safetensors.index.json");
+  const single = join(dir, "model.safetensors");
+  const out: RawTensors = { data: new Map(), shapes: new Map(), fileOf: new Map() };
+  let files: string[];
+  let wanted: Map<string, string> | null = null;
+  const idxText = await readFile(indexPath, "utf8").catch(() => null);
+  if (idxText !== null) {
+    let idx: { weight_map?: Record<string, string> };
+    try {
+      idx = JSON.parse(idxText) as typeof idx;
+    } catch (e) {
+      throw new AimcsimError("CheckpointError", indexPath, `invalid JSON (${(e as Error).message})`);
+    }
+    if (!idx.weight_map || typeof idx.weight_map !== "object")
+      throw new AimcsimError("CheckpointError", indexPath, "missing weight_map {tensor name: shard file}");
+    wanted = new Map(Object.entries(idx.weight_map));
+    files = [...new Set(wanted.values())];
+  } else {
+    files = ["model.safetensors"];
+  }
+  for (const f of files) {
+    const path = join(dir, f);
+    if (wanted === null) {
+      const exists = await readFile(single).then(
+        () => true,
+        () => false,
+      );
+      if (!exists)
+        throw new AimcsimError("CheckpointError", dir, "no model.safetensors or model.safetensors.index.json in this folder");
+    }
+    const sf = await SafetensorsFile.open(path);
+    try {
+      for (const name of sf.header.tensors.keys()) {
+        if (wanted && wanted.get(name) !== f) continue;
+        if (out.data.has(name))
+          throw new AimcsimError("CheckpointError", path, `tensor ${name}: also present in ${out.fileOf.get(name)}`);
+        const t = await sf.read(name);
+        out.data.set(name, t.data);
+        out.shapes.set(name, t.shape);
+        out.fileOf.set(name, path);
+      }
+    } finally {
+      await sf.close();
+    }
+  }
+  if (wanted) {
+    for (const [name, f] of wanted)
+      if (!out.data.has(name))
+        throw new AimcsimError("CheckpointError", join(dir, f), `tensor ${name}: listed in model.safetensors.index.json but absent from the shard`);
+  }
+  return out;
+}
+
+/**
+ * Assemble a LoadedModel from tensors already in memory (HF names). Used by loadModel and by tests/tools
+ * that build models without files. Checks every needed tensor is present with the shape config.json implies.
+ */
+export function buildModel(
+  shape: TransformerShape,
+  config: Readonly<Record<string, unknown>>,
+  data: ReadonlyMap<string, Float32Array>,
+  shapes: ReadonlyMap<string, readonly number[]>,
+  source: string,
+  tokenizer: Tokenizer | null = null,
+  fileOf: ReadonlyMap<string, string> = new Map(),
+): LoadedModel {
+  const where = (name: string) => fileOf.get(name) ?? (fileOf.size ? [...new Set(fileOf.values())].join(", ") : source);
+  const get = (name: string, dims: readonly number[]): DecodedTensor => {
+    const d = data.get(name);
+    if (!d)
+      throw new AimcsimError(
+        "CheckpointError",
+        where(name),
+        `tensor ${name}: missing, but a ${shape.family} model with this config.json needs it (shape ${JSON.stringify(dims)})`,
+      );
+    const s = shapes.get(name) ?? [d.length];
+    if (s.length !== dims.length || s.some((x, i) => x !== dims[i]))
+      throw new AimcsimError(
+        "CheckpointError",
+        where(name),
+        `tensor ${name}: shape ${JSON.stringify(s)} disagrees with config.json, which implies ${JSON.stringify(dims)}`,
+      );
+    return { shape: s, data: d };
+  };
+  const has = (name: string) => data.has(name);
+  const H = shape.hiddenSize;
+  const I = shape.intermediateSize;
+  const V = shape.vocabSize;
+  const hd = shape.headDim;
+  const qDim = shape.numHeads * hd;
+  const kvDim = shape.numKvHeads * hd;
+  const linears: LinearWeight[] = [];
+
+  const ternary = shape.weightFormat === "ternary";
+  const qc = (config.quantization_config ?? {}) as { linear_class?: string; quantization_mode?: string };
+  const linear = (name: string, outF: number, inF: number, bias: boolean | "optional", transposed = false, quant = ternary): LinearWeight => {
+    const packed = quant && has(`${name}.weight_scale`) && shapes.get(`${name}.weight`)?.[0] === Math.ceil(outF / 4);
+    const w = packed ? unpackTernary(name, outF, inF) : get(`${name}.weight`, transposed ? [inF, outF] : [outF, inF]);
+    let wdata = quant && !packed ? ternariseAbsmean(w.data) : w.data;
+    if (transposed) {
+      wdata = new Float32Array(outF * inF);
+      for (let i = 0; i < inF; i++) for (let o = 0; o < outF; o++) wdata[o * inF + i] = w.data[i * outF + o]!;
+    }
+    const wantBias = bias === "optional" ? has(`${name}.bias`) : bias;
+    const b = wantBias ? get(`${name}.bias`, [outF]).data : null;
+    const lw: LinearWeight = { name, outFeatures: outF, inFeatures: inF, data: wdata, bias: b };
+    linears.push(lw);
+    return lw;
+  };
+  /**
+   * Pre-quantised BitNet weights (transformers integrations/bitnet.py): uint8 [ceil(out/4) x in], value i of a
+   * column in bits 2i..2i+1 of row r holds row i*rows + r, stored +1. BitLinear divides the output by weight_scale;
+   * AutoBitLinear (linear_class "autobitlinear", offline) multiplies by it.
+   */
+  function unpackTernary(name: string, outF: number, inF: number): DecodedTensor {
+    const rows = Math.ceil(outF / 4);
+    const p = get(`${name}.weight`, [rows, inF]).data;
+    const sc = get(`${name}.weight_scale`, shapes.get(`${name}.weight_scale`) ?? [1]).data[0]!;
+    const mult = qc.linear_class === "autobitlinear" ? sc : 1 / sc;
+    const out = new Float32Array(outF * inF);
+    for (let i = 0; i < 4; i++)
+      for (let r = 0; r < rows && i * rows + r < outF; r++)
+        for (let c = 0; c < inF; c++) {
+          const code = (p[r * inF + c]! >> (2 * i)) & 3;
+          if (code === 3) throw new AimcsimError("CheckpointError", where(`${name}.weight`), `tensor ${name}.weight: packed ternary code 3 is invalid`);
+          out[(i * rows + r) * inF + c] = (code - 1) * mult;
+        }
+    return { shape: [outF, inF], data: out };
+  }
+  const norm = (name: string, dim: number, withBias: boolean): NormWeights => ({
+    weight: get(`${name}.weight`, [dim]).data,
+    bias: withBias ? get(`${name}.bias`, [dim]).data : null,
+  });
+
+  const layers: LayerWeights[] = [];
+  let embed: DecodedTensor;
+  let positions: DecodedTensor | null = null;
+  let projectIn: LinearWeight | null = null;
+  let projectOut: LinearWeight | null = null;
+  let finalNorm: NormWeights | null;
+  let lmHead: LinearWeight;
+  let options: ForwardOptions = { rotaryDim: hd, preNorm: true, scaleAttnByInverseLayerIdx: false, positionOffset: 0 };
+
+  switch (shape.family) {
+    case "llama":
+    case "phi3":
+    case "bitnet": {
+      embed = get("model.embed_tokens.weight", [V, H]);
+      const prf = typeof config.partial_rotary_factor === "number" ? config.partial_rotary_factor : 1;
+      const rotaryDim = Math.floor(hd * prf);
+      if (rotaryDim % 2 !== 0 || rotaryDim <= 0)
+        throw new AimcsimError("ModelError", "config.json.partial_rotary_factor", `gives an odd or empty rotary dimension ${rotaryDim}`);
+      options = { ...options, rotaryDim };
+      const rs = config.rope_scaling as { type?: string; rope_type?: string } | null | undefined;
+      const rsType = rs ? (rs.rope_type ?? rs.type) : null;
+      if (rsType && rsType !== "llama3" && rsType !== "default")
+        throw new AimcsimError("ModelError", "config.json.rope_scaling", `rope type "${rsType}" is not implemented (supported: default, llama3)`);
+      for (let l = 0; l < shape.numLayers; l++) {
+        const p = `model.layers.${l}`;
+        const attnNorm = norm(`${p}.input_layernorm`, H, false);
+        let q = null, k = null, v = null, qkv = null;
+        if (shape.fusedQkv) qkv = linear(`${p}.self_attn.qkv_proj`, qDim + 2 * kvDim, H, "optional");
+        else {
+          q = linear(`${p}.self_attn.q_proj`, qDim, H, shape.attentionBias);
+          k = linear(`${p}.self_attn.k_proj`, kvDim, H, shape.attentionBias);
+          v = linear(`${p}.self_attn.v_proj`, kvDim, H, shape.attentionBias);
+        }
+        const attnSubNorm = shape.family === "bitnet" ? norm(`${p}.self_attn.attn_sub_norm`, H, false) : null;
+        const o = linear(`${p}.self_attn.o_proj`, H, qDim, shape.attentionBias);
+        const mlpNorm = norm(`${p}.post_attention_layernorm`, H, false);
+        let gate = null, up;
+        if (shape.fusedGateUp) up = linear(`${p}.mlp.gate_up_proj`, 2 * I, H, shape.mlpBias);
+        else {
+          gate = linear(`${p}.mlp.gate_proj`, I, H, shape.mlpBias);
+          up = linear(`${p}.mlp.up_proj`, I, H, shape.mlpBias);
+        }
+        const ffnSubNorm = shape.family === "bitnet" ? norm(`${p}.mlp.ffn_sub_norm`, I, false) : null;
+        const down = linear(`${p}.mlp.down_proj`, H, I, shape.mlpBias);
+        layers.push({ attnNorm, q, k, v, qkv, o, attnSubNorm, mlpNorm, gate, up, fusedGateUp: shape.fusedGateUp, ffnSubNorm, down });
+      }
+      finalNorm = norm("model.norm", H, false);
+      lmHead = headLinear("lm_head", embed, V, H);
+      break;
+    }
+    case "gpt2": {
+      const pre = has("transformer.wte.weight") ? "transformer." : "";
+      embed = get(`${pre}wte.weight`, [V, H]);
+      positions = get(`${pre}wpe.weight`, [shape.maxPositions, H]);
+      options = { ...options, scaleAttnByInverseLayerIdx: config.scale_attn_by_inverse_layer_idx === true };
+      for (let l = 0; l < shape.numLayers; l++) {
+        const p = `${pre}h.${l}`;
+        const attnNorm = norm(`${p}.ln_1`, H, true);
+        const qkv = linear(`${p}.attn.c_attn`, 3 * H, H, true, true);
+        const o = linear(`${p}.attn.c_proj`, H, H, true, true);
+        const mlpNorm = norm(`${p}.ln_2`, H, true);
+        const up = linear(`${p}.mlp.c_fc`, I, H, true, true);
+        const down = linear(`${p}.mlp.c_proj`, H, I, true, true);
+        layers.push({ attnNorm, q: null, k: null, v: null, qkv, o, attnSubNorm: null, mlpNorm, gate: null, up, fusedGateUp: false, ffnSubNorm: null, down });
+      }
+      finalNorm = norm(`${pre}ln_f`, H, true);
+      lmHead = headLinear("lm_head", embed, V, H);
+      break;
+    }
+    case "opt": {
+      const E = shape.wordEmbedProjDim > 0 ? shape.wordEmbedProjDim : H;
+      const p0 = "model.decoder";
+      embed = get(`${p0}.embed_tokens.weight`, [V, E]);
+      const posShape = data.get(`${p0}.embed_positions.weight`) ? shapes.get(`${p0}.embed_positions.weight`) : undefined;
+      positions = get(`${p0}.embed_positions.weight`, [posShape?.[0] ?? shape.maxPositions + 2, H]);
+      if (positions.shape[0]! < shape.maxPositions + 2)
+        throw new AimcsimError(
+          "CheckpointError",
+          where(`${p0}.embed_positions.weight`),
+          `tensor ${p0}.embed_positions.weight: has ${positions.shape[0]} rows, needs max_position_embeddings + 2 = ${shape.maxPositions + 2}`,
+        );
+      const details = shapeDetails(shape);
+      const preNorm = details.normPlacement === "pre";
+      options = { ...options, preNorm, positionOffset: details.positionOffset };
+      if (E !== H) projectIn = linear(`${p0}.project_in`, H, E, false, false, false);
+      const bias = shape.attentionBias;
+      const hasLnBiasFinal = true;
+      for (let l = 0; l < shape.numLayers; l++) {
+        const p = `${p0}.layers.${l}`;
+        const hasLnBias = true;
+        const attnNorm = norm(`${p}.self_attn_layer_norm`, H, hasLnBias);
+        const q = linear(`${p}.self_attn.q_proj`, H, H, bias);
+        const k = linear(`${p}.self_attn.k_proj`, H, H, bias);
+        const v = linear(`${p}.self_attn.v_proj`, H, H, bias);
+        const o = linear(`${p}.self_attn.out_proj`, H, H, bias);
+        const mlpNorm = norm(`${p}.final_layer_norm`, H, hasLnBias);
+        const up = linear(`${p}.fc1`, I, H, bias);
+        const down = linear(`${p}.fc2`, H, I, bias);
+        layers.push({ attnNorm, q, k, v, qkv: null, o, attnSubNorm: null, mlpNorm, gate: null, up, fusedGateUp: false, ffnSubNorm: null, down });
+      }
+      finalNorm = details.finalNorm ? norm(`${p0}.final_layer_norm`, H, hasLnBiasFinal) : null;
+      if (E !== H) projectOut = linear(`${p0}.project_out`, E, H, false, false, false);
+      lmHead = headLinear("lm_head", embed, V, E);
+      break;
+    }
+  }
+
+  function headLinear(name: string, emb: DecodedTensor, vocab: number, dim: number): LinearWeight {
+    if (shape.tiedEmbeddings && !has(`${name}.weight`)) {
+      const lw: LinearWeight = { name, outFeatures: vocab, inFeatures: dim, data: emb.data, bias: null };
+      linears.push(lw);
+      return lw;
+    }
+    if (shape.tiedEmbeddings) {
+      // Saved tied heads are identical to the embedding; use the embedding so the two cannot diverge.
+      get(`${name}.weight`, [vocab, dim]);
+      const lw: LinearWeight = { name, outFeatures: vocab, inFeatures: dim, data: emb.data, bias: null };
+      linears.push(lw);
+      return lw;
+    }
+    return linear(name, vocab, dim, "optional", false, false); // lm_head stays full precision (BitNet keeps it in fp)
+  }
+
+  return {
+    shape,
+    source,
+    config,
+    tensors: data,
+    tensorShapes: shapes,
+    linears,
+    layout: { embed: embed!, positions, projectIn, projectOut, layers, finalNorm: finalNorm!, lmHead: lmHead!, options },
+    tokenizer,
+  };
+}
+
+/**
+ * BitNet b1.58 weight quantisation (Ma et al., arXiv 2402.17764; transformers integrations/bitnet.py WeightQuant):
+ * s = 1 / max(mean|W|, 1e-5); W <- clamp(round(W s), -1, 1) / s. Returns a new array (dequantised values).
+ */
+export function ternariseAbsmean(w: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) sum += Math.abs(w[i]!);
+  const s = Math.fround(1 / Math.max(Math.fround(sum / w.length), 1e-5));
+  const out = new Float32Array(w.length);
+  for (let i = 0; i < w.length; i++) {
+    const r = Math.fround(w[i]! * s);
+    const q = r > 0.5 ? 1 : r < -0.5 ? -1 : 0; // round half to even, then clamp to [-1, 1]
+    out[i] = q / s;
+  }
+  return out;
+}

@@ -1,0 +1,377 @@
+// Reading and writing the safetensors format (https://github.com/huggingface/safetensors, README "Format"):
+// 8-byte little-endian u64 header length N, N bytes of JSON header { name: { dtype, shape, data_offsets: [begin, end] },
+// "__metadata__"?: {...} }, then the byte buffer; offsets are relative to the start of that buffer.
+// Every tensor is returned as a Float32Array (F16/BF16 widened exactly; integer dtypes converted by value).
+// Files are read with positioned reads, so only the tensors asked for are brought into memory.
+
+import { open, rename, unlink, writeFile } from "node:fs/promises";
+import { AimcsimError } from "../errors.ts";
+
+export type SafetensorsDtype = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
+
+const DTYPE_BYTES: Readonly<Record<SafetensorsDtype, number>> = {
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+};
+
+export interface TensorEntry {
+  readonly name: string;
+  readonly dtype: SafetensorsDtype;
+  readonly shape: readonly number[];
+  /** Absolute byte offsets in the file (header already added). */
+  readonly begin: number;
+  readonly end: number;
+}
+
+export interface SafetensorsHeader {
+  readonly file: string;
+  readonly fileBytes: number;
+  readonly tensors: ReadonlyMap<string, TensorEntry>;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface DecodedTensor {
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+/** Largest header HF's reader accepts (safetensors/src/tensor.rs MAX_HEADER_SIZE = 100 MB). */
+const MAX_HEADER_BYTES = 100_000_000;
+
+const fail = (file: string, rule: string): never => {
+  throw new AimcsimError("CheckpointError", file, rule);
+};
+
+/** Parse and validate a header given its JSON bytes, the total file size, and the file name for errors. */
+export function parseHeader(headerJson: Uint8Array, fileBytes: number, file: string): SafetensorsHeader {
+  const headerLen = headerJson.length;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(headerJson));
+  } catch (e) {
+    return fail(file, `header is not valid UTF-8 JSON (${(e as Error).message})`);
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) fail(file, "header must be a JSON object");
+  const dataStart = 8 + headerLen;
+  const bufferBytes = fileBytes - dataStart;
+  const tensors = new Map<string, TensorEntry>();
+  let metadata: Record<string, string> = {};
+  for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (name === "__metadata__") {
+      if (v !== null && typeof v === "object") metadata = v as Record<string, string>;
+      continue;
+    }
+    const t = v as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
+    if (t === null || typeof t !== "object") fail(file, `tensor ${name}: header entry is not an object`);
+    const dtype = t!.dtype;
+    if (typeof dtype !== "string" || !(dtype in DTYPE_BYTES))
+      fail(file, `tensor ${name}: unknown dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(DTYPE_BYTES).join(", ")})`);
+    const shape = t!.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      fail(file, `tensor ${name}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    const offs = t!.data_offsets;
+    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((d) => Number.isSafeInteger(d) && d >= 0))
+      fail(file, `tensor ${name}: data_offsets must be [begin, end] non-negative integers, got ${JSON.stringify(offs)}`);
+    const [b, e] = offs as [number, number];
+    if (e < b) fail(file, `tensor ${name}: data_offsets end ${e} < begin ${b}`);
+    if (e > bufferBytes)
+      fail(file, `tensor ${name}: data_offsets [${b}, ${e}] run past the end of the data buffer (${bufferBytes} bytes); file truncated?`);
+    const numel = (shape as number[]).reduce((a, d) => a * d, 1);
+    const expect = numel * DTYPE_BYTES[dtype as SafetensorsDtype];
+    if (e - b !== expect)
+      fail(file, `tensor ${name}: data_offsets span ${e - b} bytes but shape ${JSON.stringify(shape)} x ${dtype} needs ${expect}`);
+    tensors.set(name, { name, dtype: dtype as SafetensorsDtype, shape: shape as number[], begin: dataStart + b, end: dataStart + e });
+  }
+  const sorted = [...tensors.values()].sort((x, y) => x.begin - y.begin || x.end - y.end);
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1]!;
+    const cur = sorted[i]!;
+    if (cur.begin < prev.end && cur.end > cur.begin)
+      fail(file, `tensor ${cur.name}: data_offsets overlap tensor ${prev.name}`);
+  }
+  return { file, fileBytes, tensors, metadata };
+}
+
+let f16Table: Float32Array | null = null;
+function halfTable(): Float32Array {
+  if (f16Table) return f16Table;
+  const t = new Float32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const s = h & 0x8000 ? -1 : 1;
+    const e = (h >> 10) & 0x1f;
+    const m = h & 0x3ff;
+    if (e === 0) t[h] = s * m * 2 ** -24;
+    else if (e === 31) t[h] = m === 0 ? s * Infinity : NaN;
+    else t[h] = s * (1024 + m) * 2 ** (e - 25);
+  }
+  f16Table = t;
+  return t;
+}
+
+/** Convert raw little-endian bytes of `dtype` to float32 values (exact for F32/F16/BF16/I8/U8/I16/BOOL). */
+export function decodeBytes(bytes: Uint8Array, dtype: SafetensorsDtype, numel: number): Float32Array {
+  const out = new Float32Array(numel);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (dtype) {
+    case "F32": {
+      new Uint8Array(out.buffer).set(bytes.subarray(0, numel * 4));
+      break;
+    }
+    case "F64":
+      for (let i = 0; i < numel; i++) out[i] = dv.getFloat64(i * 8, true);
+      break;
+    case "F16": {
+      const t = halfTable();
+      for (let i = 0; i < numel; i++) out[i] = t[bytes[2 * i]! | (bytes[2 * i + 1]! << 8)]!;
+      break;
+    }
+    case "BF16": {
+      const u = new Uint32Array(out.buffer);
+      for (let i = 0; i < numel; i++) u[i] = ((bytes[2 * i]! | (bytes[2 * i + 1]! << 8)) << 16) >>> 0;
+      break;
+    }
+    case "I64":
+      for (let i = 0; i < numel; i++) out[i] = Number(dv.getBigInt64(i * 8, true));
+      break;
+    case "I32":
+      for (let i = 0; i < numel; i++) out[i] = dv.getInt32(i * 4, true);
+      break;
+    case "I16":
+      for (let i = 0; i < numel; i++) out[i] = dv.getInt16(i * 2, true);
+      break;
+    case "I8":
+      for (let i = 0; i < numel; i++) out[i] = dv.getInt8(i);
+      break;
+    case "U8":
+    case "BOOL":
+      for (let i = 0; i < numel; i++) out[i] = bytes[i]!;
+      break;
+  }
+  return out;
+}
+
+// Float32Array views are host-endian; every platform Node supports for aimcsim (x86-64, arm64) is little-endian.
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error("aimcsim safetensors reader needs a little-endian host");
+
+/** An opened safetensors file: the validated header plus positioned reads of single tensors. */
+export class SafetensorsFile {
+  private constructor(
+    readonly header: SafetensorsHeader,
+    private readonly handle: import("node:fs/promises").FileHandle,
+  ) {}
+
+  static async open(path: string): Promise<SafetensorsFile> {
+    let handle: import("node:fs/promises").FileHandle;
+    try {
+      handle = await open(path, "r");
+    } catch (e) {
+      throw new AimcsimError("CheckpointError", path, `cannot open file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    try {
+      const size = (await handle.stat()).size;
+      if (size < 8) fail(path, `file is ${size} bytes, shorter than the 8-byte header length field (truncated)`);
+      const lenBuf = new Uint8Array(8);
+      await handle.read(lenBuf, 0, 8, 0);
+      const n = new DataView(lenBuf.buffer).getBigUint64(0, true);
+      if (n > BigInt(size - 8))
+        fail(path, `header length ${n} runs past the end of the file (${size} bytes; truncated or not a safetensors file)`);
+      if (n > BigInt(MAX_HEADER_BYTES)) fail(path, `header length ${n} exceeds ${MAX_HEADER_BYTES} bytes`);
+      const hl = Number(n);
+      const hb = new Uint8Array(hl);
+      await handle.read(hb, 0, hl, 8);
+      return new SafetensorsFile(parseHeader(hb, size, path), handle);
+    } catch (e) {
+      await handle.close();
+      throw e;
+    }
+  }
+
+  has(name: string): boolean {
+    return this.header.tensors.has(name);
+  }
+
+  /** Read one tensor as float32. Rejects NaN/Inf unless allowNonFinite. */
+  async read(name: string, opts: { allowNonFinite?: boolean } = {}): Promise<DecodedTensor> {
+    const e = this.header.tensors.get(name);
+    if (!e) return fail(this.header.file, `tensor ${name}: not present in this file`);
+    const bytes = new Uint8Array(e.end - e.begin);
+    let got = 0;
+    while (got < bytes.length) {
+      const { bytesRead } = await this.handle.read(bytes, got, bytes.length - got, e.begin + got);
+      if (bytesRead === 0) fail(this.header.file, `tensor ${name}: file ended while reading its data (truncated)`);
+      got += bytesRead;
+    }
+    const numel = e.shape.reduce((a, d) => a * d, 1);
+    const data = decodeBytes(bytes, e.dtype, numel);
+    if (!opts.allowNonFinite) {
+      for (let i = 0; i < numel; i++) {
+        const v = data[i]!;
+        if (v - v !== 0) fail(this.header.file, `tensor ${name}: element ${i} is ${v} (weights must be finite)`);
+      }
+    }
+    return { shape: e.shape, data };
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+/** Read every tensor of one file (convenience for tests and tools). */
+export async function readSafetensors(path: string, opts: { allowNonFinite?: boolean } = {}): Promise<Map<string, DecodedTensor>> {
+  const f = await SafetensorsFile.open(path);
+  try {
+    const out = new Map<string, DecodedTensor>();
+    for (const name of f.header.tensors.keys()) out.set(name, await f.read(name, opts));
+    return out;
+  } finally {
+    await f.close();
+  }
+}
+
+export interface TensorToWrite {
+  readonly shape: readonly number[];
+  readonly data: Float32Array | Int8Array | Uint8Array | Int32Array;
+  /** Stored dtype; default F32 for Float32Array, I8/U8/I32 for the integer arrays. F16/BF16 round to nearest even. */
+  readonly dtype?: SafetensorsDtype;
+}
+
+/** Encode tensors into safetensors bytes (header padded with spaces to a multiple of 8 as HF does). */
+export function encodeSafetensors(
+  tensors: ReadonlyMap<string, TensorToWrite> | Readonly<Record<string, TensorToWrite>>,
+  metadata?: Readonly<Record<string, string>>,
+): Uint8Array {
+  const entries: Array<[string, TensorToWrite]> =
+    tensors instanceof Map ? [...(tensors as ReadonlyMap<string, TensorToWrite>).entries()] : Object.entries(tensors as Record<string, TensorToWrite>);
+  const header: Record<string, unknown> = {};
+  if (metadata) header.__metadata__ = metadata;
+  const parts: Uint8Array[] = [];
+  let off = 0;
+  for (const [name, t] of entries) {
+    const dtype: SafetensorsDtype =
+      t.dtype ?? (t.data instanceof Float32Array ? "F32" : t.data instanceof Int8Array ? "I8" : t.data instanceof Int32Array ? "I32" : "U8");
+    const numel = t.shape.reduce((a: number, d: number) => a * d, 1);
+    if (numel !== t.data.length)
+      throw new AimcsimError("CheckpointError", name, `shape ${JSON.stringify(t.shape)} has ${numel} elements but data has ${t.data.length}`);
+    const bytes = encodeValues(t.data, dtype);
+    header[name] = { dtype, shape: [...t.shape], data_offsets: [off, off + bytes.length] };
+    parts.push(bytes);
+    off += bytes.length;
+  }
+  let json = JSON.stringify(header);
+  while ((8 + Buffer.byteLength(json)) % 8 !== 0) json += " ";
+  const hb = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + hb.length + off);
+  new DataView(out.buffer).setBigUint64(0, BigInt(hb.length), true);
+  out.set(hb, 8);
+  let p = 8 + hb.length;
+  for (const b of parts) {
+    out.set(b, p);
+    p += b.length;
+  }
+  return out;
+}
+
+function encodeValues(data: ArrayLike<number>, dtype: SafetensorsDtype): Uint8Array {
+  const n = data.length;
+  const out = new Uint8Array(n * DTYPE_BYTES[dtype]);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < n; i++) {
+    const v = data[i]!;
+    switch (dtype) {
+      case "F32":
+        dv.setFloat32(i * 4, v, true);
+        break;
+      case "F64":
+        dv.setFloat64(i * 8, v, true);
+        break;
+      case "F16":
+        dv.setUint16(i * 2, f32ToF16Bits(v), true);
+        break;
+      case "BF16":
+        dv.setUint16(i * 2, f32ToBf16Bits(v), true);
+        break;
+      case "I64":
+        dv.setBigInt64(i * 8, BigInt(Math.trunc(v)), true);
+        break;
+      case "I32":
+        dv.setInt32(i * 4, v, true);
+        break;
+      case "I16":
+        dv.setInt16(i * 2, v, true);
+        break;
+      case "I8":
+        dv.setInt8(i, v);
+        break;
+      case "U8":
+      case "BOOL":
+        dv.setUint8(i, v);
+        break;
+    }
+  }
+  return out;
+}
+
+const f32buf = new Float32Array(1);
+const u32buf = new Uint32Array(f32buf.buffer);
+
+/** IEEE binary16 bits of a float32 value, round to nearest even (overflow to Inf, NaN kept). */
+export function f32ToF16Bits(v: number): number {
+  f32buf[0] = v;
+  const x = u32buf[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign; // below half the smallest subnormal: rounds to zero
+    mant |= 0x800000;
+    const shift = 14 - e; // 14..24
+    const half = 1 << (shift - 1);
+    let m = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    if (rem > half || (rem === half && m & 1)) m++;
+    return sign | m; // may carry into the exponent field, which is correct
+  }
+  let m = mant >>> 13;
+  const rem = mant & 0x1fff;
+  let h = sign | (e << 10) | m;
+  if (rem > 0x1000 || (rem === 0x1000 && m & 1)) h++; // carry propagates into exponent (to Inf at the top)
+  return h;
+}
+
+/** bfloat16 bits of a float32 value, round to nearest even (NaN kept quiet). */
+export function f32ToBf16Bits(v: number): number {
+  f32buf[0] = v;
+  const x = u32buf[0]!;
+  if ((x & 0x7f800000) === 0x7f800000 && x & 0x7fffff) return ((x >>> 16) | 0x40) & 0xffff;
+  const lsb = (x >>> 16) & 1;
+  return ((x + 0x7fff + lsb) >>> 16) & 0xffff;
+}
+
+/** Write a safetensors file atomically (temp file in the same folder, then rename). */
+export async function writeSafetensors(
+  path: string,
+  tensors: ReadonlyMap<string, TensorToWrite> | Readonly<Record<string, TensorToWrite>>,
+  metadata?: Readonly<Record<string, string>>,
+): Promise<void> {
+  const bytes = encodeSafetensors(tensors, metadata);
+  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw new AimcsimError("IoError", path, `cannot write safetensors file (${(e as Error).message})`, { cause: e });
+  }
+}

@@ -1,0 +1,459 @@
+// The transformer forward pass over Float32Arrays, matching PyTorch fp32 (transformers' modeling files):
+//   llama  transformers/models/llama/modeling_llama.py (RMSNorm, RoPE incl. rope_type "llama3", GQA, SiLU-gated MLP)
+//   phi3   transformers/models/phi3/modeling_phi3.py   (fused qkv_proj split [q | k | v], gate_up_proj chunk [gate | up])
+//   gpt2   transformers/models/gpt2/modeling_gpt2.py   (LayerNorm, learned positions, Conv1D, gelu_new)
+//   opt    transformers/models/opt/modeling_opt.py     (learned positions offset 2, q scaled before QK^T, pre/post-LN,
+//                                                       project_in/out)
+//   bitnet transformers/models/bitnet/modular_bitnet.py (attn_sub_norm before o_proj, ffn_sub_norm before down_proj,
+//                                                       relu2) with BitNet b1.58 quantisation (see quantiseBitnetActivations)
+// Every projection (incl. lm_head) goes through backend.linear, so a noisy/quantised backend replaces exactly the
+// layers an analog chip would hold; embeddings, norms, RoPE, attention and softmax stay digital fp32.
+// A Runner owns all scratch buffers; the inner loops allocate nothing.
+
+import type { LoadedModel, LayerWeights, NormWeights } from "../model/checkpoint.ts";
+import type { LinearBackend, LinearWeight } from "./backend.ts";
+import { AimcsimError } from "../errors.ts";
+
+export interface ForwardSession {
+  /** Feed one token at the next position; returns that position's logits [vocab] (a view reused by the next call). */
+  step(token: number): Float32Array;
+  /** Forget the KV cache; the next step is position 0. */
+  reset(): void;
+  /** Number of tokens consumed since the last reset. */
+  readonly position: number;
+}
+
+/** Full causal prefill: logits [T x vocab] for every position of `tokens`. */
+export function forwardLogits(model: LoadedModel, backend: LinearBackend, tokens: Int32Array): Float32Array {
+  const T = tokens.length;
+  const r = new Runner(model, backend, Math.max(T, 1), Math.max(T, 1));
+  const out = new Float32Array(T * model.shape.vocabSize);
+  if (T > 0) r.run(tokens, 0, T, out);
+  return out;
+}
+
+/** Incremental decoding with a KV cache; step t's logits equal row t of forwardLogits within fp32 round-off. */
+export function createSession(model: LoadedModel, backend: LinearBackend): ForwardSession {
+  const r = new Runner(model, backend, 1, 64);
+  const V = model.shape.vocabSize;
+  const logits = new Float32Array(V);
+  const one = new Int32Array(1);
+  return {
+    step(token: number) {
+      one[0] = token;
+      r.run(one, r.position, 1, logits);
+      return logits;
+    },
+    reset() {
+      r.position = 0;
+    },
+    get position() {
+      return r.position;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+class Runner {
+  position = 0;
+  private readonly H: number;
+  private readonly E: number; // embedding width (OPT word_embed_proj_dim)
+  private readonly I: number;
+  private readonly V: number;
+  private readonly nH: number;
+  private readonly nKv: number;
+  private readonly hd: number;
+  private readonly qDim: number;
+  private readonly kvDim: number;
+  private readonly rot: number;
+  private readonly invFreq: Float32Array;
+  private readonly ternary: boolean;
+  // scratch, sized for `cap` tokens
+  private readonly x: Float32Array;
+  private readonly h: Float32Array;
+  private readonly e: Float32Array;
+  private readonly q: Float32Array;
+  private readonly k: Float32Array;
+  private readonly v: Float32Array;
+  private readonly qkv: Float32Array;
+  private readonly att: Float32Array;
+  private readonly tmpH: Float32Array;
+  private readonly gate: Float32Array;
+  private readonly up: Float32Array;
+  private readonly gateUp: Float32Array;
+  private readonly cos: Float32Array;
+  private readonly sin: Float32Array;
+  private scores: Float32Array;
+  private kCache: Float32Array[];
+  private vCache: Float32Array[];
+  private ctxCap: number;
+
+  constructor(
+    private readonly model: LoadedModel,
+    private readonly backend: LinearBackend,
+    private readonly cap: number,
+    ctxCap: number,
+  ) {
+    const s = model.shape;
+    this.H = s.hiddenSize;
+    this.E = s.family === "opt" && s.wordEmbedProjDim > 0 ? s.wordEmbedProjDim : s.hiddenSize;
+    this.I = s.intermediateSize;
+    this.V = s.vocabSize;
+    this.nH = s.numHeads;
+    this.nKv = s.numKvHeads;
+    this.hd = s.headDim;
+    this.qDim = s.numHeads * s.headDim;
+    this.kvDim = s.numKvHeads * s.headDim;
+    this.rot = model.layout.options.rotaryDim;
+    this.ternary = s.weightFormat === "ternary";
+    this.invFreq = s.positional === "rope" ? ropeInverseFrequencies(s.ropeTheta, this.rot, s.ropeScaling) : new Float32Array(0);
+    const maxW = Math.max(this.H, this.qDim, this.E);
+    this.x = new Float32Array(cap * this.H);
+    this.h = new Float32Array(cap * maxW);
+    this.e = new Float32Array(cap * this.E);
+    this.q = new Float32Array(cap * this.qDim);
+    this.k = new Float32Array(cap * this.kvDim);
+    this.v = new Float32Array(cap * this.kvDim);
+    const fused = model.layout.layers.some((l) => l.qkv !== null);
+    this.qkv = new Float32Array(fused ? cap * (this.qDim + 2 * this.kvDim) : 0);
+    this.att = new Float32Array(cap * this.qDim);
+    this.tmpH = new Float32Array(cap * maxW);
+    this.gate = new Float32Array(cap * this.I);
+    this.up = new Float32Array(cap * this.I);
+    const fusedGU = model.layout.layers.some((l) => l.fusedGateUp);
+    this.gateUp = new Float32Array(fusedGU ? cap * 2 * this.I : 0);
+    this.cos = new Float32Array(cap * (this.rot >> 1));
+    this.sin = new Float32Array(cap * (this.rot >> 1));
+    this.ctxCap = Math.min(Math.max(ctxCap, 1), s.maxPositions);
+    this.scores = new Float32Array(this.ctxCap);
+    this.kCache = model.layout.layers.map(() => new Float32Array(this.ctxCap * this.kvDim));
+    this.vCache = model.layout.layers.map(() => new Float32Array(this.ctxCap * this.kvDim));
+  }
+
+  /** Grow the KV cache (amortised doubling, never per token). */
+  private ensureContext(n: number): void {
+    const maxP = this.model.shape.maxPositions;
+    if (n > maxP)
+      throw new AimcsimError("UsageError", "tokens", `sequence of ${n} tokens exceeds the model's max_position_embeddings ${maxP}`);
+    if (n <= this.ctxCap) return;
+    let c = this.ctxCap;
+    while (c < n) c *= 2;
+    c = Math.min(c, maxP);
+    const grow = (a: Float32Array[]) =>
+      a.map((old) => {
+        const g = new Float32Array(c * this.kvDim);
+        g.set(old);
+        return g;
+      });
+    this.kCache = grow(this.kCache);
+    this.vCache = grow(this.vCache);
+    this.scores = new Float32Array(c);
+    this.ctxCap = c;
+  }
+
+  /** Process `count` tokens at positions start.. (start must equal this.position), writing logits [count x V]. */
+  run(tokens: Int32Array, start: number, count: number, logits: Float32Array): void {
+    if (count > this.cap) throw new AimcsimError("UsageError", "tokens", `chunk of ${count} exceeds runner capacity ${this.cap}`);
+    this.ensureContext(start + count);
+    const { layout, shape } = this.model;
+    const H = this.H, E = this.E, V = this.V;
+    // --- embeddings
+    const emb = layout.embed.data;
+    const eb = layout.projectIn ? this.e : this.x;
+    for (let t = 0; t < count; t++) {
+      const id = tokens[t]!;
+      if (!(id >= 0 && id < V) || !Number.isInteger(id))
+        throw new AimcsimError("UsageError", "tokens", `token id ${id} at position ${start + t} is outside the vocabulary [0, ${V})`);
+      eb.set(emb.subarray(id * E, id * E + E), t * E);
+    }
+    if (layout.projectIn) this.backend.linear(layout.projectIn, this.e, count, this.x);
+    if (layout.positions) {
+      const P = layout.positions.data;
+      const off = layout.options.positionOffset;
+      for (let t = 0; t < count; t++) {
+        const po = (start + t + off) * H;
+        const xo = t * H;
+        for (let i = 0; i < H; i++) this.x[xo + i] = this.x[xo + i]! + P[po + i]!;
+      }
+    }
+    if (shape.positional === "rope") this.ropeTables(start, count);
+    // --- decoder layers
+    for (let l = 0; l < layout.layers.length; l++) this.layer(l, layout.layers[l]!, start, count);
+    // --- head
+    let hb = this.x;
+    if (layout.finalNorm) {
+      this.norm(layout.finalNorm, this.x, this.h, count, H);
+      hb = this.h;
+    }
+    if (layout.projectOut) {
+      this.backend.linear(layout.projectOut, hb, count, this.tmpH);
+      hb = this.tmpH;
+    }
+    this.backend.linear(layout.lmHead, hb, count, logits);
+    this.position = start + count;
+  }
+
+  private ropeTables(start: number, count: number): void {
+    const half = this.rot >> 1;
+    const inv = this.invFreq;
+    for (let t = 0; t < count; t++) {
+      const pos = start + t;
+      for (let i = 0; i < half; i++) {
+        // transformers: freqs = inv_freq (fp32) @ position_ids (fp32), then cos/sin in fp32.
+        const f = Math.fround(inv[i]! * pos);
+        this.cos[t * half + i] = Math.cos(f);
+        this.sin[t * half + i] = Math.sin(f);
+      }
+    }
+  }
+
+  private applyRope(buf: Float32Array, heads: number, count: number): void {
+    const hd = this.hd;
+    const half = this.rot >> 1;
+    for (let t = 0; t < count; t++) {
+      for (let h = 0; h < heads; h++) {
+        const o = (t * heads + h) * hd;
+        for (let i = 0; i < half; i++) {
+          const c = this.cos[t * half + i]!;
+          const s = this.sin[t * half + i]!;
+          const a = buf[o + i]!;
+          const b = buf[o + half + i]!;
+          buf[o + i] = a * c - b * s;
+          buf[o + half + i] = b * c + a * s;
+        }
+      }
+    }
+  }
+
+  private norm(w: NormWeights, src: Float32Array, dst: Float32Array, count: number, dim: number): void {
+    const eps = this.model.shape.normEps;
+    const g = w.weight;
+    const b = w.bias;
+    if (this.model.shape.norm === "rmsnorm") {
+      for (let t = 0; t < count; t++) {
+        const o = t * dim;
+        let ss = 0;
+        for (let i = 0; i < dim; i++) ss += src[o + i]! * src[o + i]!;
+        const r = Math.fround(1 / Math.sqrt(Math.fround(ss / dim) + eps));
+        // transformers LlamaRMSNorm: weight * (x * rsqrt(mean(x^2) + eps)), each product rounded to fp32.
+        for (let i = 0; i < dim; i++) dst[o + i] = g[i]! * Math.fround(src[o + i]! * r);
+      }
+    } else {
+      for (let t = 0; t < count; t++) {
+        const o = t * dim;
+        let mean = 0;
+        for (let i = 0; i < dim; i++) mean += src[o + i]!;
+        mean /= dim;
+        let v = 0;
+        for (let i = 0; i < dim; i++) {
+          const d = src[o + i]! - mean;
+          v += d * d;
+        }
+        const r = 1 / Math.sqrt(v / dim + eps);
+        for (let i = 0; i < dim; i++) dst[o + i] = (src[o + i]! - mean) * r * g[i]! + (b ? b[i]! : 0);
+      }
+    }
+  }
+
+  private lin(w: LinearWeight, x: Float32Array, count: number, out: Float32Array, inDim: number): void {
+    if (this.ternary && w !== this.model.layout.lmHead) quantiseBitnetActivations(x, count, inDim);
+    this.backend.linear(w, x, count, out);
+  }
+
+  private layer(l: number, L: LayerWeights, start: number, count: number): void {
+    const H = this.H, I = this.I, hd = this.hd, qDim = this.qDim, kvDim = this.kvDim;
+    const opts = this.model.layout.options;
+    const x = this.x, h = this.h;
+    const rope = this.model.shape.positional === "rope";
+    // ---- attention block
+    if (opts.preNorm) this.norm(L.attnNorm, x, h, count, H);
+    else h.set(x.subarray(0, count * H));
+    if (L.qkv) {
+      this.lin(L.qkv, h, count, this.qkv, H);
+      const w = qDim + 2 * kvDim;
+      for (let t = 0; t < count; t++) {
+        const o = t * w;
+        this.q.set(this.qkv.subarray(o, o + qDim), t * qDim);
+        this.k.set(this.qkv.subarray(o + qDim, o + qDim + kvDim), t * kvDim);
+        this.v.set(this.qkv.subarray(o + qDim + kvDim, o + w), t * kvDim);
+      }
+    } else {
+      if (this.ternary) quantiseBitnetActivations(h, count, H);
+      this.backend.linear(L.q!, h, count, this.q);
+      this.backend.linear(L.k!, h, count, this.k);
+      this.backend.linear(L.v!, h, count, this.v);
+    }
+    if (rope) {
+      this.applyRope(this.q, this.nH, count);
+      this.applyRope(this.k, this.nKv, count);
+    }
+    let scale = 1 / Math.sqrt(hd);
+    if (this.model.shape.family === "opt") {
+      // modeling_opt.py: query_states = q_proj(x) * head_dim**-0.5, scores = q @ k^T (no further scaling).
+      const s = Math.fround(scale);
+      for (let i = 0; i < count * qDim; i++) this.q[i] = this.q[i]! * s;
+      scale = 1;
+    } else if (opts.scaleAttnByInverseLayerIdx) scale = scale / (l + 1);
+    const kc = this.kCache[l]!, vc = this.vCache[l]!;
+    kc.set(this.k.subarray(0, count * kvDim), start * kvDim);
+    vc.set(this.v.subarray(0, count * kvDim), start * kvDim);
+    this.attention(kc, vc, start, count, scale);
+    if (L.attnSubNorm) this.norm(L.attnSubNorm, this.att, this.att, count, qDim);
+    this.lin(L.o, this.att, count, this.tmpH, qDim);
+    for (let i = 0; i < count * H; i++) x[i] = x[i]! + this.tmpH[i]!;
+    if (!opts.preNorm) this.norm(L.attnNorm, x, x, count, H);
+    // ---- MLP block
+    if (opts.preNorm) this.norm(L.mlpNorm, x, h, count, H);
+    else h.set(x.subarray(0, count * H));
+    const act = this.model.shape.activation;
+    if (L.fusedGateUp) {
+      // Phi-3: gate, up = gate_up_proj(x).chunk(2, dim=-1); up * act(gate)
+      this.lin(L.up, h, count, this.gateUp, H);
+      for (let t = 0; t < count; t++) {
+        const o = t * 2 * I;
+        for (let i = 0; i < I; i++) this.up[t * I + i] = this.gateUp[o + I + i]! * activate(act, this.gateUp[o + i]!);
+      }
+    } else if (L.gate) {
+      if (this.ternary) quantiseBitnetActivations(h, count, H);
+      this.backend.linear(L.gate, h, count, this.gate);
+      this.backend.linear(L.up, h, count, this.up);
+      for (let i = 0; i < count * I; i++) this.up[i] = Math.fround(activate(act, this.gate[i]!)) * this.up[i]!;
+    } else {
+      this.lin(L.up, h, count, this.up, H);
+      for (let i = 0; i < count * I; i++) this.up[i] = activate(act, this.up[i]!);
+    }
+    if (L.ffnSubNorm) this.norm(L.ffnSubNorm, this.up, this.up, count, I);
+    this.lin(L.down, this.up, count, this.tmpH, I);
+    for (let i = 0; i < count * H; i++) x[i] = x[i]! + this.tmpH[i]!;
+    if (!opts.preNorm) this.norm(L.mlpNorm, x, x, count, H);
+  }
+
+  /** Causal attention of `count` new queries (positions start..) over the cache [0, start + t]. */
+  private attention(kc: Float32Array, vc: Float32Array, start: number, count: number, scale: number): void {
+    const hd = this.hd, nH = this.nH, kvDim = this.kvDim, qDim = this.qDim;
+    const group = nH / this.nKv;
+    const sc = this.scores;
+    const q = this.q, att = this.att;
+    for (let t = 0; t < count; t++) {
+      const n = start + t + 1;
+      for (let hh = 0; hh < nH; hh++) {
+        const qo = t * qDim + hh * hd;
+        const ko = Math.floor(hh / group) * hd;
+        let mx = -Infinity;
+        for (let j = 0; j < n; j++) {
+          const kb = j * kvDim + ko;
+          let d = 0;
+          for (let i = 0; i < hd; i++) d += q[qo + i]! * kc[kb + i]!;
+          const s = Math.fround(d) * scale;
+          sc[j] = s;
+          if (s > mx) mx = s;
+        }
+        let sum = 0;
+        for (let j = 0; j < n; j++) {
+          const e = Math.fround(Math.exp(sc[j]! - mx));
+          sc[j] = e;
+          sum += e;
+        }
+        const inv = 1 / sum;
+        for (let i = 0; i < hd; i++) att[qo + i] = 0;
+        for (let j = 0; j < n; j++) {
+          const p = sc[j]! * inv;
+          const vb = j * kvDim + ko;
+          for (let i = 0; i < hd; i++) att[qo + i] = att[qo + i]! + p * vc[vb + i]!;
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pieces shared with tests and other numerics modules.
+
+/**
+ * RoPE inverse frequencies in fp32, as transformers' `_compute_default_rope_parameters`
+ * (inv_freq = 1 / base^(arange(0, dim, 2) / dim)) and, for rope_type "llama3", `_compute_llama3_parameters`
+ * (modeling_rope_utils.py): wavelengths above original/low_freq_factor are divided by `factor`, those below
+ * original/high_freq_factor kept, and the band in between interpolated by smooth = (orig/wavelen - low)/(high - low).
+ */
+export function ropeInverseFrequencies(
+  theta: number,
+  dim: number,
+  scaling: { factor: number; lowFreqFactor: number; highFreqFactor: number; originalMaxPositions: number } | null,
+): Float32Array {
+  const half = dim >> 1;
+  const inv = new Float32Array(half);
+  for (let i = 0; i < half; i++) inv[i] = 1 / Math.fround(Math.pow(theta, Math.fround((2 * i) / dim)));
+  if (!scaling) return inv;
+  const f = (v: number) => Math.fround(v);
+  const { factor, lowFreqFactor: low, highFreqFactor: high, originalMaxPositions: old } = scaling;
+  const lowWavelen = old / low;
+  const highWavelen = old / high;
+  for (let i = 0; i < half; i++) {
+    const fr = inv[i]!;
+    const wavelen = f((2 * Math.PI) / fr);
+    let out = wavelen > lowWavelen ? f(fr / factor) : fr;
+    const smooth = f((f(old / wavelen) - low) / (high - low));
+    const medium = !(wavelen < highWavelen) && !(wavelen > lowWavelen);
+    if (medium) out = f(f(f((1 - smooth) * out) / factor) + f(smooth * out));
+    inv[i] = out;
+  }
+  return inv;
+}
+
+/** Hidden activations (transformers/activations.py ACT2FN). */
+export function activate(kind: string, x: number): number {
+  switch (kind) {
+    case "silu":
+      return x / (1 + Math.exp(-x));
+    case "gelu":
+      return 0.5 * x * (1 + erf(x / Math.SQRT2));
+    case "gelu_new":
+      return 0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+    case "relu":
+      return x > 0 ? x : 0;
+    case "relu2":
+      return x > 0 ? x * x : 0;
+    default:
+      throw new AimcsimError("ModelError", "activation", `unsupported activation "${kind}"`);
+  }
+}
+
+/** erf with |error| < 1.2e-7 (Numerical Recipes erfc Chebyshev fit, W. H. Press et al., 3rd ed. 6.2.2). */
+export function erf(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? 1 - r : r - 1;
+}
+
+/**
+ * BitNet b1.58 activation quantisation (Ma et al., "The Era of 1-bit LLMs", arXiv 2402.17764; transformers
+ * integrations/bitnet.py ActQuant): per token s = 127 / max(|x|, 1e-5); x <- clamp(round(x s), -128, 127) / s.
+ */
+export function quantiseBitnetActivations(x: Float32Array, tokens: number, dim: number): void {
+  for (let t = 0; t < tokens; t++) {
+    const o = t * dim;
+    let m = 0;
+    for (let i = 0; i < dim; i++) {
+      const a = Math.abs(x[o + i]!);
+      if (a > m) m = a;
+    }
+    const s = Math.fround(127 / Math.max(m, 1e-5));
+    for (let i = 0; i < dim; i++) {
+      let q = Math.round(Math.fround(x[o + i]! * s));
+      // torch.round is half-to-even; Math.round is half-up: fix exact .5 ties.
+      const r = Math.fround(x[o + i]! * s);
+      if (q - r === 0.5 && q % 2 !== 0) q -= 1;
+      if (q > 127) q = 127;
+      else if (q < -128) q = -128;
+      x[o + i] = q / s;
+    }
+  }
+}
