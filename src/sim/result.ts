@@ -52,9 +52,13 @@ export interface SimResult {
   readonly totalS: number;
   /** Generated tokens per second over the whole run (batch x gen / totalS). */
   readonly tokensPerS: number;
+  /** Steady-state decode throughput: batch / TPOT (0 when genTokens = 1). */
+  readonly decodeTokensPerS: number;
   readonly energyJ: number;
   /** Energy per generated token (whole run / generated tokens). */
   readonly energyPerTokenJ: number;
+  /** Decode energy per generated token, prefill excluded (0 when genTokens = 1). */
+  readonly decodeEnergyPerTokenJ: number;
   readonly tokensPerJ: number;
   readonly prefill: PhaseResult;
   /** Sum over all decode steps. */

@@ -1,0 +1,67 @@
+// The `aimcsim` command. Every command is a thin shell over a typed library function exported from
+// src/index.ts; errors are AimcsimErrors printed as one clear message (exit 1; usage errors exit 2).
+import { AimcsimError, isAimcsimError } from "../errors.ts";
+import { processIo, type Io } from "./io.ts";
+import { describeCommand, schemaCommand, validateCommand } from "./commands/spec.ts";
+
+type Command = (argv: readonly string[], io: Io) => Promise<number>;
+
+interface CommandEntry {
+  readonly run: Command;
+  readonly usage: string;
+  readonly summary: string;
+}
+
+const commands: Record<string, CommandEntry> = {
+  validate: { run: validateCommand, usage: "validate <spec...> [--json]", summary: "check chip specs; errors name the field path and the rule" },
+  describe: { run: describeCommand, usage: "describe <spec> [--json]", summary: "per-component energy, latency, area; peak TOPS and TOPS/W" },
+  schema: { run: schemaCommand, usage: "schema", summary: "print the JSON Schema of a chip spec (for editors)" },
+};
+
+export function registerCommand(name: string, entry: CommandEntry): void {
+  commands[name] = entry;
+}
+
+function help(): string {
+  const lines = ["aimcsim — simulator for hybrid analog/digital LLM inference chips", "", "usage: aimcsim <command> [options]", ""];
+  const width = Math.max(...Object.values(commands).map((c) => c.usage.length));
+  for (const c of Object.values(commands)) lines.push(`  ${c.usage.padEnd(width)}  ${c.summary}`);
+  lines.push("", "A <spec> is a file (.ts or .json) or a preset name in hw-specs/ (hybrid-bitnet, digital-baseline, hermes, afm-pcm).");
+  return lines.join("\n");
+}
+
+export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    io.out(help());
+    return name === undefined ? 2 : 0;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    io.err(`aimcsim: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.out(`usage: aimcsim ${entry.usage}\n${entry.summary}`);
+    return 0;
+  }
+  try {
+    return await entry.run(rest, io);
+  } catch (e) {
+    if (isAimcsimError(e)) {
+      io.err(`aimcsim ${name}: ${e.message}`);
+      return e._tag === "UsageError" ? 2 : 1;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    io.err(`aimcsim ${name}: internal error: ${msg}\n(this is a bug in aimcsim; set AIMCSIM_DEBUG=1 for the stack trace)`);
+    if (process.env.AIMCSIM_DEBUG) io.err(String((e as Error)?.stack ?? e));
+    return 70;
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const code = await runCli(argv);
+  process.exitCode = code;
+}
+
+export { AimcsimError };

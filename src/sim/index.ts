@@ -1,0 +1,5 @@
+// Public face of the chip simulation: run a model on a chip, get latency, energy, area and the schedule.
+export { run, simulate, type RunOptions, type SimRun } from "./run.ts";
+export { ChipCostModel, systolicGemmCycles } from "./costs.ts";
+export { checkInvariants } from "./invariants.ts";
+export * from "./result.ts";

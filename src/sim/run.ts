@@ -1,0 +1,273 @@
+// One simulation run: map the model onto the chip, turn the op graphs of prefill and of every decode step
+// into engine tasks, run them on the discrete-event engine, and reduce the schedule to a SimResult.
+//
+// Time line: prefill of the prompt (chunked into `prefillChunk` tokens when projections are analog, so the
+// weight-stationary layers pipeline: chunk c of layer l overlaps chunk c-1 of layer l+1), whose lm_head
+// gives the first generated token (TTFT = end of prefill). Then genTokens - 1 decode steps; step s attends
+// to promptTokens + s cached tokens and starts when the previous token is sampled (its lm_head ended).
+// TPOT = (end - TTFT) / (genTokens - 1).
+import { describeChip } from "../components/index.ts";
+import { criticalPathPs, runTaskGraph, type ResourceDef, type TaskGraphRun } from "../engine/index.ts";
+import { AimcsimError } from "../errors.ts";
+import { mapModel, type Placement } from "../mapping/index.ts";
+import { buildDecodeGraph, buildPrefillGraph, resolveModelShape, type ModelOp } from "../model/index.ts";
+import type { OpClass } from "../model/ops.ts";
+import type { TransformerShape } from "../model/shape.ts";
+import type { ChipSpec } from "../spec/types.ts";
+import type { MvmActivity } from "../components/index.ts";
+import { ChipCostModel } from "./costs.ts";
+import { checkInvariants } from "./invariants.ts";
+import { COMPONENT_KINDS, OP_CLASSES, type ComponentKind, type PhaseResult, type SimResult } from "./result.ts";
+import { NK, PHASE_DECODE, PHASE_PREFILL, TaskList } from "./tasks.ts";
+
+export interface RunOptions {
+  readonly chip: ChipSpec;
+  /** A preset name ("llama-3.2-1b"), a checkpoint folder, or a shape. */
+  readonly model: string | TransformerShape;
+  readonly promptTokens: number;
+  readonly genTokens: number;
+  readonly batch?: number;
+  /** 1 (default: error when the model does not fit), a chip count, or "auto". */
+  readonly chips?: number | "auto";
+  /** Prefill chunk (tokens). Default: 64 when projections are analog (layer pipelining), else the whole prompt. */
+  readonly prefillChunk?: number;
+  /** Measured analog activity for data-dependent energy (from `evaluate`). */
+  readonly activity?: MvmActivity;
+  /** Keep the queue-depth logs for a trace. */
+  readonly record?: boolean;
+}
+
+/** The full run: the result plus the schedule, for traces and reports. */
+export interface SimRun {
+  readonly result: SimResult;
+  readonly tasks: TaskList;
+  readonly schedule: TaskGraphRun;
+  readonly resources: readonly ResourceDef[];
+  readonly placement: Placement;
+  readonly shape: TransformerShape;
+}
+
+const S_PER_PS = 1e-12; // unit conversion
+
+const checkWorkload = (field: string, v: number, min: number): void => {
+  if (!Number.isSafeInteger(v) || v < min) throw new AimcsimError("UsageError", field, `must be a whole number >= ${min}, got ${v}`);
+};
+
+const componentOfResource = (name: string, chip: ChipSpec): ComponentKind => {
+  if (name.startsWith("xbar:")) return "crossbar";
+  if (name.startsWith("sram:")) return "sram";
+  if (name === "dram") return "dram";
+  if (name === "noc") return "noc";
+  if (chip.systolic.some((s) => s.name === name)) return "systolic";
+  if (chip.bitSerial.some((s) => s.name === name)) return "bitserial";
+  return "vector";
+};
+
+export function simulate(opts: RunOptions): SimRun {
+  const chip = opts.chip;
+  const shape = typeof opts.model === "string" ? resolveModelShape(opts.model) : opts.model;
+  const batch = opts.batch ?? 1;
+  checkWorkload("promptTokens", opts.promptTokens, 1);
+  checkWorkload("genTokens", opts.genTokens, 1);
+  checkWorkload("batch", batch, 1);
+  const placement = mapModel(shape, chip, { chips: opts.chips ?? 1, batch, contextTokens: opts.promptTokens + opts.genTokens });
+  const cost = new ChipCostModel(chip, placement, { activity: opts.activity });
+  const list = new TaskList(4096);
+  const analogProjections = placement.analogMatrices.length > 0;
+  const chunk = opts.prefillChunk ?? (analogProjections ? 64 : opts.promptTokens);
+  checkWorkload("prefillChunk", chunk, 1);
+
+  // ---- prefill, in chunks
+  const layers = shape.numLayers;
+  const kvWrites: number[][] = Array.from({ length: layers }, () => []);
+  let lastHead = -1;
+  const chunks = Math.ceil(opts.promptTokens / chunk);
+  for (let c = 0; c < chunks; c++) {
+    const start = c * chunk;
+    const len = Math.min(chunk, opts.promptTokens - start);
+    const graph = buildPrefillGraph(shape, { batch, promptTokens: len, context: start });
+    const last = c === chunks - 1;
+    let lastLayerOp = graph.ops.length - 1;
+    if (!last) while (lastLayerOp > 0 && graph.ops[lastLayerOp]!.layer === -1) lastLayerOp--;
+    const taskOf = new Int32Array(graph.ops.length).fill(-1);
+    for (let i = 0; i <= lastLayerOp; i++) {
+      const op = graph.ops[i]! as ModelOp;
+      const deps: number[] = op.deps.map((d) => taskOf[d]!);
+      if ((op.kind === "kv-read" || op.kind === "attn-score") && op.layer >= 0) for (const w of kvWrites[op.layer]!) deps.push(w);
+      const t = cost.emit(list, op, deps, PHASE_PREFILL, -1, `prefill[${c}] ${op.name}`);
+      taskOf[i] = t;
+      if (op.kind === "kv-write") kvWrites[op.layer]!.push(t);
+    }
+    if (last) lastHead = taskOf[lastLayerOp]!;
+  }
+  const prefillTaskCount = list.count;
+
+  // ---- decode steps
+  const steps = opts.genTokens - 1;
+  let prevWrites = kvWrites;
+  for (let s = 0; s < steps; s++) {
+    const graph = buildDecodeGraph(shape, { batch, context: opts.promptTokens + s });
+    const taskOf = new Int32Array(graph.ops.length).fill(-1);
+    const writes: number[][] = Array.from({ length: layers }, () => []);
+    for (let i = 0; i < graph.ops.length; i++) {
+      const op = graph.ops[i]! as ModelOp;
+      const deps: number[] = op.deps.map((d) => taskOf[d]!);
+      if (op.kind === "embedding") deps.push(lastHead);
+      if ((op.kind === "kv-read" || op.kind === "attn-score") && op.layer >= 0) for (const w of prevWrites[op.layer]!) deps.push(w);
+      const t = cost.emit(list, op, deps, PHASE_DECODE, s, `decode[${s}] ${op.name}`);
+      taskOf[i] = t;
+      if (op.kind === "kv-write") writes[op.layer]!.push(t);
+    }
+    lastHead = taskOf[graph.ops.length - 1]!;
+    prevWrites = writes;
+  }
+
+  const graph = list.toGraph();
+  const schedule = runTaskGraph(graph, cost.resources, { record: opts.record ?? false });
+  const result = reduce(opts, chip, shape, batch, placement, cost, list, schedule, prefillTaskCount);
+  checkInvariants(result, schedule, criticalPathPs(graph), cost.resources);
+  return { result, tasks: list, schedule, resources: cost.resources, placement, shape };
+}
+
+/** Simulate and return the result (the library's `run`). */
+export async function run(opts: RunOptions): Promise<SimResult> {
+  return simulate(opts).result;
+}
+
+function emptyRecord<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+}
+
+/** Partition [from, to) among op classes: each instant is shared equally by the classes of the tasks
+ *  running then; instants with nothing running count as "other" (waiting on nothing measurable). */
+function timeByClass(list: TaskList, schedule: TaskGraphRun, phase: number, fromPs: number, toPs: number): Record<OpClass, number> {
+  const ev: number[] = [];
+  for (let t = 0; t < list.count; t++) {
+    if (list.phase[t] !== phase || list.durationPs[t] === 0) continue;
+    const s = Math.max(fromPs, schedule.startPs[t]!);
+    const e = Math.min(toPs, schedule.endPs[t]!);
+    if (e <= s) continue;
+    ev.push(s, list.opClass[t]!, 1, e, list.opClass[t]!, -1);
+  }
+  const n = ev.length / 3;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ev[a * 3]! - ev[b * 3]! || ev[a * 3 + 2]! - ev[b * 3 + 2]!);
+  const active = [0, 0, 0];
+  const out = [0, 0, 0];
+  let prev = fromPs;
+  for (const i of order) {
+    const time = ev[i * 3]!;
+    if (time > prev) {
+      const dt = time - prev;
+      const k = (active[0]! > 0 ? 1 : 0) + (active[1]! > 0 ? 1 : 0) + (active[2]! > 0 ? 1 : 0);
+      if (k === 0) out[2]! += dt;
+      else for (let c = 0; c < 3; c++) if (active[c]! > 0) out[c]! += dt / k;
+      prev = time;
+    }
+    active[ev[i * 3 + 1]!]! += ev[i * 3 + 2]!;
+  }
+  if (toPs > prev) out[2]! += toPs - prev;
+  return { projection: out[0]! * S_PER_PS, attention: out[1]! * S_PER_PS, other: out[2]! * S_PER_PS };
+}
+
+function phaseResult(
+  list: TaskList,
+  schedule: TaskGraphRun,
+  phase: number,
+  fromPs: number,
+  toPs: number,
+  resourceKind: readonly ComponentKind[],
+): PhaseResult {
+  const byComp = emptyRecord(COMPONENT_KINDS);
+  const byClass = emptyRecord(OP_CLASSES);
+  const busy = emptyRecord(COMPONENT_KINDS);
+  const macs = emptyRecord(OP_CLASSES);
+  for (let t = 0; t < list.count; t++) {
+    if (list.phase[t] !== phase) continue;
+    const cls = OP_CLASSES[list.opClass[t]!]!;
+    let e = 0;
+    for (let k = 0; k < NK; k++) {
+      const v = list.energy[t * NK + k]!;
+      byComp[COMPONENT_KINDS[k]!] += v;
+      e += v;
+    }
+    byClass[cls] += e;
+    macs[cls] += list.macs[t]!;
+    const r = list.resource[t]!;
+    if (r >= 0) busy[resourceKind[r]!] += list.durationPs[t]! * S_PER_PS;
+  }
+  const energyJ = COMPONENT_KINDS.reduce((a, k) => a + byComp[k], 0);
+  return {
+    latencyS: (toPs - fromPs) * S_PER_PS,
+    energyJ,
+    energyByComponentJ: byComp,
+    energyByOpClassJ: byClass,
+    timeByOpClassS: timeByClass(list, schedule, phase, fromPs, toPs),
+    busyByComponentS: busy,
+    macsByOpClass: macs,
+  };
+}
+
+function reduce(
+  opts: RunOptions,
+  chip: ChipSpec,
+  shape: TransformerShape,
+  batch: number,
+  placement: Placement,
+  cost: ChipCostModel,
+  list: TaskList,
+  schedule: TaskGraphRun,
+  prefillTasks: number,
+): SimResult {
+  let ttftPs = 0;
+  for (let t = 0; t < prefillTasks; t++) ttftPs = Math.max(ttftPs, schedule.endPs[t]!);
+  const endPs = schedule.makespanPs;
+  const resourceKind = cost.resources.map((r) => componentOfResource(r.name, chip));
+  const prefill = phaseResult(list, schedule, PHASE_PREFILL, 0, ttftPs, resourceKind);
+  const decode = phaseResult(list, schedule, PHASE_DECODE, ttftPs, endPs, resourceKind);
+  const totalS = endPs * S_PER_PS;
+  const generated = batch * opts.genTokens;
+  const energyJ = prefill.energyJ + decode.energyJ;
+  const steps = opts.genTokens - 1;
+  const tpotS = steps > 0 ? decode.latencyS / steps : 0;
+  const utilization: Record<string, number> = {};
+  cost.resources.forEach((r, i) => {
+    utilization[r.name] = schedule.utilization[i]!;
+  });
+  const desc = describeChip(chip);
+  const areaByComponentMm2 = emptyRecord(COMPONENT_KINDS);
+  for (const k of COMPONENT_KINDS) areaByComponentMm2[k] = (desc.areaByComponentMm2[k] ?? 0) * placement.chips;
+  const assumptions = [
+    ...desc.assumptions,
+    ...cost.assumptions,
+    `TTFT = end of prefill (its lm_head gives the first token); TPOT = mean of the ${steps} decode steps after it.`,
+  ];
+  if (opts.promptTokens + opts.genTokens > shape.maxPositions)
+    assumptions.push(`context ${opts.promptTokens + opts.genTokens} exceeds ${shape.name}'s ${shape.maxPositions} trained positions: a shape-only simulation`);
+  return {
+    chip: chip.name,
+    model: shape.name,
+    workload: { promptTokens: opts.promptTokens, genTokens: opts.genTokens, batch },
+    ttftS: ttftPs * S_PER_PS,
+    tpotS,
+    totalS,
+    tokensPerS: generated / totalS,
+    decodeTokensPerS: steps > 0 ? batch / tpotS : 0,
+    energyJ,
+    energyPerTokenJ: energyJ / generated,
+    decodeEnergyPerTokenJ: steps > 0 ? decode.energyJ / (batch * steps) : 0,
+    tokensPerJ: generated / energyJ,
+    prefill,
+    decode,
+    utilization,
+    areaMm2: desc.areaMm2 * placement.chips,
+    areaByComponentMm2,
+    mapping: {
+      tilesNeeded: placement.tilesNeeded,
+      tilesAvailable: placement.tilesAvailable,
+      chips: placement.chips,
+      kvCache: placement.kvCache.memory,
+    },
+    assumptions,
+    events: schedule.events,
+  };
+}

@@ -1,0 +1,109 @@
+// A growable struct-of-arrays list of simulation tasks: what the engine runs (resource, duration,
+// dependencies) plus what the statistics need (energy per component kind, op class, phase, label).
+// Appending a task writes into typed arrays; nothing is allocated per task beyond its label string.
+import type { TaskGraph } from "../engine/index.ts";
+import type { OpClass } from "../model/ops.ts";
+import { COMPONENT_KINDS, type ComponentKind } from "./result.ts";
+
+export const NK = COMPONENT_KINDS.length;
+export const KIND_INDEX: Readonly<Record<ComponentKind, number>> = Object.fromEntries(
+  COMPONENT_KINDS.map((k, i) => [k, i]),
+) as Record<ComponentKind, number>;
+export const CLASS_INDEX: Readonly<Record<OpClass, number>> = { projection: 0, attention: 1, other: 2 };
+export const PHASE_PREFILL = 0;
+export const PHASE_DECODE = 1;
+
+export class TaskList {
+  count = 0;
+  private cap: number;
+  resource: Int32Array;
+  durationPs: Float64Array;
+  priority: Int32Array;
+  opClass: Uint8Array;
+  phase: Uint8Array;
+  /** Decode step index (-1 for prefill). */
+  step: Int32Array;
+  /** energy[t * NK + kind] in joules. */
+  energy: Float64Array;
+  /** Multiply-accumulates the task performs. */
+  macs: Float64Array;
+  readonly labels: string[] = [];
+  readonly opKinds: string[] = [];
+  private deps: number[] = [];
+  private depStart: number[] = [0];
+
+  constructor(capacity = 1024) {
+    this.cap = capacity;
+    this.resource = new Int32Array(capacity);
+    this.durationPs = new Float64Array(capacity);
+    this.priority = new Int32Array(capacity);
+    this.opClass = new Uint8Array(capacity);
+    this.phase = new Uint8Array(capacity);
+    this.step = new Int32Array(capacity);
+    this.energy = new Float64Array(capacity * NK);
+    this.macs = new Float64Array(capacity);
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T, n: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.resource = g(this.resource, cap);
+    this.durationPs = g(this.durationPs, cap);
+    this.priority = g(this.priority, cap);
+    this.opClass = g(this.opClass, cap);
+    this.phase = g(this.phase, cap);
+    this.step = g(this.step, cap);
+    this.energy = g(this.energy, cap * NK);
+    this.macs = g(this.macs, cap);
+    this.cap = cap;
+  }
+
+  /** Append a task; returns its index. Durations are rounded to whole picoseconds (integer time). */
+  add(
+    resource: number,
+    durationPs: number,
+    deps: readonly number[],
+    opClass: OpClass,
+    phase: number,
+    step: number,
+    label: string,
+    opKind: string,
+  ): number {
+    if (this.count === this.cap) this.grow();
+    const t = this.count++;
+    this.resource[t] = resource;
+    this.durationPs[t] = Math.max(0, Math.round(durationPs));
+    this.priority[t] = t;
+    this.opClass[t] = CLASS_INDEX[opClass];
+    this.phase[t] = phase;
+    this.step[t] = step;
+    for (const d of deps) this.deps.push(d);
+    this.depStart.push(this.deps.length);
+    this.labels.push(label);
+    this.opKinds.push(opKind);
+    return t;
+  }
+
+  addEnergy(task: number, kind: ComponentKind, joules: number): void {
+    this.energy[task * NK + KIND_INDEX[kind]] += joules;
+  }
+
+  toGraph(): TaskGraph {
+    return {
+      count: this.count,
+      resource: this.resource.slice(0, this.count),
+      durationPs: this.durationPs.slice(0, this.count),
+      depStart: Int32Array.from(this.depStart),
+      depList: Int32Array.from(this.deps),
+      priority: this.priority.slice(0, this.count),
+    };
+  }
+
+  depsOf(t: number): number[] {
+    return this.deps.slice(this.depStart[t], this.depStart[t + 1]);
+  }
+}
