@@ -1,0 +1,475 @@
+// The analog crossbar backend: every projection weight is programmed once onto (noisy) crossbar cells at
+// construction, then each linear() runs aihwkit's forward order per tile (IBM aihwkit
+// src/aihwkit/simulator/parameters/io.py; REFERENCES.md "Analog noise"):
+//   input range (dynamic abs-max per tile input vector, or a static per-layer bound) -> DAC quantise and
+//   clip -> W x with the programmed + drifted + read-noisy conductances -> output-referred weight noise
+//   w_noise * sqrt(sum_i |w_i| x_i^2) * N -> out_noise * N -> ADC quantise, clip at +-outBound ->
+//   digital rescale (input range x weight scale x drift-compensation alpha) -> digital accumulation of
+//   bit slices and of row-tile partial sums.
+// Units inside a tile are aihwkit's normalised ones: inputs in [-1, 1] after the range, weights
+// (G+ - G-)/(g_max - g_min) in [-1, 1], so outBound is in the same units as aihwkit's out_bound.
+
+import type { AnalogSpec } from "../../spec/types.ts";
+import type { LinearBackend, LinearWeight } from "../backend.ts";
+import { exactBackend } from "../backend.ts";
+import { AimcsimError } from "../../errors.ts";
+import { Rng, deriveSeed } from "../../util/rng.ts";
+import { createNoiseModel, globalDriftAlpha, type ConductanceNoiseModel } from "../noise/index.ts";
+import { tileGrid, type TileSpan } from "./tiling.ts";
+import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEncoding } from "./encoding.ts";
+import { gemmTile } from "./kernels.ts";
+import { LayerCounters, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
+
+/** Static input ranges per layer (HF name without ".weight"), e.g. from calibrateInputRanges. */
+export interface InputCalibration {
+  readonly bounds: Readonly<Record<string, number>>;
+}
+
+export interface AnalogBackendOptions {
+  readonly seed: number;
+  /** Seconds since programming; defaults to analog.tile.noise.tInfS. */
+  readonly tInfS?: number;
+  /** Static input ranges (needed when analog.tile.inputRange.mode is "static" and it has no bound). */
+  readonly calibration?: InputCalibration;
+  /** Record AnalogStats (default true). */
+  readonly record?: boolean;
+  /** Ideal periphery: no DAC/ADC quantisation or clipping and no w_noise/out_noise (device noise stays). */
+  readonly ideal?: boolean;
+  /** Weight-to-conductance scale: g_max / max|W| per physical tile column (default) or per tile. */
+  readonly weightScaling?: "column" | "tile";
+  /** Overrides analog.tile.noise.driftCompensation. */
+  readonly driftCompensation?: boolean;
+}
+
+export type AnalogBackend = LinearBackend & {
+  stats(): AnalogStats;
+  /** Zero the recorded statistics (programming is kept). */
+  resetStats(): void;
+};
+
+interface ProgrammedTile {
+  readonly rows: TileSpan;
+  readonly cols: TileSpan;
+  /** Per slice: effective normalised weights [cols.length x rows.length], row-major by output. */
+  readonly slices: Float32Array[];
+  /** |slices| when w_noise > 0, else empty. */
+  readonly absSlices: Float32Array[];
+  /** Digital scale per output column: group digital scale / qMax * alpha. */
+  readonly colScale: Float64Array;
+  readonly alpha: number;
+}
+
+interface ProgrammedLayer {
+  readonly w: LinearWeight;
+  readonly rowTiles: readonly TileSpan[];
+  readonly tiles: ProgrammedTile[]; // row-tile-major: tiles[r * nColTiles + c]
+  readonly nColTiles: number;
+  readonly staticBound: number; // NaN when dynamic
+  readonly rng: Rng; // per-MVM periphery noise, one stream per layer
+  readonly counters: LayerCounters;
+  readonly meanAbsG: number;
+}
+
+function checkSpec(analog: AnalogSpec): void {
+  const t = analog.tile;
+  const bad = (path: string, rule: string) => new AimcsimError("SpecError", `analog.tile.${path}`, rule);
+  if (!Number.isInteger(t.dac.bits) || t.dac.bits < 2 || t.dac.bits > 24) throw bad("dac.bits", "must be an integer in 2..24");
+  if (!Number.isInteger(t.adc.bits) || t.adc.bits < 2 || t.adc.bits > 24) throw bad("adc.bits", "must be an integer in 2..24");
+  if (!(t.outBound > 0)) throw bad("outBound", "must be > 0");
+  if (!(t.gMaxUs > t.gMinUs) || t.gMinUs < 0) throw bad("gMaxUs", "must exceed gMinUs >= 0");
+  if (!Number.isInteger(t.rows) || t.rows < 1) throw bad("rows", "must be a positive integer");
+  if (!Number.isInteger(t.cols) || t.cols < 1) throw bad("cols", "must be a positive integer");
+}
+
+export function createAnalogBackend(
+  linears: readonly LinearWeight[],
+  analog: AnalogSpec,
+  opts: AnalogBackendOptions,
+): AnalogBackend {
+  checkSpec(analog);
+  const tile = analog.tile;
+  const noise = tile.noise;
+  const tInfS = opts.tInfS ?? noise.tInfS;
+  if (!(tInfS >= 0)) throw new AimcsimError("UsageError", "tInfS", "must be >= 0 seconds");
+  const ideal = opts.ideal === true;
+  const record = opts.record !== false;
+  const columnScaling = (opts.weightScaling ?? "column") === "column";
+  const compensate = opts.driftCompensation ?? noise.driftCompensation;
+  const enc = weightEncoding(analog.weightBits, tile.bitsPerCell, tile.differential);
+  const model = createNoiseModel(noise, tile.gMaxUs);
+  const dacLevels = 2 ** (tile.dac.bits - 1) - 1; // signed, sign included: 8 bits => -127..127
+  const adcLevels = 2 ** (tile.adc.bits - 1) - 1;
+  const adcStep = tile.outBound / adcLevels;
+  const adcBins = ideal || tile.adc.bits > 16 ? 0 : 2 ** tile.adc.bits;
+  const wNoise = ideal ? 0 : noise.wNoise;
+  const outNoise = ideal ? 0 : noise.outNoise;
+  const outBound = tile.outBound;
+  const staticMode = tile.inputRange.mode === "static";
+
+  const layers = new Map<LinearWeight, ProgrammedLayer>();
+  const byName = new Map<string, ProgrammedLayer>();
+  const order: ProgrammedLayer[] = [];
+  let maxRows = 1;
+  let maxCols = 1;
+  let maxOut = 1;
+  for (const w of linears) {
+    if (byName.has(w.name)) throw new AimcsimError("ModelError", w.name, "weight name appears twice in the analog layer list");
+    if (w.data.length !== w.inFeatures * w.outFeatures)
+      throw new AimcsimError("CheckpointError", w.name, `data has ${w.data.length} values, expected ${w.outFeatures} x ${w.inFeatures}`);
+    let staticBound = NaN;
+    if (staticMode) {
+      staticBound = opts.calibration?.bounds[w.name] ?? tile.inputRange.bound ?? NaN;
+      if (!(staticBound > 0))
+        throw new AimcsimError(
+          "UsageError",
+          "analog.tile.inputRange.bound",
+          `static input range needs a positive bound for ${w.name}: set inputRange.bound or pass calibration (calibrateInputRanges)`,
+        );
+    }
+    const layer = programLayer(w, analog, enc, model, opts.seed, tInfS, columnScaling, compensate, wNoise > 0, staticBound, adcBins);
+    layers.set(w, layer);
+    byName.set(w.name, layer);
+    order.push(layer);
+    maxRows = Math.max(maxRows, tile.rows);
+    for (const t of layer.tiles) maxCols = Math.max(maxCols, t.cols.length);
+    maxOut = Math.max(maxOut, w.outFeatures);
+  }
+
+  // Scratch, grown when a call brings more tokens than before.
+  let cap = 0;
+  let xq = new Float32Array(0);
+  let xsq = new Float32Array(0);
+  let inScale = new Float64Array(0);
+  let sumX = new Float64Array(0);
+  let ybuf = new Float64Array(0);
+  let vbuf = new Float64Array(0);
+  let sliceAcc = new Float64Array(0);
+  let acc = new Float64Array(0);
+  const ensure = (T: number) => {
+    if (T <= cap) return;
+    cap = Math.max(T, cap * 2);
+    xq = new Float32Array(cap * maxRows);
+    xsq = new Float32Array(wNoise > 0 ? cap * maxRows : 0);
+    inScale = new Float64Array(cap);
+    sumX = new Float64Array(cap);
+    ybuf = new Float64Array(cap * maxCols);
+    vbuf = new Float64Array(wNoise > 0 ? cap * maxCols : 0);
+    sliceAcc = new Float64Array(cap * maxCols);
+    acc = new Float64Array(cap * maxOut);
+  };
+  let digitalCalls = 0;
+  const sw = enc.sliceWeights;
+  const encA = enc.a;
+  const encC = enc.c;
+  const nSlices = enc.slices;
+  const halfBins = adcBins / 2;
+
+  const linear = (w: LinearWeight, x: Float32Array, T: number, out: Float32Array): void => {
+    const L = layers.get(w) ?? byName.get(w.name);
+    if (!L) {
+      digitalCalls++;
+      exactBackend.linear(w, x, T, out);
+      return;
+    }
+    ensure(T);
+    const inF = w.inFeatures;
+    const outF = w.outFeatures;
+    const C = L.counters;
+    const rng = L.rng;
+    if (record) {
+      C.calls++;
+      C.tokens += T;
+      for (let j = 0, n = T * inF; j < n; j++) {
+        const a = Math.abs(x[j]);
+        C.inAbsSum += a;
+        if (a > C.inAbsMax) C.inAbsMax = a;
+      }
+      C.inCount += T * inF;
+    }
+    const bias = w.bias;
+    for (let t = 0; t < T; t++) {
+      const o0 = t * outF;
+      for (let o = 0; o < outF; o++) acc[o0 + o] = bias ? bias[o] : 0;
+    }
+    const nCol = L.nColTiles;
+    for (let r = 0; r < L.rowTiles.length; r++) {
+      const rs = L.rowTiles[r];
+      const R = rs.length;
+      const r0 = rs.start;
+      // input range, DAC
+      let clip = 0;
+      let codeAbs = 0;
+      let nonzero = 0;
+      for (let t = 0; t < T; t++) {
+        const xo = t * inF + r0;
+        let range = L.staticBound;
+        if (!staticMode) {
+          range = 0;
+          for (let i = 0; i < R; i++) {
+            const a = Math.abs(x[xo + i]);
+            if (a > range) range = a;
+          }
+        }
+        inScale[t] = range;
+        const qo = t * R;
+        let s = 0;
+        if (range === 0) {
+          for (let i = 0; i < R; i++) xq[qo + i] = 0;
+        } else if (ideal) {
+          const inv = 1 / range;
+          for (let i = 0; i < R; i++) {
+            const v = x[xo + i] * inv;
+            xq[qo + i] = v;
+            s += v;
+          }
+        } else {
+          const inv = 1 / range;
+          for (let i = 0; i < R; i++) {
+            let v = x[xo + i] * inv;
+            if (v > 1) {
+              v = 1;
+              clip++;
+            } else if (v < -1) {
+              v = -1;
+              clip++;
+            }
+            const c = v < 0 ? -Math.round(-v * dacLevels) : Math.round(v * dacLevels);
+            if (c !== 0) {
+              nonzero++;
+              codeAbs += c < 0 ? -c : c;
+            }
+            const q = c / dacLevels;
+            xq[qo + i] = q;
+            s += q;
+          }
+        }
+        sumX[t] = s;
+        if (wNoise > 0) for (let i = 0; i < R; i++) xsq[qo + i] = xq[qo + i] * xq[qo + i];
+      }
+      if (record) {
+        C.dacConv += T * R;
+        C.dacClip += clip;
+        C.dacCodeAbsSum += codeAbs / dacLevels;
+        C.dacNonzero += ideal ? T * R : nonzero;
+      }
+      for (let c = 0; c < nCol; c++) {
+        const P = L.tiles[r * nCol + c];
+        const K = P.cols.length;
+        const c0 = P.cols.start;
+        const n = T * K;
+        for (let j = 0; j < n; j++) sliceAcc[j] = 0;
+        let adcClip = 0;
+        for (let k = 0; k < nSlices; k++) {
+          gemmTile(P.slices[k], R, K, xq, T, ybuf);
+          if (wNoise > 0) gemmTile(P.absSlices[k], R, K, xsq, T, vbuf);
+          const swk = sw[k];
+          if (ideal) {
+            for (let j = 0; j < n; j++) sliceAcc[j] += swk * ybuf[j];
+            continue;
+          }
+          for (let j = 0; j < n; j++) {
+            let y = ybuf[j];
+            if (wNoise > 0) y += wNoise * Math.sqrt(vbuf[j]) * rng.nextGaussian();
+            if (outNoise > 0) y += outNoise * rng.nextGaussian();
+            let code: number;
+            if (y > outBound) {
+              code = adcLevels;
+              adcClip++;
+            } else if (y < -outBound) {
+              code = -adcLevels;
+              adcClip++;
+            } else {
+              const u = y / adcStep;
+              code = u < 0 ? -Math.round(-u) : Math.round(u);
+            }
+            if (record && adcBins > 0) C.adcHist[code + halfBins]++;
+            sliceAcc[j] += swk * code * adcStep;
+          }
+        }
+        if (record) {
+          C.adcConv += n * nSlices;
+          C.adcClip += adcClip;
+        }
+        // digital rescale and accumulation of this tile's partial sums
+        const cs = P.colScale;
+        for (let t = 0; t < T; t++) {
+          const sIn = inScale[t];
+          if (sIn === 0) continue;
+          const off = encC * sumX[t];
+          const ao = t * outF + c0;
+          const so = t * K;
+          for (let o = 0; o < K; o++) acc[ao + o] += cs[o] * sIn * (encA * sliceAcc[so + o] - off);
+        }
+      }
+    }
+    for (let j = 0, n = T * outF; j < n; j++) out[j] = acc[j];
+  };
+
+  const label =
+    `analog ${tile.device} ${noise.model} ${ideal ? "ideal converters" : `${tile.dac.bits}b DAC/${tile.adc.bits}b ADC`}` +
+    ` W${analog.weightBits}/${tile.bitsPerCell}b-cells t=${tInfS}s${compensate ? " drift-comp" : ""} seed ${opts.seed}`;
+
+  return {
+    label,
+    linear,
+    stats(): AnalogStats {
+      return {
+        dacBits: tile.dac.bits,
+        adcBits: tile.adc.bits,
+        ideal,
+        tInfS,
+        digitalCalls,
+        layers: order.map((L): AnalogLayerStats => {
+          const C = L.counters;
+          let alphaSum = 0;
+          for (const t of L.tiles) alphaSum += t.alpha;
+          return {
+            name: L.w.name,
+            inFeatures: L.w.inFeatures,
+            outFeatures: L.w.outFeatures,
+            tiles: L.tiles.length,
+            slices: nSlices,
+            calls: C.calls,
+            tokens: C.tokens,
+            inputAbsMax: C.inAbsMax,
+            inputAbsMean: C.inCount ? C.inAbsSum / C.inCount : 0,
+            dacConversions: C.dacConv,
+            dacClipRate: C.dacConv ? C.dacClip / C.dacConv : 0,
+            inputActivity: C.dacConv ? C.dacCodeAbsSum / C.dacConv : 0,
+            inputNonzeroFraction: C.dacConv ? C.dacNonzero / C.dacConv : 0,
+            adcConversions: C.adcConv,
+            adcClipRate: C.adcConv ? C.adcClip / C.adcConv : 0,
+            adcHistogram: Array.from(C.adcHist),
+            meanAbsConductanceNorm: L.meanAbsG,
+            meanDriftAlpha: L.tiles.length ? alphaSum / L.tiles.length : 1,
+          };
+        }),
+      };
+    },
+    resetStats() {
+      digitalCalls = 0;
+      for (const L of order) L.counters.reset();
+    },
+  };
+}
+
+/** Program one weight matrix: quantise, slice, map to conductances, apply programming noise, drift and
+ *  read noise at t_inf, and compute the per-tile drift-compensation factor. Streams: prog, nu and read
+ *  noise each from deriveSeed(seed, name + "/prog" | "/nu" | "/read"), so a layer's devices do not depend
+ *  on other layers or on call order, and the programming draws do not change with t_inf. */
+function programLayer(
+  w: LinearWeight,
+  analog: AnalogSpec,
+  enc: WeightEncoding,
+  model: ConductanceNoiseModel,
+  seed: number,
+  tInfS: number,
+  columnScaling: boolean,
+  compensate: boolean,
+  keepAbs: boolean,
+  staticBound: number,
+  adcBins: number,
+): ProgrammedLayer {
+  const tile = analog.tile;
+  const grid = tileGrid(w.inFeatures, w.outFeatures, tile, analog.weightBits, enc.slices);
+  const rngProg = new Rng(deriveSeed(seed, `${w.name}/prog`));
+  const rngNu = new Rng(deriveSeed(seed, `${w.name}/nu`));
+  const rngRead = new Rng(deriveSeed(seed, `${w.name}/read`));
+  const gMin = tile.gMinUs;
+  const gSpan = tile.gMaxUs - tile.gMinUs;
+  const inF = w.inFeatures;
+  const W = w.data;
+  const nS = enc.slices;
+  const sw = enc.sliceWeights;
+  const bpc = enc.bitsPerCell;
+  let gSum = 0;
+  let devices = 0;
+  // one device: programmed (normalised) into uProg, at t_inf returned
+  let uProg = 0;
+  const device = (u: number): number => {
+    const gT = gMin + u * gSpan;
+    const gP = model.program(gT, rngProg);
+    const nu = model.driftNu(gT, rngNu);
+    const gt = model.atTime(gP, nu, tInfS, rngRead);
+    gSum += gt / tile.gMaxUs;
+    devices++;
+    uProg = (gP - gMin) / gSpan;
+    return (gt - gMin) / gSpan;
+  };
+  const tiles: ProgrammedTile[] = [];
+  for (const rows of grid.rowTiles) {
+    for (const cols of grid.colTiles) {
+      const R = rows.length;
+      const K = cols.length;
+      const slices: Float32Array[] = [];
+      for (let k = 0; k < nS; k++) slices.push(new Float32Array(K * R));
+      const colScale = new Float64Array(K);
+      const quantScale = new Float64Array(K);
+      if (!columnScaling) {
+        const s = groupScale(enc, W, (j) => (cols.start + Math.floor(j / R)) * inF + rows.start + (j % R), K * R);
+        colScale.fill(s.digitalScale / enc.qMax);
+        quantScale.fill(s.quantScale);
+      } else {
+        for (let o = 0; o < K; o++) {
+          const base = (cols.start + o) * inF + rows.start;
+          const s = groupScale(enc, W, (j) => base + j, R);
+          colScale[o] = s.digitalScale / enc.qMax;
+          quantScale[o] = s.quantScale;
+        }
+      }
+      let refAbs = 0;
+      let nowAbs = 0;
+      for (let o = 0; o < K; o++) {
+        const base = (cols.start + o) * inF + rows.start;
+        for (let i = 0; i < R; i++) {
+          const q = quantizeWeight(enc, W[base + i], quantScale[o]);
+          let ref = 0;
+          let now = 0;
+          if (enc.differential) {
+            const np = q > 0 ? q : 0;
+            const nn = q < 0 ? -q : 0;
+            for (let k = 0; k < nS; k++) {
+              const up = device(sliceLevel(np, k, bpc) / enc.sliceDenom);
+              const upRef = uProg;
+              const un = device(sliceLevel(nn, k, bpc) / enc.sliceDenom);
+              const v = up - un;
+              slices[k][o * R + i] = v;
+              now += sw[k] * v;
+              ref += sw[k] * (upRef - uProg);
+            }
+          } else {
+            const n = (q + enc.c) / enc.a;
+            for (let k = 0; k < nS; k++) {
+              const u = device(sliceLevel(n, k, bpc) / enc.sliceDenom);
+              slices[k][o * R + i] = u;
+              now += sw[k] * u;
+              ref += sw[k] * uProg;
+            }
+            now = enc.a * now - enc.c;
+            ref = enc.a * ref - enc.c;
+          }
+          refAbs += Math.abs(ref);
+          nowAbs += Math.abs(now);
+        }
+      }
+      // Global drift compensation: aihwkit reads the tile out with one-hot (eye) inputs right after
+      // programming and at t_inf; with one-hot inputs mean|y| is the mean |recombined weight|. The readout
+      // is taken without periphery noise (assumption: averaged over repeated reads).
+      const alpha = compensate ? globalDriftAlpha(refAbs / (K * R), nowAbs / (K * R)) : 1;
+      for (let o = 0; o < K; o++) colScale[o] *= alpha;
+      const absSlices: Float32Array[] = [];
+      if (keepAbs) for (const s of slices) absSlices.push(s.map(Math.abs));
+      tiles.push({ rows, cols, slices, absSlices, colScale, alpha });
+    }
+  }
+  return {
+    w,
+    rowTiles: grid.rowTiles,
+    tiles,
+    nColTiles: grid.colTiles.length,
+    staticBound,
+    rng: new Rng(deriveSeed(seed, `${w.name}/mvm`)),
+    counters: new LayerCounters(adcBins),
+    meanAbsG: devices ? gSum / devices : 0,
+  };
+}

@@ -1,0 +1,70 @@
+// The inner loops of the analog MVM: plain loops over typed arrays, register-blocked 4 outputs x 2 tokens
+// (measured fastest of 1x1, 4x2, 4x3, 2x4 under V8 on this machine: ~2.2 GFLOP/s vs 0.8 naive).
+
+/**
+ * y[t*C + o] = sum_i W[o*R + i] * x[t*R + i] for t < T, o < C.
+ * W: [C x R] row-major (one row per logical output column of the tile). x: [T x R]. y: [T x C].
+ */
+export function gemmTile(W: Float32Array, R: number, C: number, x: Float32Array, T: number, y: Float64Array): void {
+  let t = 0;
+  for (; t + 2 <= T; t += 2) {
+    const x0 = t * R;
+    const x1 = x0 + R;
+    const y0 = t * C;
+    const y1 = y0 + C;
+    let o = 0;
+    for (; o + 4 <= C; o += 4) {
+      const w0 = o * R;
+      const w1 = w0 + R;
+      const w2 = w1 + R;
+      const w3 = w2 + R;
+      let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0;
+      for (let i = 0; i < R; i++) {
+        const u = x[x0 + i];
+        const v = x[x1 + i];
+        const p = W[w0 + i];
+        const q = W[w1 + i];
+        const r = W[w2 + i];
+        const s = W[w3 + i];
+        a00 += p * u; a01 += q * u; a02 += r * u; a03 += s * u;
+        a10 += p * v; a11 += q * v; a12 += r * v; a13 += s * v;
+      }
+      y[y0 + o] = a00; y[y0 + o + 1] = a01; y[y0 + o + 2] = a02; y[y0 + o + 3] = a03;
+      y[y1 + o] = a10; y[y1 + o + 1] = a11; y[y1 + o + 2] = a12; y[y1 + o + 3] = a13;
+    }
+    for (; o < C; o++) {
+      const wo = o * R;
+      let a = 0, b = 0;
+      for (let i = 0; i < R; i++) {
+        const w = W[wo + i];
+        a += w * x[x0 + i];
+        b += w * x[x1 + i];
+      }
+      y[y0 + o] = a;
+      y[y1 + o] = b;
+    }
+  }
+  for (; t < T; t++) {
+    const x0 = t * R;
+    const y0 = t * C;
+    let o = 0;
+    for (; o + 4 <= C; o += 4) {
+      const w0 = o * R;
+      const w1 = w0 + R;
+      const w2 = w1 + R;
+      const w3 = w2 + R;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (let i = 0; i < R; i++) {
+        const u = x[x0 + i];
+        a0 += W[w0 + i] * u; a1 += W[w1 + i] * u; a2 += W[w2 + i] * u; a3 += W[w3 + i] * u;
+      }
+      y[y0 + o] = a0; y[y0 + o + 1] = a1; y[y0 + o + 2] = a2; y[y0 + o + 3] = a3;
+    }
+    for (; o < C; o++) {
+      const wo = o * R;
+      let a = 0;
+      for (let i = 0; i < R; i++) a += W[wo + i] * x[x0 + i];
+      y[y0 + o] = a;
+    }
+  }
+}
