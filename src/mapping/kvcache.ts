@@ -2,7 +2,7 @@
 // left after the activation buffers, otherwise DRAM, with the reason stated.
 
 import { AimcsimError } from "../errors.ts";
-import { KV_BYTES_PER_ELEMENT, kvCacheBytes } from "../model/opgraph.ts";
+import { KV_BYTES_PER_ELEMENT, kvCacheBytes, kvCacheTokens } from "../model/opgraph.ts";
 import type { TransformerShape } from "../model/shape.ts";
 import type { ChipSpec } from "../spec/types.ts";
 
@@ -13,7 +13,8 @@ export interface KvCachePlacement {
   readonly memory: "sram" | "dram";
   /** SRAM instance names holding it (empty for DRAM). */
   readonly srams: readonly string[];
-  /** Bytes of the cache at `contextTokens` tokens for `batch` sequences (all layers, K and V, fp16). */
+  /** Bytes of the cache at `contextTokens` tokens for `batch` sequences (all layers, K and V, fp16;
+   *  a sliding-window model holds only the window). */
   readonly bytes: number;
   readonly batch: number;
   readonly contextTokens: number;
@@ -48,7 +49,7 @@ export const placeKvCache = (
   chip: ChipSpec,
   opts: { readonly batch: number; readonly contextTokens: number; readonly chips: number },
 ): KvCachePlacement => {
-  const bytes = kvCacheBytes(shape, opts.batch, opts.contextTokens);
+  const bytes = kvCacheBytes(shape, opts.batch, kvCacheTokens(shape, opts.contextTokens));
   const sramPerChip = chip.sram.reduce((a, s) => a + s.capacityBytes, 0);
   const sramCapacityBytes = sramPerChip * opts.chips;
   const bufferBytes = activationBufferBytes(shape, opts.batch, opts.contextTokens) * opts.chips;

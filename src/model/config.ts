@@ -31,6 +31,11 @@ export interface ShapeDetails {
   readonly finalNorm: boolean;
   /** Rows of the learned position table before position 0 (OPT: 2, GPT-2: 0; 0 for RoPE models). */
   readonly positionOffset: number;
+  /** Sliding-window attention (Phi-3 sliding_window): a query sees at most this many keys, itself included
+   *  (transformers masking_utils sliding_window_overlay: kv_idx > q_idx - sliding_window); null = full causal. */
+  readonly slidingWindow: number | null;
+  /** Rotated dimensions per head (Phi-3 partial_rotary_factor x headDim); headDim for RoPE, 0 for learned. */
+  readonly rotaryDim: number;
   /** Where the shape came from (preset name, config.json path). */
   readonly source: string;
 }
@@ -46,6 +51,8 @@ export const shapeDetails = (shape: TransformerShape): ShapeDetails => {
     subNorms: s.subNorms ?? shape.family === "bitnet",
     finalNorm: s.finalNorm ?? true,
     positionOffset: s.positionOffset ?? (shape.family === "opt" ? 2 : 0),
+    slidingWindow: s.slidingWindow ?? null,
+    rotaryDim: s.rotaryDim ?? (shape.positional === "rope" ? shape.headDim : 0),
     source: s.source ?? shape.name,
   };
 };
@@ -217,9 +224,15 @@ const llamaLike = (f: Fields, family: ArchFamily): ModelShape => {
   const { numKvHeads, headDim } = headGeometry(f, hidden, heads, "num_key_value_heads");
   const isPhi3 = family === "phi3";
   const isBitnet = family === "bitnet";
-  if (isPhi3 && f.has("partial_rotary_factor") && f.json["partial_rotary_factor"] !== 1) {
-    fail(f.source, "partial_rotary_factor", `partial rotary embeddings are not supported, got ${describe(f.json["partial_rotary_factor"])}`);
+  let rotaryDim = headDim;
+  if (isPhi3 && f.has("partial_rotary_factor")) {
+    const factor = f.positive("partial_rotary_factor");
+    if (factor > 1) fail(f.source, "partial_rotary_factor", `must be in (0, 1], got ${factor}`);
+    // modeling_phi3.py: rotary_ndims = int(head_dim * partial_rotary_factor).
+    rotaryDim = Math.floor(headDim * factor);
   }
+  // Only Phi-3 of the supported families reads sliding_window (LlamaConfig and BitNetConfig have none).
+  const slidingWindow = isPhi3 && f.has("sliding_window") ? f.int("sliding_window") : null;
   return {
     name: nameOf(f.json, f.source),
     family,
@@ -249,6 +262,8 @@ const llamaLike = (f: Fields, family: ArchFamily): ModelShape => {
     subNorms: isBitnet,
     finalNorm: true,
     positionOffset: 0,
+    slidingWindow,
+    rotaryDim,
     source: f.source,
   };
 };
@@ -292,6 +307,8 @@ const opt = (f: Fields): ModelShape => {
     // modeling_opt.py OPTLearnedPositionalEmbedding: OPT is set up so that if padding_idx is specified then
     // offset the embedding ids by 2 and adjust num_embeddings appropriately.
     positionOffset: 2,
+    slidingWindow: null,
+    rotaryDim: 0,
     source: f.source,
   };
 };
@@ -329,6 +346,8 @@ const gpt2 = (f: Fields): ModelShape => {
     subNorms: false,
     finalNorm: true,
     positionOffset: 0,
+    slidingWindow: null,
+    rotaryDim: 0,
     source: f.source,
   };
 };

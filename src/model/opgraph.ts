@@ -13,6 +13,8 @@
 // - attn-value: m = query tokens, k = keys, n = headDim; same triangle.
 // - softmax: one element per (head, query, visible key).
 // - kv-read (decode): bytes of the cached K and V, `context` tokens x 2 x numKvHeads x headDim x 2 bytes (fp16).
+// - sliding window W (Phi-3): each query sees min(position + 1, W) keys; kv-read reads min(context, W - 1).
+// - rope: elements = tokens x (heads + kvHeads) x rotated dims per head.
 // - kv-write: bytes of the new K and V rows (fp16).
 // - embedding: bytes of the looked-up rows (token rows, plus position rows for learned positions).
 // - lm_head: logits for the last token of each sequence only (what generation needs) unless
@@ -84,6 +86,17 @@ const checkInt = (field: string, v: number, min: number): void => {
 /** Element bytes of embedding tables (ternary models keep bf16 embeddings; fp32 checkpoints 4 bytes). */
 const embeddingBytesPerElement = (shape: TransformerShape): number => (shape.weightFormat === "fp32" ? 4 : 2);
 
+/** Sum over the queries at positions context .. context+tokens-1 of the keys each sees: min(p + 1, window). */
+export const visibleKeySum = (context: number, tokens: number, window: number | null): number => {
+  const a = context + 1;
+  const b = context + tokens;
+  if (window === null) return ((a + b) * tokens) / 2;
+  const hi = Math.min(b, window);
+  const below = hi >= a ? ((a + hi) * (hi - a + 1)) / 2 : 0;
+  const above = Math.max(0, b - Math.max(a - 1, window)) * window;
+  return below + above;
+};
+
 class GraphBuilder {
   readonly ops: ModelOp[] = [];
 
@@ -144,9 +157,12 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
   const heads = shape.numHeads;
   const hd = shape.headDim;
   const kvRow = 2 * shape.numKvHeads * hd; // K and V elements per token
-  // Visible keys summed over the queries of one sequence (causal lower triangle, see header).
-  const keySum = pass.tokens * pass.context + (pass.tokens * (pass.tokens + 1)) / 2;
-  const keysMax = pass.context + pass.tokens;
+  const W = d.slidingWindow;
+  // Visible keys summed over the queries of one sequence (causal lower triangle, see header; a sliding
+  // window caps each query's keys at W), the key extent of the dense GEMM, and the cached tokens read.
+  const keySum = visibleKeySum(pass.context, pass.tokens, W);
+  const keysMax = W === null ? pass.context + pass.tokens : Math.min(pass.context + pass.tokens, pass.tokens + W - 1);
+  const cachedTokens = W === null ? pass.context : Math.min(pass.context, W - 1);
 
   // Embedding lookup (+ learned positions).
   const eb = embeddingBytesPerElement(shape);
@@ -171,18 +187,18 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
     const v = g.projection(get("v"), T, [attnIn]);
     let qk = [q, k];
     if (shape.positional === "rope") {
-      qk = [g.vector("rope", `${L}.rope`, l, [q, k], T, (heads + shape.numKvHeads) * hd)];
+      qk = [g.vector("rope", `${L}.rope`, l, [q, k], T, (heads + shape.numKvHeads) * d.rotaryDim)];
     }
     // The write is a sink: nothing downstream waits for the cache store.
     g.add("kv-write", `${L}.kv_write`, l, [...qk, v], { m: T, n: kvRow, bytes: T * kvRow * KV_BYTES_PER_ELEMENT });
     const cached: number[] = [];
-    if (pass.context > 0) {
+    if (cachedTokens > 0) {
       // Prefetchable as soon as the layer starts: depends on the layer input only.
       cached.push(
         g.add("kv-read", `${L}.kv_read`, l, [layerIn], {
-          m: pass.batch * pass.context,
+          m: pass.batch * cachedTokens,
           n: kvRow,
-          bytes: pass.batch * pass.context * kvRow * KV_BYTES_PER_ELEMENT,
+          bytes: pass.batch * cachedTokens * kvRow * KV_BYTES_PER_ELEMENT,
         }),
       );
     }
@@ -288,3 +304,9 @@ export const graphTotals = (graph: OpGraph): GraphTotals => {
 /** KV-cache bytes of `tokens` tokens of `batch` sequences (all layers, K and V, fp16). */
 export const kvCacheBytes = (shape: TransformerShape, batch: number, tokens: number): number =>
   batch * tokens * shape.numLayers * 2 * shape.numKvHeads * shape.headDim * KV_BYTES_PER_ELEMENT;
+
+/** Tokens per sequence the KV cache must hold at `context` tokens: all of them, or the sliding window. */
+export const kvCacheTokens = (shape: TransformerShape, context: number): number => {
+  const w = shapeDetails(shape).slidingWindow;
+  return w === null ? context : Math.min(context, w);
+};

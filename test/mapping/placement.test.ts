@@ -49,7 +49,7 @@ describe("mapModel", () => {
         expect(p.cellUtilization).toBeGreaterThan(0);
         expect(p.cellUtilization).toBeLessThanOrEqual(1);
       }),
-      { numRuns: 120 },
+      { numRuns: 80 },
     );
   });
 
@@ -74,7 +74,7 @@ describe("mapModel", () => {
         const wider = hybridChip({ t: { ...t, rows: t.rows + dr, cols: t.cols + dc }, tiles: 1, mapping: chip.mapping });
         expect(mapModel(shapeFromConfig(cfg(h, hd, l, f, v), "s"), wider, { chips: "auto", contextTokens: 1 }).tilesNeeded).toBeLessThanOrEqual(small.tilesNeeded);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 

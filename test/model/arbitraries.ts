@@ -15,6 +15,7 @@ export const arbConfig: fc.Arbitrary<Record<string, unknown>> = fc
     tied: fc.boolean(),
     preNorm: fc.boolean(),
     projDim: fc.option(fc.constantFrom(8, 24), { nil: undefined }),
+    window: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }),
   })
   .map((r) => {
     const heads = r.kvHeads * r.group;
@@ -48,6 +49,7 @@ export const arbConfig: fc.Arbitrary<Record<string, unknown>> = fc
           vocab_size: r.vocab,
           tie_word_embeddings: r.tied,
           torch_dtype: "bfloat16",
+          ...(r.family === "phi3" && r.window !== undefined ? { sliding_window: r.window } : {}),
         };
     }
   });

@@ -71,6 +71,13 @@ describe("shapeFromConfig", () => {
     expect(s.fusedQkv && s.fusedGateUp).toBe(true);
   });
 
+  it("reads Phi-3's sliding window and partial rotary factor", () => {
+    const s = shapeFromConfig({ ...llama32, model_type: "phi3", rope_scaling: null, sliding_window: 2047, partial_rotary_factor: 0.75 }, "phi.json");
+    expect(shapeDetails(s)).toMatchObject({ slidingWindow: 2047, rotaryDim: 48 });
+    expect(shapeDetails(shapeFromConfig(llama32, "l")).slidingWindow).toBeNull();
+    expectModelError(() => shapeFromConfig({ ...llama32, model_type: "phi3", rope_scaling: null, partial_rotary_factor: 2 }, "p"), "p#partial_rotary_factor", /\(0, 1\]/);
+  });
+
   it("reads OPT: ffn_dim, learned positions with offset 2, post-LN and project_in/out width", () => {
     const opt350 = {
       model_type: "opt",

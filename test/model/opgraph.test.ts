@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AimcsimError } from "../../src/errors.ts";
+import { shapeDetails } from "../../src/model/config.ts";
 import { buildDecodeGraph, buildPrefillGraph, graphTotals, kvCacheBytes, type ModelOpGraph } from "../../src/model/opgraph.ts";
 import type { OpClass, OpKind } from "../../src/model/ops.ts";
 import { presetShape } from "../../src/model/presets.ts";
@@ -47,6 +48,13 @@ const bodyMacsPerToken = (s: TransformerShape): number =>
   projectionMatrices(s)
     .filter((m) => m.role !== "lm_head" && m.role !== "project_out")
     .reduce((a, m) => a + m.inFeatures * m.outFeatures, 0);
+/** Brute force: keys seen by the queries at positions context..context+T-1 (causal, optional window). */
+const keysSeen = (s: TransformerShape, context: number, T: number): number => {
+  const w = shapeDetails(s).slidingWindow ?? Infinity;
+  let n = 0;
+  for (let p = context; p < context + T; p++) n += Math.min(p + 1, w);
+  return n;
+};
 const headMacsPerToken = (s: TransformerShape): number =>
   projectionMatrices(s)
     .filter((m) => m.role === "lm_head" || m.role === "project_out")
@@ -60,11 +68,12 @@ describe("op graphs", () => {
         checkStructure(g);
         const t = graphTotals(g);
         expect(t.macsByClass.projection).toBe(batch * (bodyMacsPerToken(s) + headMacsPerToken(s)));
-        // score + value: 2 x layers x heads x headDim x (context + 1) per token.
-        expect(t.macsByClass.attention).toBe(2 * batch * s.numLayers * s.numHeads * s.headDim * (context + 1));
+        // score + value: 2 x layers x heads x headDim x (context + 1) per token (capped by a sliding window).
+        const w = shapeDetails(s).slidingWindow ?? Infinity;
+        expect(t.macsByClass.attention).toBe(2 * batch * s.numLayers * s.numHeads * s.headDim * Math.min(context + 1, w));
         expect(t.macsByClass.other).toBe(0);
         const kvRead = g.ops.filter((o) => o.kind === "kv-read").reduce((a, o) => a + o.bytes, 0);
-        expect(kvRead).toBe(kvCacheBytes(s, batch, context));
+        expect(kvRead).toBe(kvCacheBytes(s, batch, Math.min(context, w - 1)));
         const kvWrite = g.ops.filter((o) => o.kind === "kv-write").reduce((a, o) => a + o.bytes, 0);
         expect(kvWrite).toBe(kvCacheBytes(s, batch, 1));
       }),
@@ -72,19 +81,20 @@ describe("op graphs", () => {
     );
   });
 
-  it("property: causal prefill counts only the lower triangle", () => {
+  it("property: causal prefill counts only the lower triangle (and the window band)", () => {
     fc.assert(
-      fc.property(arbShape, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 64 }), fc.constantFrom<"last" | "all">("last", "all"), (s, batch, T, logits) => {
-        const g = buildPrefillGraph(s, { batch, promptTokens: T, logits });
+      fc.property(arbShape, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 0, max: 50 }), fc.constantFrom<"last" | "all">("last", "all"), (s, batch, T, context, logits) => {
+        const g = buildPrefillGraph(s, { batch, promptTokens: T, context, logits });
         checkStructure(g);
         const t = graphTotals(g);
         const R = logits === "all" ? T : 1;
         expect(t.macsByClass.projection).toBe(batch * (T * bodyMacsPerToken(s) + R * headMacsPerToken(s)));
-        const keys = (T * (T + 1)) / 2;
+        const keys = keysSeen(s, context, T);
         expect(t.macsByClass.attention).toBe(2 * batch * s.numLayers * s.numHeads * s.headDim * keys);
         const softmax = g.ops.filter((o) => o.kind === "softmax").reduce((a, o) => a + o.elements, 0);
         expect(softmax).toBe(batch * s.numLayers * s.numHeads * keys);
-        expect(g.ops.some((o) => o.kind === "kv-read")).toBe(false);
+        if (context === 0) expect(g.ops.some((o) => o.kind === "kv-read")).toBe(false);
+        for (const o of g.ops) if (o.kind === "attn-score" && o.n < o.m) throw new Error("key extent below query count");
       }),
       { numRuns: 150 },
     );
@@ -97,6 +107,14 @@ describe("op graphs", () => {
     const p1 = graphTotals(buildPrefillGraph(s, { batch: 1, promptTokens: ctx + 1 }));
     const p0 = graphTotals(buildPrefillGraph(s, { batch: 1, promptTokens: ctx }));
     expect(p1.macsByClass.attention - p0.macsByClass.attention).toBe(dec.macsByClass.attention);
+  });
+
+  it("Phi-3's 2047-token sliding window caps the keys of a decode step", () => {
+    const s = presetShape("phi-3-mini-4k-instruct");
+    const at = (context: number) => graphTotals(buildDecodeGraph(s, { batch: 1, context })).macsByClass.attention;
+    expect(at(3000)).toBe(at(2046));
+    expect(at(2045)).toBeLessThan(at(2046));
+    expect(buildDecodeGraph(s, { batch: 1, context: 3000 }).ops.find((o) => o.name === "L0.kv_read")!.bytes).toBe(2046 * 2 * 32 * 96 * 2);
   });
 
   it("the attention share of the MACs grows with the context", () => {
