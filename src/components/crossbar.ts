@@ -99,6 +99,8 @@ export interface AnalogTileModel {
   readonly adcs: number;
   readonly phases: number;
   readonly pwm: boolean;
+  /** The ADC converts during the read window (CCO) rather than after it (SAR, flash, ramp). */
+  readonly concurrentAdc: boolean;
   readonly dac: DacCost;
   readonly adc: ConverterCost;
   /** Read window of one phase (ps): PWM: max(integration, pulse window); otherwise the integration time. */
@@ -141,8 +143,11 @@ export function prepareAnalogTile(
   const areaScaleIsaac = areaScale(ISAAC_NODE_NM, nodeNm);
   const assumption =
     `analog tile ${tile.rows}x${tile.cols} ${tile.device}${tile.differential ? " differential" : ""}, ${weightBits}-bit weights over ` +
-    `${slices} slice(s) of ${tile.bitsPerCell}-bit cells; per phase: ${pwm ? "max(integration, PWM window)" : "DAC + integration"} + ` +
-    `ceil(conversions / ${adcs} ADCs) x ADC latency, no ADC/integration overlap (assumption); array energy V^2 G t ` +
+    `${slices} slice(s) of ${tile.bitsPerCell}-bit cells; per phase: ${pwm ? "" : "DAC + "}` +
+    (tile.adc.kind === "cco"
+      ? `ceil(conversions / ${adcs} ADCs) x max(read window, CCO conversion) (the CCO counts during the read, as in HERMES)`
+      : `read window + ceil(conversions / ${adcs} ADCs) x ADC latency (sample after the read, no overlap: assumption)`) +
+    `; array energy V^2 G t ` +
     `(default mean normalised conductance 0.25, input activity 0.5, assumptions). ADC: ${adc.assumption} DAC: ${dac.assumption}`;
   return {
     tile,
@@ -155,6 +160,7 @@ export function prepareAnalogTile(
     adcs,
     phases: dac.phases,
     pwm,
+    concurrentAdc: tile.adc.kind === "cco",
     dac,
     adc,
     windowPs,
@@ -204,15 +210,22 @@ export function analogMvmCostPrepared(
         `does not fit a ${tile.rows}x${tile.cols} tile`,
     );
   }
-  const r = out ?? newAnalogMvmCost();
   const g = activity?.meanConductance ?? DEFAULT_MEAN_CONDUCTANCE;
   const a = activity?.inputActivity ?? DEFAULT_INPUT_ACTIVITY;
+  if (!(g >= 0 && g <= 1) || !(a >= 0 && a <= 1)) {
+    throw new AimcsimError("SimError", "activity", `mean conductance and input activity must lie in [0, 1], got ${g} and ${a}`);
+  }
+  const r = out ?? newAnalogMvmCost();
   const physicalCols = activeCols * m.colsPerWeight;
   const conversions = activeCols * m.slices; // per phase
   const rounds = conversions === 0 ? 0 : Math.ceil(conversions / m.adcs);
   const phases = m.phases;
-  const drivePs = m.pwm ? m.windowPs : m.dac.latencyPs + m.integrationPs;
-  const phasePs = drivePs + rounds * m.adc.latencyPs;
+  const setupPs = m.pwm ? 0 : m.dac.latencyPs;
+  // CCO: the oscillator counts while the array drives it, so each round of conversions overlaps the read
+  // window. Others sample the integrated result and convert after the window.
+  const phasePs = m.concurrentAdc
+    ? setupPs + rounds * Math.max(m.windowPs, m.adc.latencyPs)
+    : setupPs + m.windowPs + rounds * m.adc.latencyPs;
   r.latencyPs = activeRows === 0 || activeCols === 0 ? 0 : phases * phasePs + m.cyclePs; // + one cycle: final accumulate
   const e = r.energyByComponentJ;
   e.dac = activeRows * phases * m.dac.energyJ;

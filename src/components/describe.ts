@@ -53,6 +53,10 @@ export interface ChipDescription {
   readonly assumptions: readonly string[];
 }
 
+/** Analog tiles sharing one NoC router. Assumption: 16, as PIM-LLM joins 4x4 crossbar PEs per tile with an adder
+ *  tree before the network (REFERENCES.md, Malekar et al. arXiv 2504.01994); ISAAC shares a router among 4 tiles of
+ *  96 crossbars each (ISCA 2016), so this is conservative for small crossbars. */
+export const ANALOG_TILES_PER_ROUTER = 16;
 const OPS_PER_MAC = 2; // definition: a MAC is a multiply and an add
 const TERA = 1e12; // unit conversion
 
@@ -158,8 +162,9 @@ export function describeChip(spec: ChipSpec): ChipDescription {
   add({ component: "dram", instance: `dram.${spec.dram.kind}`, count: spec.dram.channels, action: "access per bit (off-chip, no die area)", energyJ: d.energyPerBitJ, latencyPs: PS_PER_S / (d.bandwidthBytesPerS * BITS_PER_BYTE), areaMm2: 0 });
   assumptions.push(d.assumption);
 
+  const analogRouters = Math.ceil((spec.analog?.tiles ?? 0) / ANALOG_TILES_PER_ROUTER);
   const endpoints =
-    Math.max(1, (spec.analog?.tiles ?? 0) +
+    Math.max(1, analogRouters +
       spec.systolic.reduce((s, x) => s + x.count, 0) +
       spec.vector.reduce((s, x) => s + x.count, 0) +
       spec.bitSerial.reduce((s, x) => s + x.count, 0) +
@@ -167,7 +172,7 @@ export function describeChip(spec: ChipSpec): ChipDescription {
   const n = nocCost(spec.noc, node, v);
   const hops = averageHops(spec.noc.topology, endpoints);
   add({ component: "noc", instance: `noc.${spec.noc.topology}`, count: endpoints, action: `hop per bit (mean ${hops.toPrecision(3)} hops over ${endpoints} endpoints)`, energyJ: n.energyPerBitHopJ, latencyPs: n.hopLatencyPs, areaMm2: endpoints * n.routerAreaMm2 }); // 3 significant digits (formatting)
-  assumptions.push(`NoC: ISAAC router 0.081 pJ/bit/hop @ 32 nm (node-scaled), one ${spec.noc.linkWidthBits}-bit router per endpoint (${endpoints}), ${spec.noc.topology} mean hops ${hops.toPrecision(3)} under uniform traffic.`); // formatting
+  assumptions.push(`NoC: ISAAC router 0.081 pJ/bit/hop @ 32 nm (node-scaled), one ${spec.noc.linkWidthBits}-bit router per digital unit, SRAM and group of ${ANALOG_TILES_PER_ROUTER} analog tiles (${endpoints} routers, assumption), ${spec.noc.topology} mean hops ${hops.toPrecision(3)} under uniform traffic.`); // formatting
 
   // ------------------------------------------------------------- totals
   const digitalRate = digitalParts.reduce((s, p) => s + p.macsPerS, 0);

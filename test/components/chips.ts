@@ -55,3 +55,16 @@ export const digitalChip: ChipSpec = {
   bitSerial: [],
   mapping: { projections: "digital", lmHead: "digital", kvCache: "dram" },
 };
+
+/** The HERMES core as published: 256 x 256 unit cells (one 8-bit weight per differential unit cell), 8-bit
+ *  signed PWM inputs (128 ns window at 1 GHz), 256 CCO ADCs (Le Gallo et al., Nature Electronics 2023). */
+export const hermesCoreTile: CrossbarTileSpec = { ...hermesTile, bitsPerCell: 8, integrationTimeNs: 128 };
+
+export const hermesChip: ChipSpec = {
+  ...hybridChip,
+  name: "test-hermes",
+  analog: { tile: hermesCoreTile, tiles: 64, weightBits: 8, clockHz: 1e9, accumulatorFormat: "fp16" },
+  systolic: [],
+  vector: [],
+  bitSerial: [],
+};

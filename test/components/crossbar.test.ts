@@ -99,6 +99,20 @@ describe("analogMvmCost", () => {
     expect(e1).toBeCloseTo(256 * 512 * 0.04 * 2.5e-6 * 128e-9 * 0.2, 18);
   });
 
+  it("rejects activity outside [0, 1]", () => {
+    expect(() => analogMvmCost(hermesTile, 8, 14, 1e9, 1, 1, { inputActivity: 1.5 })).toThrow(/\[0, 1\]/);
+  });
+
+  it("a CCO ADC shared by k columns needs k read windows (it converts while the array drives it)", () => {
+    const t1 = { ...hermesTile, adc: { ...hermesTile.adc, colsPerAdc: 1 } };
+    const t4 = { ...hermesTile, adc: { ...hermesTile.adc, colsPerAdc: 4 } };
+    const a = analogMvmCost(t1, 8, 14, 1e9, 256, 128).latencyPs;
+    const b = analogMvmCost(t4, 8, 14, 1e9, 256, 128).latencyPs;
+    // 128 weight columns x 2 slices = 256 conversions: 256 ADCs -> 1 round, 64 ADCs -> 4 rounds of max(128 ns, 76.8 ns).
+    expect(a).toBeCloseTo(128_000 + 1000, 3);
+    expect(b).toBeCloseTo(4 * 128_000 + 1000, 3);
+  });
+
   it("writes into `out` without allocating a new record", () => {
     const out = newAnalogMvmCost();
     const r = analogMvmCost(hermesTile, 8, 14, 1e9, 100, 50, undefined, out);
