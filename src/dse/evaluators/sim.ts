@@ -1,0 +1,72 @@
+// The built-in evaluator: one aimcsim simulation per point. src/sim is imported lazily (on the first
+// point), so loading a sweep does not pull in the simulator, and the optional accuracy function is loaded
+// by reference like any evaluator (it may be slow: noisy forward passes over a calibration set).
+import { AimcsimError } from "../../errors.ts";
+import type { ChipSpec } from "../../spec/types.ts";
+import type { TransformerShape } from "../../model/shape.ts";
+import type { SimResult } from "../../sim/result.ts";
+import { loadEvaluator } from "../evaluator.ts";
+import type { Metrics, PointInput } from "../types.ts";
+
+export interface SimEvaluatorOptions {
+  /** A PointEvaluator returning accuracy metrics (e.g. { nextTokenAgreement, perplexity }), merged into the row. */
+  readonly accuracy?: { readonly module: string; readonly export: string; readonly options?: unknown };
+}
+
+type RunFn = (opts: { chip: ChipSpec; model: string | TransformerShape; promptTokens: number; genTokens: number; batch?: number }) => Promise<SimResult>;
+
+let runFn: Promise<RunFn> | undefined;
+
+function loadRun(): Promise<RunFn> {
+  runFn ??= (async () => {
+    let mod: { run?: unknown };
+    try {
+      mod = (await import(new URL("../../sim/index.ts", import.meta.url).href)) as { run?: unknown };
+    } catch (e) {
+      runFn = undefined;
+      throw new AimcsimError("SweepError", "src/sim/index.ts", `the simulator is not available: ${(e as Error).message}`, { cause: e });
+    }
+    if (typeof mod.run !== "function") throw new AimcsimError("SweepError", "src/sim/index.ts", "does not export run()");
+    return mod.run as RunFn;
+  })();
+  return runFn;
+}
+
+/** The row of one simulated point. */
+export function simRow(r: SimResult): Metrics {
+  return {
+    tokensPerS: r.tokensPerS,
+    tokensPerJ: r.tokensPerJ,
+    ttftS: r.ttftS,
+    tpotS: r.tpotS,
+    totalS: r.totalS,
+    energyJ: r.energyJ,
+    energyPerTokenJ: r.energyPerTokenJ,
+    areaMm2: r.areaMm2,
+    tilesNeeded: r.mapping.tilesNeeded,
+    tilesAvailable: r.mapping.tilesAvailable,
+    chips: r.mapping.chips,
+  };
+}
+
+export async function simEvaluator(input: PointInput, options: unknown): Promise<Metrics> {
+  const opts = (options ?? {}) as SimEvaluatorOptions;
+  const run = await loadRun();
+  const result = await run({
+    chip: input.spec,
+    model: input.model,
+    promptTokens: input.workload.promptTokens,
+    genTokens: input.workload.genTokens,
+    batch: input.workload.batch,
+  });
+  const row = simRow(result);
+  if (opts.accuracy) {
+    const acc = await loadEvaluator({ ...opts.accuracy, id: "accuracy" });
+    const extra = await acc(input, opts.accuracy.options);
+    for (const [k, v] of Object.entries(extra)) {
+      if (k in row) throw new AimcsimError("SweepError", `accuracy.${k}`, "accuracy metric names must not shadow simulator metrics");
+      row[k] = v;
+    }
+  }
+  return row;
+}

@@ -1,0 +1,100 @@
+// The results store: DIR/results.jsonl, one JSON line per finished point, appended and fsync'd as each
+// point completes, so a crash loses at most the point in flight. On open, a partial last line (a crash in
+// the middle of a write) is cut off; a damaged line anywhere else is an error naming the line.
+import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { AimcsimError } from "../errors.ts";
+import type { PointRecord } from "./types.ts";
+
+export interface Store {
+  readonly dir: string;
+  /** DIR/results.jsonl */
+  readonly path: string;
+  has(key: string): boolean;
+  get(key: string): PointRecord | undefined;
+  /** All records in the order they were stored. */
+  records(): PointRecord[];
+  readonly size: number;
+  /** Appends one record (durably: write + fsync). A key already stored is ignored (returns false). */
+  append(record: PointRecord): boolean;
+  close(): void;
+}
+
+export const RESULTS_FILE = "results.jsonl";
+
+/** Reads the complete lines of a results file; `validBytes` is where the last complete line ends. */
+export function readResults(path: string): { records: PointRecord[]; validBytes: number; partialBytes: number } {
+  if (!existsSync(path)) return { records: [], validBytes: 0, partialBytes: 0 };
+  const buf = readFileSync(path);
+  const lastNl = buf.lastIndexOf(0x0a);
+  const validBytes = lastNl + 1;
+  const text = buf.toString("utf8", 0, validBytes);
+  const records: PointRecord[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length - 1; i++) {
+    const line = lines[i];
+    if (line.trim() === "") continue;
+    let rec: PointRecord;
+    try {
+      rec = JSON.parse(line) as PointRecord;
+    } catch (e) {
+      throw new AimcsimError("IoError", `${path}:${i + 1}`, `damaged results line (not JSON): ${(e as Error).message}`);
+    }
+    if (typeof rec?.key !== "string" || (rec.status !== "ok" && rec.status !== "failed"))
+      throw new AimcsimError("IoError", `${path}:${i + 1}`, "a results line needs a string key and status ok|failed");
+    records.push(rec);
+  }
+  return { records, validBytes, partialBytes: buf.length - validBytes };
+}
+
+/** Opens (creating if needed) the store in `dir`. One writer per store at a time. */
+export function openStore(dir: string): Store {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new AimcsimError("IoError", dir, `cannot create the store folder: ${(e as Error).message}`);
+  }
+  const path = join(dir, RESULTS_FILE);
+  const { records, validBytes, partialBytes } = readResults(path);
+  const byKey = new Map<string, PointRecord>();
+  const ordered: PointRecord[] = [];
+  for (const r of records) {
+    if (byKey.has(r.key)) continue;
+    byKey.set(r.key, r);
+    ordered.push(r);
+  }
+  const fd = openSync(path, "a+");
+  if (partialBytes > 0) {
+    // A crash mid-write left a partial line: drop it so the next append starts on a line boundary.
+    ftruncateSync(fd, validBytes);
+    fsyncSync(fd);
+  }
+  let open = true;
+  return {
+    dir,
+    path,
+    has: (k) => byKey.has(k),
+    get: (k) => byKey.get(k),
+    records: () => [...ordered],
+    get size() {
+      return ordered.length;
+    },
+    append(record) {
+      if (!open) throw new AimcsimError("IoError", path, "the store is closed");
+      if (byKey.has(record.key)) return false;
+      const line = Buffer.from(JSON.stringify(record) + "\n", "utf8");
+      let off = 0;
+      while (off < line.length) off += writeSync(fd, line, off, line.length - off);
+      fsyncSync(fd);
+      byKey.set(record.key, record);
+      ordered.push(record);
+      return true;
+    },
+    close() {
+      if (open) {
+        open = false;
+        closeSync(fd);
+      }
+    },
+  };
+}
