@@ -12,6 +12,7 @@ import type { TransformerShape } from "./shape.ts";
 import { SafetensorsFile, type DecodedTensor } from "./safetensors.ts";
 import { shapeDetails, shapeFromConfig } from "./config.ts";
 import { loadTokenizer, type Tokenizer } from "./tokenizer.ts";
+import { quantiseTernaryAbsmean } from "../numerics/formats.ts";
 
 export interface NormWeights {
   readonly weight: Float32Array;
@@ -382,19 +383,9 @@ export function buildModel(
   };
 }
 
-/**
- * BitNet b1.58 weight quantisation (Ma et al., arXiv 2402.17764; transformers integrations/bitnet.py WeightQuant):
- * s = 1 / max(mean|W|, 1e-5); W <- clamp(round(W s), -1, 1) / s. Returns a new array (dequantised values).
- */
+/** BitNet b1.58 weights from full-precision masters: absmean ternary (see quantiseTernaryAbsmean), as a new array. */
 export function ternariseAbsmean(w: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < w.length; i++) sum += Math.abs(w[i]!);
-  const s = Math.fround(1 / Math.max(Math.fround(sum / w.length), 1e-5));
   const out = new Float32Array(w.length);
-  for (let i = 0; i < w.length; i++) {
-    const r = Math.fround(w[i]! * s);
-    const q = r > 0.5 ? 1 : r < -0.5 ? -1 : 0; // round half to even, then clamp to [-1, 1]
-    out[i] = q / s;
-  }
+  quantiseTernaryAbsmean(w, out);
   return out;
 }

@@ -6,6 +6,7 @@
 
 import { open, rename, unlink, writeFile } from "node:fs/promises";
 import { AimcsimError } from "../errors.ts";
+import { f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from "../numerics/formats.ts";
 
 export type SafetensorsDtype = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
 
@@ -100,22 +101,6 @@ export function parseHeader(headerJson: Uint8Array, fileBytes: number, file: str
   return { file, fileBytes, tensors, metadata };
 }
 
-let f16Table: Float32Array | null = null;
-function halfTable(): Float32Array {
-  if (f16Table) return f16Table;
-  const t = new Float32Array(65536);
-  for (let h = 0; h < 65536; h++) {
-    const s = h & 0x8000 ? -1 : 1;
-    const e = (h >> 10) & 0x1f;
-    const m = h & 0x3ff;
-    if (e === 0) t[h] = s * m * 2 ** -24;
-    else if (e === 31) t[h] = m === 0 ? s * Infinity : NaN;
-    else t[h] = s * (1024 + m) * 2 ** (e - 25);
-  }
-  f16Table = t;
-  return t;
-}
-
 /** Convert raw little-endian bytes of `dtype` to float32 values (exact for F32/F16/BF16/I8/U8/I16/BOOL). */
 export function decodeBytes(bytes: Uint8Array, dtype: SafetensorsDtype, numel: number): Float32Array {
   const out = new Float32Array(numel);
@@ -128,11 +113,9 @@ export function decodeBytes(bytes: Uint8Array, dtype: SafetensorsDtype, numel: n
     case "F64":
       for (let i = 0; i < numel; i++) out[i] = dv.getFloat64(i * 8, true);
       break;
-    case "F16": {
-      const t = halfTable();
-      for (let i = 0; i < numel; i++) out[i] = t[bytes[2 * i]! | (bytes[2 * i + 1]! << 8)]!;
+    case "F16":
+      for (let i = 0; i < numel; i++) out[i] = f16BitsToF32(bytes[2 * i]! | (bytes[2 * i + 1]! << 8));
       break;
-    }
     case "BF16": {
       const u = new Uint32Array(out.buffer);
       for (let i = 0; i < numel; i++) u[i] = ((bytes[2 * i]! | (bytes[2 * i + 1]! << 8)) << 16) >>> 0;
@@ -318,45 +301,6 @@ function encodeValues(data: ArrayLike<number>, dtype: SafetensorsDtype): Uint8Ar
     }
   }
   return out;
-}
-
-const f32buf = new Float32Array(1);
-const u32buf = new Uint32Array(f32buf.buffer);
-
-/** IEEE binary16 bits of a float32 value, round to nearest even (overflow to Inf, NaN kept). */
-export function f32ToF16Bits(v: number): number {
-  f32buf[0] = v;
-  const x = u32buf[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign; // below half the smallest subnormal: rounds to zero
-    mant |= 0x800000;
-    const shift = 14 - e; // 14..24
-    const half = 1 << (shift - 1);
-    let m = mant >>> shift;
-    const rem = mant & ((1 << shift) - 1);
-    if (rem > half || (rem === half && m & 1)) m++;
-    return sign | m; // may carry into the exponent field, which is correct
-  }
-  let m = mant >>> 13;
-  const rem = mant & 0x1fff;
-  let h = sign | (e << 10) | m;
-  if (rem > 0x1000 || (rem === 0x1000 && m & 1)) h++; // carry propagates into exponent (to Inf at the top)
-  return h;
-}
-
-/** bfloat16 bits of a float32 value, round to nearest even (NaN kept quiet). */
-export function f32ToBf16Bits(v: number): number {
-  f32buf[0] = v;
-  const x = u32buf[0]!;
-  if ((x & 0x7f800000) === 0x7f800000 && x & 0x7fffff) return ((x >>> 16) | 0x40) & 0xffff;
-  const lsb = (x >>> 16) & 1;
-  return ((x + 0x7fff + lsb) >>> 16) & 0xffff;
 }
 
 /** Write a safetensors file atomically (temp file in the same folder, then rename). */
