@@ -7,6 +7,7 @@
 import type { AdcKind, AdcSpec } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
 import { FJ, PJ, UM2_TO_MM2, areaScale, periodPs } from "./technology.ts";
+import type { ComponentModelInfo } from "./model.ts";
 
 export interface ConverterCost {
   /** Energy of one conversion (J). */
@@ -134,3 +135,13 @@ export const fmtJ = (j: number): string =>
   j >= 1e-9 ? `${(j * 1e9).toPrecision(3)} nJ` : j >= 1e-12 ? `${(j * 1e12).toPrecision(3)} pJ` : `${(j * 1e15).toPrecision(3)} fJ`; // unit conversion
 export const fmtPs = (ps: number): string => (ps >= 1e3 ? `${(ps / 1e3).toPrecision(3)} ns` : `${ps.toPrecision(3)} ps`); // unit conversion
 export const fmtHz = (hz: number): string => (hz >= 1e9 ? `${(hz / 1e9).toPrecision(3)} GHz` : `${(hz / 1e6).toPrecision(3)} MHz`); // unit conversion
+
+
+export const ADC_MODEL: ComponentModelInfo = {
+  kind: "adc",
+  parameters: ["adc.kind", "adc.bits", "adc.colsPerAdc", "adc.energyPerConversionJ", "adc.latencyPs", "adc.waldenFomJ", "technologyNm", "analog.clockHz"],
+  reference: "SAR: Murmann survey median (FOM 20.6 fJ/step, 2.7 pJ at 6-8 ENOB); area: ISAAC 8-bit SAR 1200 um^2 at 32 nm; CCO: HERMES 300 ps/LSB",
+  scaling: "energy: SAR FOM*2^(bits-1), flash (2^bits-1) comparators, CCO/ramp 2^bits LSB periods; not node-scaled (the survey spans nodes); area: ISAAC area * 2^(bits-8) (SAR), per comparator (flash), per counter bit (time-encoded), Stillmaker-Baas node scaling; latency: (bits+1) cycles (SAR), 1 cycle (flash), 2^bits * 300 ps (CCO, ramp)",
+  actions: ["convert"],
+  sources: ["Murmann ADC survey 1997-2025", "NeuroSim", "ISAAC ISCA 2016", "HERMES JSSC 2022"],
+};

@@ -13,6 +13,7 @@ import { dacCost, type DacCost } from "./dac.ts";
 import { FORMAT_BITS, addEnergyJ } from "./digital.ts";
 import { sramBitcellUm2 } from "./memory.ts";
 import { NM_TO_MM, PJ, PS_PER_NS, UM2_TO_MM2, areaScale, periodPs } from "./technology.ts";
+import type { ComponentModelInfo } from "./model.ts";
 
 /** Cell area in F^2 (F = technology node) by non-volatile device, 1T1R. The brief's range for PCM/RRAM
  *  1T1R is 4-25 F^2; with a MOSFET access transistor the transistor sets the footprint. Assumptions:
@@ -267,3 +268,21 @@ export function analogMvmCost(
 export const describeMvm = (m: AnalogTileModel, c: AnalogMvmCost): string =>
   `MVM ${fmtPs(c.latencyPs)}: DAC ${fmtJ(c.energyByComponentJ.dac)}, array ${fmtJ(c.energyByComponentJ.crossbar)}, ` +
   `ADC ${fmtJ(c.energyByComponentJ.adc)}, accumulate ${fmtJ(c.energyByComponentJ.accumulate)} (${m.adcs} ADCs)`;
+
+
+export const CROSSBAR_MODEL: ComponentModelInfo = {
+  kind: "crossbar",
+  parameters: ["tile.rows", "tile.cols", "tile.device", "tile.bitsPerCell", "tile.differential", "tile.gMaxUs", "tile.gMinUs", "tile.readVoltageV", "tile.integrationTimeNs", "analog.weightBits"],
+  reference: "Ohm's law V^2 G t per cell; 1T1R cell areas in F^2 (assumptions), SRAM cells from bitcell sizes",
+  scaling: "energy linear in cells used, phases, read window, mean conductance and input activity; area: rows*cols*cell area (F^2 at the chip node)",
+  actions: ["mvm", "read-cell"],
+  sources: ["REFERENCES.md (aihwkit mapping, g_max 25 uS)", "assumptions stated in crossbar.ts"],
+};
+export const ACCUMULATE_MODEL: ComponentModelInfo = {
+  kind: "accumulate",
+  parameters: ["analog.accumulatorFormat", "tile.adc.colsPerAdc"],
+  reference: "one add per conversion in the accumulator format (Horowitz ISSCC 2014); ISAAC shift-and-add 60 um^2 (16-bit, 32 nm)",
+  scaling: "energy per add by format and node; area one shift-add per ADC, linear in accumulator width",
+  actions: ["shift-add"],
+  sources: ["Horowitz ISSCC 2014", "ISAAC ISCA 2016 via hwcomponents-library isaac.py"],
+};

@@ -13,6 +13,7 @@ import { AimcsimError } from "../errors.ts";
 import { HOROWITZ_NODE_NM, addEnergyJ } from "./digital.ts";
 import { PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
 import { fmtJ, fmtPs } from "./adc.ts";
+import type { ComponentModelInfo } from "./model.ts";
 
 export interface DacCost {
   /** Energy of one conversion of one row for one phase (J). */
@@ -98,3 +99,13 @@ export function dacCost(dac: DacSpec, nodeNm: number, clockHz: number): DacCost 
   const assumption = overrides.length > 0 ? `${what} OVERRIDDEN by the spec: ${overrides.join(", ")}.` : what;
   return { energyJ, latencyPs, phases, areaMm2: areaUm2 * UM2_TO_MM2, assumption };
 }
+
+
+export const DAC_MODEL: ComponentModelInfo = {
+  kind: "dac",
+  parameters: ["dac.kind", "dac.bits", "dac.energyPerConversionJ", "dac.latencyPs", "technologyNm", "analog.clockHz"],
+  reference: "ISAAC 1-bit DAC: 0.417 pJ, 0.166 um^2 at 32 nm",
+  scaling: "bit-serial: bits phases of the 1-bit DAC; PWM: one pulse of 2^(bits-1) clock periods plus a (bits-1)-bit counter; current-steering: 2^(bits-1) unit cells; node: Stillmaker-Baas",
+  actions: ["convert"],
+  sources: ["ISAAC ISCA 2016 via hwcomponents-library isaac.py", "HERMES JSSC 2022 (PWM)"],
+};

@@ -14,6 +14,7 @@ import type {
 } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
 import { PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
+import type { ComponentModelInfo } from "./model.ts";
 
 /** Reference design of the Horowitz numbers: 45 nm, 0.9 V (M. Horowitz, "Computing's energy problem", ISSCC 2014). */
 export const HOROWITZ_NODE_NM = 45;
@@ -219,3 +220,29 @@ export function bitSerialDotEnergyJ(cost: BitSerialCost, groupSize: number, n: n
   const groups = Math.ceil(n / groupSize);
   return groups * (mantissaBits * cost.bitPlaneEnergyJ + cost.groupAccumulateEnergyJ);
 }
+
+
+export const SYSTOLIC_MODEL: ComponentModelInfo = {
+  kind: "systolic",
+  parameters: ["systolic[].rows", "systolic[].cols", "systolic[].format", "systolic[].clockHz", "systolic[].count", "technologyNm", "supplyV"],
+  reference: "Horowitz ISSCC 2014 45 nm / 0.9 V add and multiply energies and areas",
+  scaling: "MAC * (1 + operand overhead), one MAC per PE per cycle; node: Stillmaker-Baas; supply: (V/0.9)^2",
+  actions: ["mac"],
+  sources: ["Horowitz ISSCC 2014", "Eyeriss ISCA 2016 (register overhead)"],
+};
+export const VECTOR_MODEL: ComponentModelInfo = {
+  kind: "vector",
+  parameters: ["vector[].lanes", "vector[].format", "vector[].clockHz", "vector[].count", "vector[].ops"],
+  reference: "per-element multiply/add mixes (assumptions) at Horowitz energies",
+  scaling: "one element per lane per cycle; node and supply as systolic",
+  actions: ["softmax", "norm", "activation", "rope", "elementwise"],
+  sources: ["Horowitz ISSCC 2014", "assumptions stated in digital.ts"],
+};
+export const BITSERIAL_MODEL: ComponentModelInfo = {
+  kind: "bitserial",
+  parameters: ["bitSerial[].groupSize", "bitSerial[].units", "bitSerial[].clockHz", "bitSerial[].count"],
+  reference: "Anda HPCA 2025 APU: one bit-plane per cycle, groupSize-wide adder tree, shift-accumulate, FP32 group accumulation",
+  scaling: "bit-plane cycle: (groupSize-1) int8 adds + one int32 add; per group: one fp32 mult + add; node and supply as systolic",
+  actions: ["bit-plane cycle", "group accumulate"],
+  sources: ["Anda HPCA 2025 (REFERENCES.md)", "Horowitz ISSCC 2014"],
+};

@@ -3,12 +3,15 @@
 // registry: look a model up by ComponentKind instead of importing its file.
 
 import type { ComponentKind } from "../sim/result.ts";
-import { adcCost } from "./adc.ts";
-import { dacCost } from "./dac.ts";
-import { analogMvmCost, cellReadEnergyJ } from "./crossbar.ts";
-import { bitSerialCost, systolicPeCost, vectorOpCost } from "./digital.ts";
-import { dramCost, sramCost } from "./memory.ts";
-import { nocCost } from "./noc.ts";
+import { ADC_MODEL, adcCost } from "./adc.ts";
+import { DAC_MODEL, dacCost } from "./dac.ts";
+import { ACCUMULATE_MODEL, CROSSBAR_MODEL, analogMvmCost } from "./crossbar.ts";
+import { BITSERIAL_MODEL, SYSTOLIC_MODEL, VECTOR_MODEL, bitSerialCost, systolicPeCost, vectorOpCost } from "./digital.ts";
+import { DRAM_MODEL, SRAM_MODEL, dramCost, sramCost } from "./memory.ts";
+import type { ComponentModelInfo } from "./model.ts";
+import { NOC_MODEL, nocCost } from "./noc.ts";
+
+export type { ComponentModelInfo } from "./model.ts";
 
 export { ADC_KINDS, adcCost, type ConverterCost } from "./adc.ts";
 export { DAC_KINDS, dacCost, type DacCost } from "./dac.ts";
@@ -57,23 +60,21 @@ export {
   type PeakPart,
 } from "./describe.ts";
 
-/** One entry per ComponentKind: which function models it and what its actions are. */
-export interface ComponentModelEntry {
-  readonly kind: ComponentKind;
-  readonly actions: readonly string[];
-  readonly model: (...args: never[]) => unknown;
-  readonly source: string;
+/** A registry entry: what the model declares about itself plus the function that computes it. */
+export interface ComponentModelEntry extends ComponentModelInfo {
+  readonly cost: (...args: never[]) => unknown;
 }
 
+/** One model per ComponentKind: look it up by kind instead of importing its file. */
 export const componentModels: Readonly<Record<ComponentKind, ComponentModelEntry>> = {
-  dac: { kind: "dac", actions: ["convert"], model: dacCost, source: "ISAAC ISCA 2016 1-bit DAC; PWM per HERMES" },
-  crossbar: { kind: "crossbar", actions: ["mvm", "read-cell"], model: cellReadEnergyJ, source: "V^2 G t per cell; area by device F^2" },
-  adc: { kind: "adc", actions: ["convert"], model: adcCost, source: "Murmann survey (SAR), flash 2^b-1 comparators, HERMES CCO 300 ps/LSB" },
-  accumulate: { kind: "accumulate", actions: ["shift-add", "mvm"], model: analogMvmCost, source: "Horowitz ISSCC 2014 adds; ISAAC shift-add area" },
-  systolic: { kind: "systolic", actions: ["mac"], model: systolicPeCost, source: "Horowitz ISSCC 2014 + Eyeriss register overhead" },
-  bitserial: { kind: "bitserial", actions: ["bit-plane cycle", "group accumulate"], model: bitSerialCost, source: "Anda HPCA 2025 structure, Horowitz energies" },
-  vector: { kind: "vector", actions: ["softmax", "norm", "activation", "rope", "elementwise"], model: vectorOpCost, source: "op mixes (assumption) at Horowitz energies" },
-  sram: { kind: "sram", actions: ["read", "write"], model: sramCost, source: "Horowitz ISSCC 2014 8 KB read, sqrt(capacity) scaling" },
-  dram: { kind: "dram", actions: ["access"], model: dramCost, source: "per-kind pJ/bit table (HBM2: O'Connor MICRO 2017)" },
-  noc: { kind: "noc", actions: ["hop"], model: nocCost, source: "ISAAC router ISCA 2016" },
+  dac: { ...DAC_MODEL, cost: dacCost },
+  crossbar: { ...CROSSBAR_MODEL, cost: analogMvmCost },
+  adc: { ...ADC_MODEL, cost: adcCost },
+  accumulate: { ...ACCUMULATE_MODEL, cost: analogMvmCost },
+  systolic: { ...SYSTOLIC_MODEL, cost: systolicPeCost },
+  bitserial: { ...BITSERIAL_MODEL, cost: bitSerialCost },
+  vector: { ...VECTOR_MODEL, cost: vectorOpCost },
+  sram: { ...SRAM_MODEL, cost: sramCost },
+  dram: { ...DRAM_MODEL, cost: dramCost },
+  noc: { ...NOC_MODEL, cost: nocCost },
 };

@@ -7,6 +7,7 @@ import type { DramKind, DramSpec, SramSpec } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
 import { BITS_PER_BYTE, PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
 import { HOROWITZ_NODE_NM, HOROWITZ_VDD_V } from "./digital.ts";
+import type { ComponentModelInfo } from "./model.ts";
 
 /** 64-bit read of an 8 KB SRAM at 45 nm: about 10 pJ (Horowitz ISSCC 2014; REFERENCES.md). */
 export const HOROWITZ_SRAM_READ_J = 10 * PJ;
@@ -116,3 +117,21 @@ export function dramCost(d: DramSpec): DramCost {
       : `DRAM ${d.kind}: ${pj} pJ/bit (${DRAM_ENERGY_SOURCE[d.kind]}).`,
   };
 }
+
+
+export const SRAM_MODEL: ComponentModelInfo = {
+  kind: "sram",
+  parameters: ["sram[].capacityBytes", "sram[].banks", "sram[].bytesPerCyclePerBank", "sram[].clockHz", "technologyNm", "supplyV"],
+  reference: "Horowitz ISSCC 2014: 8 KB, 64-bit read 10 pJ at 45 nm; 6T bitcell areas by node",
+  scaling: "energy per bit * sqrt(bank capacity / 8 KB), node Stillmaker-Baas; area capacity * bitcell / 0.7",
+  actions: ["read", "write"],
+  sources: ["Horowitz ISSCC 2014", "Intel/TSMC bitcell announcements 2007-2016"],
+};
+export const DRAM_MODEL: ComponentModelInfo = {
+  kind: "dram",
+  parameters: ["dram.kind", "dram.energyPerBitJ", "dram.bandwidthBytesPerS", "dram.channels"],
+  reference: "per-kind energy per bit table (HBM2 3.9 pJ/bit, LPDDR4 8 pJ/bit; others assumptions)",
+  scaling: "energy linear in bits moved; off-chip, no die area",
+  actions: ["access"],
+  sources: ["O'Connor et al. MICRO 2017", "REFERENCES.md"],
+};

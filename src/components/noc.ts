@@ -6,6 +6,7 @@
 import type { NocSpec, NocTopology } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
 import { PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
+import type { ComponentModelInfo } from "./model.ts";
 
 /** ISAAC router (shared by 4 tiles): 20.74 pJ per 256-bit transfer at 32 nm, i.e. 0.081 pJ/bit/hop (ISAAC ISCA
  *  2016, 42 mW router; derivation in Accelergy-Project/hwcomponents-library hwcomponents_library/library/isaac.py
@@ -75,3 +76,13 @@ export function nocCost(noc: NocSpec, nodeNm: number, supplyV?: number): NocCost
     linkBandwidthBitsPerS: noc.linkWidthBits * noc.clockHz,
   };
 }
+
+
+export const NOC_MODEL: ComponentModelInfo = {
+  kind: "noc",
+  parameters: ["noc.topology", "noc.linkWidthBits", "noc.hopLatencyCycles", "noc.clockHz", "technologyNm"],
+  reference: "ISAAC router: 20.74 pJ per 256-bit transfer, 0.15 mm^2 at 32 nm",
+  scaling: "energy per bit per hop, node-scaled; area linear in link width, node-scaled; hops by topology",
+  actions: ["hop"],
+  sources: ["ISAAC ISCA 2016 via hwcomponents-library isaac.py"],
+};

@@ -14,6 +14,8 @@ import {
   vectorOpCost,
 } from "../../src/components/index.ts";
 import type { DramKind, SramSpec } from "../../src/spec/types.ts";
+import { componentModels } from "../../src/components/index.ts";
+import { COMPONENT_KINDS } from "../../src/sim/result.ts";
 
 const sram = (capacityBytes: number, banks = 1): SramSpec => ({ name: "s", capacityBytes, banks, bytesPerCyclePerBank: 32, clockHz: 1e9 });
 
@@ -95,5 +97,20 @@ describe("digital units", () => {
         expect(bitSerialDotEnergyJ(bs, 64, 4096, 8)).toBeGreaterThan(bitSerialDotEnergyJ(bs, 64, 4096, 4));
       }),
     );
+  });
+});
+
+
+describe("registry", () => {
+  it("has one model per ComponentKind, each declaring parameters, reference, scaling, actions and sources", () => {
+    for (const k of COMPONENT_KINDS) {
+      const m = componentModels[k];
+      expect(m.kind).toBe(k);
+      expect(m.parameters.length).toBeGreaterThan(0);
+      expect(m.actions.length).toBeGreaterThan(0);
+      expect(m.sources.length).toBeGreaterThan(0);
+      expect(m.reference.length + m.scaling.length).toBeGreaterThan(40);
+      expect(typeof m.cost).toBe("function");
+    }
   });
 });
