@@ -187,12 +187,13 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
         firstTile: next,
         firstBlock: blocks.length,
       });
+      const cellsPerWeight = t.encoding.cellsPerWeight;
+      const slice = m.slice;
       for (const b of t.blocks) {
         const g = next + b.localTile;
-        blocks.push({
+        const block: PlacedBlock = {
           matrix: m.name,
           weight: m.weight,
-          ...(m.slice ? { weightSlice: m.slice } : {}),
           layer: m.layer,
           rowStart: b.rowStart,
           rowEnd: b.rowEnd,
@@ -202,8 +203,9 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
           chip: Math.floor(g / tilesPerChip),
           tileOnChip: g % tilesPerChip,
           cellRows: b.rowEnd - b.rowStart,
-          cellCols: (b.colEnd - b.colStart) * t.encoding.cellsPerWeight,
-        });
+          cellCols: (b.colEnd - b.colStart) * cellsPerWeight,
+        };
+        blocks.push(slice ? { ...block, weightSlice: slice } : block);
       }
       next += t.tiles;
       analogWeights += m.inFeatures * m.outFeatures;
