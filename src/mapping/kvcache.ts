@@ -80,7 +80,8 @@ export const placeKvCache = (
     throw new AimcsimError(
       "MappingError",
       "dram.capacityBytes",
-      `the KV cache (${size}) exceeds the DRAM of ${opts.chips} chip(s) (${fmt(chip.dram.capacityBytes * opts.chips)})`,
+      `the KV cache (${size}) exceeds the DRAM of ${opts.chips} chip(s) (${fmt(chip.dram.capacityBytes * opts.chips)}); ` +
+        `size it for fewer tokens (contextTokens) or sequences (batch)`,
     );
   }
   return placement;

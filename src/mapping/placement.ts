@@ -145,6 +145,9 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
 
   if (analog !== undefined && analogList.length > 0) {
     const tile = analog.tile;
+    if (!Number.isSafeInteger(tilesPerChip) || tilesPerChip < 1) {
+      throw new AimcsimError("MappingError", "analog.tiles", `must be a positive integer to hold ${analogList.length} analog matrices, got ${tilesPerChip}`);
+    }
     if (shape.weightFormat === "ternary" && analog.weightBits < 2) {
       notes.push(`ternary weights on ${analog.weightBits}-bit analog weights: the zero state is lost (binarised weights)`);
     }
