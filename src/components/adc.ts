@@ -87,7 +87,7 @@ export function adcCost(adc: AdcSpec, nodeNm: number, clockHz: number): Converte
       what =
         `SAR ADC ${bits}-bit: E = FOM_W * 2^ENOB = ${fmtJ(fom)}/step * 2^${enob} = ${fmtJ(energyJ)}` +
         (adc.waldenFomJ !== undefined ? " (FOM from the spec)" : " (Murmann ADC survey median FOM 20.6 fJ/step, ENOB = bits - 1)") +
-        `; latency (bits+1) cycles at ${fmtHz(clockHz)} (NeuroSim); area from ISAAC 1200 um^2 @ 32 nm * 2^(bits-8). ` +
+        `, not node-scaled (the survey spans nodes); latency (bits+1) cycles at ${fmtHz(clockHz)} (NeuroSim); area from ISAAC 1200 um^2 @ 32 nm * 2^(bits-8), node-scaled. ` +
         `Peers: ISAAC 1.67 pJ @ 32 nm, NeuroSim ~0.08 pJ @ 22 nm.`;
       break;
     }

@@ -79,7 +79,8 @@ export function describeChip(spec: ChipSpec): ChipDescription {
 
   assumptions.push(
     `technology: ${node} nm, ${v} V; energies and areas scaled from each reference design's node with Stillmaker & Baas 2017 ` +
-      `(hwcomponents techscaling tables, evaluated at 0.8 V) and by (V/Vref)^2 where the reference supply is known; latencies come from the spec's clocks.`,
+      `(hwcomponents techscaling tables, evaluated at 0.8 V); digital units and SRAM also by (V / 0.9 V)^2 from Horowitz's supply ` +
+      `(converters and routers are node-scaled only: their reference supplies are not published per component); latencies come from the spec's clocks.`,
   );
 
   // ------------------------------------------------------------- analog tiles
