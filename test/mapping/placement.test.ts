@@ -91,6 +91,18 @@ describe("mapModel", () => {
     expect(blocksOf(p, "L0.fc2")).toHaveLength(512);
   });
 
+  it("tiles fused HF tensors per logical matrix and records the tensor slice on each block", () => {
+    const p = mapModel(presetShape("phi-3-mini-4k-instruct"), hybridChip({ tiles: 200_000 }), { contextTokens: 16 });
+    const v = blocksOf(p, "L1.v_proj");
+    expect(v.length).toBe(12 * 24); // 3072 inputs / 256 rows x 3072 outputs / 128 per tile
+    for (const b of v) {
+      expect(b.weight).toBe("model.layers.1.self_attn.qkv_proj");
+      expect(b.weightSlice).toEqual({ outStart: 6144, outEnd: 9216, fusedOut: 9216 });
+    }
+    expect(blocksOf(p, "L1.gate_proj")[0]!.weightSlice).toEqual({ outStart: 0, outEnd: 8192, fusedOut: 16384 });
+    expect(blocksOf(p, "L1.o_proj")[0]!.weightSlice).toBeUndefined();
+  });
+
   it("says how many tiles it needs when the model does not fit, and spreads over chips on request", () => {
     const chip = hybridChip({ tiles: 10_000 });
     const shape = presetShape("bitnet-opt-1.3b");
