@@ -10,11 +10,13 @@ export default chip({
   technologyNm: 32, // same node as hybrid-bitnet
   supplyV: 0.9, // same as hybrid-bitnet
   systolic: [
-    systolicArray({ name: "proj-sa", rows: 128, cols: 128, dataflow: "OS", format: "int8", clockHz: 1e9, count: 4 }), // assumption: sized for comparable area
+    // 64 arrays of 128x128 int8 PEs: about the hybrid chip's area (~230 vs ~358 mm^2 at 32 nm, `aimcsim describe`)
+    // and its peak (2.1 vs 1.6 int8 POPS); sizes are an assumption chosen for that comparison.
+    systolicArray({ name: "proj-sa", rows: 128, cols: 128, dataflow: "OS", format: "int8", clockHz: 1e9, count: 64 }),
     systolicArray({ name: "attn-sa", rows: 64, cols: 64, dataflow: "OS", format: "int8", clockHz: 1e9 }), // same attention unit as hybrid-bitnet
   ],
   vector: [vectorUnit({ name: "vec", lanes: 64, format: "fp16", clockHz: 1e9 })],
-  sram: [sram({ name: "global-buffer", capacityBytes: 8 * 2 ** 20, banks: 16, bytesPerCyclePerBank: 32, clockHz: 1e9 })],
+  sram: [sram({ name: "global-buffer", capacityBytes: 16 * 2 ** 20, banks: 32, bytesPerCyclePerBank: 32, clockHz: 1e9 })], // assumption: twice the hybrid's buffer for weight staging
   dram: dram({ kind: "LPDDR4", capacityBytes: 8 * 2 ** 30, bandwidthBytesPerS: 25.6e9, channels: 4 }), // LPDDR4-3200 x64 (JEDEC JESD209-4)
   noc: noc({ topology: "mesh", linkWidthBits: 256, hopLatencyCycles: 1, clockHz: 1e9 }),
   mapping: { projections: "digital", lmHead: "digital", kvCache: "dram" },

@@ -38,11 +38,11 @@ export default chip({
         driftCompensation: false,
       },
       dac: dac({ kind: "bit-serial", bits: 8 }), // 8-bit activations fed one bit per cycle (ISAAC-style)
-      adc: adc({ kind: "sar", bits: 8, colsPerAdc: 8 }), // assumption: 8-bit SAR shared by 8 columns
+      adc: adc({ kind: "sar", bits: 8, colsPerAdc: 16 }), // assumption: 8-bit SAR shared by 16 outputs (ISAAC shares one ADC per 128 columns)
       inputRange: { mode: "dynamic" },
       outBound: 12, // aihwkit default out_bound
     }),
-    tiles: 65536, // assumption: enough crossbars for BitNet-b1.58-2B (about 63.6k tiles of 256x128 ternary weights)
+    tiles: 16384, // assumption: enough crossbars for the PIM-LLM 1-bit GPT2-350M..774M and OPT-1.3B-class models on one chip (larger ones span chips)
     weightBits: 2, // ternary
     clockHz: 1e9, // assumption
     accumulatorFormat: "int32",
@@ -54,7 +54,7 @@ export default chip({
   sram: [sram({ name: "global-buffer", capacityBytes: 8 * 2 ** 20, banks: 16, bytesPerCyclePerBank: 32, clockHz: 1e9 })], // assumption
   dram: dram({ kind: "LPDDR4", capacityBytes: 8 * 2 ** 30, bandwidthBytesPerS: 25.6e9, channels: 4 }), // LPDDR4-3200 x64: 25.6 GB/s (JEDEC JESD209-4)
   noc: noc({ topology: "mesh", linkWidthBits: 256, hopLatencyCycles: 1, clockHz: 1e9 }), // assumption
-  mapping: { projections: "analog", lmHead: "digital", kvCache: "dram" },
+  mapping: { projections: "analog", lmHead: "analog", kvCache: "dram" }, // PIM-LLM: all projection MatMuls on crossbars
   sources: [
     "Malekar et al., PIM-LLM, arXiv 2504.01994 (architecture)",
     "Shafiee et al., ISAAC, ISCA 2016 (bit-serial inputs, shared SAR ADCs)",

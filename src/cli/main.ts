@@ -3,6 +3,7 @@
 import { AimcsimError, isAimcsimError } from "../errors.ts";
 import { processIo, type Io } from "./io.ts";
 import { describeCommand, schemaCommand, validateCommand } from "./commands/spec.ts";
+import { runCommand } from "./commands/run.ts";
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
@@ -16,6 +17,11 @@ const commands: Record<string, CommandEntry> = {
   validate: { run: validateCommand, usage: "validate <spec...> [--json]", summary: "check chip specs; errors name the field path and the rule" },
   describe: { run: describeCommand, usage: "describe <spec> [--json]", summary: "per-component energy, latency, area; peak TOPS and TOPS/W" },
   schema: { run: schemaCommand, usage: "schema", summary: "print the JSON Schema of a chip spec (for editors)" },
+  run: {
+    run: runCommand,
+    usage: "run --chip <spec> --model <preset|folder> [--prompt 512] [--gen 128] [--batch 1] [--chips N|auto] [--json] [--trace f.json]",
+    summary: "simulate prefill + decode: latency, energy, area, breakdowns, trace",
+  },
 };
 
 export function registerCommand(name: string, entry: CommandEntry): void {

@@ -38,6 +38,7 @@ import {
   type SramCost,
   type UnitCost,
 } from "../components/index.ts";
+import { ANALOG_TILES_PER_ROUTER } from "../components/describe.ts";
 import type { ResourceDef } from "../engine/index.ts";
 import { AimcsimError } from "../errors.ts";
 import { assignmentFor, type MatrixPlacement, type Placement, type UnitAssignment } from "../mapping/index.ts";
@@ -111,6 +112,8 @@ interface AnalogMatrixCost {
   readonly mvmPs: number;
   readonly perVector: { dac: number; crossbar: number; adc: number; accumulate: number };
   readonly treeCycles: number;
+  /** Mean NoC hops of the matrix's traffic (within its layer's tile region). */
+  readonly hops: number;
 }
 
 export class ChipCostModel {
@@ -128,7 +131,6 @@ export class ChipCostModel {
   private readonly dramResource: number;
   private readonly noc: NocCost;
   private readonly nocResource: number;
-  private readonly nocHops: number;
   private readonly nocParallelLinks: number;
   private readonly kvMemory: "sram" | "dram";
   private readonly mantissaBits: number;
@@ -160,11 +162,14 @@ export class ChipCostModel {
     this.dramResource = addResource("dram", 1);
     this.noc = nocCost(chip.noc, node, v);
     this.nocResource = addResource("noc", 1);
-    const endpoints = Math.max(2, placement.tilesNeeded + chip.systolic.length + chip.vector.length + chip.sram.length);
-    this.nocHops = averageHops(chip.noc.topology, Math.min(endpoints, placement.tilesPerChip > 0 ? placement.tilesPerChip + 4 : endpoints));
+    // Routers as src/components/describe.ts counts them (one per digital unit, SRAM and group of tiles).
+    const routers = Math.max(
+      2,
+      Math.ceil((chip.analog?.tiles ?? 0) / ANALOG_TILES_PER_ROUTER) + chip.systolic.length + chip.vector.length + chip.bitSerial.length + chip.sram.length,
+    );
     // Parallel transfers the fabric sustains: a mesh's bisection has ~sqrt(N) links (assumption: the
     // bisection bounds throughput); a ring two; a bus and a tree's root one; a crossbar N.
-    const n = endpoints;
+    const n = routers;
     this.nocParallelLinks =
       chip.noc.topology === "mesh" ? Math.max(1, Math.floor(Math.sqrt(n))) : chip.noc.topology === "ring" ? 2 : chip.noc.topology === "crossbar" ? n : 1;
     this.kvMemory = placement.kvCache.memory;
@@ -175,6 +180,10 @@ export class ChipCostModel {
       const tm = prepareAnalogTile(analog.tile, analog.weightBits, node, analog.clockHz, analog.accumulatorFormat);
       this.tile = tm;
       const scratch = newAnalogMvmCost();
+      // Placement is contiguous in dataflow order, so a layer's traffic stays within its layer's tile
+      // region: hops = mean hops of the topology over that region's routers (locality assumption).
+      const layerTiles = new Map<number, number>();
+      for (const m of placement.analogMatrices) layerTiles.set(m.layer, (layerTiles.get(m.layer) ?? 0) + m.tiles);
       for (const m of placement.analogMatrices) {
         const per = { dac: 0, crossbar: 0, adc: 0, accumulate: 0 };
         let mvmPs = 0;
@@ -195,6 +204,7 @@ export class ChipCostModel {
           mvmPs,
           perVector: per,
           treeCycles: Math.ceil(Math.log2(Math.max(1, m.rowSplits))),
+          hops: averageHops(chip.noc.topology, Math.max(1, Math.ceil(layerTiles.get(m.layer)! / ANALOG_TILES_PER_ROUTER))),
         });
       }
       this.assumptions.push(tm.assumption);
@@ -205,7 +215,7 @@ export class ChipCostModel {
     this.assumptions.push(
       this.dram.assumption,
       `KV cache in ${placement.kvCache.memory.toUpperCase()}: ${placement.kvCache.reason}`,
-      `NoC: ${chip.noc.topology}, mean ${this.nocHops.toPrecision(3)} hops, ${this.nocParallelLinks} parallel ${chip.noc.linkWidthBits}-bit links (bisection bound, assumption); input vectors multicast, partial sums gathered.`,
+      `NoC: ${chip.noc.topology}, ${this.nocParallelLinks} parallel ${chip.noc.linkWidthBits}-bit links (bisection bound, assumption); analog traffic stays within its layer's contiguous tile region (mean hops of that region); input vectors multicast, partial sums gathered.`,
       "Activations are fp16 through the first SRAM (global buffer); digital projection weights stream from DRAM into a double buffer.",
       "Not modelled: leakage/static power, crossbar programming (weights are written once, before inference), DRAM refresh and row-buffer effects.",
     );
@@ -276,8 +286,8 @@ export class ChipCostModel {
     const accBits = FORMAT_BITS[this.chip.analog!.accumulatorFormat];
     const inBits = vectors * p.inFeatures * ACT_BYTES * BITS_PER_BYTE;
     const outBits = vectors * p.outFeatures * p.rowSplits * accBits;
-    const bitHops = inBits * (this.nocHops + p.colSplits - 1) + outBits * this.nocHops;
-    const nocPs = ((inBits + outBits) / (this.noc.linkBandwidthBitsPerS * this.nocParallelLinks)) * PS_PER_S + this.nocHops * this.noc.hopLatencyPs;
+    const bitHops = inBits * (m.hops + p.colSplits - 1) + outBits * m.hops;
+    const nocPs = ((inBits + outBits) / (this.noc.linkBandwidthBitsPerS * this.nocParallelLinks)) * PS_PER_S + m.hops * this.noc.hopLatencyPs;
     const tn = list.add(this.nocResource, nocPs, deps, op.opClass, phase, step, `${label} noc`, "noc");
     list.addEnergy(tn, "noc", bitHops * this.noc.energyPerBitHopJ);
     const readBytes = vectors * p.inFeatures * ACT_BYTES;

@@ -3,3 +3,4 @@ export { run, simulate, type RunOptions, type SimRun } from "./run.ts";
 export { ChipCostModel, systolicGemmCycles } from "./costs.ts";
 export { checkInvariants } from "./invariants.ts";
 export * from "./result.ts";
+export { simTrace } from "./trace.ts";

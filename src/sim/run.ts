@@ -45,6 +45,7 @@ export interface SimRun {
   readonly resources: readonly ResourceDef[];
   readonly placement: Placement;
   readonly shape: TransformerShape;
+  readonly chip: ChipSpec;
 }
 
 const S_PER_PS = 1e-12; // unit conversion
@@ -126,7 +127,7 @@ export function simulate(opts: RunOptions): SimRun {
   const schedule = runTaskGraph(graph, cost.resources, { record: opts.record ?? false });
   const result = reduce(opts, chip, shape, batch, placement, cost, list, schedule, prefillTaskCount);
   checkInvariants(result, schedule, criticalPathPs(graph), cost.resources);
-  return { result, tasks: list, schedule, resources: cost.resources, placement, shape };
+  return { result, tasks: list, schedule, resources: cost.resources, placement, shape, chip };
 }
 
 /** Simulate and return the result (the library's `run`). */

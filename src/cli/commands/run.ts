@@ -1,0 +1,49 @@
+// `aimcsim run --chip <spec> --model <preset|folder> --prompt 512 --gen 128 [--batch 1] [--json] [--trace f]`
+import { AimcsimError } from "../../errors.ts";
+import { simulate, simTrace } from "../../sim/index.ts";
+import { loadSpecFile } from "../../spec/index.ts";
+import { buildTrace, writeTraceFile } from "../../trace/index.ts";
+import { flag, int, parse, requireStr, str } from "../args.ts";
+import { formatSimResult } from "../format.ts";
+import type { Io } from "../io.ts";
+
+export const runOptions = {
+  chip: { type: "string" },
+  model: { type: "string" },
+  prompt: { type: "string" },
+  gen: { type: "string" },
+  batch: { type: "string" },
+  chips: { type: "string" },
+  "prefill-chunk": { type: "string" },
+  json: { type: "boolean" },
+  trace: { type: "string" },
+} as const;
+
+export function parseChips(v: string | undefined): number | "auto" {
+  if (v === undefined) return 1;
+  if (v === "auto") return "auto";
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new AimcsimError("UsageError", "--chips", `expected a positive whole number or "auto", got "${v}"`);
+  return Number(v);
+}
+
+export async function runCommand(argv: readonly string[], io: Io): Promise<number> {
+  const p = parse(argv, runOptions, "run");
+  const chip = await loadSpecFile(requireStr(p, "chip", "run"));
+  const model = requireStr(p, "model", "run");
+  const chunk = str(p, "prefill-chunk");
+  const sim = simulate({
+    chip,
+    model,
+    promptTokens: int(p, "prompt", 512, "run", 1),
+    genTokens: int(p, "gen", 128, "run", 1),
+    batch: int(p, "batch", 1, "run", 1),
+    chips: parseChips(str(p, "chips")),
+    ...(chunk !== undefined ? { prefillChunk: int(p, "prefill-chunk", 64, "run", 1) } : {}),
+    record: str(p, "trace") !== undefined,
+  });
+  const tracePath = str(p, "trace");
+  if (tracePath) writeTraceFile(tracePath, buildTrace(simTrace(sim)));
+  io.out(flag(p, "json") ? JSON.stringify(sim.result, null, 2) : formatSimResult(sim.result));
+  if (tracePath && !flag(p, "json")) io.err(`trace written to ${tracePath} (open it in ui.perfetto.dev)`);
+  return 0;
+}
