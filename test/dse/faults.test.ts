@@ -1,0 +1,97 @@
+// Fault tests: a worker thread killed mid-sweep, and the whole sweep process SIGKILLed and resumed.
+import { spawn } from "node:child_process";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openStore, runSweep, WorkerPool } from "../../src/dse/index.ts";
+import { resultMap, syntheticSweep } from "./fixtures/defs.ts";
+
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), "aimcsim-dse-"));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const storedKeys = (dir: string) =>
+  readFileSync(join(dir, "results.jsonl"), "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l).key as string);
+
+describe("fault tolerance", () => {
+  it("a worker thread terminated mid-point: its point is re-queued, nothing lost or duplicated", async () => {
+    const reference = await runSweep(syntheticSweep(), { workers: 0, progress: false });
+    const dir = tmp();
+    let killed = false;
+    let victimKey: string | undefined;
+    let dispatched = 0;
+    // Kill the thread that just received the 6th point while it is inside that point's 40 ms evaluation.
+    const pool: WorkerPool = new WorkerPool({
+      size: 2,
+      onDispatch: (slot, key) => {
+        if (++dispatched !== 6) return;
+        setTimeout(() => {
+          victimKey = pool.busyKey(slot);
+          expect(victimKey).toBe(key);
+          killed = true;
+          void pool.terminateWorker(slot);
+        }, 10);
+      },
+    });
+    try {
+      const r = await runSweep(syntheticSweep({ delayMs: 40 }), {
+        pool,
+        store: dir,
+        progress: false,
+      });
+      expect(killed).toBe(true);
+      expect(victimKey).toBeDefined();
+      expect(pool.requeued).toBe(1);
+      expect(pool.restarts).toBe(1);
+      expect(r.evaluated).toBe(36);
+      expect(resultMap(r.records)).toEqual(resultMap(reference.records));
+      const keys = storedKeys(dir);
+      expect(keys.length).toBe(36);
+      expect(new Set(keys).size).toBe(36);
+      expect(keys).toContain(victimKey);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("the sweep process SIGKILLed mid-run: a resume finishes it with identical results, no point run twice", async () => {
+    const reference = await runSweep(syntheticSweep(), { workers: 0, progress: false });
+    const dir = tmp();
+    const child = spawn(process.execPath, ["bin/run-ts.mjs", "test/dse/fixtures/sweep-child.ts", dir, "0", "60"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, sig) => resolve(sig)));
+    const file = join(dir, "results.jsonl");
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      if (existsSync(file) && readFileSync(file, "utf8").split("\n").length > 8) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill("SIGKILL");
+    expect(await exited, stderr).toBe("SIGKILL");
+    const before = storedKeys(dir);
+    expect(before.length).toBeGreaterThanOrEqual(8);
+    expect(before.length).toBeLessThan(36);
+    // A crash in the middle of a write leaves a partial line; the store must shrug it off.
+    appendFileSync(file, '{"key":"deadbeef","status":"o');
+    const resumed = await runSweep(syntheticSweep(), { workers: 0, store: dir, progress: false });
+    expect(resumed.reused).toBe(before.length);
+    expect(resumed.evaluated).toBe(36 - before.length);
+    expect(resultMap(resumed.records)).toEqual(resultMap(reference.records));
+    const after = storedKeys(dir);
+    expect(after.length).toBe(36);
+    expect(new Set(after).size).toBe(36);
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(openStore(dir).size).toBe(36);
+  });
+});
