@@ -11,7 +11,7 @@ import type { LinearWeight } from "../numerics/backend.ts";
 import type { TransformerShape } from "./shape.ts";
 import { SafetensorsFile, type DecodedTensor } from "./safetensors.ts";
 import { shapeDetails, shapeFromConfig } from "./config.ts";
-import { loadTokenizer, type Tokenizer } from "./tokenizer.ts";
+import { loadTokenizer, specialsFromTokenizerConfig, type Tokenizer } from "./tokenizer.ts";
 import { quantiseTernaryAbsmean } from "../numerics/formats.ts";
 
 export interface NormWeights {
@@ -50,6 +50,8 @@ export interface ForwardOptions {
   readonly scaleAttnByInverseLayerIdx: boolean;
   /** Offset added to positions before the learned position table (OPT: 2). */
   readonly positionOffset: number;
+  /** Phi-3 sliding_window: a query attends to at most this many most recent keys (itself included); null = all. */
+  readonly slidingWindow: number | null;
 }
 
 export interface ModelLayout {
@@ -80,14 +82,33 @@ export interface LoadedModel {
 /** Load a Hugging Face checkpoint folder. Every failure is an AimcsimError naming the file and tensor. */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const configPath = join(dir, "config.json");
-  const config = await readJson(configPath);
+  const config = normaliseConfig(await readJson(configPath));
   const shape = shapeFromConfig(config, configPath);
   const tensors = await readCheckpointTensors(dir);
   let tokenizer: Tokenizer | null = null;
   const tokPath = join(dir, "tokenizer.json");
   const tokJson = await readFile(tokPath, "utf8").catch(() => null);
-  if (tokJson !== null) tokenizer = loadTokenizer(tokJson, tokPath);
+  if (tokJson !== null) {
+    const tokConfig = await readFile(join(dir, "tokenizer_config.json"), "utf8").catch(() => null);
+    tokenizer = loadTokenizer(tokJson, tokPath, specialsFromTokenizerConfig(tokConfig));
+  }
   return buildModel(shape, config, tensors.data, tensors.shapes, dir, tokenizer, tensors.fileOf);
+}
+
+/**
+ * transformers >= 5 writes RoPE settings as `rope_parameters` {rope_theta, rope_type, factor, ...,
+ * partial_rotary_factor} instead of top-level rope_theta / rope_scaling / partial_rotary_factor. Copy them to the
+ * older top-level fields (which config.ts reads) when those are absent; "default" rope_type means no scaling.
+ */
+export function normaliseConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const rp = config.rope_parameters as Record<string, unknown> | undefined | null;
+  if (!rp || typeof rp !== "object") return config;
+  const out: Record<string, unknown> = { ...config };
+  if (out.rope_theta === undefined && typeof rp.rope_theta === "number") out.rope_theta = rp.rope_theta;
+  const type = rp.rope_type ?? rp.type;
+  if ((out.rope_scaling === undefined || out.rope_scaling === null) && typeof type === "string" && type !== "default") out.rope_scaling = rp;
+  if (out.partial_rotary_factor === undefined && typeof rp.partial_rotary_factor === "number") out.partial_rotary_factor = rp.partial_rotary_factor;
+  return out;
 }
 
 async function readJson(path: string): Promise<Record<string, unknown>> {
@@ -255,22 +276,22 @@ export function buildModel(
   let projectOut: LinearWeight | null = null;
   let finalNorm: NormWeights | null;
   let lmHead: LinearWeight;
-  let options: ForwardOptions = { rotaryDim: hd, preNorm: true, scaleAttnByInverseLayerIdx: false, positionOffset: 0 };
+  let options: ForwardOptions = { rotaryDim: hd, preNorm: true, scaleAttnByInverseLayerIdx: false, positionOffset: 0, slidingWindow: null };
 
   switch (shape.family) {
     case "llama":
     case "phi3":
     case "bitnet": {
       embed = get("model.embed_tokens.weight", [V, H]);
-      const prf = typeof config.partial_rotary_factor === "number" ? config.partial_rotary_factor : 1;
-      const rotaryDim = Math.floor(hd * prf);
-      if (rotaryDim % 2 !== 0 || rotaryDim <= 0)
-        throw new AimcsimError("ModelError", "config.json.partial_rotary_factor", `gives an odd or empty rotary dimension ${rotaryDim}`);
-      options = { ...options, rotaryDim };
+      const details = shapeDetails(shape);
+      const rotaryDim = details.rotaryDim;
+      if (rotaryDim % 2 !== 0 || rotaryDim <= 0 || rotaryDim > hd)
+        throw new AimcsimError("ModelError", `${source}#partial_rotary_factor`, `gives rotary dimension ${rotaryDim}; it must be even and in (0, ${hd}]`);
+      options = { ...options, rotaryDim, slidingWindow: details.slidingWindow };
       const rs = config.rope_scaling as { type?: string; rope_type?: string } | null | undefined;
       const rsType = rs ? (rs.rope_type ?? rs.type) : null;
       if (rsType && rsType !== "llama3" && rsType !== "default")
-        throw new AimcsimError("ModelError", "config.json.rope_scaling", `rope type "${rsType}" is not implemented (supported: default, llama3)`);
+        throw new AimcsimError("ModelError", `${source}#rope_scaling`, `rope type "${rsType}" is not implemented (supported: default, llama3)`);
       for (let l = 0; l < shape.numLayers; l++) {
         const p = `model.layers.${l}`;
         const attnNorm = norm(`${p}.input_layernorm`, H, false);

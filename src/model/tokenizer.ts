@@ -23,14 +23,31 @@ export interface Tokenizer {
 type J = Record<string, unknown>;
 
 /** Parse tokenizer.json text. `path` names the file in errors. */
-export function loadTokenizer(jsonText: string, path: string): Tokenizer {
+export function loadTokenizer(jsonText: string, path: string, specials: { bosToken?: string; eosToken?: string } = {}): Tokenizer {
   let j: J;
   try {
     j = JSON.parse(jsonText) as J;
   } catch (e) {
     throw new AimcsimError("CheckpointError", path, `invalid JSON (${(e as Error).message})`);
   }
-  return new BpeTokenizer(j, path);
+  if (j === null || typeof j !== "object" || Array.isArray(j)) throw new AimcsimError("CheckpointError", path, "must be a JSON object");
+  return new BpeTokenizer(j, path, specials);
+}
+
+/** bos_token / eos_token from a tokenizer_config.json text (strings or {content} objects); {} when absent. */
+export function specialsFromTokenizerConfig(text: string | null): { bosToken?: string; eosToken?: string } {
+  if (!text) return {};
+  try {
+    const c = JSON.parse(text) as Record<string, unknown>;
+    const pick = (v: unknown) => (typeof v === "string" ? v : v && typeof v === "object" && typeof (v as J).content === "string" ? ((v as J).content as string) : undefined);
+    const out: { bosToken?: string; eosToken?: string } = {};
+    const b = pick(c.bos_token), e = pick(c.eos_token);
+    if (b !== undefined) out.bosToken = b;
+    if (e !== undefined) out.eosToken = e;
+    return out;
+  } catch {
+    return {};
+  }
 }
 
 // GPT-2 bytes_to_unicode (openai/gpt-2 src/encoder.py): printable bytes map to themselves, the rest to 256+n.
@@ -128,6 +145,7 @@ class BpeTokenizer implements Tokenizer {
   constructor(
     j: J,
     private readonly path: string,
+    specials: { bosToken?: string; eosToken?: string },
   ) {
     const m = j.model as J | undefined;
     if (!m || m.type !== "BPE")
@@ -167,7 +185,9 @@ class BpeTokenizer implements Tokenizer {
     this.template = this.buildTemplate(j.post_processor as J | null);
     const firstSpecial = this.template.find((x) => x !== "A") as { special: number[] } | undefined;
     this.bosId = firstSpecial && this.template[0] !== "A" ? (firstSpecial.special[0] ?? null) : null;
-    for (const name of ["</s>", "<|end_of_text|>", "<|endoftext|>", "<|eot_id|>"]) {
+    if (specials.bosToken !== undefined) this.bosId = this.tokenToId(specials.bosToken) ?? this.bosId;
+    for (const name of [specials.eosToken, "</s>", "<|end_of_text|>", "<|endoftext|>", "<|eos|>"]) {
+      if (name === undefined) continue;
       const id = this.tokenToId(name);
       if (id !== undefined) {
         this.eosId = id;

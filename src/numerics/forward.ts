@@ -335,13 +335,16 @@ class Runner {
     const group = nH / this.nKv;
     const sc = this.scores;
     const q = this.q, att = this.att;
+    const win = this.model.layout.options.slidingWindow;
     for (let t = 0; t < count; t++) {
       const n = start + t + 1;
+      // transformers masking_utils sliding_window_overlay: key j is visible iff j > pos - window
+      const j0 = win !== null && n > win ? n - win : 0;
       for (let hh = 0; hh < nH; hh++) {
         const qo = t * qDim + hh * hd;
         const ko = Math.floor(hh / group) * hd;
         let mx = -Infinity;
-        for (let j = 0; j < n; j++) {
+        for (let j = j0; j < n; j++) {
           const kb = j * kvDim + ko;
           let d = 0;
           for (let i = 0; i < hd; i++) d += q[qo + i]! * kc[kb + i]!;
@@ -350,14 +353,14 @@ class Runner {
           if (s > mx) mx = s;
         }
         let sum = 0;
-        for (let j = 0; j < n; j++) {
+        for (let j = j0; j < n; j++) {
           const e = Math.fround(Math.exp(sc[j]! - mx));
           sc[j] = e;
           sum += e;
         }
         const inv = 1 / sum;
         for (let i = 0; i < hd; i++) att[qo + i] = 0;
-        for (let j = 0; j < n; j++) {
+        for (let j = j0; j < n; j++) {
           const p = sc[j]! * inv;
           const vb = j * kvDim + ko;
           for (let i = 0; i < hd; i++) att[qo + i] = att[qo + i]! + p * vc[vb + i]!;
