@@ -55,6 +55,10 @@ export const TIME_ENCODED_LSB_PS = 300;
  *  8-bit time-encoded conversion costs the survey's 2.7 pJ SAR median (Murmann survey, REFERENCES.md); the
  *  oscillator/counter (CCO) or comparator + counter (ramp) is active for 2^bits LSB periods. */
 export const TIME_ENCODED_ENERGY_PER_LSB_J = SAR_MEDIAN_ENERGY_J / 256; // 256 = 2^8 (8-bit anchor above)
+/** Share of a time-encoded conversion's energy that does not depend on the output code (bias, reference ramp,
+ *  counter clock). Assumption: 0.5; the other half (oscillator edges counted) scales with |code| / full scale,
+ *  since a CCO's frequency is proportional to its input current. The default energy is the full-scale one. */
+export const TIME_ENCODED_STATIC_FRACTION = 0.5;
 /** Time-encoded ADC area: oscillator or comparator plus a bits-wide counter. Assumption: 1200 um^2 * bits / 8 at
  *  32 nm (ISAAC 8-bit ADC area, ISCA 2016, scaled linearly with the counter width). */
 export const TIME_ENCODED_AREA_UM2_PER_BIT = ISAAC_ADC_AREA_UM2 / ISAAC_ADC_BITS;

@@ -8,7 +8,7 @@
 
 import type { CrossbarTileSpec, DeviceKind, DigitalFormat } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
-import { adcCost, fmtJ, fmtPs, type ConverterCost } from "./adc.ts";
+import { TIME_ENCODED_STATIC_FRACTION, adcCost, fmtJ, fmtPs, type ConverterCost } from "./adc.ts";
 import { dacCost, type DacCost } from "./dac.ts";
 import { FORMAT_BITS, addEnergyJ } from "./digital.ts";
 import { sramBitcellUm2 } from "./memory.ts";
@@ -102,6 +102,8 @@ export interface AnalogTileModel {
   readonly pwm: boolean;
   /** The ADC converts during the read window (CCO) rather than after it (SAR, flash, ramp). */
   readonly concurrentAdc: boolean;
+  /** Time-encoded ADC without an energy override: its energy follows the output code when that is known. */
+  readonly adcCodeDependent: boolean;
   readonly dac: DacCost;
   readonly adc: ConverterCost;
   /** Read window of one phase (ps): PWM: max(integration, pulse window); otherwise the integration time. */
@@ -149,7 +151,9 @@ export function prepareAnalogTile(
       ? `ceil(conversions / ${adcs} ADCs) x max(read window, CCO conversion) (the CCO counts during the read, as in HERMES)`
       : `read window + ceil(conversions / ${adcs} ADCs) x ADC latency (sample after the read, no overlap: assumption)`) +
     `; array energy V^2 G t ` +
-    `(default mean normalised conductance 0.25, input activity 0.5, assumptions). ADC: ${adc.assumption} DAC: ${dac.assumption}`;
+    `(default mean normalised conductance 0.25, input activity 0.5, assumptions)` +
+    (tile.adc.kind === "cco" || tile.adc.kind === "ramp" ? "; time-encoded ADC energy 50 % static + 50 % with |code| when the code is known, full scale otherwise (assumption)" : "") +
+    `. ADC: ${adc.assumption} DAC: ${dac.assumption}`;
   return {
     tile,
     weightBits,
@@ -162,6 +166,7 @@ export function prepareAnalogTile(
     phases: dac.phases,
     pwm,
     concurrentAdc: tile.adc.kind === "cco",
+    adcCodeDependent: (tile.adc.kind === "cco" || tile.adc.kind === "ramp") && tile.adc.energyPerConversionJ === undefined,
     dac,
     adc,
     windowPs,
@@ -187,6 +192,8 @@ export interface MvmActivity {
   readonly meanConductance?: number;
   /** Fraction of full-scale drive energy, 0..1. */
   readonly inputActivity?: number;
+  /** Mean |ADC code| / full scale, 0..1 (time-encoded ADCs only; default 1, the full-scale energy). */
+  readonly adcCodeFraction?: number;
 }
 export const newAnalogMvmCost = (): AnalogMvmCost => ({
   latencyPs: 0,
@@ -213,9 +220,13 @@ export function analogMvmCostPrepared(
   }
   const g = activity?.meanConductance ?? DEFAULT_MEAN_CONDUCTANCE;
   const a = activity?.inputActivity ?? DEFAULT_INPUT_ACTIVITY;
-  if (!(g >= 0 && g <= 1) || !(a >= 0 && a <= 1)) {
-    throw new AimcsimError("SimError", "activity", `mean conductance and input activity must lie in [0, 1], got ${g} and ${a}`);
+  const code = activity?.adcCodeFraction ?? 1;
+  if (!(g >= 0 && g <= 1) || !(a >= 0 && a <= 1) || !(code >= 0 && code <= 1)) {
+    throw new AimcsimError("SimError", "activity", `mean conductance, input activity and ADC code fraction must lie in [0, 1], got ${g}, ${a}, ${code}`);
   }
+  const adcEnergyJ = m.adcCodeDependent
+    ? m.adc.energyJ * (TIME_ENCODED_STATIC_FRACTION + (1 - TIME_ENCODED_STATIC_FRACTION) * code)
+    : m.adc.energyJ;
   const r = out ?? newAnalogMvmCost();
   const physicalCols = activeCols * m.colsPerWeight;
   const conversions = activeCols * m.slices; // per phase
@@ -231,7 +242,7 @@ export function analogMvmCostPrepared(
   const e = r.energyByComponentJ;
   e.dac = activeRows * phases * m.dac.energyJ;
   e.crossbar = activeRows * physicalCols * phases * cellReadEnergyJ(tile, m.windowPs, g, a);
-  e.adc = conversions * phases * m.adc.energyJ;
+  e.adc = conversions * phases * adcEnergyJ;
   e.accumulate = conversions * phases * m.accumulateEnergyJ;
   return r;
 }

@@ -99,6 +99,19 @@ describe("analogMvmCost", () => {
     expect(e1).toBeCloseTo(256 * 512 * 0.04 * 2.5e-6 * 128e-9 * 0.2, 18);
   });
 
+  it("a time-encoded ADC's energy follows the output code; a SAR's does not; an override is never rescaled", () => {
+    const full = analogMvmCost(hermesTile, 8, 14, 1e9, 256, 128).energyByComponentJ.adc;
+    const quiet = analogMvmCost(hermesTile, 8, 14, 1e9, 256, 128, { adcCodeFraction: 0 }).energyByComponentJ.adc;
+    expect(quiet / full).toBeCloseTo(0.5, 12);
+    const sar: CrossbarTileSpec = { ...hermesTile, adc: { kind: "sar", bits: 8, colsPerAdc: 1 } };
+    expect(analogMvmCost(sar, 8, 14, 1e9, 256, 128, { adcCodeFraction: 0 }).energyByComponentJ.adc).toBeCloseTo(
+      analogMvmCost(sar, 8, 14, 1e9, 256, 128).energyByComponentJ.adc,
+      20,
+    );
+    const fixed: CrossbarTileSpec = { ...hermesTile, adc: { ...hermesTile.adc, energyPerConversionJ: 1e-12 } };
+    expect(analogMvmCost(fixed, 8, 14, 1e9, 256, 128, { adcCodeFraction: 0 }).energyByComponentJ.adc).toBeCloseTo(256 * 1e-12, 20);
+  });
+
   it("rejects activity outside [0, 1]", () => {
     expect(() => analogMvmCost(hermesTile, 8, 14, 1e9, 1, 1, { inputActivity: 1.5 })).toThrow(/\[0, 1\]/);
   });
