@@ -1,0 +1,372 @@
+// reportFromSimResult: the standard report of one simulation run (optionally against a baseline run).
+import { AimcsimError } from "../errors.ts";
+import type { OpClass } from "../model/ops.ts";
+import { COMPONENT_KINDS, OP_CLASSES, type ComponentKind, type PhaseResult, type SimResult } from "../sim/result.ts";
+import { stackedBarChart } from "./charts/stacked.ts";
+import type { ReportChart, ReportDoc, ReportSection } from "./doc.ts";
+import { formatQuantity } from "./format.ts";
+import { COMPONENT_LABELS, OP_CLASS_LABELS } from "./labels.ts";
+import { COMPONENT_COLORS, OP_CLASS_COLORS } from "./palette.ts";
+import type { Cell, Table } from "./table.ts";
+
+export interface SimReportOptions {
+  readonly title?: string;
+  readonly subtitle?: string;
+  /** The chip spec (JSON-serialisable) shown in the report. */
+  readonly spec?: unknown;
+  /** The model shape or name (defaults to result.model). */
+  readonly model?: unknown;
+  /** A run of the same model/workload on a baseline chip, shown side by side. */
+  readonly baseline?: SimResult;
+  /** Short names for the two runs (default: the chip names). */
+  readonly label?: string;
+  readonly baselineLabel?: string;
+  readonly extraAssumptions?: readonly string[];
+  /** Sections appended after the standard ones (Amdahl curves, accuracy, sweeps). */
+  readonly extraSections?: readonly ReportSection[];
+}
+
+const NUMERIC_FIELDS = [
+  "ttftS", "tpotS", "totalS", "tokensPerS", "decodeTokensPerS", "energyJ", "energyPerTokenJ", "decodeEnergyPerTokenJ", "tokensPerJ", "areaMm2",
+] as const;
+
+/** Check that a SimResult has the numbers a report needs (finite, non-negative). Throws SimError. */
+export function checkSimResult(r: SimResult, path = "result"): void {
+  const bad = (p: string, rule: string): never => {
+    throw new AimcsimError("SimError", p, rule);
+  };
+  if (typeof r !== "object" || r === null) bad(path, "must be a SimResult object");
+  for (const f of NUMERIC_FIELDS) {
+    const v = r[f];
+    if (typeof v !== "number" || !(v >= 0) || !Number.isFinite(v)) bad(`${path}.${f}`, `must be a finite number >= 0 (got ${String(v)})`);
+  }
+  for (const phase of ["prefill", "decode"] as const) {
+    const ph = r[phase];
+    if (typeof ph !== "object" || ph === null) bad(`${path}.${phase}`, "is missing");
+    const groups: [string, readonly string[]][] = [
+      ["energyByComponentJ", COMPONENT_KINDS],
+      ["busyByComponentS", COMPONENT_KINDS],
+      ["energyByOpClassJ", OP_CLASSES],
+      ["timeByOpClassS", OP_CLASSES],
+      ["macsByOpClass", OP_CLASSES],
+    ];
+    for (const [g, keys] of groups) {
+      const rec = (ph as unknown as Record<string, Record<string, unknown>>)[g];
+      if (typeof rec !== "object" || rec === null) bad(`${path}.${phase}.${g}`, "is missing");
+      for (const k of keys) {
+        const v = rec[k];
+        if (typeof v !== "number" || !(v >= 0) || !Number.isFinite(v)) bad(`${path}.${phase}.${g}.${k}`, `must be a finite number >= 0 (got ${String(v)})`);
+      }
+    }
+  }
+  if (typeof r.utilization !== "object" || r.utilization === null) bad(`${path}.utilization`, "is missing");
+  if (!Array.isArray(r.assumptions as unknown)) bad(`${path}.assumptions`, "must be an array of strings");
+}
+
+interface Run {
+  readonly label: string;
+  readonly r: SimResult;
+}
+
+function phaseBars<K extends string>(runs: readonly Run[], pick: (p: PhaseResult) => Readonly<Record<K, number>>) {
+  const bars: { label: string; values: Record<string, number> }[] = [];
+  for (const { label, r } of runs) {
+    const pre = runs.length > 1 ? `${label} · ` : "";
+    bars.push({ label: `${pre}prefill`, values: { ...pick(r.prefill) } });
+    bars.push({ label: `${pre}decode`, values: { ...pick(r.decode) } });
+  }
+  return bars;
+}
+
+function summaryTable(runs: readonly Run[]): Table {
+  type Metric = { key: string; label: string; unit: string; get: (r: SimResult) => Cell };
+  const metrics: Metric[] = [
+    { key: "ttft", label: "Time to first token (TTFT)", unit: "s", get: (r) => r.ttftS },
+    { key: "tpot", label: "Time per output token (TPOT)", unit: "s", get: (r) => r.tpotS },
+    { key: "throughput", label: "Throughput", unit: "tokens/s", get: (r) => r.tokensPerS },
+    { key: "decodeThroughput", label: "Decode throughput (steady state)", unit: "tokens/s", get: (r) => r.decodeTokensPerS },
+    { key: "energyPerToken", label: "Energy per generated token", unit: "J/token", get: (r) => r.energyPerTokenJ },
+    { key: "decodeEnergyPerToken", label: "Decode energy per token", unit: "J/token", get: (r) => r.decodeEnergyPerTokenJ },
+    { key: "tokensPerJ", label: "Energy efficiency", unit: "tokens/J", get: (r) => r.tokensPerJ },
+    { key: "energy", label: "Total energy", unit: "J", get: (r) => r.energyJ },
+    { key: "time", label: "Total time", unit: "s", get: (r) => r.totalS },
+    { key: "area", label: "Area", unit: "mm²", get: (r) => r.areaMm2 },
+    { key: "tiles", label: "Crossbar tiles needed / available", unit: "", get: (r) => `${r.mapping.tilesNeeded} / ${r.mapping.tilesAvailable}` },
+    { key: "chips", label: "Chips", unit: "", get: (r) => r.mapping.chips },
+    { key: "kv", label: "KV cache in", unit: "", get: (r) => r.mapping.kvCache.toUpperCase() },
+  ];
+  const columns = [
+    { key: "metric", label: "Metric" },
+    ...runs.map((run, i) => ({ key: `v${i}`, label: runs.length > 1 ? run.label : "Value", unitKey: "unit", align: "right" as const })),
+    ...(runs.length === 2 ? [{ key: "ratio", label: `${runs[0].label} / ${runs[1].label}`, align: "right" as const }] : []),
+    { key: "unit", label: "Unit", csvOnly: true },
+  ];
+  const rows = metrics.map((m) => {
+    const row: Record<string, Cell> = { metric: m.label, unit: m.unit };
+    runs.forEach((run, i) => (row[`v${i}`] = m.get(run.r)));
+    if (runs.length === 2) {
+      const a = row.v0;
+      const b = row.v1;
+      row.ratio = typeof a === "number" && typeof b === "number" && b !== 0 ? `${(a / b).toPrecision(3)}×` : null;
+    }
+    return row;
+  });
+  const w = runs[0].r.workload;
+  return {
+    name: "summary",
+    caption: `Summary: ${runs[0].r.model}, prompt ${w.promptTokens} tokens, ${w.genTokens} generated, batch ${w.batch}`,
+    columns,
+    rows,
+  };
+}
+
+function shareRows<K extends string>(keys: readonly K[], labels: Readonly<Record<K, string>>, r: SimResult, pick: (p: PhaseResult) => Readonly<Record<K, number>>, unit: string) {
+  const pre = pick(r.prefill);
+  const dec = pick(r.decode);
+  const total = keys.reduce((s, k) => s + pre[k] + dec[k], 0);
+  return {
+    columns: [
+      { key: "name", label: "" },
+      { key: "prefill", label: "Prefill", unit, prefixGroup: "phase" },
+      { key: "decode", label: "Decode", unit, prefixGroup: "phase" },
+      { key: "total", label: "Total", unit, prefixGroup: "phase" },
+      { key: "share", label: "Share", unit: "%", digits: 3 },
+    ],
+    rows: keys.filter((k) => pre[k] + dec[k] > 0).map((k) => ({
+      name: labels[k],
+      prefill: pre[k],
+      decode: dec[k],
+      total: pre[k] + dec[k],
+      share: total > 0 ? ((pre[k] + dec[k]) / total) * 100 : 0,
+    })),
+  };
+}
+
+/** The standard report of a run: summary, energy and time breakdowns, Amdahl bound, utilisation, area, assumptions. */
+export function reportFromSimResult(result: SimResult, opts: SimReportOptions = {}): ReportDoc {
+  checkSimResult(result, "result");
+  if (opts.baseline) checkSimResult(opts.baseline, "baseline");
+  const runs: Run[] = [{ label: opts.label ?? result.chip, r: result }];
+  if (opts.baseline) runs.push({ label: opts.baselineLabel ?? opts.baseline.chip, r: opts.baseline });
+  if (runs.length === 2 && runs[0].label === runs[1].label) runs[1] = { ...runs[1], label: `${runs[1].label} (baseline)` };
+  const w = result.workload;
+  const decodeSteps = w.genTokens;
+
+  const energyByComponent: ReportChart = {
+    name: "energy-by-component",
+    svg: stackedBarChart({
+      title: "Energy by component kind",
+      description: `Energy of the prefill pass and of all ${decodeSteps} decode steps, stacked by hardware component kind.`,
+      bars: phaseBars(runs, (p) => p.energyByComponentJ),
+      stackKeys: COMPONENT_KINDS,
+      stackLabels: COMPONENT_LABELS,
+      colors: COMPONENT_COLORS,
+      yLabel: "Energy",
+      yUnit: "J",
+    }),
+    caption: `Energy per phase by component kind. Decode is the sum over ${decodeSteps} steps (batch ${w.batch}).`,
+  };
+  const energyByOpClass: ReportChart = {
+    name: "energy-by-op-class",
+    svg: stackedBarChart({
+      title: "Energy by operation class",
+      bars: phaseBars(runs, (p) => p.energyByOpClassJ),
+      stackKeys: OP_CLASSES,
+      stackLabels: OP_CLASS_LABELS,
+      colors: OP_CLASS_COLORS,
+      yLabel: "Energy",
+      yUnit: "J",
+    }),
+    caption: "Energy per phase by op class: projections (q, k, v, o, MLP, head: what analog crossbars can take over), attention (scores, softmax, values, KV cache), other (norms, activations, residuals, embedding).",
+  };
+  const timeByOpClass: ReportChart = {
+    name: "time-by-op-class",
+    svg: stackedBarChart({
+      title: "Latency by operation class",
+      bars: phaseBars(runs, (p) => p.timeByOpClassS),
+      stackKeys: OP_CLASSES,
+      stackLabels: OP_CLASS_LABELS,
+      colors: OP_CLASS_COLORS,
+      yLabel: "Time",
+      yUnit: "s",
+    }),
+    caption: "Wall time along the schedule attributed to each op class (sums to the phase latency).",
+  };
+  const timeShares: ReportChart = {
+    name: "time-share-by-op-class",
+    svg: stackedBarChart({
+      title: "Share of latency by operation class",
+      bars: phaseBars(runs, (p) => p.timeByOpClassS),
+      stackKeys: OP_CLASSES,
+      stackLabels: OP_CLASS_LABELS,
+      colors: OP_CLASS_COLORS,
+      yLabel: "Share of phase latency",
+      yUnit: "s",
+      normalize: true,
+    }),
+    caption: "The projection share f of each phase's time bounds what faster projections can give: speed-up <= 1/(1 - f).",
+  };
+
+  const sections: ReportSection[] = [];
+  const energyTables: Table[] = runs.flatMap(({ label, r }) => [
+    { name: `energy-by-component${runs.length > 1 ? "-" + label : ""}`, caption: `Energy by component kind${runs.length > 1 ? ` (${label})` : ""}`, ...shareRows(COMPONENT_KINDS, COMPONENT_LABELS, r, (p) => p.energyByComponentJ, "J") },
+    { name: `energy-by-op-class${runs.length > 1 ? "-" + label : ""}`, caption: `Energy by operation class${runs.length > 1 ? ` (${label})` : ""}`, ...shareRows(OP_CLASSES, OP_CLASS_LABELS, r, (p) => p.energyByOpClassJ, "J") },
+  ]);
+  sections.push({
+    heading: "Energy",
+    text:
+      `Energy of the prefill pass (${w.promptTokens} prompt tokens) and of the ${decodeSteps} decode steps together, by hardware component kind and by operation class. ` +
+      `Energy per generated token is the whole run's energy divided by ${w.batch * w.genTokens} generated tokens.`,
+    charts: [energyByComponent, energyByOpClass],
+    tables: energyTables,
+  });
+
+  const amdahl: Table = {
+    name: "amdahl-bound",
+    caption: "Projection share of time and the Amdahl ceiling",
+    columns: [
+      { key: "run", label: "Run" },
+      { key: "phase", label: "Phase" },
+      { key: "latency", label: "Latency", unit: "s" },
+      { key: "f", label: "Projection share f", unit: "%" },
+      { key: "ceiling", label: "Ceiling 1/(1 − f)", unit: "×" },
+    ],
+    rows: runs.flatMap(({ label, r }) =>
+      (["prefill", "decode"] as const).map((ph) => {
+        const p = r[ph];
+        const f = p.latencyS > 0 ? p.timeByOpClassS.projection / p.latencyS : 0;
+        return { run: label, phase: ph, latency: p.latencyS, f: f * 100, ceiling: f < 1 ? 1 / (1 - f) : Infinity };
+      }),
+    ),
+    note: "Ceiling: the whole-phase speed-up if projections took zero time (Amdahl's law, Malekar & Zand, TMLR 2025).",
+  };
+  const timeTables: Table[] = runs.map(({ label, r }) => ({
+    name: `time-by-op-class${runs.length > 1 ? "-" + label : ""}`,
+    caption: `Time and work by operation class${runs.length > 1 ? ` (${label})` : ""}`,
+    columns: [
+      { key: "name", label: "" },
+      { key: "prefillT", label: "Prefill time", unit: "s", prefixGroup: "t" },
+      { key: "decodeT", label: "Decode time", unit: "s", prefixGroup: "t" },
+      { key: "prefillM", label: "Prefill MACs" },
+      { key: "decodeM", label: "Decode MACs" },
+    ],
+    rows: OP_CLASSES.map((c: OpClass) => ({
+      name: OP_CLASS_LABELS[c],
+      prefillT: r.prefill.timeByOpClassS[c],
+      decodeT: r.decode.timeByOpClassS[c],
+      prefillM: r.prefill.macsByOpClass[c],
+      decodeM: r.decode.macsByOpClass[c],
+    })),
+  }));
+  sections.push({
+    heading: "Latency",
+    text: `TTFT ${formatQuantity(result.ttftS, "s")}, TPOT ${formatQuantity(result.tpotS, "s")} (mean over ${decodeSteps} decode steps).`,
+    charts: [timeByOpClass, timeShares],
+    tables: [...timeTables, amdahl],
+  });
+
+  const util: Table = {
+    name: "utilisation",
+    caption: "Busy fraction of each physical unit over the run",
+    columns: [
+      { key: "unit", label: "Unit" },
+      ...runs.map((run, i) => ({ key: `u${i}`, label: runs.length > 1 ? run.label : "Busy", unit: "%" })),
+    ],
+    rows: unionKeys(runs.map((x) => x.r.utilization))
+      .map((u) => {
+        const row: Record<string, Cell> = { unit: u };
+        runs.forEach((run, i) => (row[`u${i}`] = run.r.utilization[u] === undefined ? null : run.r.utilization[u] * 100));
+        return row;
+      })
+      .sort((a, b) => num(b.u0) - num(a.u0) || String(a.unit).localeCompare(String(b.unit))),
+  };
+  const busy: Table = {
+    name: "busy-by-component",
+    caption: "Busy time per component kind (overlapping; not a partition of latency)",
+    columns: [
+      { key: "name", label: "Component" },
+      ...runs.flatMap((run, i) => [
+        { key: `p${i}`, label: `${runs.length > 1 ? run.label + " " : ""}prefill`, unit: "s" },
+        { key: `d${i}`, label: `${runs.length > 1 ? run.label + " " : ""}decode`, unit: "s" },
+      ]),
+    ],
+    rows: COMPONENT_KINDS.filter((k) => runs.some(({ r }) => r.prefill.busyByComponentS[k] + r.decode.busyByComponentS[k] > 0)).map((k: ComponentKind) => {
+      const row: Record<string, Cell> = { name: COMPONENT_LABELS[k] };
+      runs.forEach(({ r }, i) => {
+        row[`p${i}`] = r.prefill.busyByComponentS[k];
+        row[`d${i}`] = r.decode.busyByComponentS[k];
+      });
+      return row;
+    }),
+  };
+  sections.push({ heading: "Utilisation", charts: [], tables: [util, busy] });
+
+  const area: Table = {
+    name: "area",
+    caption: "Area by component kind",
+    columns: [
+      { key: "name", label: "Component" },
+      ...runs.flatMap((run, i) => [
+        { key: `a${i}`, label: runs.length > 1 ? run.label : "Area", unit: "mm²" },
+        { key: `s${i}`, label: runs.length > 1 ? `${run.label} share` : "Share", unit: "%" },
+      ]),
+    ],
+    rows: COMPONENT_KINDS.filter((k) => runs.some(({ r }) => (r.areaByComponentMm2[k] ?? 0) > 0)).map((k) => {
+      const row: Record<string, Cell> = { name: COMPONENT_LABELS[k] };
+      runs.forEach(({ r }, i) => {
+        row[`a${i}`] = r.areaByComponentMm2[k] ?? 0;
+        row[`s${i}`] = r.areaMm2 > 0 ? ((r.areaByComponentMm2[k] ?? 0) / r.areaMm2) * 100 : null;
+      });
+      return row;
+    }),
+  };
+  sections.push({ heading: "Area and mapping", text: mappingText(result), charts: [], tables: [area] });
+  sections.push(...(opts.extraSections ?? []));
+
+  const assumptions: string[] = [];
+  for (const { label, r } of runs) {
+    const pre = runs.length > 1 ? `[${label}] ` : "";
+    for (const a of r.assumptions) assumptions.push(pre + a);
+    const adcUsed = r.prefill.energyByComponentJ.adc + r.decode.energyByComponentJ.adc > 0;
+    if (adcUsed && !r.assumptions.some((a) => /adc/i.test(a))) {
+      assumptions.push(`${pre}WARNING: this run spent ADC energy but recorded no ADC model assumption; published ADC energies differ 10-20x between tools.`);
+    }
+  }
+  assumptions.push(
+    `Decode figures are summed over ${decodeSteps} decode steps; TPOT is their mean; energy per token = total energy / (batch × generated tokens).`,
+    "Busy time per component kind can overlap across units and is not a partition of latency; time by op class is.",
+    ...(opts.extraAssumptions ?? []),
+  );
+
+  return {
+    title: opts.title ?? `${result.model} on ${result.chip}`,
+    subtitle:
+      opts.subtitle ??
+      `Prompt ${w.promptTokens} tokens, ${w.genTokens} generated, batch ${w.batch}${opts.baseline ? `; baseline: ${opts.baseline.chip}` : ""}. ${result.events} simulation events.`,
+    summary: summaryTable(runs),
+    sections,
+    spec: opts.spec ?? null,
+    model: opts.model ?? result.model,
+    assumptions,
+    data: opts.baseline ? { result, baseline: opts.baseline } : { result },
+  };
+}
+
+function unionKeys(recs: readonly Readonly<Record<string, number>>[]): string[] {
+  const s = new Set<string>();
+  for (const r of recs) for (const k of Object.keys(r)) s.add(k);
+  return [...s].sort();
+}
+
+function num(c: Cell): number {
+  return typeof c === "number" ? c : -Infinity;
+}
+
+function mappingText(r: SimResult): string {
+  const m = r.mapping;
+  return (
+    `The projection weights need ${m.tilesNeeded} crossbar tiles; the chip has ${m.tilesAvailable}` +
+    (m.chips > 1 ? `, so the model spans ${m.chips} chips.` : ".") +
+    ` The KV cache is held in ${m.kvCache.toUpperCase()}. Total area ${r.areaMm2.toPrecision(3)} mm² per chip.`
+  );
+}

@@ -1,0 +1,117 @@
+// writeReport: the report folder appears complete or not at all. Everything is built in a temp folder
+// next to the target and renamed into place; a previous report at the same path is swapped out and
+// removed only after the new one is in place.
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { AimcsimError } from "../errors.ts";
+import type { ReportDoc } from "./doc.ts";
+import { slug } from "./format.ts";
+import { chartOf, renderHtml, svgTitle } from "./html.ts";
+import { checkTable, tableToCsv, tableToLatex, tableToMarkdown, type Table } from "./table.ts";
+
+export interface WrittenReport {
+  readonly dir: string;
+  /** Paths relative to dir, sorted. */
+  readonly files: readonly string[];
+}
+
+/** Unique file stems in order of appearance ("energy", "energy-2", ...). */
+function uniqueNamer(): (stem: string) => string {
+  const used = new Map<string, number>();
+  return (stem) => {
+    const n = (used.get(stem) ?? 0) + 1;
+    used.set(stem, n);
+    return n === 1 ? stem : `${stem}-${n}`;
+  };
+}
+
+/** The files of a report as (relative path, content) pairs, in a fixed order. Pure. */
+export function reportFiles(doc: ReportDoc): { readonly path: string; readonly content: string }[] {
+  if (typeof doc.title !== "string" || doc.title === "") throw new AimcsimError("UsageError", "report.title", "must be a non-empty string");
+  if (!Array.isArray(doc.sections as unknown)) throw new AimcsimError("UsageError", "report.sections", "must be an array");
+  if (!Array.isArray(doc.assumptions as unknown)) throw new AimcsimError("UsageError", "report.assumptions", "must be an array of strings");
+  checkTable(doc.summary, "report.summary");
+  const files: { path: string; content: string }[] = [];
+  const tableName = uniqueNamer();
+  const chartName = uniqueNamer();
+  const addTable = (t: Table, fallback: string) => {
+    const stem = tableName(slug(t.name ?? t.caption ?? fallback, fallback));
+    files.push({ path: `tables/${stem}.md`, content: tableToMarkdown(t) });
+    files.push({ path: `tables/${stem}.tex`, content: tableToLatex(t, { label: `tab:${stem}` }) });
+    files.push({ path: `tables/${stem}.csv`, content: tableToCsv(t) });
+    return stem;
+  };
+  addTable({ name: "summary", ...doc.summary }, "summary");
+  const sectionsJson = doc.sections.map((sec, si) => {
+    if (!Array.isArray(sec.charts as unknown)) throw new AimcsimError("UsageError", `report.sections[${si}].charts`, "must be an array");
+    if (!Array.isArray(sec.tables as unknown)) throw new AimcsimError("UsageError", `report.sections[${si}].tables`, "must be an array");
+    const charts = sec.charts.map((c0, ci) => {
+      const c = chartOf(c0);
+      if (typeof c.svg !== "string" || !/^\s*(<\?xml[^>]*\?>\s*)?<svg[\s>]/.test(c.svg)) {
+        throw new AimcsimError("UsageError", `report.sections[${si}].charts[${ci}]`, "must be an SVG string starting with <svg");
+      }
+      const stem = chartName(slug(c.name ?? svgTitle(c.svg), `chart-${si + 1}-${ci + 1}`));
+      files.push({ path: `charts/${stem}.svg`, content: c.svg.endsWith("\n") ? c.svg : c.svg + "\n" });
+      return { file: `charts/${stem}.svg`, ...(c.caption ? { caption: c.caption } : {}) };
+    });
+    const tables = sec.tables.map((t, ti) => {
+      checkTable(t, `report.sections[${si}].tables[${ti}]`);
+      const stem = addTable(t, `table-${si + 1}-${ti + 1}`);
+      return { files: [`tables/${stem}.md`, `tables/${stem}.tex`, `tables/${stem}.csv`], table: t };
+    });
+    return { heading: sec.heading, ...(sec.text ? { text: sec.text } : {}), charts, tables };
+  });
+  const json = {
+    title: doc.title,
+    ...(doc.subtitle ? { subtitle: doc.subtitle } : {}),
+    summary: doc.summary,
+    sections: sectionsJson,
+    assumptions: doc.assumptions,
+    model: doc.model ?? null,
+    spec: doc.spec ?? null,
+    data: doc.data ?? null,
+  };
+  files.push({ path: "report.json", content: JSON.stringify(json, null, 2) + "\n" });
+  files.push({ path: "index.html", content: renderHtml(doc) });
+  return files;
+}
+
+/** Write the report folder atomically (build in a sibling temp folder, then rename into place). */
+export async function writeReport(dir: string, doc: ReportDoc): Promise<WrittenReport> {
+  const target = resolve(dir);
+  const files = reportFiles(doc); // validation errors surface before anything touches the disk
+  const parent = dirname(target);
+  const base = basename(target);
+  let tmp: string | undefined;
+  try {
+    await mkdir(parent, { recursive: true });
+    tmp = await mkdtemp(join(parent, `.${base}.tmp-`));
+    await mkdir(join(tmp, "tables"));
+    await mkdir(join(tmp, "charts"));
+    for (const f of files) await writeFile(join(tmp, f.path), f.content, "utf8");
+    const existing = await stat(target).catch(() => undefined);
+    if (existing && !existing.isDirectory()) {
+      throw new AimcsimError("IoError", target, "exists and is not a directory; refusing to replace it");
+    }
+    if (existing) {
+      const old = `${tmp}.old`;
+      await rename(target, old);
+      try {
+        await rename(tmp, target);
+      } catch (e) {
+        await rename(old, target).catch(() => undefined); // put the previous report back
+        throw e;
+      }
+      tmp = undefined;
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(tmp, target);
+      tmp = undefined;
+    }
+  } catch (e) {
+    if (tmp) await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    if (e instanceof AimcsimError) throw e;
+    throw new AimcsimError("IoError", target, `could not write the report (${(e as Error).message})`, { cause: e });
+  }
+  return { dir: target, files: files.map((f) => f.path).sort() };
+}
