@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AimcsimError } from "../../src/errors.ts";
+import { loadShapeFromFolder } from "../../src/model/config.ts";
 import { parameterCount, presetNames, presetShape, resolveModelShape } from "../../src/model/presets.ts";
 import { projectionMatrices } from "../../src/model/projections.ts";
 import { arbShape } from "./arbitraries.ts";
@@ -71,6 +72,24 @@ describe("presets", () => {
       expect((e as AimcsimError).rule).toContain("gpt-5");
     }
     expect(presetNames()).toContain("phi-3-mini-4k-instruct");
+  });
+
+  it("agrees with a real checkpoint: tensor names and the element count of models/tiny-llama-wordnet", () => {
+    const dir = join(import.meta.dirname, "../../models/tiny-llama-wordnet");
+    const bytes = readFileSync(join(dir, "model.safetensors"));
+    const headerLen = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + headerLen).toString("utf8")) as Record<string, { shape?: number[] }>;
+    const numel = Object.entries(header)
+      .filter(([k]) => k !== "__metadata__")
+      .reduce((a, [, v]) => a + v.shape!.reduce((x, y) => x * y, 1), 0);
+    const shape = loadShapeFromFolder(dir);
+    expect(parameterCount(shape).total).toBe(numel);
+    for (const m of projectionMatrices(shape)) {
+      const t = header[`${m.weight}.weight`];
+      expect(t, m.weight).toBeDefined();
+      // nn.Linear stores [out, in]; a tied head is the [vocab, hidden] embedding.
+      if (!m.slice) expect(t!.shape).toEqual([m.outFeatures, m.inFeatures]);
+    }
   });
 
   it("property: the breakdown adds up and projections equal the sum of the projection matrices", () => {
