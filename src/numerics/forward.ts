@@ -15,26 +15,32 @@ import type { LinearBackend, LinearWeight } from "./backend.ts";
 import { AimcsimError } from "../errors.ts";
 
 export interface ForwardSession {
-  /** Feed one token at the next position; returns that position's logits [vocab] (a view reused by the next call). */
+  /** Feed one token at the next position; returns that position's logits [vocab] (a buffer reused by the next call). */
   step(token: number): Float32Array;
+  /** Feed several tokens at once (a prompt), in chunks; returns their logits [n x vocab] in a new array. */
+  prefill(tokens: Int32Array): Float32Array;
   /** Forget the KV cache; the next step is position 0. */
   reset(): void;
   /** Number of tokens consumed since the last reset. */
   readonly position: number;
 }
 
+/** Tokens per backend call in a prefill: bounds scratch memory (gate/up are chunk x intermediate floats). */
+const PREFILL_CHUNK = 128;
+
 /** Full causal prefill: logits [T x vocab] for every position of `tokens`. */
 export function forwardLogits(model: LoadedModel, backend: LinearBackend, tokens: Int32Array): Float32Array {
   const T = tokens.length;
-  const r = new Runner(model, backend, Math.max(T, 1), Math.max(T, 1));
+  const r = new Runner(model, backend, Math.min(Math.max(T, 1), PREFILL_CHUNK), Math.max(T, 1));
   const out = new Float32Array(T * model.shape.vocabSize);
   if (T > 0) r.run(tokens, 0, T, out);
   return out;
 }
 
 /** Incremental decoding with a KV cache; step t's logits equal row t of forwardLogits within fp32 round-off. */
-export function createSession(model: LoadedModel, backend: LinearBackend): ForwardSession {
-  const r = new Runner(model, backend, 1, 64);
+export function createSession(model: LoadedModel, backend: LinearBackend, opts: { prefillChunk?: number } = {}): ForwardSession {
+  const chunk = Math.max(1, Math.floor(opts.prefillChunk ?? 32));
+  const r = new Runner(model, backend, chunk, 64);
   const V = model.shape.vocabSize;
   const logits = new Float32Array(V);
   const one = new Int32Array(1);
@@ -43,6 +49,11 @@ export function createSession(model: LoadedModel, backend: LinearBackend): Forwa
       one[0] = token;
       r.run(one, r.position, 1, logits);
       return logits;
+    },
+    prefill(tokens: Int32Array) {
+      const out = new Float32Array(tokens.length * V);
+      if (tokens.length) r.run(tokens, r.position, tokens.length, out);
+      return out;
     },
     reset() {
       r.position = 0;
@@ -152,9 +163,18 @@ class Runner {
     this.ctxCap = c;
   }
 
-  /** Process `count` tokens at positions start.. (start must equal this.position), writing logits [count x V]. */
+  /** Process `count` tokens at positions start.. (start must equal this.position), writing logits [count x V];
+   *  longer inputs run in chunks of the runner's capacity (same results: attention sees the whole cache). */
   run(tokens: Int32Array, start: number, count: number, logits: Float32Array): void {
-    if (count > this.cap) throw new AimcsimError("UsageError", "tokens", `chunk of ${count} exceeds runner capacity ${this.cap}`);
+    if (count <= this.cap) return this.runChunk(tokens, start, count, logits);
+    const V = this.V;
+    for (let c0 = 0; c0 < count; c0 += this.cap) {
+      const n = Math.min(this.cap, count - c0);
+      this.runChunk(tokens.subarray(c0, c0 + n), start + c0, n, logits.subarray(c0 * V, (c0 + n) * V));
+    }
+  }
+
+  private runChunk(tokens: Int32Array, start: number, count: number, logits: Float32Array): void {
     this.ensureContext(start + count);
     const { layout, shape } = this.model;
     const H = this.H, E = this.E, V = this.V;
@@ -165,7 +185,7 @@ class Runner {
       const id = tokens[t]!;
       if (!(id >= 0 && id < V) || !Number.isInteger(id))
         throw new AimcsimError("UsageError", "tokens", `token id ${id} at position ${start + t} is outside the vocabulary [0, ${V})`);
-      eb.set(emb.subarray(id * E, id * E + E), t * E);
+      copy(emb, id * E, eb, t * E, E);
     }
     if (layout.projectIn) this.backend.linear(layout.projectIn, this.e, count, this.x);
     if (layout.positions) {
@@ -268,15 +288,15 @@ class Runner {
     const rope = this.model.shape.positional === "rope";
     // ---- attention block
     if (opts.preNorm) this.norm(L.attnNorm, x, h, count, H);
-    else h.set(x.subarray(0, count * H));
+    else copy(x, 0, h, 0, count * H);
     if (L.qkv) {
       this.lin(L.qkv, h, count, this.qkv, H);
       const w = qDim + 2 * kvDim;
       for (let t = 0; t < count; t++) {
         const o = t * w;
-        this.q.set(this.qkv.subarray(o, o + qDim), t * qDim);
-        this.k.set(this.qkv.subarray(o + qDim, o + qDim + kvDim), t * kvDim);
-        this.v.set(this.qkv.subarray(o + qDim + kvDim, o + w), t * kvDim);
+        copy(this.qkv, o, this.q, t * qDim, qDim);
+        copy(this.qkv, o + qDim, this.k, t * kvDim, kvDim);
+        copy(this.qkv, o + qDim + kvDim, this.v, t * kvDim, kvDim);
       }
     } else {
       if (this.ternary) quantiseBitnetActivations(h, count, H);
@@ -296,8 +316,8 @@ class Runner {
       scale = 1;
     } else if (opts.scaleAttnByInverseLayerIdx) scale = scale / (l + 1);
     const kc = this.kCache[l]!, vc = this.vCache[l]!;
-    kc.set(this.k.subarray(0, count * kvDim), start * kvDim);
-    vc.set(this.v.subarray(0, count * kvDim), start * kvDim);
+    copy(this.k, 0, kc, start * kvDim, count * kvDim);
+    copy(this.v, 0, vc, start * kvDim, count * kvDim);
     this.attention(kc, vc, start, count, scale);
     if (L.attnSubNorm) this.norm(L.attnSubNorm, this.att, this.att, count, qDim);
     this.lin(L.o, this.att, count, this.tmpH, qDim);
@@ -305,7 +325,7 @@ class Runner {
     if (!opts.preNorm) this.norm(L.attnNorm, x, x, count, H);
     // ---- MLP block
     if (opts.preNorm) this.norm(L.mlpNorm, x, h, count, H);
-    else h.set(x.subarray(0, count * H));
+    else copy(x, 0, h, 0, count * H);
     const act = this.model.shape.activation;
     if (L.fusedGateUp) {
       // Phi-3: gate, up = gate_up_proj(x).chunk(2, dim=-1); up * act(gate)
@@ -368,6 +388,10 @@ class Runner {
       }
     }
   }
+}
+
+function copy(src: Float32Array, so: number, dst: Float32Array, d0: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[d0 + i] = src[so + i]!;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

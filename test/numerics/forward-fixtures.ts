@@ -79,7 +79,7 @@ export function tinyLlama(opts: { tied?: boolean; llama3Rope?: boolean; bias?: b
   };
 }
 
-export function tinyPhi3(seed = 2): TinySpec {
+export function tinyPhi3(seed = 2, slidingWindow: number | null = null): TinySpec {
   const { tensors, rand } = filler(seed);
   const nkv = 2;
   rand("model.embed_tokens.weight", [V, H], 0.5);
@@ -98,6 +98,7 @@ export function tinyPhi3(seed = 2): TinySpec {
     tensors,
     config: {
       model_type: "phi3",
+      sliding_window: slidingWindow,
       vocab_size: V,
       hidden_size: H,
       intermediate_size: I,
@@ -301,13 +302,15 @@ export function naiveLogits(spec: TinySpec, tokens: number[]): number[][] {
     }
     return y;
   };
+  const window: number | null = typeof c.sliding_window === "number" ? c.sliding_window : null;
   const attend = (qs: Vec[], ks: Vec[], vs: Vec[], nh: number, nkv: number, hd: number, scale: number): Vec[] =>
     qs.map((q, t) => {
+      const first = window === null ? 0 : Math.max(0, t - window + 1);
       const out: Vec = new Array(nh * hd).fill(0);
       for (let h = 0; h < nh; h++) {
         const g = Math.floor(h / (nh / nkv));
         const sc: number[] = [];
-        for (let j = 0; j <= t; j++) {
+        for (let j = first; j <= t; j++) {
           let d = 0;
           for (let i = 0; i < hd; i++) d += q[h * hd + i]! * ks[j]![g * hd + i]!;
           sc.push(d * scale);
@@ -315,7 +318,7 @@ export function naiveLogits(spec: TinySpec, tokens: number[]): number[][] {
         const mx = Math.max(...sc);
         const ex = sc.map((s) => Math.exp(s - mx));
         const z = ex.reduce((a, b) => a + b, 0);
-        for (let j = 0; j <= t; j++) for (let i = 0; i < hd; i++) out[h * hd + i] += (ex[j]! / z) * vs[j]![g * hd + i]!;
+        for (let j = first; j <= t; j++) for (let i = 0; i < hd; i++) out[h * hd + i] += (ex[j - first]! / z) * vs[j]![g * hd + i]!;
       }
       return out;
     });

@@ -19,6 +19,7 @@ const cases: Array<[string, () => TinySpec]> = [
   ["llama (tied, attention bias)", () => tinyLlama({ tied: true, bias: true, seed: 11 })],
   ["llama with llama3 rope scaling", () => tinyLlama({ llama3Rope: true, seed: 12 })],
   ["phi3 (fused qkv / gate_up)", () => tinyPhi3()],
+  ["phi3 with a sliding window of 5", () => tinyPhi3(15, 5)],
   ["gpt2 (Conv1D, learned positions)", () => tinyGpt2()],
   ["gpt2 without the transformer. prefix", () => tinyGpt2(13, true)],
   ["opt pre-LN", () => tinyOpt()],
@@ -74,6 +75,24 @@ describe("createSession (KV cache) equals the full prefill", () => {
       }
     });
   }
+
+  it("prefill in chunks then step equals the full prefill (phi3 and opt)", async () => {
+    for (const spec of [tinyPhi3(), tinyOpt({ postLn: true, projDim: 16 })]) {
+      const model = await loadModel(await writeTiny(spec));
+      const V = model.shape.vocabSize;
+      const full = forwardLogits(model, exactBackend, Int32Array.from(TOKENS));
+      const s = createSession(model, exactBackend, { prefillChunk: 3 });
+      const pre = s.prefill(Int32Array.from(TOKENS.slice(0, 7)));
+      expect(s.position).toBe(7);
+      let m = 0;
+      for (let k = 0; k < pre.length; k++) m = Math.max(m, Math.abs(pre[k]! - full[k]!));
+      for (let t = 7; t < TOKENS.length; t++) {
+        const row = s.step(TOKENS[t]!);
+        for (let v = 0; v < V; v++) m = Math.max(m, Math.abs(row[v]! - full[t * V + v]!));
+      }
+      expect(m).toBeLessThan(1e-5);
+    }
+  });
 
   it("grows its KV cache past the initial capacity", async () => {
     const model = await loadModel(await writeTiny(tinyLlama()));
