@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { createAnalogBackend, createRangeCalibrator, weightEncoding } from "../../src/numerics/analog/index.ts";
+import { createAnalogBackend, createBlockedExactBackend, createRangeCalibrator, weightEncoding } from "../../src/numerics/analog/index.ts";
 import { exactBackend, type LinearWeight } from "../../src/numerics/backend.ts";
 import { isAimcsimError } from "../../src/errors.ts";
 import { analogSpec, maxAbs, maxAbsDiff, meanAbs, noNoise, pcmNoise, randomInput, randomWeight } from "./analog-fixtures.ts";
@@ -88,6 +88,20 @@ describe("ideal analog backend equals the exact backend", () => {
       const r2 = run(exactBackend, { ...g, data: signW }, x, 2);
       expect(maxAbsDiff(run(bin, g, x, 2), r2)).toBeLessThan(1e-5 * maxAbs(r2));
     }
+  });
+});
+
+describe("blocked exact kernel", () => {
+  it("is bit-identical to exactBackend for any shape and token count", () => {
+    const b = createBlockedExactBackend();
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 7 }), fc.boolean(), (inF, outF, T, bias) => {
+        const w = randomWeight("e", outF, inF, inF * 31 + outF, bias);
+        const x = randomInput(T, inF, T * 7 + inF);
+        expect(Array.from(run(b, w, x, T))).toEqual(Array.from(run(exactBackend, w, x, T)));
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -11,13 +11,12 @@
 
 import type { AnalogSpec } from "../../spec/types.ts";
 import type { LinearBackend, LinearWeight } from "../backend.ts";
-import { exactBackend } from "../backend.ts";
 import { AimcsimError } from "../../errors.ts";
 import { Rng, deriveSeed } from "../../util/rng.ts";
 import { createNoiseModel, globalDriftAlpha, type ConductanceNoiseModel } from "../noise/index.ts";
 import { tileGrid, type TileSpan } from "./tiling.ts";
 import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEncoding } from "./encoding.ts";
-import { gemmTile } from "./kernels.ts";
+import { exactLinearBlocked, gemmTile } from "./kernels.ts";
 import { LayerCounters, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
 
 /** Static input ranges per layer (HF name without ".weight"), e.g. from calibrateInputRanges. */
@@ -158,6 +157,7 @@ export function createAnalogBackend(
     acc = new Float64Array(cap * maxOut);
   };
   let digitalCalls = 0;
+  let digitalY = new Float64Array(0);
   const sw = enc.sliceWeights;
   const encA = enc.a;
   const encC = enc.c;
@@ -168,7 +168,8 @@ export function createAnalogBackend(
     const L = layers.get(w) ?? byName.get(w.name);
     if (!L) {
       digitalCalls++;
-      exactBackend.linear(w, x, T, out);
+      if (digitalY.length < T * w.outFeatures) digitalY = new Float64Array(T * w.outFeatures);
+      exactLinearBlocked(w.data, w.bias, w.inFeatures, w.outFeatures, x, T, out, digitalY);
       return;
     }
     ensure(T);

@@ -1,3 +1,5 @@
+import type { LinearBackend } from "../backend.ts";
+
 // The inner loops of the analog MVM: plain loops over typed arrays, register-blocked 4 outputs x 2 tokens
 // (measured fastest of 1x1, 4x2, 4x3, 2x4 under V8 on this machine: ~2.2 GFLOP/s vs 0.8 naive).
 
@@ -67,4 +69,31 @@ export function gemmTile(W: Float32Array, R: number, C: number, x: Float32Array,
       y[y0 + o] = a;
     }
   }
+}
+
+/**
+ * out = W x + b through gemmTile: bit-identical to exactBackend (both accumulate each dot product in a
+ * double, i ascending, then add the bias and round to fp32) but register-blocked, ~2.5x faster.
+ * `y` is a caller-kept scratch of at least T * outF doubles.
+ */
+export function exactLinearBlocked(W: Float32Array, bias: Float32Array | null, inF: number, outF: number, x: Float32Array, T: number, out: Float32Array, y: Float64Array): void {
+  gemmTile(W, inF, outF, x, T, y);
+  for (let t = 0; t < T; t++) {
+    const o0 = t * outF;
+    if (bias) for (let o = 0; o < outF; o++) out[o0 + o] = y[o0 + o] + bias[o];
+    else for (let o = 0; o < outF; o++) out[o0 + o] = y[o0 + o];
+  }
+}
+
+/** A LinearBackend equal bit for bit to exactBackend, using the blocked kernel (reference passes, benches). */
+export function createBlockedExactBackend(): LinearBackend {
+  let y = new Float64Array(0);
+  return {
+    label: "fp32 exact",
+    linear(w, x, T, out) {
+      const n = T * w.outFeatures;
+      if (y.length < n) y = new Float64Array(n);
+      exactLinearBlocked(w.data, w.bias, w.inFeatures, w.outFeatures, x, T, out, y);
+    },
+  };
 }

@@ -64,10 +64,23 @@ function clamp(v: number, lo: number, hi: number): number {
 }
 
 function pcmModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
-  const driftFactor = (nu: number, tInfS: number) => {
+  // Per-t_inf constants cached (the programming loop calls atTime millions of times with one t_inf):
+  // ln((t_inf + t0)/t0) for the drift and sqrt(ln((t + t_read)/(2 t_read))) for the 1/f noise.
+  let cachedT = NaN;
+  let lnRatio = 0;
+  let readFactor = 0;
+  const prepare = (tInfS: number) => {
+    cachedT = tInfS;
     const t = tInfS + PCM_T0_S;
-    return t > PCM_T0_S ? Math.pow(t / PCM_T0_S, -nu) : 1;
+    lnRatio = t > PCM_T0_S ? Math.log(t / PCM_T0_S) : 0;
+    readFactor = Math.sqrt(Math.log((t + PCM_T_READ_S) / (2 * PCM_T_READ_S)));
   };
+  const driftFactor = (nu: number, tInfS: number) => {
+    if (tInfS !== cachedT) prepare(tInfS);
+    return lnRatio > 0 ? Math.exp(-nu * lnRatio) : 1;
+  };
+  const invGMax = 1 / gMaxUs;
+  const readScale = spec.readNoiseScale;
   return {
     kind: "pcm",
     program(gT, rng) {
@@ -75,13 +88,17 @@ function pcmModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
       return g > 0 ? g : 0;
     },
     driftNu(gT, rng) {
-      const { mean, std } = pcmNuMoments(gT / gMaxUs);
+      // pcmNuMoments inlined (no object per device)
+      const lx = Math.log(Math.max(Math.abs(gT * invGMax), PCM_ZERO_CLIP));
+      const mean = clamp(PCM_NU_MEAN_SLOPE * lx + PCM_NU_MEAN_OFFSET, PCM_NU_MEAN_MIN, PCM_NU_MEAN_MAX);
+      const std = clamp(PCM_NU_STD_SLOPE * lx + PCM_NU_STD_OFFSET, PCM_NU_STD_MIN, PCM_NU_STD_MAX);
       return Math.abs(mean + std * rng.nextGaussian()) * spec.driftScale;
     },
     atTime(gProg, nu, tInfS, rng) {
       const gDrift = gProg * driftFactor(nu, tInfS);
-      const sig = pcmReadSigmaRel(gProg, gMaxUs, tInfS);
-      const g = gDrift + Math.abs(gDrift) * spec.readNoiseScale * sig * rng.nextGaussian();
+      // Q_s as pcmReadSigmaRel, with the time factor cached
+      const qs = Math.min(PCM_QS_COEFF / Math.max(Math.pow(Math.abs(gProg) * invGMax, PCM_QS_EXPONENT), PCM_QS_DENOM_MIN), PCM_QS_MAX);
+      const g = gDrift + Math.abs(gDrift) * readScale * qs * readFactor * rng.nextGaussian();
       return g > 0 ? g : 0;
     },
     driftFactor,
