@@ -6,7 +6,8 @@
 
 import type { AdcKind, AdcSpec } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
-import { FJ, PJ, UM2_TO_MM2, areaScale, periodPs } from "./technology.ts";
+import { requireClock } from "./checks.ts";
+import { FJ, ISAAC_NODE_NM, PJ, UM2_TO_MM2, areaScale, periodPs } from "./technology.ts";
 import type { ComponentModelInfo } from "./model.ts";
 
 export interface ConverterCost {
@@ -34,9 +35,8 @@ export const SAR_EXTRA_CYCLES = 1;
 /** ISAAC 8-bit SAR ADC area at 32 nm: 9600 um^2 for 8 ADCs = 1200 um^2 each (Shafiee et al., ISCA 2016, Table;
  *  Accelergy-Project/hwcomponents-library hwcomponents_library/library/isaac.py IsaacADC, from Kull et al. ISSCC 2013). */
 export const ISAAC_ADC_AREA_UM2 = 1200;
-/** Reference resolution and node of the ISAAC ADC (ISAAC, ISCA 2016: 8-bit, 32 nm). */
+/** Reference resolution of the ISAAC ADC (ISAAC, ISCA 2016: 8-bit; its node is ISAAC_NODE_NM). */
 export const ISAAC_ADC_BITS = 8;
-export const ISAAC_ADC_NODE_NM = 32; // ISAAC, ISCA 2016
 /** ISAAC's ADC: 1.67 pJ per conversion at 32 nm, 16 mW per 8 ADCs at 1.2 GS/s (ISAAC ISCA 2016 via
  *  hwcomponents-library isaac.py). Not used as a default; quoted in the SAR assumption for context. */
 export const ISAAC_ADC_ENERGY_J = 1.67 * PJ;
@@ -74,9 +74,9 @@ function checkBits(bits: number, path: string): void {
 /** Cost of one conversion by an ADC of this spec at nodeNm, clocked (for SAR bit cycles and flash) at clockHz. */
 export function adcCost(adc: AdcSpec, nodeNm: number, clockHz: number): ConverterCost {
   checkBits(adc.bits, "adc.bits");
-  if (!(clockHz > 0)) throw new AimcsimError("SpecError", "clockHz", `clock must be > 0 Hz, got ${clockHz}`);
+  requireClock(clockHz, "analog.clockHz");
   const bits = adc.bits;
-  const toNode = areaScale(ISAAC_ADC_NODE_NM, nodeNm);
+  const toNode = areaScale(ISAAC_NODE_NM, nodeNm);
   let energyJ: number;
   let latencyPs: number;
   let areaUm2: number;

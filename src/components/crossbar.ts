@@ -12,7 +12,8 @@ import { TIME_ENCODED_STATIC_FRACTION, adcCost, fmtJ, fmtPs, type ConverterCost 
 import { dacCost, type DacCost } from "./dac.ts";
 import { FORMAT_BITS, addEnergyJ } from "./digital.ts";
 import { sramBitcellUm2 } from "./memory.ts";
-import { NM_TO_MM, PJ, PS_PER_NS, UM2_TO_MM2, areaScale, periodPs } from "./technology.ts";
+import { ISAAC_NODE_NM, NM_TO_MM, PJ, PS_PER_NS, UM2_TO_MM2, areaScale, periodPs } from "./technology.ts";
+import { requireClock, requireNode } from "./checks.ts";
 import type { ComponentModelInfo } from "./model.ts";
 
 /** Cell area in F^2 (F = technology node) by non-volatile device, 1T1R. The brief's range for PCM/RRAM
@@ -39,13 +40,12 @@ export const DEFAULT_INPUT_ACTIVITY = 0.5;
  *  IsaacShiftAdd); one per ADC, scaled linearly with the accumulator width. */
 export const ISAAC_SHIFT_ADD_AREA_UM2 = 60;
 export const ISAAC_SHIFT_ADD_BITS = 16; // ISAAC ISCA 2016 via hwcomponents-library isaac.py
-export const ISAAC_NODE_NM = 32; // ISAAC ISCA 2016
 /** Microsiemens to siemens (unit conversion). */
 const US_TO_S = 1e-6;
 
 /** Area of one crossbar cell at nodeNm (mm^2). */
 export function cellAreaMm2(device: DeviceKind, nodeNm: number): number {
-  if (!(nodeNm > 0)) throw new AimcsimError("SpecError", "technologyNm", `technology node must be > 0 nm, got ${nodeNm}`);
+  requireNode(nodeNm);
   if (device === "SRAM") return sramBitcellUm2(nodeNm) * SRAM_CIM_OVER_6T * UM2_TO_MM2;
   const f2 = CELL_AREA_F2[device];
   if (f2 === undefined) throw new AimcsimError("SpecError", "analog.tile.device", `unknown device kind ${String(device)}`);
@@ -131,6 +131,7 @@ export function prepareAnalogTile(
   if (!Number.isInteger(tile.adc.colsPerAdc) || tile.adc.colsPerAdc < 1) throw new AimcsimError("SpecError", `${p}.adc.colsPerAdc`, "must be an integer >= 1");
   if (!(tile.gMaxUs > 0) || !(tile.gMinUs >= 0) || tile.gMinUs > tile.gMaxUs) throw new AimcsimError("SpecError", `${p}.gMaxUs`, "need 0 <= gMinUs <= gMaxUs and gMaxUs > 0");
   if (!(tile.integrationTimeNs > 0)) throw new AimcsimError("SpecError", `${p}.integrationTimeNs`, "must be > 0");
+  requireClock(clockHz, "analog.clockHz");
   const colsPerWeight = columnsPerWeight(tile, weightBits);
   if (colsPerWeight > tile.cols) {
     throw new AimcsimError("SpecError", `${p}.cols`, `a ${weightBits}-bit weight needs ${colsPerWeight} columns (slices x differential) but the tile has ${tile.cols}`);

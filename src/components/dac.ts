@@ -11,7 +11,8 @@
 import type { DacKind, DacSpec } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
 import { HOROWITZ_NODE_NM, addEnergyJ } from "./digital.ts";
-import { PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
+import { ISAAC_NODE_NM, PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
+import { requireClock } from "./checks.ts";
 import { fmtJ, fmtPs } from "./adc.ts";
 import type { ComponentModelInfo } from "./model.ts";
 
@@ -32,7 +33,6 @@ export interface DacCost {
 export const ISAAC_DAC_ENERGY_J = 0.41667 * PJ;
 /** ISAAC 1-bit DAC area at 32 nm: 170 um^2 / (128 * 8) = 0.166 um^2 (ISAAC ISCA 2016 via hwcomponents-library isaac.py). */
 export const ISAAC_DAC_AREA_UM2 = 0.166015625;
-export const ISAAC_DAC_NODE_NM = 32; // ISAAC, ISCA 2016
 /** PWM pulse counter/comparator area per bit. Assumption: 4.5 um^2 at 45 nm = Horowitz's 8-bit adder area
  *  36 um^2 / 8 (ISSCC 2014 area table), one bit of a down-counter per row. */
 export const PWM_COUNTER_AREA_UM2_PER_BIT_45NM = 4.5;
@@ -42,10 +42,10 @@ export function dacCost(dac: DacSpec, nodeNm: number, clockHz: number): DacCost 
   if (!Number.isInteger(dac.bits) || dac.bits < 1) {
     throw new AimcsimError("SpecError", "dac.bits", `DAC bits must be an integer >= 1, got ${dac.bits}`);
   }
-  if (!(clockHz > 0)) throw new AimcsimError("SpecError", "clockHz", `clock must be > 0 Hz, got ${clockHz}`);
+  requireClock(clockHz, "analog.clockHz");
   const bits = dac.bits;
-  const e1 = ISAAC_DAC_ENERGY_J * energyScale(ISAAC_DAC_NODE_NM, nodeNm);
-  const a1 = ISAAC_DAC_AREA_UM2 * areaScale(ISAAC_DAC_NODE_NM, nodeNm);
+  const e1 = ISAAC_DAC_ENERGY_J * energyScale(ISAAC_NODE_NM, nodeNm);
+  const a1 = ISAAC_DAC_AREA_UM2 * areaScale(ISAAC_NODE_NM, nodeNm);
   const cycle = periodPs(clockHz);
   let energyJ: number;
   let latencyPs: number;

@@ -12,7 +12,7 @@ import type {
   VectorOp,
   VectorUnitSpec,
 } from "../spec/types.ts";
-import { AimcsimError } from "../errors.ts";
+import { requireClock, requireSpec as check } from "./checks.ts";
 import { PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
 import type { ComponentModelInfo } from "./model.ts";
 
@@ -89,10 +89,6 @@ export const SYSTOLIC_OPERAND_OVERHEAD = 1;
  *  (registers for two operands and one partial sum are comparable to half of an 8-bit MAC's area). */
 export const PE_AREA_OVERHEAD = 1.5;
 
-function check(cond: boolean, path: string, rule: string): void {
-  if (!cond) throw new AimcsimError("SpecError", path, rule);
-}
-
 /** One add in `format` at nodeNm (J). Supply scaling uses Horowitz's 0.9 V as reference when supplyV is given. */
 export function addEnergyJ(format: DigitalFormat, nodeNm: number, supplyV?: number): number {
   const pj = ADD_PJ_45[format];
@@ -127,7 +123,7 @@ export interface UnitCost {
 /** One MAC in one PE of a systolic array, incl. operand/partial-sum register movement; latency one cycle;
  *  area of one PE. */
 export function systolicPeCost(sa: SystolicArraySpec, nodeNm: number, supplyV?: number): UnitCost {
-  check(sa.clockHz > 0, `systolic.${sa.name}.clockHz`, "clock must be > 0 Hz");
+  requireClock(sa.clockHz, `systolic.${sa.name}.clockHz`);
   const mac = macEnergyJ(sa.format, nodeNm, supplyV);
   return {
     energyJ: mac * (1 + SYSTOLIC_OPERAND_OVERHEAD),
@@ -157,7 +153,7 @@ export const VECTOR_LANE_AREA_OVERHEAD = 2;
 
 /** One element of `op` on one lane: energy, latency (one cycle per element per lane, pipelined), lane area. */
 export function vectorOpCost(vu: VectorUnitSpec, op: VectorOp, nodeNm: number, supplyV?: number): UnitCost {
-  check(vu.clockHz > 0, `vector.${vu.name}.clockHz`, "clock must be > 0 Hz");
+  requireClock(vu.clockHz, `vector.${vu.name}.clockHz`);
   const mix = VECTOR_OP_MIX[op];
   check(mix !== undefined, `vector.${vu.name}.ops`, `unknown vector op ${op}`);
   return {
@@ -198,7 +194,7 @@ export interface BitSerialCost {
 }
 
 export function bitSerialCost(bs: BitSerialUnitSpec, nodeNm: number, supplyV?: number): BitSerialCost {
-  check(bs.clockHz > 0, `bitSerial.${bs.name}.clockHz`, "clock must be > 0 Hz");
+  requireClock(bs.clockHz, `bitSerial.${bs.name}.clockHz`);
   check(Number.isInteger(bs.groupSize) && bs.groupSize >= 2, `bitSerial.${bs.name}.groupSize`, "group size must be an integer >= 2");
   const treeAdds = bs.groupSize - 1;
   return {

@@ -7,6 +7,7 @@ import type { DramKind, DramSpec, SramSpec } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
 import { BITS_PER_BYTE, PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
 import { HOROWITZ_NODE_NM, HOROWITZ_VDD_V } from "./digital.ts";
+import { requireClock, requireNode } from "./checks.ts";
 import type { ComponentModelInfo } from "./model.ts";
 
 /** 64-bit read of an 8 KB SRAM at 45 nm: about 10 pJ (Horowitz ISSCC 2014; REFERENCES.md). */
@@ -33,7 +34,7 @@ export const SRAM_ARRAY_EFFICIENCY = 0.7;
 
 /** 6T SRAM bitcell area at nodeNm (um^2). Outside 7..45 nm: Stillmaker & Baas area scaling from the nearest entry. */
 export function sramBitcellUm2(nodeNm: number): number {
-  if (!(nodeNm > 0)) throw new AimcsimError("SpecError", "technologyNm", `technology node must be > 0 nm, got ${nodeNm}`);
+  requireNode(nodeNm);
   const n = BITCELL_NODES_NM.length;
   if (nodeNm >= BITCELL_NODES_NM[0]) return BITCELL_UM2[0] * areaScale(BITCELL_NODES_NM[0], nodeNm);
   if (nodeNm <= BITCELL_NODES_NM[n - 1]) return BITCELL_UM2[n - 1] * areaScale(BITCELL_NODES_NM[n - 1], nodeNm);
@@ -62,7 +63,7 @@ export function sramCost(s: SramSpec, nodeNm: number, supplyV?: number): SramCos
   const path = `sram.${s.name}`;
   if (!(s.capacityBytes > 0)) throw new AimcsimError("SpecError", `${path}.capacityBytes`, "capacity must be > 0 bytes");
   if (!(Number.isInteger(s.banks) && s.banks >= 1)) throw new AimcsimError("SpecError", `${path}.banks`, "banks must be an integer >= 1");
-  if (!(s.clockHz > 0)) throw new AimcsimError("SpecError", `${path}.clockHz`, "clock must be > 0 Hz");
+  requireClock(s.clockHz, `${path}.clockHz`);
   const bankBytes = s.capacityBytes / s.banks;
   const perBit45 =
     (HOROWITZ_SRAM_READ_J / HOROWITZ_SRAM_WORD_BITS) * (bankBytes / HOROWITZ_SRAM_BYTES) ** SRAM_ENERGY_EXPONENT;

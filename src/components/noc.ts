@@ -5,7 +5,8 @@
 
 import type { NocSpec, NocTopology } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
-import { PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
+import { ISAAC_NODE_NM, PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
+import { requireClock } from "./checks.ts";
 import type { ComponentModelInfo } from "./model.ts";
 
 /** ISAAC router (shared by 4 tiles): 20.74 pJ per 256-bit transfer at 32 nm, i.e. 0.081 pJ/bit/hop (ISAAC ISCA
@@ -14,7 +15,6 @@ import type { ComponentModelInfo } from "./model.ts";
  *  ISAAC's tile-to-tile links are short, a tile pitch of under 1 mm). */
 export const ISAAC_ROUTER_ENERGY_PER_TRANSFER_J = 20.74 * PJ;
 export const ISAAC_ROUTER_WIDTH_BITS = 256; // ISAAC ISCA 2016 via hwcomponents-library isaac.py
-export const ISAAC_NODE_NM = 32; // ISAAC ISCA 2016
 /** ISAAC router area: 0.151 mm^2 at 32 nm for a 256-bit router (ISAAC ISCA 2016; 150000 um^2 in hwcomponents-
  *  library isaac.py IsaacRouter). Scaled linearly with link width as that file does (assumption: a crossbar
  *  router grows faster, ~width^2, so this is optimistic for wide links). */
@@ -64,7 +64,7 @@ export interface NocCost {
 }
 
 export function nocCost(noc: NocSpec, nodeNm: number, supplyV?: number): NocCost {
-  if (!(noc.clockHz > 0)) throw new AimcsimError("SpecError", "noc.clockHz", "clock must be > 0 Hz");
+  requireClock(noc.clockHz, "noc.clockHz");
   if (!(noc.linkWidthBits >= 1)) throw new AimcsimError("SpecError", "noc.linkWidthBits", "link width must be >= 1 bit");
   if (!(noc.hopLatencyCycles >= 0)) throw new AimcsimError("SpecError", "noc.hopLatencyCycles", "must be >= 0");
   void supplyV; // ISAAC's supply is not stated per component; only the node is scaled (assumption)

@@ -10,7 +10,7 @@
 // Delay is NOT scaled here: every latency in aimcsim comes from a clock or a time the spec states
 // (clockHz, integrationTimeNs, ADC/DAC latency models), so there is no node-dependent delay to scale.
 
-import { AimcsimError } from "../errors.ts";
+import { requireNode } from "./checks.ts";
 
 /** Nodes of the Stillmaker & Baas table (nm), largest first. Stillmaker & Baas 2017 via hwcomponents techscaling.py. */
 export const TECH_NODES_NM: readonly number[] = [130, 90, 65, 45, 32, 20, 16, 14, 10, 7];
@@ -46,12 +46,6 @@ const ENERGY_AT_VREF: readonly number[] = ENERGY_POLY.map(
 /** Energy stops scaling below 1 nm (IRDS 2022, per hwcomponents techscaling.py). */
 const MIN_NODE_NM = 1;
 
-function checkNode(nodeNm: number, path: string): void {
-  if (!(nodeNm > 0) || !Number.isFinite(nodeNm)) {
-    throw new AimcsimError("SpecError", path, `technology node must be a positive finite number of nm, got ${nodeNm}`);
-  }
-}
-
 /** Piecewise-linear interpolation of a per-node table at nodeNm inside [7, 130] nm (hwcomponents convention). */
 function interpolate(table: readonly number[], nodeNm: number): number {
   const n = TECH_NODES_NM.length;
@@ -66,27 +60,27 @@ function interpolate(table: readonly number[], nodeNm: number): number {
   return table[nodeNm > TECH_NODES_NM[0] ? 0 : n - 1];
 }
 
+/** The node clamped into the table's range [7, 130] nm. */
+const clampToTable = (nodeNm: number): number =>
+  Math.min(Math.max(nodeNm, TECH_NODES_NM[TECH_NODES_NM.length - 1]), TECH_NODES_NM[0]);
+
 function energyFactorAt(nodeNm: number): number {
-  const largest = TECH_NODES_NM[0];
-  const smallest = TECH_NODES_NM[TECH_NODES_NM.length - 1];
   const node = Math.max(nodeNm, MIN_NODE_NM);
-  const clamped = Math.min(Math.max(node, smallest), largest);
+  const clamped = clampToTable(node);
   // Outside the table: square root of the node ratio (hwcomponents techscaling.py tech_node_energy).
   return interpolate(ENERGY_AT_VREF, clamped) * Math.sqrt(node / clamped);
 }
 
 function areaFactorAt(nodeNm: number): number {
-  const largest = TECH_NODES_NM[0];
-  const smallest = TECH_NODES_NM[TECH_NODES_NM.length - 1];
-  const clamped = Math.min(Math.max(nodeNm, smallest), largest);
+  const clamped = clampToTable(nodeNm);
   // Outside the table: linear in the node ratio (hwcomponents techscaling.py tech_node_area).
   return interpolate(AREA_REL_45NM, clamped) * (nodeNm / clamped);
 }
 
 /** Multiply an energy measured at fromNm (and fromV) by this to get it at toNm (and toV). */
 export function energyScale(fromNm: number, toNm: number, fromV?: number, toV?: number): number {
-  checkNode(fromNm, "technologyNm");
-  checkNode(toNm, "technologyNm");
+  requireNode(fromNm);
+  requireNode(toNm);
   const node = energyFactorAt(toNm) / energyFactorAt(fromNm);
   if (fromV === undefined || toV === undefined) return node;
   return node * (toV / fromV) * (toV / fromV);
@@ -94,10 +88,14 @@ export function energyScale(fromNm: number, toNm: number, fromV?: number, toV?: 
 
 /** Multiply an area measured at fromNm by this to get it at toNm. */
 export function areaScale(fromNm: number, toNm: number): number {
-  checkNode(fromNm, "technologyNm");
-  checkNode(toNm, "technologyNm");
+  requireNode(fromNm);
+  requireNode(toNm);
   return areaFactorAt(toNm) / areaFactorAt(fromNm);
 }
+
+/** Node of the ISAAC design whose converter, shift-add and router figures several models scale from
+ *  (Shafiee et al., ISCA 2016: 32 nm). */
+export const ISAAC_NODE_NM = 32;
 
 /** Unit conversions (definitions, not physical constants). */
 export const PJ = 1e-12;
