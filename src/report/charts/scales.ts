@@ -46,9 +46,12 @@ export function numericScale(values: readonly number[], label: string, unit: str
     lo = Math.min(0, lo);
     hi = Math.max(0, hi);
   }
-  if (lo === hi) {
-    lo -= Math.abs(lo) * 0.1 || 1;
-    hi += Math.abs(hi) * 0.1 || 1;
+  // A (nearly) single value: widen around it so ticks stay meaningful (and d3 does not make 1e300 of them).
+  const mag = Math.max(Math.abs(lo), Math.abs(hi));
+  if (!(hi - lo > mag * 1e-9)) {
+    const d = mag > 1e-200 ? mag * 0.1 : 1;
+    lo -= d;
+    hi += d;
   }
   const pad = opts.pad ?? 0;
   if (!opts.domain && pad > 0) {
