@@ -163,33 +163,74 @@ const isBitnetQuantized = (json: Json): boolean => {
   return typeof q === "object" && q !== null && (q as Json)["quant_method"] === "bitnet";
 };
 
-const ropeScaling = (f: Fields): Llama3RopeScaling | null => {
-  const v = f.json["rope_scaling"];
-  if (v === undefined || v === null) return null;
-  if (typeof v !== "object" || Array.isArray(v)) return fail(f.source, "rope_scaling", `must be an object or null, got ${describe(v)}`);
-  const r = v as Json;
-  const kind = r["rope_type"] ?? r["type"];
-  if (kind !== "llama3") {
-    return fail(f.source, "rope_scaling.rope_type", `unsupported rope scaling ${describe(kind)} (supported: "llama3")`);
-  }
+interface RopeSettings {
+  readonly theta: number;
+  readonly scaling: Llama3RopeScaling | null;
+  /** Fraction of each head's dimensions that is rotated (1 unless Phi-3 partial_rotary_factor says less). */
+  readonly partialFactor: number;
+}
+
+/** The llama3 scaling fields of `r` (a rope_scaling or rope_parameters object); `at` prefixes error paths. */
+const llama3Scaling = (f: Fields, r: Json, at: string): Llama3RopeScaling => {
   const sub = new Fields(r, f.source, f.modelType);
   const num = (field: string): number => {
     try {
       return sub.positive(field);
     } catch (e) {
-      return fail(f.source, `rope_scaling.${field}`, (e as AimcsimError).rule);
+      return fail(f.source, `${at}.${field}`, (e as AimcsimError).rule);
     }
   };
   const originalMaxPositions = num("original_max_position_embeddings");
   if (!Number.isInteger(originalMaxPositions)) {
-    return fail(f.source, "rope_scaling.original_max_position_embeddings", `must be an integer, got ${originalMaxPositions}`);
+    return fail(f.source, `${at}.original_max_position_embeddings`, `must be an integer, got ${originalMaxPositions}`);
   }
   const lowFreqFactor = num("low_freq_factor");
   const highFreqFactor = num("high_freq_factor");
   if (!(highFreqFactor > lowFreqFactor)) {
-    return fail(f.source, "rope_scaling.high_freq_factor", `must exceed low_freq_factor (${lowFreqFactor}), got ${highFreqFactor}`);
+    return fail(f.source, `${at}.high_freq_factor`, `must exceed low_freq_factor (${lowFreqFactor}), got ${highFreqFactor}`);
   }
   return { type: "llama3", factor: num("factor"), lowFreqFactor, highFreqFactor, originalMaxPositions };
+};
+
+const partialFactor = (f: Fields, v: unknown, at: string): number => {
+  if (v === undefined || v === null) return 1;
+  if (typeof v !== "number" || !(v > 0 && v <= 1)) return fail(f.source, at, `must be in (0, 1], got ${describe(v)}`);
+  return v;
+};
+
+/** RoPE settings from transformers v5 `rope_parameters` ({rope_type, rope_theta, partial_rotary_factor,
+ *  llama3 fields}) or, for configs written by transformers 4.x, `rope_theta` + `rope_scaling` (+ top-level
+ *  `partial_rotary_factor`). Scaling types other than "default" and "llama3" are refused. */
+const ropeSettings = (f: Fields, defaultTheta: number): RopeSettings => {
+  const params = f.json["rope_parameters"];
+  if (params !== undefined && params !== null) {
+    if (typeof params !== "object" || Array.isArray(params)) return fail(f.source, "rope_parameters", `must be an object, got ${describe(params)}`);
+    const r = params as Json;
+    const sub = new Fields(r, f.source, f.modelType);
+    let theta: number;
+    try {
+      theta = sub.positive("rope_theta", defaultTheta);
+    } catch (e) {
+      return fail(f.source, "rope_parameters.rope_theta", (e as AimcsimError).rule);
+    }
+    const kind = r["rope_type"] ?? r["type"] ?? "default";
+    let scaling: Llama3RopeScaling | null = null;
+    if (kind === "llama3") scaling = llama3Scaling(f, r, "rope_parameters");
+    else if (kind !== "default") return fail(f.source, "rope_parameters.rope_type", `unsupported rope type ${describe(kind)} (supported: "default", "llama3")`);
+    return { theta, scaling, partialFactor: partialFactor(f, r["partial_rotary_factor"] ?? f.json["partial_rotary_factor"], "rope_parameters.partial_rotary_factor") };
+  }
+  const theta = f.positive("rope_theta", defaultTheta);
+  const partial = partialFactor(f, f.json["partial_rotary_factor"], "partial_rotary_factor");
+  const v = f.json["rope_scaling"];
+  if (v === undefined || v === null) return { theta, scaling: null, partialFactor: partial };
+  if (typeof v !== "object" || Array.isArray(v)) return fail(f.source, "rope_scaling", `must be an object or null, got ${describe(v)}`);
+  const r = v as Json;
+  const kind = r["rope_type"] ?? r["type"];
+  if (kind === "default") return { theta, scaling: null, partialFactor: partial };
+  if (kind !== "llama3") {
+    return fail(f.source, "rope_scaling.rope_type", `unsupported rope scaling ${describe(kind)} (supported: "llama3")`);
+  }
+  return { theta, scaling: llama3Scaling(f, r, "rope_scaling"), partialFactor: partial };
 };
 
 const headGeometry = (f: Fields, hidden: number, heads: number, kvHeadsField: string | null) => {
@@ -224,13 +265,12 @@ const llamaLike = (f: Fields, family: ArchFamily): ModelShape => {
   const { numKvHeads, headDim } = headGeometry(f, hidden, heads, "num_key_value_heads");
   const isPhi3 = family === "phi3";
   const isBitnet = family === "bitnet";
-  let rotaryDim = headDim;
-  if (isPhi3 && f.has("partial_rotary_factor")) {
-    const factor = f.positive("partial_rotary_factor");
-    if (factor > 1) fail(f.source, "partial_rotary_factor", `must be in (0, 1], got ${factor}`);
-    // modeling_phi3.py: rotary_ndims = int(head_dim * partial_rotary_factor).
-    rotaryDim = Math.floor(headDim * factor);
+  const rope = ropeSettings(f, isBitnet ? 500000 : 10000);
+  if (!isPhi3 && rope.partialFactor !== 1) {
+    fail(f.source, "partial_rotary_factor", `partial rotary embeddings are only supported for phi3, got ${rope.partialFactor}`);
   }
+  // modeling_phi3.py: rotary_ndims = int(head_dim * partial_rotary_factor).
+  const rotaryDim = Math.floor(headDim * rope.partialFactor);
   // Only Phi-3 of the supported families reads sliding_window (LlamaConfig and BitNetConfig have none).
   const slidingWindow = isPhi3 && f.has("sliding_window") ? f.int("sliding_window") : null;
   return {
@@ -249,8 +289,8 @@ const llamaLike = (f: Fields, family: ArchFamily): ModelShape => {
     activation: activation(f, "hidden_act", isBitnet ? "relu2" : "silu"),
     gatedMlp: true,
     positional: "rope",
-    ropeTheta: f.positive("rope_theta", isBitnet ? 500000 : 10000),
-    ropeScaling: ropeScaling(f),
+    ropeTheta: rope.theta,
+    ropeScaling: rope.scaling,
     tiedEmbeddings: f.bool("tie_word_embeddings", false),
     fusedQkv: isPhi3,
     fusedGateUp: isPhi3,

@@ -71,11 +71,22 @@ describe("shapeFromConfig", () => {
     expect(s.fusedQkv && s.fusedGateUp).toBe(true);
   });
 
+  it("reads transformers v5 rope_parameters in place of rope_theta / rope_scaling", () => {
+    const { rope_scaling: _, rope_theta: __, ...v4less } = llama32;
+    const v5 = shapeFromConfig({ ...v4less, rope_parameters: { ...llama32.rope_scaling, rope_theta: 500000 } }, "v5.json");
+    expect(v5.ropeTheta).toBe(500000);
+    expect(v5.ropeScaling).toEqual(shapeFromConfig(llama32, "v4.json").ropeScaling);
+    const plain = shapeFromConfig({ ...v4less, rope_parameters: { rope_type: "default", rope_theta: 1234 } }, "d.json");
+    expect([plain.ropeTheta, plain.ropeScaling]).toEqual([1234, null]);
+    expectModelError(() => shapeFromConfig({ ...v4less, rope_parameters: { rope_type: "yarn", rope_theta: 1 } }, "y"), "y#rope_parameters.rope_type", /unsupported rope type "yarn"/);
+    expectModelError(() => shapeFromConfig({ ...v4less, partial_rotary_factor: 0.5 }, "l"), "l#partial_rotary_factor", /only supported for phi3/);
+  });
+
   it("reads Phi-3's sliding window and partial rotary factor", () => {
     const s = shapeFromConfig({ ...llama32, model_type: "phi3", rope_scaling: null, sliding_window: 2047, partial_rotary_factor: 0.75 }, "phi.json");
     expect(shapeDetails(s)).toMatchObject({ slidingWindow: 2047, rotaryDim: 48 });
     expect(shapeDetails(shapeFromConfig(llama32, "l")).slidingWindow).toBeNull();
-    expectModelError(() => shapeFromConfig({ ...llama32, model_type: "phi3", rope_scaling: null, partial_rotary_factor: 2 }, "p"), "p#partial_rotary_factor", /\(0, 1\]/);
+    expectModelError(() => shapeFromConfig({ ...llama32, model_type: "phi3", rope_scaling: null, partial_rotary_factor: 2 }, "p"), "p#partial_rotary_factor", /in \(0, 1\]/);
   });
 
   it("reads OPT: ffn_dim, learned positions with offset 2, post-LN and project_in/out width", () => {

@@ -74,8 +74,16 @@ describe("presets", () => {
     expect(presetNames()).toContain("phi-3-mini-4k-instruct");
   });
 
-  it("agrees with a real checkpoint: tensor names and the element count of models/tiny-llama-wordnet", () => {
-    const dir = join(import.meta.dirname, "../../models/tiny-llama-wordnet");
+  // Checkpoints written by transformers' save_pretrained (models/scripts/make_fixtures.py, train_tiny.py).
+  const CHECKPOINTS = [
+    "models/tiny-llama-wordnet",
+    "test/fixtures/checkpoints/gpt2",
+    "test/fixtures/checkpoints/opt",
+    "test/fixtures/checkpoints/phi3",
+    "test/fixtures/checkpoints/llama-rope-scaled",
+  ];
+  it.each(CHECKPOINTS)("agrees with the real checkpoint %s: tensor names, shapes and element count", (rel) => {
+    const dir = join(import.meta.dirname, "../..", rel);
     const bytes = readFileSync(join(dir, "model.safetensors"));
     const headerLen = Number(bytes.readBigUInt64LE(0));
     const header = JSON.parse(bytes.subarray(8, 8 + headerLen).toString("utf8")) as Record<string, { shape?: number[] }>;
@@ -87,9 +95,17 @@ describe("presets", () => {
     for (const m of projectionMatrices(shape)) {
       const t = header[`${m.weight}.weight`];
       expect(t, m.weight).toBeDefined();
-      // nn.Linear stores [out, in]; a tied head is the [vocab, hidden] embedding.
-      if (!m.slice) expect(t!.shape).toEqual([m.outFeatures, m.inFeatures]);
+      const out = m.slice ? m.slice.fusedOut : m.outFeatures;
+      // nn.Linear stores [out, in], GPT-2 Conv1D [in, out]; a tied head is the [vocab, hidden] embedding.
+      expect(t!.shape, m.weight).toEqual(m.storage === "conv1d" ? [m.inFeatures, out] : [out, m.inFeatures]);
+      if (m.bias) expect(header[`${m.weight}.bias`]?.shape, `${m.weight}.bias`).toEqual([out]);
     }
+  });
+
+  it("reads transformers v5 rope_parameters (llama3 scaling and theta)", () => {
+    const s = loadShapeFromFolder(join(import.meta.dirname, "../../test/fixtures/checkpoints/llama-rope-scaled"));
+    expect(s.ropeTheta).toBe(500000);
+    expect(s.ropeScaling).toEqual({ type: "llama3", factor: 32, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositions: 64 });
   });
 
   it("property: the breakdown adds up and projections equal the sum of the projection matrices", () => {
