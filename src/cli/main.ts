@@ -4,6 +4,7 @@ import { AimcsimError, isAimcsimError } from "../errors.ts";
 import { processIo, type Io } from "./io.ts";
 import { describeCommand, schemaCommand, validateCommand } from "./commands/spec.ts";
 import { runCommand } from "./commands/run.ts";
+import { amdahlCommand } from "./commands/amdahl.ts";
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
@@ -19,8 +20,13 @@ const commands: Record<string, CommandEntry> = {
   schema: { run: schemaCommand, usage: "schema", summary: "print the JSON Schema of a chip spec (for editors)" },
   run: {
     run: runCommand,
-    usage: "run --chip <spec> --model <preset|folder> [--prompt 512] [--gen 128] [--batch 1] [--chips N|auto] [--json] [--trace f.json]",
+    usage: "run --chip <spec> --model <preset|folder> [--prompt 512] [--gen 128] [--batch 1] [--chips N|auto] [--json] [--trace f.json] [--report dir] [--baseline <spec>]",
     summary: "simulate prefill + decode: latency, energy, area, breakdowns, trace",
+  },
+  amdahl: {
+    run: amdahlCommand,
+    usage: "amdahl [--chip <hybrid>] [--baseline <digital>] [--model m1,m2] [--contexts 128,...,4096] [--batch B] [--json] [--report dir]",
+    summary: "Amdahl analysis: projection share f, measured speed-up s, prediction and ceiling vs context",
   },
 };
 

@@ -1,6 +1,6 @@
 // `aimcsim run --chip <spec> --model <preset|folder> --prompt 512 --gen 128 [--batch 1] [--json] [--trace f]`
 import { AimcsimError } from "../../errors.ts";
-import { simulate, simTrace } from "../../sim/index.ts";
+import { simulate, simTrace, type SimResult } from "../../sim/index.ts";
 import { loadSpecFile } from "../../spec/index.ts";
 import { buildTrace, writeTraceFile } from "../../trace/index.ts";
 import { flag, int, parse, requireStr, str } from "../args.ts";
@@ -17,6 +17,8 @@ export const runOptions = {
   "prefill-chunk": { type: "string" },
   json: { type: "boolean" },
   trace: { type: "string" },
+  report: { type: "string" },
+  baseline: { type: "string" },
 } as const;
 
 export function parseChips(v: string | undefined): number | "auto" {
@@ -31,18 +33,32 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
   const chip = await loadSpecFile(requireStr(p, "chip", "run"));
   const model = requireStr(p, "model", "run");
   const chunk = str(p, "prefill-chunk");
-  const sim = simulate({
-    chip,
+  const common = {
     model,
     promptTokens: int(p, "prompt", 512, "run", 1),
     genTokens: int(p, "gen", 128, "run", 1),
     batch: int(p, "batch", 1, "run", 1),
     chips: parseChips(str(p, "chips")),
+  };
+  const sim = simulate({
+    ...common,
+    chip,
     ...(chunk !== undefined ? { prefillChunk: int(p, "prefill-chunk", 64, "run", 1) } : {}),
     record: str(p, "trace") !== undefined,
   });
   const tracePath = str(p, "trace");
   if (tracePath) writeTraceFile(tracePath, buildTrace(simTrace(sim)));
+  const reportDir = str(p, "report");
+  const baselineSpec = str(p, "baseline");
+  let baseline: SimResult | undefined;
+  if (baselineSpec) {
+    baseline = simulate({ ...common, chip: await loadSpecFile(baselineSpec), prefillChunk: undefined }).result;
+  }
+  if (reportDir) {
+    const { writeRunReport } = await import("../reporting.ts");
+    const index = await writeRunReport(reportDir, sim, baseline);
+    if (!flag(p, "json")) io.err(`report written to ${index}`);
+  }
   io.out(flag(p, "json") ? JSON.stringify(sim.result, null, 2) : formatSimResult(sim.result));
   if (tracePath && !flag(p, "json")) io.err(`trace written to ${tracePath} (open it in ui.perfetto.dev)`);
   return 0;

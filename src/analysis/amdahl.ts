@@ -1,0 +1,135 @@
+// The Amdahl-style throughput analysis of a hybrid chip against a digital baseline
+// (Malekar & Zand, "Amdahl's law for LLMs", TMLR 2025, arXiv 2408.11939; REFERENCES.md):
+// only the projection layers move to the analog crossbars. With f the share of the baseline's time spent
+// in them and s their measured speed-up, Amdahl predicts S = 1 / ((1 - f) + f / s), bounded by the ceiling
+// 1 / (1 - f) however fast the analog part gets. f falls as the context grows (attention grows with it)
+// and rises with model width.
+//
+// For each model and context L, one run per chip: prefill of L tokens (the "prefill" row) and one decode
+// step at context L (the "decode" row). f and s come from the schedule's time by op class (time shared
+// equally by the classes running at each instant, src/sim/run.ts), and the same for energy.
+import type { ChipSpec } from "../spec/types.ts";
+import { simulate } from "../sim/index.ts";
+import type { PhaseResult, SimResult } from "../sim/result.ts";
+
+export interface AmdahlOptions {
+  readonly chip: ChipSpec;
+  readonly baseline: ChipSpec;
+  readonly models: readonly string[];
+  readonly contexts: readonly number[];
+  readonly batch?: number;
+  /** Hypothetical analog speed-ups for the what-if sweep (Infinity allowed). */
+  readonly sweepS?: readonly number[];
+  /** Called after each (model, context) point, for progress output. */
+  readonly onPoint?: (done: number, total: number) => void;
+}
+
+export interface AmdahlRow {
+  readonly model: string;
+  readonly phase: "prefill" | "decode";
+  readonly context: number;
+  /** Share of the baseline's time in the projections. */
+  readonly f: number;
+  /** Share of the baseline's MACs in the projections. */
+  readonly fOps: number;
+  /** Measured speed-up of the projections (baseline projection time / hybrid projection time). */
+  readonly s: number;
+  /** Measured end-to-end speed-up (baseline latency / hybrid latency). */
+  readonly speedup: number;
+  /** Amdahl's prediction 1 / ((1 - f) + f / s). */
+  readonly amdahl: number;
+  /** The ceiling 1 / (1 - f). */
+  readonly ceiling: number;
+  readonly baselineLatencyS: number;
+  readonly hybridLatencyS: number;
+  /** The same for energy: projection share of baseline energy, its measured reduction, end-to-end gain. */
+  readonly fEnergy: number;
+  readonly sEnergy: number;
+  readonly energyGain: number;
+  readonly amdahlEnergy: number;
+  readonly ceilingEnergy: number;
+  readonly baselineEnergyJ: number;
+  readonly hybridEnergyJ: number;
+  /** Amdahl's prediction for each hypothetical s of `sweepS` (same order). */
+  readonly whatIf: readonly number[];
+}
+
+export interface AmdahlResult {
+  readonly chip: string;
+  readonly baseline: string;
+  readonly batch: number;
+  readonly contexts: readonly number[];
+  readonly models: readonly string[];
+  readonly sweepS: readonly (number | "inf")[];
+  readonly rows: readonly AmdahlRow[];
+  readonly assumptions: readonly string[];
+}
+
+export const amdahlSpeedup = (f: number, s: number): number => 1 / (1 - f + (s === Infinity ? 0 : f / s));
+export const amdahlCeiling = (f: number): number => (f >= 1 ? Infinity : 1 / (1 - f));
+
+function row(model: string, phase: "prefill" | "decode", context: number, b: PhaseResult, h: PhaseResult, sweepS: readonly number[]): AmdahlRow {
+  const f = b.timeByOpClassS.projection / b.latencyS;
+  const totalMacs = b.macsByOpClass.projection + b.macsByOpClass.attention + b.macsByOpClass.other;
+  const s = b.timeByOpClassS.projection / h.timeByOpClassS.projection;
+  const fE = b.energyByOpClassJ.projection / b.energyJ;
+  const sE = b.energyByOpClassJ.projection / h.energyByOpClassJ.projection;
+  return {
+    model,
+    phase,
+    context,
+    f,
+    fOps: b.macsByOpClass.projection / totalMacs,
+    s,
+    speedup: b.latencyS / h.latencyS,
+    amdahl: amdahlSpeedup(f, s),
+    ceiling: amdahlCeiling(f),
+    baselineLatencyS: b.latencyS,
+    hybridLatencyS: h.latencyS,
+    fEnergy: fE,
+    sEnergy: sE,
+    energyGain: b.energyJ / h.energyJ,
+    amdahlEnergy: amdahlSpeedup(fE, sE),
+    ceilingEnergy: amdahlCeiling(fE),
+    baselineEnergyJ: b.energyJ,
+    hybridEnergyJ: h.energyJ,
+    whatIf: sweepS.map((x) => amdahlSpeedup(f, x)),
+  };
+}
+
+/** One decode step at `context` (and the prefill of `context` tokens) on both chips. */
+function point(chip: ChipSpec, model: string, context: number, batch: number): SimResult {
+  // prefill chunk = whole context for the baseline; the hybrid pipelines in its default chunks.
+  return simulate({ chip, model, promptTokens: context, genTokens: 2, batch, chips: "auto" }).result;
+}
+
+export function amdahl(opts: AmdahlOptions): AmdahlResult {
+  const batch = opts.batch ?? 1;
+  const sweepS = opts.sweepS ?? [2, 10, 100, Infinity];
+  const rows: AmdahlRow[] = [];
+  const total = opts.models.length * opts.contexts.length;
+  let done = 0;
+  for (const model of opts.models) {
+    for (const context of opts.contexts) {
+      const h = point(opts.chip, model, context, batch);
+      const b = point(opts.baseline, model, context, batch);
+      rows.push(row(h.model, "prefill", context, b.prefill, h.prefill, sweepS));
+      rows.push(row(h.model, "decode", context, b.decode, h.decode, sweepS));
+      opts.onPoint?.(++done, total);
+    }
+  }
+  return {
+    chip: opts.chip.name,
+    baseline: opts.baseline.name,
+    batch,
+    contexts: [...opts.contexts],
+    models: [...opts.models],
+    sweepS: sweepS.map((x) => (x === Infinity ? "inf" : x)),
+    rows,
+    assumptions: [
+      "f = share of the baseline's schedule time attributed to projection ops (time shared equally by the op classes running at each instant); s = baseline projection time / hybrid projection time.",
+      "prefill row: the prompt of `context` tokens; decode row: one decode step with `context` cached tokens; models that do not fit one chip are spread over as many as needed (chips: auto).",
+      "Amdahl's bound assumes the non-projection work is no faster on the hybrid than on the baseline; where the phases overlap (pipelined prefill) the measured speed-up may differ from the prediction.",
+    ],
+  };
+}
