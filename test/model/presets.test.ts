@@ -9,9 +9,9 @@ import { parameterCount, presetNames, presetShape, resolveModelShape } from "../
 import { projectionMatrices } from "../../src/model/projections.ts";
 import { arbShape } from "./arbitraries.ts";
 
-// Parameter totals as the HF models report them (sum of numel over model.parameters(), tied weights once):
-// GPT-2 family from the GPT-2 model cards / nanoGPT (124M, 350M, 774M, 1558M), Llama-3.2-1B 1.24B,
-// Phi-3-mini 3.8B, OPT and LLaMA from their papers' tables, exact values as printed by transformers.
+// Parameter totals of the HF checkpoints as transformers counts them (model.num_parameters(), a tied head
+// counted once): GPT-2 124M / 355M / 774M / 1.5B, Llama-3.2-1B 1.24B, Phi-3-mini 3.8B, OPT 1.3B / 2.7B / 6.7B,
+// LLaMA-7B 6.7B, to the unit.
 const PUBLISHED_TOTALS: Record<string, number> = {
   gpt2: 124_439_808,
   "gpt2-medium": 354_823_168,
