@@ -14,6 +14,12 @@ const DIRS: Array<[string, string]> = [
   ["opt fixture", "test/fixtures/checkpoints/opt"],
   ["phi3 fixture", "test/fixtures/checkpoints/phi3"],
   ["llama with llama3 rope scaling fixture", "test/fixtures/checkpoints/llama-rope-scaled"],
+  // made by test/numerics/forward-hf-fixtures/make_fixtures.py (transformers 5.17, CPU fp32)
+  ["bitnet b1.58 (online ternary weights, int8 activations, sub-norms)", "test/numerics/forward-hf-fixtures/bitnet"],
+  ["opt-350m layout (post-LN, project_in/out)", "test/numerics/forward-hf-fixtures/opt-postln-proj"],
+  ["phi3 with sliding_window 5 and partial_rotary_factor 0.5", "test/numerics/forward-hf-fixtures/phi3-window-partial"],
+  ["gpt2 with exact gelu and scale_attn_by_inverse_layer_idx", "test/numerics/forward-hf-fixtures/gpt2-gelu-invscale"],
+  ["llama with attention/mlp bias, tied, head_dim x heads != hidden", "test/numerics/forward-hf-fixtures/llama-bias-headdim"],
 ];
 
 describe("forwardLogits matches HF transformers fp32 logits within 1e-4", () => {
