@@ -14,6 +14,19 @@ import { fileURLToPath } from "node:url";
 import { ResourceSet, Simulator, criticalPathPs, resourceBoundPs, runTaskGraph, type TaskGraph } from "../src/engine/index.ts";
 import { Rng } from "../src/util/rng.ts";
 
+/** mulberry32 (Tommy Ettinger, public domain) with its state in a typed array so nothing is boxed:
+ *  a cheap seeded uniform in (0, 1) for the network bench, where the PRNG would otherwise cost as
+ *  much as the kernel (SimPy's side uses CPython's C Mersenne Twister). */
+function uniform01(seed: number): () => number {
+  const st = new Int32Array([seed | 0]);
+  return () => {
+    const s = (st[0] = (st[0] + 0x6d2b79f5) | 0);
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) * 2.3283064365386963e-10;
+  };
+}
+
 interface NetworkParams {
   customers: number;
   stations: number;
@@ -26,9 +39,9 @@ interface NetworkParams {
 /** Debian python with python3-simpy3; AIMCSIM_PYTHON overrides (e.g. on a machine without Debian packages). */
 const PY = process.env.AIMCSIM_PYTHON ?? "/usr/bin/python3";
 
-function runNetworkEngine(p: NetworkParams): { completions: number; events: number; wallS: number } {
+export function runNetworkEngine(p: NetworkParams): { completions: number; events: number; wallS: number } {
   const t0 = performance.now();
-  const rng = new Rng(p.seed);
+  const u01 = uniform01(p.seed);
   const sim = new Simulator(p.customers * 2);
   const rs = new ResourceSet(
     Array.from({ length: p.stations }, (_, k) => ({ name: `s${k}`, capacity: p.capacity })),
@@ -38,10 +51,10 @@ function runNetworkEngine(p: NetworkParams): { completions: number; events: numb
   const DONE = 0;
   let completions = 0;
   const serve = (c: number): void => {
-    sim.schedule(Math.max(1, Math.round(-p.meanPs * Math.log(1 - rng.nextFloat()))), DONE, c);
+    sim.schedule(Math.max(1, Math.round(-p.meanPs * Math.log(u01()))), DONE, c); // exponential by inversion
   };
   const arrive = (c: number): void => {
-    const k = (rng.nextFloat() * p.stations) | 0;
+    const k = (u01() * p.stations) | 0;
     at[c] = k;
     if (rs.tryAcquire(k)) serve(c);
     else rs.enqueue(k, c);
@@ -77,7 +90,7 @@ function runNetworkSimpy(p: NetworkParams): { completions: number; events: numbe
 }
 
 /** Random layered DAG: deps on up to 3 of the previous 2000 tasks; 64 resources of capacity 1-4; priorities. */
-function randomTaskGraph(n: number, nRes: number, seed: number): { graph: TaskGraph; resources: { name: string; capacity: number }[] } {
+export function randomTaskGraph(n: number, nRes: number, seed: number): { graph: TaskGraph; resources: { name: string; capacity: number }[] } {
   const rng = new Rng(seed);
   const resource = new Int32Array(n);
   const durationPs = new Float64Array(n);

@@ -169,7 +169,7 @@ export function runTaskGraph(graph: TaskGraph, resources: readonly ResourceDef[]
   const n = graph.count;
   const { resource, durationPs, depStart, priority, releasePs } = graph;
   const { succStart, succList } = successors(graph);
-  const sim = new Simulator(Math.max(1024, Math.min(n, 1 << 20)));
+  const sim = new Simulator(1024);
   const rs = new ResourceSet(resources, sim, { order: priority ? "priority" : "fifo", record: opts?.record === true });
   const nRes = resources.length;
   const startPs = new Float64Array(n).fill(-1);
