@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AimcsimError } from "../../src/errors.ts";
 import { tileCount, tileMatrix, weightColsPerTile, weightEncoding } from "../../src/mapping/tiling.ts";
+import { weightEncoding as numericsEncoding } from "../../src/numerics/analog/encoding.ts";
 import { tile } from "./chips.ts";
 
 const arbTile = fc
@@ -21,6 +22,14 @@ describe("weight encoding", () => {
     expect(weightEncoding(8, tile(8, 8, 1, false)).slices).toBe(8);
     expect(weightEncoding(8, tile(8, 8, 4, true)).slices).toBe(2);
     expect(weightEncoding(1, tile(8, 8, 1, true)).cellsPerWeight).toBe(2);
+  });
+
+  it("agrees with the numerics' cell encoding on the slice count for every weight width and cell", () => {
+    for (let bits = 1; bits <= 12; bits++)
+      for (let cell = 1; cell <= 4; cell++)
+        for (const diff of [true, false]) {
+          expect(weightEncoding(bits, tile(8, 64, cell, diff)).slices, `${bits}b on ${cell}b cells, differential ${diff}`).toBe(numericsEncoding(bits, cell, diff).slices);
+        }
   });
 
   it("a tile too narrow for one weight is a MappingError naming analog.tile.cols", () => {
