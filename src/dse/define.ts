@@ -92,7 +92,7 @@ export function simEvaluator(options: { accuracy?: { module: string; export: str
 }
 
 /** Deterministic synthetic evaluator (a smooth test function, NOT a hardware model): for tests and benches. */
-export function syntheticEvaluator(options: { delayMs?: number; failWhenAdcBits?: number } = {}): EvaluatorRef {
+export function syntheticEvaluator(options: { delayMs?: number; spinMs?: number; failWhenAdcBits?: number } = {}): EvaluatorRef {
   return { module: "builtin:synthetic", export: "syntheticEvaluator", options, id: "synthetic" };
 }
 

@@ -34,10 +34,10 @@ describe("Pareto front", () => {
     expect(paretoFront(rows, [{ key: "a", goal: "min" }])).toEqual([rows[0]]);
   });
   it("keeps failed points and points missing an objective off the front", () => {
-    const rows = [
-      { status: "failed" as const, metrics: {} },
-      { status: "ok" as const, metrics: { a: 100 } },
-      { status: "ok" as const, metrics: { a: 1, b: 5 } },
+    const rows: { status: "ok" | "failed"; metrics: Record<string, number> }[] = [
+      { status: "failed", metrics: {} },
+      { status: "ok", metrics: { a: 100 } },
+      { status: "ok", metrics: { a: 1, b: 5 } },
     ];
     expect(paretoFront(rows, objectives)).toEqual([rows[2]]);
     expect(violation(rows[0], [])).toBe(Infinity);

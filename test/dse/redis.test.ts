@@ -58,7 +58,6 @@ describe.skipIf(skipRedis)("distributed runner (BullMQ + Redis)", () => {
 
   it("two workers, one SIGKILLed mid-sweep: the other finishes via stalled-job recovery, results identical", async () => {
     const reference = await runSweep(syntheticSweep(), { workers: 0, progress: false });
-    const tStart = Date.now();
     const queueName = `t-${process.pid}-${Date.now()}`;
     const [a, b] = await Promise.all([spawnWorker(queueName), spawnWorker(queueName)]);
     const dir = mkdtempSync(join(tmpdir(), "aimcsim-dse-"));
@@ -84,7 +83,6 @@ describe.skipIf(skipRedis)("distributed runner (BullMQ + Redis)", () => {
       },
     });
     const elapsed = Date.now() - t0;
-    console.log("DBG sweep ms", elapsed, "stalled", stalled.size, "start", t0 - tStart);
     await events.close();
     await closeConnection(conn);
     expect(killedAt).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-// The built-in evaluator: one aimcsim simulation per point. src/sim is imported lazily (on the first
+// The built-in evaluator: one aimcsim simulation per point (plus peak TOPS from describeChip). src/sim is imported lazily (on the first
 // point), so loading a sweep does not pull in the simulator, and the optional accuracy function is loaded
 // by reference like any evaluator (it may be slow: noisy forward passes over a calibration set).
 import { AimcsimError } from "../../errors.ts";
@@ -15,7 +15,18 @@ export interface SimEvaluatorOptions {
 
 type RunFn = (opts: { chip: ChipSpec; model: string | TransformerShape; promptTokens: number; genTokens: number; batch?: number }) => Promise<SimResult>;
 
+type DescribeFn = (spec: ChipSpec) => { readonly peak: readonly { readonly part: string; readonly tops: number; readonly topsPerW: number }[] };
+
 let runFn: Promise<RunFn> | undefined;
+let describeFn: Promise<DescribeFn> | undefined;
+
+function loadDescribe(): Promise<DescribeFn> {
+  describeFn ??= import(new URL("../../components/index.ts", import.meta.url).href).then((m: { describeChip?: unknown }) => {
+    if (typeof m.describeChip !== "function") throw new AimcsimError("SweepError", "src/components/index.ts", "does not export describeChip()");
+    return m.describeChip as DescribeFn;
+  });
+  return describeFn;
+}
 
 function loadRun(): Promise<RunFn> {
   runFn ??= (async () => {
@@ -60,6 +71,11 @@ export async function simEvaluator(input: PointInput, options: unknown): Promise
     batch: input.workload.batch,
   });
   const row = simRow(result);
+  const total = (await loadDescribe())(input.spec).peak.find((p) => p.part === "total");
+  if (total) {
+    row.peakTops = total.tops;
+    row.peakTopsPerW = total.topsPerW;
+  }
   if (opts.accuracy) {
     const acc = await loadEvaluator({ ...opts.accuracy, id: "accuracy" });
     const extra = await acc(input, opts.accuracy.options);

@@ -9,6 +9,8 @@ import type { Metrics, PointInput } from "../types.ts";
 export interface SyntheticOptions {
   /** Sleep this long per point (to make runner and fault tests observable). */
   readonly delayMs?: number;
+  /** Busy-compute this long per point (CPU-bound stand-in for a simulation, for runner benchmarks). */
+  readonly spinMs?: number;
   /** Throw (a failed point) when the ADC has exactly this many bits. */
   readonly failWhenAdcBits?: number;
 }
@@ -34,6 +36,12 @@ export async function syntheticEvaluator(input: PointInput, options: unknown): P
   // Seed-dependent "accuracy" jitter so the seed visibly reaches the evaluator.
   const jitter = (new Rng(deriveSeed(input.seed, input.key)).nextFloat() - 0.5) * 1e-3;
   const accuracy = 1 - 2 ** -adcBits - 0.01 / dacBits + jitter;
+  if (opts.spinMs) {
+    const until = performance.now() + opts.spinMs;
+    while (performance.now() < until) {
+      // burn CPU: results do not depend on it
+    }
+  }
   if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
   return {
     tokensPerS,
