@@ -4,8 +4,8 @@
 // summary table is printed. A bench that throws is reported and the others still run; the exit
 // code is 1 if any failed. Benchmarks are never part of `npm test`.
 
-import { readdirSync, renameSync, writeFileSync, mkdirSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync, mkdirSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     cpuModel: cpus()[0]?.model ?? "unknown",
     cpuCount: cpus().length,
     memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
+    /** Other work on the machine skews timings: compare runs only at similar load. */
+    loadAvg1m: +loadavg()[0].toFixed(2),
     date: new Date().toISOString(),
   };
   const results: Record<string, unknown> = {};
@@ -70,7 +72,24 @@ async function main(): Promise<void> {
       process.stdout.write(`bench ${name} FAILED: ${msg}\n`);
     }
   }
-  writeJsonAtomic(join(outDir, "bench.json"), { machine, results, failures });
+  // A filtered run updates its benches in bench.json and keeps the others' last results.
+  const combinedPath = join(outDir, "bench.json");
+  let previous: { results?: Record<string, unknown>; failures?: Record<string, string> } = {};
+  if (filters.length > 0 && existsSync(combinedPath)) {
+    try {
+      previous = JSON.parse(readFileSync(combinedPath, "utf8"));
+    } catch {
+      previous = {};
+    }
+  }
+  const ran = new Set(files.map((f) => basename(f, ".bench.ts")));
+  const keep = <T>(o: Record<string, T> | undefined): Record<string, T> =>
+    Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => !ran.has(k)));
+  writeJsonAtomic(combinedPath, {
+    machine,
+    results: { ...keep(previous.results), ...results },
+    failures: { ...keep(previous.failures), ...failures },
+  });
   const w0 = Math.max(5, ...rows.map((r) => r[0].length));
   const w1 = Math.max(6, ...rows.map((r) => r[1].length));
   console.log(`\n${"bench".padEnd(w0)}  ${"metric".padEnd(w1)}  value`);
