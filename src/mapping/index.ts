@@ -4,3 +4,4 @@ export * from "./tiling.ts";
 export * from "./kvcache.ts";
 export * from "./units.ts";
 export * from "./placement.ts";
+export * from "./describe.ts";

@@ -106,9 +106,10 @@ export interface MapOptions {
   readonly contextTokens?: number;
 }
 
-/** Bytes per stored weight of a digital projection (ternary packed 4 per byte, as the HF BitNet packing). */
-const weightBytesPerElement = (shape: TransformerShape): number =>
-  shape.weightFormat === "ternary" ? 0.25 : shape.weightFormat === "fp32" ? 4 : 2;
+/** Bytes per stored weight of a digital projection: ternary layer weights packed 4 per byte (the HF BitNet
+ *  packing); the head and embeddings stay 16-bit in ternary models (BitNet keeps them in bf16). */
+const weightBytesPerElement = (shape: TransformerShape, m: ProjectionMatrix): number =>
+  shape.weightFormat === "fp32" ? 4 : shape.weightFormat === "ternary" && m.role !== "lm_head" ? 0.25 : 2;
 
 const isAnalog = (chip: ChipSpec, m: ProjectionMatrix): boolean =>
   m.role === "lm_head" ? chip.mapping.lmHead === "analog" : chip.mapping.projections === "analog";
@@ -219,7 +220,6 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
   const chips = requested === "auto" ? chipsNeeded : requested;
   if (chips > 1) notes.push(`spread over ${chips} chips (${tilesNeeded} tiles needed, ${tilesPerChip} per chip)`);
 
-  const bpe = weightBytesPerElement(shape);
   const digitalMatrices: DigitalMatrix[] = digitalList.map((m) => ({
     name: m.name,
     role: m.role,
@@ -228,7 +228,7 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
     ...(m.slice ? { weightSlice: m.slice } : {}),
     inFeatures: m.inFeatures,
     outFeatures: m.outFeatures,
-    weightBytes: m.inFeatures * m.outFeatures * bpe,
+    weightBytes: m.inFeatures * m.outFeatures * weightBytesPerElement(shape, m),
   }));
 
   const kvCache = placeKvCache(shape, chip, { batch, contextTokens, chips });
