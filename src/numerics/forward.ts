@@ -166,8 +166,15 @@ class Runner {
   /** Process `count` tokens at positions start.. (start must equal this.position), writing logits [count x V];
    *  longer inputs run in chunks of the runner's capacity (same results: attention sees the whole cache). */
   run(tokens: Int32Array, start: number, count: number, logits: Float32Array): void {
-    if (count <= this.cap) return this.runChunk(tokens, start, count, logits);
+    // validate everything before touching the KV cache, so a bad input leaves the session as it was
+    this.ensureContext(start + count);
     const V = this.V;
+    for (let t = 0; t < count; t++) {
+      const id = tokens[t]!;
+      if (!(id >= 0 && id < V))
+        throw new AimcsimError("UsageError", "tokens", `token id ${id} at position ${start + t} is outside the vocabulary [0, ${V})`);
+    }
+    if (count <= this.cap) return this.runChunk(tokens, start, count, logits);
     for (let c0 = 0; c0 < count; c0 += this.cap) {
       const n = Math.min(this.cap, count - c0);
       this.runChunk(tokens.subarray(c0, c0 + n), start + c0, n, logits.subarray(c0 * V, (c0 + n) * V));
@@ -183,8 +190,6 @@ class Runner {
     const eb = layout.projectIn ? this.e : this.x;
     for (let t = 0; t < count; t++) {
       const id = tokens[t]!;
-      if (!(id >= 0 && id < V) || !Number.isInteger(id))
-        throw new AimcsimError("UsageError", "tokens", `token id ${id} at position ${start + t} is outside the vocabulary [0, ${V})`);
       copy(emb, id * E, eb, t * E, E);
     }
     if (layout.projectIn) this.backend.linear(layout.projectIn, this.e, count, this.x);

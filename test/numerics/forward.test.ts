@@ -144,7 +144,11 @@ describe("inputs", () => {
   it("rejects token ids outside the vocabulary with a UsageError", async () => {
     const model = await loadModel(await writeTiny(tinyLlama()));
     expect(() => forwardLogits(model, exactBackend, Int32Array.from([1, 99]))).toThrow(/outside the vocabulary/);
-    expect(() => createSession(model, exactBackend).step(-1)).toThrow(/outside the vocabulary/);
+    const s = createSession(model, exactBackend);
+    s.step(3);
+    expect(() => s.step(-1)).toThrow(/outside the vocabulary/);
+    expect(() => s.prefill(Int32Array.from([4, 5, 37]))).toThrow(/token id 37 at position 3/);
+    expect(s.position).toBe(1); // the failed calls left the cache untouched
   });
   it("rejects sequences longer than max_position_embeddings", async () => {
     const model = await loadModel(await writeTiny(tinyGpt2()));
