@@ -1,7 +1,8 @@
 // The results store: DIR/results.jsonl, one JSON line per finished point, appended and fsync'd as each
 // point completes, so a crash loses at most the point in flight. On open, a partial last line (a crash in
 // the middle of a write) is cut off; a damaged line anywhere else is an error naming the line.
-import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync, existsSync } from "node:fs";
+import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync, existsSync, unlinkSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { AimcsimError } from "../errors.ts";
 import type { PointRecord } from "./types.ts";
@@ -21,6 +22,52 @@ export interface Store {
 }
 
 export const RESULTS_FILE = "results.jsonl";
+export const LOCK_FILE = "results.lock";
+
+/** Takes DIR/results.lock ("host pid"): a second writer on the same store is refused, a lock left by a
+ *  dead process of this host (a crash, SIGKILL) is taken over. */
+function acquireLock(dir: string): () => void {
+  const path = join(dir, LOCK_FILE);
+  const me = `${hostname()} ${process.pid}`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, "wx");
+      writeSync(fd, me);
+      closeSync(fd);
+      return () => {
+        try {
+          if (readFileSync(path, "utf8") === me) unlinkSync(path);
+        } catch {}
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new AimcsimError("IoError", path, `cannot lock the store: ${(e as Error).message}`);
+    }
+    let owner = "";
+    try {
+      owner = readFileSync(path, "utf8").trim();
+    } catch {
+      continue; // released meanwhile
+    }
+    const [host, pidText] = owner.split(" ");
+    const pid = Number(pidText);
+    const alive = (() => {
+      if (host !== hostname() || !Number.isInteger(pid)) return true; // cannot tell: assume it is
+      if (pid === process.pid) return true;
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === "EPERM";
+      }
+    })();
+    if (alive)
+      throw new AimcsimError("IoError", path, `the store is in use by ${owner || "another process"}; one sweep writes a store at a time (delete the lock file if that process is gone)`);
+    try {
+      unlinkSync(path); // stale lock of a dead process on this host
+    } catch {}
+  }
+  throw new AimcsimError("IoError", path, "cannot lock the store");
+}
 
 /** Reads the complete lines of a results file; `validBytes` is where the last complete line ends. */
 export function readResults(path: string): { records: PointRecord[]; validBytes: number; partialBytes: number } {
@@ -47,7 +94,7 @@ export function readResults(path: string): { records: PointRecord[]; validBytes:
   return { records, validBytes, partialBytes: buf.length - validBytes };
 }
 
-/** Opens (creating if needed) the store in `dir`. One writer per store at a time. */
+/** Opens (creating if needed) the store in `dir`, locked for this process until close(). */
 export function openStore(dir: string): Store {
   try {
     mkdirSync(dir, { recursive: true });
@@ -55,7 +102,15 @@ export function openStore(dir: string): Store {
     throw new AimcsimError("IoError", dir, `cannot create the store folder: ${(e as Error).message}`);
   }
   const path = join(dir, RESULTS_FILE);
-  const { records, validBytes, partialBytes } = readResults(path);
+  const release = acquireLock(dir);
+  let loaded: ReturnType<typeof readResults>;
+  try {
+    loaded = readResults(path);
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const { records, validBytes, partialBytes } = loaded;
   const byKey = new Map<string, PointRecord>();
   const ordered: PointRecord[] = [];
   for (const r of records) {
@@ -94,6 +149,7 @@ export function openStore(dir: string): Store {
       if (open) {
         open = false;
         closeSync(fd);
+        release();
       }
     },
   };

@@ -79,6 +79,8 @@ describe("fault tolerance", () => {
     }
     child.kill("SIGKILL");
     expect(await exited, stderr).toBe("SIGKILL");
+    // The killed process still "holds" the store lock; the resume must take the stale lock over.
+    expect(existsSync(join(dir, "results.lock"))).toBe(true);
     const before = storedKeys(dir);
     expect(before.length).toBeGreaterThanOrEqual(8);
     expect(before.length).toBeLessThan(36);
@@ -92,6 +94,8 @@ describe("fault tolerance", () => {
     expect(after.length).toBe(36);
     expect(new Set(after).size).toBe(36);
     expect(after.slice(0, before.length)).toEqual(before);
-    expect(openStore(dir).size).toBe(36);
+    const st = openStore(dir);
+    expect(st.size).toBe(36);
+    st.close();
   });
 });

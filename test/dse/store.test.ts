@@ -1,6 +1,6 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { exportSqlite, openStore, runSweep } from "../../src/dse/index.ts";
@@ -53,6 +53,19 @@ describe("results store", () => {
     expect(lines.slice(0, 2).map((l) => JSON.parse(l).key)).toEqual(["a", "c"]);
   });
 
+  it("admits one writer at a time and takes over the lock of a dead process", () => {
+    const dir = tmp();
+    const s = openStore(dir);
+    expect(() => openStore(dir)).toThrow(/in use by/);
+    s.close();
+    openStore(dir).close();
+    writeFileSync(join(dir, "results.lock"), `${hostname()} 2147483646`);
+    const t = openStore(dir);
+    expect(readFileSync(join(dir, "results.lock"), "utf8")).toBe(`${hostname()} ${process.pid}`);
+    t.close();
+    expect(existsSync(join(dir, "results.lock"))).toBe(false);
+  });
+
   it("refuses a damaged line in the middle, naming the line", () => {
     const dir = tmp();
     writeFileSync(join(dir, "results.jsonl"), `${JSON.stringify(rec("a", 1))}\nnot json\n${JSON.stringify(rec("b", 1))}\n`);
@@ -77,7 +90,9 @@ describe("results store", () => {
     // A different seed is a different point: evaluated anew, stored beside the first.
     const seeded = await runSweep(syntheticSweep({ seed: 9 }), { workers: 0, store: dir, progress: false });
     expect(seeded.evaluated).toBe(36);
-    expect(openStore(dir).size).toBe(72);
+    const st = openStore(dir);
+    expect(st.size).toBe(72);
+    st.close();
   });
 
   it("exports a SQLite table with one column per axis and metric, and the front flagged", async () => {
