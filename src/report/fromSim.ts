@@ -326,7 +326,7 @@ export function reportFromSimResult(result: SimResult, opts: SimReportOptions = 
   const assumptions: string[] = [];
   for (const { label, r } of runs) {
     const pre = runs.length > 1 ? `[${label}] ` : "";
-    for (const a of r.assumptions) assumptions.push(pre + a);
+    for (const a of new Set(r.assumptions)) assumptions.push(pre + a); // runs repeat some lines; show each once
     const adcUsed = r.prefill.energyByComponentJ.adc + r.decode.energyByComponentJ.adc > 0;
     if (adcUsed && !r.assumptions.some((a) => /adc/i.test(a))) {
       assumptions.push(`${pre}WARNING: this run spent ADC energy but recorded no ADC model assumption; published ADC energies differ 10-20x between tools.`);

@@ -23,5 +23,7 @@ export {
   amdahlChart, amdahlTable, accuracyChart, throughputCharts, sweepParetoChart, sweepTable, slicesFromTraceEvents,
   type AmdahlRow, type AccuracyRow, type ThroughputRow, type SweepRow, type TraceCompleteEvent,
 } from "./inputs.ts";
+export { slicesFromSimRun, defaultTrackOf, type SliceOptions } from "./fromSimRun.ts";
+export { packLanes } from "./charts/timeline.ts";
 export { COMPONENT_COLORS, OP_CLASS_COLORS, LINE_PALETTE, CATEGORY_PALETTE } from "./palette.ts";
 export { COMPONENT_LABELS, OP_CLASS_LABELS } from "./labels.ts";

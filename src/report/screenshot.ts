@@ -1,4 +1,5 @@
-// Screenshot a written report with headless Chromium (playwright-core). Used by the example script and
+// Screenshot a written report with headless Chromium (playwright-core, a dev dependency: import this file
+// directly, it is deliberately not re-exported from index.ts). Used by the example script and
 // the browser test; nothing else in aimcsim needs a browser.
 import { chromium } from "playwright-core";
 import { existsSync } from "node:fs";

@@ -26,6 +26,30 @@ export interface TimelineInput extends ChartCommon {
   readonly categoryLabels?: Readonly<Record<string, string>>;
   readonly colors?: Readonly<Record<string, string>>;
   readonly xLabel?: string;
+  /** Overlapping slices of one track (a unit with capacity > 1) are packed into up to this many sub-lanes (default 4). */
+  readonly maxLanes?: number;
+}
+
+/** Greedy interval partitioning per track: lane index of each slice and lane count per track. */
+export function packLanes(slices: readonly TimelineSlice[], maxLanes: number): { readonly lane: Int32Array; readonly lanes: Map<string, number> } {
+  const lane = new Int32Array(slices.length);
+  const lanes = new Map<string, number>();
+  const byTrack = new Map<string, number[]>();
+  slices.forEach((s, i) => byTrack.set(s.track, [...(byTrack.get(s.track) ?? []), i]));
+  for (const [track, idx] of byTrack) {
+    idx.sort((a, b) => slices[a].startPs - slices[b].startPs || a - b);
+    const ends: number[] = [];
+    for (const i of idx) {
+      const s = slices[i];
+      let l = ends.findIndex((e) => e <= s.startPs);
+      if (l < 0 && ends.length < maxLanes) l = ends.push(0) - 1;
+      if (l < 0) l = ends.indexOf(Math.min(...ends)); // full: overlay on the lane that frees first
+      ends[l] = Math.max(ends[l], s.startPs + s.durPs);
+      lane[i] = l;
+    }
+    lanes.set(track, Math.max(1, ends.length));
+  }
+  return { lane, lanes };
 }
 
 export function timelineChart(input: TimelineInput): string {
@@ -70,13 +94,16 @@ export function timelineChart(input: TimelineInput): string {
 
   let body = renderYAxis(yAxis, (v) => y(v as string)! + y.bandwidth() / 2, plot, L.yTitleX, false);
   body += `<g class="marks">`;
-  const ordered = [...slices].sort((a, b) => a.startPs - b.startPs || a.track.localeCompare(b.track));
-  for (const s of ordered) {
+  const { lane, lanes } = packLanes(slices, Math.max(1, input.maxLanes ?? 4));
+  const order = slices.map((_, i) => i).sort((a, b) => slices[a].startPs - slices[b].startPs || slices[a].track.localeCompare(slices[b].track) || a - b);
+  for (const i of order) {
+    const s = slices[i];
     const c = s.category ?? s.track;
     const xs = x((s.startPs - t0) * 1e-12);
     const w = Math.max(0.75, x((s.startPs - t0 + s.durPs) * 1e-12) - xs);
-    const yy = y(s.track)!;
-    const h = y.bandwidth();
+    const n = lanes.get(s.track)!;
+    const h = y.bandwidth() / n;
+    const yy = y(s.track)! + lane[i] * h;
     body +=
       `<rect class="mark slice" data-series="${escapeXml(c)}" data-track="${escapeXml(s.track)}" x="${coord(xs)}" y="${coord(yy)}" ` +
       `width="${coord(w)}" height="${coord(h)}" fill="${color.get(c)}" stroke="white" stroke-width="0.5">` +

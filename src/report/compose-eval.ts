@@ -1,0 +1,72 @@
+// Report sections for accuracy evaluations: one EvalResult as a table, and sweeps of evaluations (over
+// ADC bits, t_inf, ...) as error-bar charts of perplexity with the 95% interval over seeds.
+import type { EvalResult } from "../eval/evaluate.ts";
+import { errorBarChart } from "./charts/errorbars.ts";
+import type { ReportSection } from "./doc.ts";
+import type { Table } from "./table.ts";
+
+const sig = (v: number): number => Number(v.toPrecision(4));
+
+export function evalTable(results: readonly { label: string; r: EvalResult }[]): Table {
+  const rows: Record<string, string | number>[] = [];
+  const first = results[0]?.r;
+  if (first) rows.push({ setting: "noise-free fp32 reference", perplexity: sig(first.reference.perplexity), ci: "", agree: 1, kl: 0 });
+  for (const { label, r } of results) {
+    const a = r.analog;
+    rows.push({
+      setting: label,
+      perplexity: sig(a.perplexity.mean),
+      ci: `[${sig(a.perplexity.low)}, ${sig(a.perplexity.high)}]`,
+      agree: sig(a.top1Agreement.mean),
+      kl: sig(a.klDivergence.mean),
+    });
+  }
+  for (const b of first?.baselines ?? []) rows.push({ setting: `digital ${b.label}`, perplexity: sig(b.perplexity), ci: "", agree: sig(b.top1Agreement), kl: sig(b.klDivergence) });
+  return {
+    name: "accuracy",
+    caption: `Accuracy on ${first?.model ?? "the model"}: perplexity (mean over seeds, 95% interval), top-1 agreement and KL against the noise-free model`,
+    columns: [
+      { key: "setting", label: "setting" },
+      { key: "perplexity", label: "perplexity", align: "right" },
+      { key: "ci", label: "95% interval", align: "right" },
+      { key: "agree", label: "top-1 agreement", align: "right" },
+      { key: "kl", label: "KL (nats)", align: "right" },
+    ],
+    rows,
+  };
+}
+
+export interface EvalSweep {
+  /** What was varied, e.g. "ADC bits" or "t_inf". */
+  readonly axis: string;
+  readonly unit?: string;
+  readonly log?: boolean;
+  readonly points: readonly { readonly x: number; readonly label: string; readonly r: EvalResult }[];
+}
+
+export function evalSections(sweeps: readonly EvalSweep[]): ReportSection[] {
+  return sweeps.map((s) => ({
+    heading: `Accuracy vs ${s.axis}`,
+    text:
+      `Perplexity of the bundled model with analog noise and converter quantisation as ${s.axis} varies ` +
+      `(mean and 95% interval over noise seeds); the dashed line is the noise-free reference.`,
+    charts: [
+      {
+        name: `accuracy-vs-${s.axis.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`,
+        svg: errorBarChart({
+          title: `Perplexity vs ${s.axis}`,
+          series: [
+            { key: "analog", label: "analog (mean, 95% CI)", points: s.points.map((p) => ({ x: p.x, mean: p.r.analog.perplexity.mean, lo: p.r.analog.perplexity.low, hi: p.r.analog.perplexity.high })) },
+            { key: "reference", label: "noise-free reference", points: s.points.map((p) => ({ x: p.x, mean: p.r.reference.perplexity, lo: p.r.reference.perplexity, hi: p.r.reference.perplexity })) },
+          ],
+          xLabel: s.axis,
+          ...(s.unit ? { xUnit: s.unit } : {}),
+          yLabel: "perplexity",
+          ...(s.log ? { x: { kind: "log" as const, base: 10 } } : {}),
+        }),
+        caption: `Perplexity vs ${s.axis}.`,
+      },
+    ],
+    tables: [evalTable(s.points.map((p) => ({ label: `${s.axis} = ${p.label}`, r: p.r })))],
+  }));
+}
