@@ -61,6 +61,10 @@ const isNonNegIntPs = (x: number): boolean => x >= 0 && x <= Number.MAX_SAFE_INT
  * Throws AimcsimError("SimError") naming the offending task.
  */
 export function validateTaskGraph(graph: TaskGraph, resourceCount?: number): Int32Array {
+  return checkGraph(graph, resourceCount).order;
+}
+
+function checkGraph(graph: TaskGraph, resourceCount?: number): { order: Int32Array; succStart: Int32Array; succList: Int32Array } {
   if (graph === null || typeof graph !== "object") throw bad("graph", "must be a TaskGraph object");
   const n = graph.count;
   if (!Number.isInteger(n) || n < 0 || n > 0x7ffffffe) throw bad("graph.count", `must be an integer >= 0, got ${String(n)}`);
@@ -120,7 +124,7 @@ export function validateTaskGraph(graph: TaskGraph, resourceCount?: number): Int
     }
     throw bad(`task ${t}`, "lies on a dependency cycle (the task graph must be acyclic)");
   }
-  return order;
+  return { order, succStart, succList };
 }
 
 /** Successor lists (reverse of the dependency CSR). */
@@ -165,10 +169,9 @@ export function resourceBoundPs(graph: TaskGraph, resources: readonly ResourceDe
 /** Play a task graph on the resources. Deterministic: same input, identical output. */
 export function runTaskGraph(graph: TaskGraph, resources: readonly ResourceDef[], opts?: { record?: boolean }): TaskGraphRun {
   if (!Array.isArray(resources)) throw bad("resources", "must be an array of { name, capacity }");
-  validateTaskGraph(graph, resources.length);
+  const { succStart, succList } = checkGraph(graph, resources.length);
   const n = graph.count;
   const { resource, durationPs, depStart, priority, releasePs } = graph;
-  const { succStart, succList } = successors(graph);
   const sim = new Simulator(1024);
   const rs = new ResourceSet(resources, sim, { order: priority ? "priority" : "fifo", record: opts?.record === true });
   const nRes = resources.length;
