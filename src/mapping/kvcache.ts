@@ -6,7 +6,8 @@ import { KV_BYTES_PER_ELEMENT, kvCacheBytes, kvCacheTokens } from "../model/opgr
 import type { TransformerShape } from "../model/shape.ts";
 import type { ChipSpec } from "../spec/types.ts";
 
-/** Activation element bytes in the on-chip buffers (fp16, as the KV cache). */
+/** Activation element bytes in the on-chip buffers. Assumption: FP16 activations between the digital units,
+ *  the same precision as the KV cache (opgraph.ts KV_BYTES_PER_ELEMENT). */
 export const ACTIVATION_BYTES_PER_ELEMENT = KV_BYTES_PER_ELEMENT;
 
 export interface KvCachePlacement {

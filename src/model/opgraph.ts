@@ -34,7 +34,8 @@ import {
   type WeightSlice,
 } from "./projections.ts";
 
-/** Bytes of one cached K or V element (fp16 KV cache). */
+/** Bytes of one cached K or V element. Assumption: an FP16 KV cache, as the Analog Foundation Models
+ *  deployment keeps it (Buchel et al., arXiv 2505.09663; REFERENCES.md "Analog noise"). */
 export const KV_BYTES_PER_ELEMENT = 2;
 
 /** An op of the graph with the fused-tensor slice of its weight (projections over fused HF tensors). */
@@ -169,9 +170,10 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
   const ed = embeddingDim(shape);
   const posBytes = shape.positional === "learned" ? T * H * eb : 0;
   let x = g.add("embedding", "embed_tokens", -1, [], { m: T, n: ed, bytes: T * ed * eb + posBytes });
-  if (shape.positional === "learned") x = g.vector("elementwise", "embed_positions_add", -1, [x], T, H);
+  // OPT (modeling_opt.py OPTDecoder.forward): project_in first, then the position embeddings are added.
   const pin = projectIn(shape);
   if (pin) x = g.projection(pin, T, [x]);
+  if (shape.positional === "learned") x = g.vector("elementwise", "embed_positions_add", -1, [x], T, H);
 
   const preNorm = d.normPlacement === "pre";
   for (let l = 0; l < shape.numLayers; l++) {

@@ -150,6 +150,11 @@ describe("op graphs", () => {
     expect(gpt.ops.some((o) => o.kind === "rope")).toBe(false);
     expect(gpt.ops.find((o) => o.name === "embed_positions_add")).toBeDefined();
 
+    const opt350 = { ...presetShape("opt-1.3b"), wordEmbedProjDim: 512, hiddenSize: 2048 };
+    const optOps = buildDecodeGraph(opt350, { batch: 1, context: 0 }).ops;
+    expect(optOps.slice(0, 3).map((o) => o.name)).toEqual(["embed_tokens", "project_in", "embed_positions_add"]);
+    expect(optOps.at(-2)!.name).toBe("project_out");
+
     const bit = buildDecodeGraph(presetShape("bitnet-b1.58-2b-4t"), { batch: 1, context: 0 });
     expect(bit.ops.filter((o) => o.name.endsWith("sub_norm")).length).toBe(2 * 30);
   });
