@@ -1,0 +1,38 @@
+// NVIDIA A100-like digital accelerator (NVIDIA A100 Tensor Core GPU datasheet / architecture whitepaper, 2020;
+// REFERENCES.md "Digital baselines": A100 40 GB: 624 INT8 TOPS, 312 FP16 TFLOPS dense, 1,555 GB/s, 400 W).
+// 108 SMs x 4 third-generation tensor cores = 432 tensor cores at a 1.41 GHz boost clock (A100 whitepaper). Each
+// tensor core is written as a small output-stationary systolic array: 256 FP16 FMA per clock (16 x 16 PEs) or
+// 512 INT8 MACs per clock (16 x 32 PEs), which reproduces the datasheet peaks exactly:
+//   432 x 256 x 2 x 1.41e9 = 312 TFLOPS (FP16), 432 x 512 x 2 x 1.41e9 = 624 TOPS (INT8).
+// The array shapes are therefore CALIBRATED to the datasheet peaks (test/validation marks those rows so); the
+// memory system (HBM2 at 1,555 GB/s, 40 MB L2) is taken from the datasheet and is what the decode check tests.
+import { chip, dram, noc, sram, systolicArray, variant, vectorUnit } from "../src/spec/index.ts";
+import type { ChipSpec } from "../src/spec/index.ts";
+
+const TENSOR_CORES = 432; // 108 SMs x 4 (A100 whitepaper)
+const BOOST_HZ = 1.41e9; // A100 SXM boost clock (A100 whitepaper)
+
+const a100: ChipSpec = chip({
+  name: "a100-like",
+  description: "A100-like: 432 tensor-core-sized FP16 systolic arrays at 1.41 GHz, 40 MB L2, HBM2 1,555 GB/s",
+  technologyNm: 7, // TSMC N7 (A100 whitepaper)
+  supplyV: 0.8, // assumption: nominal N7 core supply
+  systolic: [
+    systolicArray({ name: "tensor-cores", rows: 16, cols: 16, dataflow: "OS", format: "fp16", clockHz: BOOST_HZ, count: TENSOR_CORES }), // 256 FP16 FMA/clk per tensor core (dense)
+  ],
+  vector: [vectorUnit({ name: "cuda-cores", lanes: 64, format: "fp32", clockHz: BOOST_HZ, count: 108 })], // 64 FP32 cores per SM (A100 whitepaper)
+  sram: [sram({ name: "l2", capacityBytes: 40 * 2 ** 20, banks: 80, bytesPerCyclePerBank: 64, clockHz: BOOST_HZ })], // 40 MB L2 (datasheet); banking assumption (~7 TB/s)
+  dram: dram({ kind: "HBM2", capacityBytes: 40 * 2 ** 30, bandwidthBytesPerS: 1555e9, channels: 5 }), // 40 GB HBM2, 1,555 GB/s, 5 stacks (datasheet)
+  noc: noc({ topology: "crossbar", linkWidthBits: 1024, hopLatencyCycles: 2, clockHz: BOOST_HZ }), // assumption: SM-to-L2 crossbar
+  mapping: { projections: "digital", lmHead: "digital", kvCache: "dram" },
+  sources: ["NVIDIA A100 Tensor Core GPU datasheet and architecture whitepaper (2020)", "REFERENCES.md digital baselines"],
+});
+
+export default a100;
+
+/** The same chip with its tensor cores in INT8 mode (512 MACs per clock per tensor core). */
+export const a100Int8: ChipSpec = variant(a100, (d) => {
+  d.name = "a100-like-int8";
+  d.systolic[0]!.format = "int8";
+  d.systolic[0]!.cols = 32;
+});

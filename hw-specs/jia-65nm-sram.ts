@@ -1,0 +1,57 @@
+// Princeton 65 nm bit-scalable charge-domain SRAM in-memory-computing unit (H. Jia et al., "A Programmable
+// Heterogeneous Microprocessor Based on Bit-Scalable In-Memory Computing", IEEE JSSC 55(9), 2609-2621, 2020):
+// a 590 kb CIMU of 2304 rows x 256 columns of 1-bit compute cells with metal-oxide-metal capacitors (charge-domain
+// accumulation), 1-bit input bit-planes, one 8-bit SAR ADC per column, bit-scalable by shift-and-add in the
+// near-memory datapath. Headline: 1-b 400 TOPS/W and 0.874 TOPS at 0.85 V (Table II).
+//
+// Structure as in the CiMLoop reference model (mit-emze/cimloop workspace/models/arch/1_macro/jia_jssc_2020:
+// ADC_RESOLUTION 8, N_ADC_PER_BANK = 64 x 4 = 256, 1-bit DAC/cells; its cycle BASE_LATENCY = 25 ns x 54 = 1.35 us).
+import { adc, chip, crossbarTile, dac, dram, noc, sram, systolicArray, vectorUnit } from "../src/spec/index.ts";
+
+/** One 1-bit MVM every 1.35 us at 0.85 V (CiMLoop jia_jssc_2020 BASE_LATENCY; 2304 x 256 x 2 ops / 1.35 us =
+ *  0.874 TOPS, the paper's 1-b throughput). */
+export const JIA_MVM_S = 1.35e-6;
+/** Periphery cycles of one 1-bit MVM in aimcsim's model: 1 DAC cycle, 1 integration cycle, (8 + 1) SAR cycles,
+ *  1 accumulate cycle (src/components/crossbar.ts). */
+const MODEL_CYCLES_PER_MVM = 1 + 1 + 9 + 1;
+const CLOCK_HZ = MODEL_CYCLES_PER_MVM / JIA_MVM_S; // CALIBRATED on the 0.874 TOPS throughput
+/** Charge-domain cell: energy C V^2 written as V^2 G t with G = C / t. Assumption: 1.2 fF MOM capacitor per cell
+ *  (order of the metal-fringe capacitors of charge-domain SRAM IMC; the paper's exact value is not used). */
+const CELL_CAP_F = 1.2e-15;
+
+export default chip({
+  name: "jia-65nm-sram",
+  description: "Princeton 65 nm charge-domain SRAM CIMU: 2304x256 1-b cells, 256 x 8-bit SAR ADCs (Jia JSSC 2020)",
+  technologyNm: 65, // Jia et al. 2020: 65 nm CMOS
+  supplyV: 0.85, // Jia et al. 2020 Table II: 400 TOPS/W quoted at 0.85 V
+  analog: {
+    tile: crossbarTile({
+      rows: 2304, // 2304 x 256 = 590 kb CIMU (Jia et al. 2020)
+      cols: 256,
+      device: "SRAM",
+      bitsPerCell: 1,
+      differential: false, // 1-b weights, XNOR/AND in the cell (modelled as unsigned binary cells)
+      gMaxUs: (CELL_CAP_F / (1 / CLOCK_HZ)) * 1e6, // G = C / t over one cycle window, in uS (see CELL_CAP_F)
+      gMinUs: 0,
+      readVoltageV: 0.85, // full-swing capacitor charging at the supply
+      integrationTimeNs: 1e9 / CLOCK_HZ, // one cycle of charge sharing
+      dac: dac({ kind: "bit-serial", bits: 1 }), // 1-b input bit-planes
+      adc: adc({ kind: "sar", bits: 8, colsPerAdc: 1 }), // 8-bit SAR ADC per column (Jia et al. 2020)
+      outBound: 12,
+    }),
+    tiles: 1,
+    weightBits: 1,
+    clockHz: CLOCK_HZ,
+    accumulatorFormat: "int16",
+  },
+  systolic: [systolicArray({ name: "host-sa", rows: 4, cols: 4, dataflow: "OS", format: "int8", clockHz: 1e8 })], // assumption: the RISC-V host stands in; not validated
+  vector: [vectorUnit({ name: "vec", lanes: 4, format: "int16", clockHz: 1e8 })], // assumption
+  sram: [sram({ name: "buffer", capacityBytes: 128 * 2 ** 10, banks: 4, bytesPerCyclePerBank: 8, clockHz: 1e8 })], // assumption
+  dram: dram({ kind: "LPDDR4", capacityBytes: 2 ** 30, bandwidthBytesPerS: 3.2e9, channels: 1 }), // assumption
+  noc: noc({ topology: "bus", linkWidthBits: 32, hopLatencyCycles: 1, clockHz: 1e8 }), // assumption
+  mapping: { projections: "analog", lmHead: "analog", kvCache: "sram" },
+  sources: [
+    "Jia et al., A Programmable Heterogeneous Microprocessor Based on Bit-Scalable In-Memory Computing, IEEE JSSC 55(9) 2020",
+    "mit-emze/cimloop workspace/models/arch/1_macro/jia_jssc_2020 (structure, cycle time)",
+  ],
+});

@@ -1,0 +1,70 @@
+// NeuRRAM-like RRAM compute-in-memory chip (W. Wan et al., "A compute-in-memory chip based on resistive
+// random-access memory", Nature 608, 504-512 (2022)): 130 nm CMOS with monolithically integrated 1T1R RRAM,
+// 48 CIM cores of 256x256 RRAM cells, differential weights (two cells per signed weight, so 256 x 128
+// weights per core), inputs applied one magnitude bit per step as ternary pulses (sign by polarity),
+// outputs read by per-column voltage-mode neurons with a variable-precision (3..10-bit) integrating ADC.
+//
+// Timing constants are those of the CiMLoop reference model of this chip (mit-emze/cimloop,
+// workspace/models/arch/1_macro/wan_nature_2022/variables_free.yaml: LATENCY_ADC_STEP 0.3 us, LATENCY_INTEGRATE
+// 0.27 us, READ_PULSE_WIDTH 10 ns), which was fitted to the paper's measurements.
+//
+// How the spec language represents it (and where it cannot): the neuron's ADC takes one 0.3 us step per output
+// bit, which is a SAR-like successive conversion at a 3.33 MHz step clock; the input bit-planes are fed
+// bit-serially. aimcsim converts after EVERY input bit-plane (ISAAC-style); NeuRRAM accumulates the bit-planes
+// in its analog integrator and converts once per 4-bit slice ("two-phase") or once in total ("one-phase").
+// That difference is the main source of error in test/validation (see test/validation/README.md).
+// `neurramAt(inputBits, outputBits)` gives the precision variants the paper measures.
+import { adc, chip, crossbarTile, dac, dram, noc, sram, systolicArray, variant, vectorUnit } from "../src/spec/index.ts";
+import type { ChipSpec } from "../src/spec/index.ts";
+
+/** One neuron ADC step (CiMLoop wan_nature_2022 LATENCY_ADC_STEP = 0.3 us, fitted to Wan et al. 2022). */
+const NEURON_STEP_S = 0.3e-6;
+
+const neurram: ChipSpec = chip({
+  name: "neurram",
+  description: "NeuRRAM-like 130 nm RRAM CIM: 48 cores x 256x256 1T1R, bit-serial ternary inputs, integrating neuron ADCs",
+  technologyNm: 130, // Wan et al. 2022: 130 nm CMOS
+  supplyV: 1.2, // assumption: nominal 130 nm core supply for the digital periphery (the neurons run at 1.8 V per CiMLoop's breakdown)
+  analog: {
+    tile: crossbarTile({
+      rows: 256, // 256x256 RRAM array per core (Wan et al. 2022)
+      cols: 256, // 128 differential pairs
+      device: "RRAM",
+      bitsPerCell: 4, // analog conductance; 4-bit weights as in CiMLoop's model (WEIGHT_BITS 4 = the paper's 4-bit weight models)
+      differential: true, // two cells per signed weight (CiMLoop: "256 * 128 MACs" per array)
+      gMaxUs: 40, // assumption: upper end of a 1T1R HfOx RRAM analog conductance window (a few to ~40 uS)
+      gMinUs: 1, // assumption: lower end of that window
+      readVoltageV: 0.5, // input pulse amplitude: CiMLoop wan_nature_2022 breakdown "Input pulses (Vread=0.5V)" -- see calibration note below
+      integrationTimeNs: 10, // one input pulse: CiMLoop wan_nature_2022 READ_PULSE_WIDTH = 10 ns
+      dac: dac({ kind: "bit-serial", bits: 3 }), // ternary drivers: a 4-bit signed input = 3 magnitude bit-planes (sign as pulse polarity)
+      adc: adc({ kind: "sar", bits: 6, colsPerAdc: 1 }), // one neuron per output line; 6-bit output
+      outBound: 12,
+    }),
+    tiles: 48, // 48 CIM cores (Wan et al. 2022)
+    weightBits: 4,
+    clockHz: 1 / NEURON_STEP_S, // 3.33 MHz: one neuron ADC step or one input bit step per cycle (CiMLoop timing, see above)
+    accumulatorFormat: "int16",
+  },
+  systolic: [systolicArray({ name: "host-sa", rows: 8, cols: 8, dataflow: "OS", format: "int8", clockHz: 1e8 })], // assumption: NeuRRAM has no attention hardware; a token digital unit keeps the spec complete (not part of any validated number)
+  vector: [vectorUnit({ name: "vec", lanes: 16, format: "int16", clockHz: 1e8 })], // assumption: NeuRRAM's neurons apply activations in place; a small unit keeps the spec complete
+  sram: [sram({ name: "buffer", capacityBytes: 64 * 2 ** 10, banks: 4, bytesPerCyclePerBank: 8, clockHz: 1e8 })], // assumption (the chip is driven by an FPGA)
+  dram: dram({ kind: "LPDDR4", capacityBytes: 2 ** 30, bandwidthBytesPerS: 3.2e9, channels: 1 }), // assumption: off-chip host memory
+  noc: noc({ topology: "bus", linkWidthBits: 64, hopLatencyCycles: 1, clockHz: 1e8 }), // assumption
+  mapping: { projections: "analog", lmHead: "analog", kvCache: "sram" },
+  sources: [
+    "Wan et al., A compute-in-memory chip based on resistive random-access memory, Nature 608, 504 (2022)",
+    "mit-emze/cimloop workspace/models/arch/1_macro/wan_nature_2022 (timing constants fitted to the paper)",
+  ],
+});
+
+export default neurram;
+
+/** NeuRRAM at a given signed input precision and output precision (the paper sweeps 1..8-bit inputs and
+ *  3..10-bit outputs). A signed N-bit input takes max(1, N - 1) magnitude bit-planes (ternary pulses). */
+export function neurramAt(inputBits: number, outputBits: number): ChipSpec {
+  return variant(neurram, (d) => {
+    d.name = `neurram-in${inputBits}-out${outputBits}`;
+    d.analog!.tile.dac.bits = Math.max(1, inputBits - 1);
+    d.analog!.tile.adc.bits = outputBits;
+  });
+}
