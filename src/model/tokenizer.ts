@@ -256,21 +256,7 @@ class BpeTokenizer implements Tokenizer {
     const direct = this.vocab.get(word);
     if (this.ignoreMerges && direct !== undefined) ids.push(direct);
     else {
-      const sym = Array.from(word);
-      // Merge the lowest-ranked adjacent pair, leftmost first, until none applies (tokenizers models/bpe/word.rs).
-      for (;;) {
-        let best = Infinity;
-        let at = -1;
-        for (let i = 0; i + 1 < sym.length; i++) {
-          const r = this.ranks.get(sym[i] + "\u0000" + sym[i + 1]);
-          if (r !== undefined && r < best) {
-            best = r;
-            at = i;
-          }
-        }
-        if (at < 0) break;
-        sym.splice(at, 2, sym[at]! + sym[at + 1]!);
-      }
+      const sym = this.mergeWord(word);
       for (const s of sym) {
         const id = this.vocab.get(s);
         if (id !== undefined) ids.push(id);
@@ -287,6 +273,75 @@ class BpeTokenizer implements Tokenizer {
     }
     if (this.cache.size < 100_000) this.cache.set(word, ids);
     out.push(...ids);
+  }
+
+  /**
+   * Apply ranked merges to one pre-token: repeatedly merge the adjacent pair with the lowest (rank, position), as
+   * tokenizers' models/bpe/word.rs Word::merge_all does with a priority queue; O(n log n) via a linked list + heap.
+   */
+  private mergeWord(word: string): string[] {
+    const sym = Array.from(word);
+    const n = sym.length;
+    if (n < 2) return sym;
+    const next = new Int32Array(n);
+    const prev = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      next[i] = i + 1 < n ? i + 1 : -1;
+      prev[i] = i - 1;
+    }
+    // binary min-heap of [rank, pos, left, right]
+    const heap: Array<[number, number, string, string]> = [];
+    const less = (a: [number, number, string, string], b: [number, number, string, string]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+    const push = (e: [number, number, string, string]) => {
+      heap.push(e);
+      let i = heap.length - 1;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!less(heap[i]!, heap[p]!)) break;
+        [heap[i], heap[p]] = [heap[p]!, heap[i]!];
+        i = p;
+      }
+    };
+    const pop = (): [number, number, string, string] => {
+      const top = heap[0]!;
+      const last = heap.pop()!;
+      if (heap.length) {
+        heap[0] = last;
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1, r = l + 1;
+          let m = i;
+          if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
+          if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+          if (m === i) break;
+          [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+          i = m;
+        }
+      }
+      return top;
+    };
+    const consider = (i: number) => {
+      const j = next[i]!;
+      if (i < 0 || j < 0) return;
+      const r = this.ranks.get(sym[i] + "\u0000" + sym[j]);
+      if (r !== undefined) push([r, i, sym[i]!, sym[j]!]);
+    };
+    for (let i = 0; i + 1 < n; i++) consider(i);
+    while (heap.length) {
+      const [, i, a, b] = pop();
+      const j = next[i]!;
+      if (j < 0 || sym[i] !== a || sym[j] !== b) continue; // stale entry
+      sym[i] = a + b;
+      sym[j] = "";
+      const k = next[j]!;
+      next[i] = k;
+      if (k >= 0) prev[k] = i;
+      consider(prev[i]!);
+      consider(i);
+    }
+    const out: string[] = [];
+    for (let i = 0; i >= 0; i = next[i]!) out.push(sym[i]!);
+    return out;
   }
 
   decode(ids: ArrayLike<number>, opts: { skipSpecialTokens?: boolean } = {}): string {

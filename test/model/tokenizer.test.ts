@@ -88,6 +88,47 @@ describe("byte-level BPE (GPT-2 style)", () => {
   });
 });
 
+describe("merge order", () => {
+  /** Textbook BPE: merge the lowest-ranked pair (leftmost on ties) until none applies. */
+  function naiveBpe(word: string[], ranks: Map<string, number>): string[] {
+    const sym = word.slice();
+    for (;;) {
+      let best = Infinity, at = -1;
+      for (let i = 0; i + 1 < sym.length; i++) {
+        const r = ranks.get(sym[i] + " " + sym[i + 1]);
+        if (r !== undefined && r < best) [best, at] = [r, i];
+      }
+      if (at < 0) return sym;
+      sym.splice(at, 2, sym[at]! + sym[at + 1]!);
+    }
+  }
+  it("equals textbook BPE on random words and random merge tables", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom("a", "b", "c"), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.tuple(fc.nat(20), fc.nat(20)), { minLength: 1, maxLength: 25 }),
+        (chars, picks) => {
+          // build merges only from tokens that exist at that point, as real merge tables do
+          const tokens = ["a", "b", "c"];
+          const merges: Array<[string, string]> = [];
+          for (const [x, y] of picks) {
+            const a = tokens[x % tokens.length]!, b = tokens[y % tokens.length]!;
+            if (merges.some(([p, q]) => p === a && q === b)) continue;
+            merges.push([a, b]);
+            if (!tokens.includes(a + b)) tokens.push(a + b);
+          }
+          const { json, vocab } = byteLevelJson(merges);
+          const tok = loadTokenizer(json, "rand.json");
+          const ranks = new Map(merges.map(([a, b], r) => [a + " " + b, r]));
+          const want = naiveBpe(chars, ranks).map((t) => vocab[t]);
+          return JSON.stringify(Array.from(tok.encode(chars.join("")))) === JSON.stringify(want);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe("byte-level BPE (Llama-3 style: Split regex with (?i:...), digits in groups of 3, ignore_merges)", () => {
   const merges: Array<[string, string]> = [
     ["3", "4"],
