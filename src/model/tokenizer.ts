@@ -118,6 +118,9 @@ interface AddedToken {
   id: number;
   content: string;
   special: boolean;
+  /** Absorb whitespace on the left / right of the token when matching (tokenizers AddedToken lstrip / rstrip). */
+  lstrip: boolean;
+  rstrip: boolean;
 }
 
 type PreTok = (pieces: string[], first: boolean) => string[];
@@ -135,6 +138,7 @@ class BpeTokenizer implements Tokenizer {
   private readonly byteLevel: boolean;
   private readonly added: AddedToken[];
   private readonly addedRe: RegExp | null;
+  private readonly addedByLen: AddedToken[];
   private readonly addedById = new Map<number, AddedToken>();
   private readonly normalize: (s: string) => string;
   private readonly preTokenize: PreTok;
@@ -170,13 +174,22 @@ class BpeTokenizer implements Tokenizer {
     this.ignoreMerges = m!.ignore_merges === true;
     const unk = m!.unk_token;
     this.unkId = typeof unk === "string" ? (this.vocab.get(unk) ?? null) : null;
-    this.added = ((j.added_tokens ?? []) as J[]).map((a) => ({ id: a.id as number, content: a.content as string, special: a.special === true }));
+    this.added = ((j.added_tokens ?? []) as J[]).map((a) => ({
+      id: a.id as number,
+      content: a.content as string,
+      special: a.special === true,
+      lstrip: a.lstrip === true,
+      rstrip: a.rstrip === true,
+    }));
     for (const a of this.added) {
       this.addedById.set(a.id, a);
       this.inv[a.id] = a.content;
     }
-    const byLen = [...this.added].sort((x, y) => y.content.length - x.content.length);
-    this.addedRe = byLen.length ? new RegExp(byLen.map((a) => escapeRe(a.content)).join("|"), "gu") : null;
+    // longest first, one capture group per token so the match tells which token it was
+    this.addedByLen = [...this.added].sort((x, y) => y.content.length - x.content.length);
+    this.addedRe = this.addedByLen.length
+      ? new RegExp(this.addedByLen.map((a) => `(${a.lstrip ? "\\s*" : ""}${escapeRe(a.content)}${a.rstrip ? "\\s*" : ""})`).join("|"), "gu")
+      : null;
     this.vocabSize = this.inv.length;
     this.byteLevel = hasType(j.pre_tokenizer, "ByteLevel") || hasType(j.decoder, "ByteLevel");
     this.normalize = this.buildNormalizer(j.normalizer as J | null);
@@ -210,8 +223,6 @@ class BpeTokenizer implements Tokenizer {
   }
 
   encode(text: string, opts: { addSpecialTokens?: boolean } = {}): Int32Array {
-    const ids: number[] = [];
-    if (opts.addSpecialTokens) for (const t of this.template) if (t !== "A") ids.push(...t.special);
     const body: number[] = [];
     // 1. split out added tokens
     const segs: Array<string | AddedToken> = [];
@@ -220,7 +231,9 @@ class BpeTokenizer implements Tokenizer {
       this.addedRe.lastIndex = 0;
       for (const mm of text.matchAll(this.addedRe)) {
         if (mm.index! > last) segs.push(text.slice(last, mm.index));
-        segs.push(this.added.find((a) => a.content === mm[0])!);
+        let g = 1;
+        while (mm[g] === undefined) g++;
+        segs.push(this.addedByLen[g - 1]!);
         last = mm.index! + mm[0].length;
       }
       if (last < text.length) segs.push(text.slice(last));

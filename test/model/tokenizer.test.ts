@@ -231,6 +231,21 @@ describe("SentencePiece-style BPE (Llama-2 / Phi-3): ▁ prefix, byte fallback",
   }
 });
 
+describe("added-token flags", () => {
+  it("rstrip / lstrip absorb the whitespace beside the token (Phi-3 style <|end|>)", () => {
+    const { json, vocab } = spJson("normalizer");
+    const j = JSON.parse(json);
+    const id = Object.keys(vocab).length;
+    j.added_tokens.push({ id, content: "<|end|>", special: true, rstrip: true, lstrip: false });
+    j.added_tokens.push({ id: id + 1, content: "<|sep|>", special: true, rstrip: false, lstrip: true });
+    const tok = loadTokenizer(JSON.stringify(j), "flags.json");
+    expect(Array.from(tok.encode("hello<|end|>   world"))).toEqual([vocab["▁hello"], id, vocab["▁world"]]);
+    expect(Array.from(tok.encode("hello   <|sep|>world"))).toEqual([vocab["▁hello"], id + 1, vocab["▁world"]]);
+    // without the flag the spaces stay text: "hello<|sep|>  " keeps two ▁ after the token
+    expect(Array.from(tok.encode("hello<|sep|>  "))).toEqual([vocab["▁hello"], id + 1, vocab["▁"], vocab["▁"], vocab["▁"]]);
+  });
+});
+
 describe("errors", () => {
   it("names the file and the unsupported part", () => {
     expect(() => loadTokenizer("{", "bad.json")).toThrow(/bad.json: invalid JSON/);
