@@ -1,6 +1,7 @@
-// Grid over the hybrid analog/digital chip (hw-specs/hybrid-bitnet.ts, PIM-LLM style) running
-// BitNet b1.58 2B: ADC bits x crossbar size x DAC kind x systolic array size x global SRAM size
-// = 5 x 4 x 3 x 4 x 4 = 960 points.
+// Grid over the hybrid analog/digital chip (hw-specs/hybrid-bitnet.ts, PIM-LLM style) running the
+// 1-bit GPT-2 medium (bitnet-gpt2-350m, which fits the preset's crossbars at every crossbar size here):
+// ADC bits x crossbar size x DAC kind x systolic array size x global SRAM size = 5 x 4 x 3 x 4 x 4 = 960 points.
+// About 3 s per point on one core of a shared 2-core machine (src/sim, 512-token prompt, 128 generated).
 //   aimcsim sweep sweeps/hybrid-grid.ts --workers 8 --store sweeps-out/hybrid-grid
 // Axis ranges: ADC 4..8 bits spans the CrossNAS space {4, 6, 8} and ISAAC's 8-bit SAR; crossbars 64..512
 // span CrossNAS's {32..256} and the 512x512 PCM tiles of the IBM 14 nm chip (REFERENCES.md).
@@ -36,7 +37,7 @@ export const hybridAxes = {
 const common = {
   base: hybrid,
   axes: hybridAxes,
-  model: "bitnet-b1.58-2b-4t",
+  model: "bitnet-gpt2-350m",
   workload: { promptTokens: 512, genTokens: 128, batch: 1 },
   objectives: [
     { key: "tokensPerS", goal: "max" },

@@ -86,20 +86,26 @@ export function delegate(name: string, search: DelegatedSearch): Strategy {
 }
 
 
-/** The built-in evaluator: src/sim run() per point (+ an optional accuracy function, see evaluators/sim.ts). */
-export function simEvaluator(options: { accuracy?: { module: string; export: string; options?: unknown } } = {}): EvaluatorRef {
-  return { module: "builtin:sim", export: "simEvaluator", options, id: "sim" };
+/**
+ * The built-in evaluator: src/sim run() per point (+ an optional accuracy function, see evaluators/sim.ts).
+ * `chips` and `prefillChunk` are passed to run() (chips: "auto" spreads a model that does not fit one chip).
+ */
+export function simEvaluator(
+  options: { accuracy?: { module: string; export: string; options?: unknown }; chips?: number | "auto"; prefillChunk?: number } = {},
+): EvaluatorRef {
+  return { module: "builtin:sim", export: "simEvaluator", options, id: "sim", keyOptions: options };
 }
 
 /** Deterministic synthetic evaluator (a smooth test function, NOT a hardware model): for tests and benches. */
 export function syntheticEvaluator(options: { delayMs?: number; spinMs?: number; failWhenAdcBits?: number } = {}): EvaluatorRef {
-  return { module: "builtin:synthetic", export: "syntheticEvaluator", options, id: "synthetic" };
+  // delayMs / spinMs only slow it down: they stay out of the point key.
+  return { module: "builtin:synthetic", export: "syntheticEvaluator", options, id: "synthetic", keyOptions: { failWhenAdcBits: options.failWhenAdcBits } };
 }
 
 /** A user evaluator: `module` a file path or file: URL exporting `exportName` as a PointEvaluator. */
 export function evaluator(module: string | URL, exportName: string, options?: unknown, id?: string): EvaluatorRef {
   const m = module instanceof URL ? module.href : module;
-  return { module: m, export: exportName, options, id: id ?? `${exportName}@${m.split(/[\\/]/).pop()}` };
+  return { module: m, export: exportName, options, id: id ?? `${exportName}@${m.split(/[\\/]/).pop()}`, keyOptions: options };
 }
 
 export interface SweepInput {

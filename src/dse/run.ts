@@ -9,7 +9,7 @@ import { paretoFront } from "./pareto.ts";
 import { ProgressLine, type Progress } from "./progress.ts";
 import { inProcessBackend } from "./runners/in-process.ts";
 import { WorkerPool } from "./runners/pool.ts";
-import { loadDefaultValidator, materialize, modelName, spaceOf } from "./space.ts";
+import { evaluatorKey, loadDefaultValidator, materialize, modelName, spaceOf } from "./space.ts";
 import { openStore, type Store } from "./store.ts";
 import { plannedPoints, runStrategy } from "./strategies.ts";
 import type { PointBackend, PointOutcome, PointRecord, PointTask, SpecValidator, SweepDef } from "./types.ts";
@@ -129,7 +129,7 @@ export async function runSweep(def: SweepDef, opts: RunSweepOptions = {}): Promi
     workload: def.workload,
     seed: def.seed,
     version,
-    evaluator: def.evaluator.id,
+    evaluator: evaluatorKey(def),
     spec,
   });
 

@@ -4,7 +4,7 @@
 import { produce } from "immer";
 import { AimcsimError } from "../errors.ts";
 import type { ChipSpec } from "../spec/types.ts";
-import { aimcsimVersion, pointKey } from "./canonical.ts";
+import { aimcsimVersion, canonicalJson, pointKey } from "./canonical.ts";
 import type { AxisValue, PointInput, SpecValidator, SweepDef } from "./types.ts";
 
 export interface Space {
@@ -59,6 +59,14 @@ export type Materialized =
   | { readonly ok: true; readonly axes: Record<string, AxisValue>; readonly input: PointInput }
   | { readonly ok: false; readonly axes: Record<string, AxisValue>; readonly key: string; readonly spec: unknown; readonly error: string };
 
+/** The evaluator's part of a point key: its id, plus the options that change results. */
+export function evaluatorKey(def: SweepDef): string {
+  const k = def.evaluator.keyOptions;
+  return k === undefined || (typeof k === "object" && k !== null && Object.values(k).every((v) => v === undefined))
+    ? def.evaluator.id
+    : `${def.evaluator.id} ${canonicalJson(k)}`;
+}
+
 let defaultValidator: SpecValidator | undefined;
 
 /** decodeChipSpec from src/spec, loaded on first use. */
@@ -79,7 +87,7 @@ export function materialize(def: SweepDef, space: Space, genome: readonly number
   const axes = axisValues(def, space, genome);
   const version = aimcsimVersion();
   const keyOf = (spec: unknown) =>
-    pointKey({ spec, model: def.model, workload: def.workload, seed: def.seed, version, evaluator: def.evaluator.id });
+    pointKey({ spec, model: def.model, workload: def.workload, seed: def.seed, version, evaluator: evaluatorKey(def) });
   let variant: unknown;
   try {
     variant = produce(def.base, (draft) => {

@@ -39,7 +39,7 @@ export type Metrics = Record<string, number>;
 
 /** What an evaluator receives for one point (JSON: it crosses threads and machines). */
 export interface PointInput {
-  /** sha256 of the canonical JSON of (spec, model, workload, seed, aimcsim version, evaluator id). */
+  /** sha256 of the canonical JSON of (spec, model, workload, seed, aimcsim version, evaluator id + keyOptions). */
   readonly key: string;
   readonly spec: ChipSpec;
   readonly model: string | TransformerShape;
@@ -61,6 +61,8 @@ export interface EvaluatorRef {
   readonly options?: unknown;
   /** Short stable name that enters the point key (so sim and synthetic rows never mix in one store). */
   readonly id: string;
+  /** The part of `options` that changes results (enters the point key); timing-only options stay out. */
+  readonly keyOptions?: unknown;
 }
 
 /** Validates a variant (unknown) into a ChipSpec, throwing AimcsimError("SpecError", path, rule). */

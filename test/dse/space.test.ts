@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, pointKey } from "../../src/dse/index.ts";
+import { canonicalJson, pointKey, simEvaluator } from "../../src/dse/index.ts";
 import { genomeAt, genomeIndex, materialize, spaceOf, loadDefaultValidator } from "../../src/dse/space.ts";
 import { syntheticSweep } from "./fixtures/defs.ts";
 
@@ -54,6 +54,21 @@ describe("design space", () => {
     expect(again.ok && again.input.key).toBe(m.input.key);
     const other = materialize(def, space, [1, 0, 1, 1], validate);
     expect(other.ok && other.input.key).not.toBe(m.input.key);
+  });
+
+  it("keys on the evaluator options that change results, not on timing-only ones", async () => {
+    const validate = await loadDefaultValidator();
+    const keyWith = (def: ReturnType<typeof syntheticSweep>) => {
+      const m = materialize(def, spaceOf(def), [0, 0, 0, 0], validate);
+      return m.ok ? m.input.key : m.key;
+    };
+    const plain = keyWith(syntheticSweep());
+    expect(keyWith(syntheticSweep({ delayMs: 50 }))).toBe(plain);
+    expect(keyWith(syntheticSweep({ failWhenAdcBits: 6 }))).not.toBe(plain);
+    const sim = { ...syntheticSweep(), evaluator: simEvaluator() };
+    const simAuto = { ...syntheticSweep(), evaluator: simEvaluator({ chips: "auto" }) };
+    expect(keyWith(sim)).not.toBe(plain);
+    expect(keyWith(simAuto)).not.toBe(keyWith(sim));
   });
 
   it("turns an invalid variant into a failed point carrying the validator's field path", async () => {

@@ -11,9 +11,21 @@ import type { Metrics, PointInput } from "../types.ts";
 export interface SimEvaluatorOptions {
   /** A PointEvaluator returning accuracy metrics (e.g. { nextTokenAgreement, perplexity }), merged into the row. */
   readonly accuracy?: { readonly module: string; readonly export: string; readonly options?: unknown };
+  /** Passed to run(): 1 (error when the model does not fit), a chip count, or "auto". */
+  readonly chips?: number | "auto";
+  /** Passed to run(): prefill chunk in tokens. */
+  readonly prefillChunk?: number;
 }
 
-type RunFn = (opts: { chip: ChipSpec; model: string | TransformerShape; promptTokens: number; genTokens: number; batch?: number }) => Promise<SimResult>;
+type RunFn = (opts: {
+  chip: ChipSpec;
+  model: string | TransformerShape;
+  promptTokens: number;
+  genTokens: number;
+  batch?: number;
+  chips?: number | "auto";
+  prefillChunk?: number;
+}) => Promise<SimResult>;
 
 type DescribeFn = (spec: ChipSpec) => { readonly peak: readonly { readonly part: string; readonly tops: number; readonly topsPerW: number }[] };
 
@@ -69,6 +81,8 @@ export async function simEvaluator(input: PointInput, options: unknown): Promise
     promptTokens: input.workload.promptTokens,
     genTokens: input.workload.genTokens,
     batch: input.workload.batch,
+    ...(opts.chips !== undefined ? { chips: opts.chips } : {}),
+    ...(opts.prefillChunk !== undefined ? { prefillChunk: opts.prefillChunk } : {}),
   });
   const row = simRow(result);
   const total = (await loadDescribe())(input.spec).peak.find((p) => p.part === "total");
