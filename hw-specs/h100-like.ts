@@ -1,6 +1,6 @@
 // NVIDIA H100 SXM-like digital accelerator (NVIDIA H100 Tensor Core GPU datasheet / Hopper whitepaper, 2022;
 // REFERENCES.md "Digital baselines": H100 SXM: 1,979 INT8 TOPS, 989 FP16 TFLOPS (dense), 3.35 TB/s, 700 W).
-// 132 SMs x 4 fourth-generation tensor cores = 528 tensor cores at a 1.83 GHz boost clock (Hopper whitepaper).
+// 132 SMs x 4 fourth-generation tensor cores = 528 tensor cores (Hopper whitepaper), clocked at 1.83 GHz (see BOOST_HZ).
 // Each tensor core as an output-stationary systolic array: 512 FP16 FMA per clock (16 x 32 PEs) or 1024 INT8 MACs
 // per clock (32 x 32 PEs), which reproduces the datasheet peaks:
 //   528 x 512 x 2 x 1.83e9 = 989 TFLOPS (FP16), 528 x 1024 x 2 x 1.83e9 = 1,979 TOPS (INT8).
@@ -9,7 +9,7 @@ import { chip, dram, noc, sram, systolicArray, variant, vectorUnit } from "../sr
 import type { ChipSpec } from "../src/spec/index.ts";
 
 const TENSOR_CORES = 528; // 132 SMs x 4 (Hopper whitepaper, H100 SXM5)
-const BOOST_HZ = 1.83e9; // H100 SXM5 boost clock (Hopper whitepaper)
+const BOOST_HZ = 1.83e9; // the clock at which 528 tensor cores reach the datasheet peaks (989.4 TFLOPS = 528 x 512 x 2 x 1.83 GHz); part of the peak calibration, the SXM5 max boost is higher
 
 const h100: ChipSpec = chip({
   name: "h100-like",

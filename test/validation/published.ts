@@ -46,7 +46,7 @@ const HERMES_JSSC_QUOTE = "For a performance density of 1.59 TOPS/mm2, a measure
 const HERMES_CORE_OPS = 2 * 256 * 256;
 const HERMES_CORES = 64; // Le Gallo et al. 2023
 
-const NEURRAM_SRC = "Wan et al., Nature 2022, efficiency/throughput vs input/output bits (via mit-emze/cimloop wan_nature_2022/_tests.py test_tops)";
+const NEURRAM_SRC = "Wan et al., Nature 2022, efficiency and throughput vs I/O bits (digitised in cimloop wan_nature_2022/_tests.py)";
 /** (input bits, output bits, chip TOPS, TOPS/W), two-phase mode, 4-bit weights. */
 export const NEURRAM_POINTS: readonly (readonly [number, number, number, number])[] = [
   [1, 3, 2.12230988, 43.07875866],
