@@ -22,11 +22,11 @@ export default chip({
       integrationTimeNs: 128, // assumption: 8-bit PWM window at 1 GHz, as HERMES
       noise: pcmNoise({ tInfS: 3600 }),
       dac: dac({ kind: "pwm", bits: 8 }), // AFM: 8-bit inputs
-      adc: adc({ kind: "cco", bits: 8, colsPerAdc: 1 }), // AFM: 8-bit outputs
+      adc: adc({ kind: "cco", bits: 8, colsPerAdc: 8 }), // AFM: 8-bit outputs; 8 outputs share one ADC (assumption, for area)
       inputRange: { mode: "static" }, // AFM: static learned/calibrated input ranges per layer
       outBound: 14, // AFM out_bound
     }),
-    tiles: 16384, // assumption: enough 512x512 tiles for Phi-3-mini's projections
+    tiles: 4096, // assumption: enough 512x512-weight tiles for Llama-3.2-1B's projections (3712); larger models span chips
     weightBits: 8,
     clockHz: 1e9,
     accumulatorFormat: "fp16",

@@ -5,6 +5,8 @@ import { processIo, type Io } from "./io.ts";
 import { describeCommand, schemaCommand, validateCommand } from "./commands/spec.ts";
 import { runCommand } from "./commands/run.ts";
 import { amdahlCommand } from "./commands/amdahl.ts";
+import { evalCommand } from "./commands/eval.ts";
+import { startCommand } from "./commands/start.ts";
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
@@ -15,6 +17,7 @@ interface CommandEntry {
 }
 
 const commands: Record<string, CommandEntry> = {
+  start: { run: startCommand, usage: "start [--out reports/default]", summary: "the main job on the defaults: describe, run vs baseline, Amdahl, accuracy, trace, report" },
   validate: { run: validateCommand, usage: "validate <spec...> [--json]", summary: "check chip specs; errors name the field path and the rule" },
   describe: { run: describeCommand, usage: "describe <spec> [--json]", summary: "per-component energy, latency, area; peak TOPS and TOPS/W" },
   schema: { run: schemaCommand, usage: "schema", summary: "print the JSON Schema of a chip spec (for editors)" },
@@ -27,6 +30,11 @@ const commands: Record<string, CommandEntry> = {
     run: amdahlCommand,
     usage: "amdahl [--chip <hybrid>] [--baseline <digital>] [--model m1,m2] [--contexts 128,...,4096] [--batch B] [--json] [--report dir]",
     summary: "Amdahl analysis: projection share f, measured speed-up s, prediction and ceiling vs context",
+  },
+  eval: {
+    run: evalCommand,
+    usage: "eval [--chip <spec>] [--model <folder>] [--tokens 2048] [--seeds 3] [--t-inf 3600] [--no-compensation] [--json] [--report dir]",
+    summary: "accuracy under analog noise: perplexity, top-1 agreement, KL vs noise-free; W4A8 baseline",
   },
 };
 

@@ -1,0 +1,73 @@
+// `npm start` = `aimcsim start`: the main job on the built-in default. Describe the default hybrid chip,
+// simulate the default model on it and on the digital baseline, run the Amdahl analysis over context
+// lengths, evaluate accuracy under analog noise on the bundled trained model, write a trace and one HTML
+// report, and print where they are.
+import { join } from "node:path";
+import { amdahl } from "../../analysis/index.ts";
+import { describeChip, formatDescription } from "../../components/index.ts";
+import { amdahlReport, runReport } from "../../report/compose.ts";
+import { writeReport, type ReportDoc } from "../../report/index.ts";
+import { simulate, simTrace } from "../../sim/index.ts";
+import { loadSpecFile } from "../../spec/index.ts";
+import { buildTrace, writeTraceFile } from "../../trace/index.ts";
+import { parse, str } from "../args.ts";
+import { formatSimResult } from "../format.ts";
+import type { Io } from "../io.ts";
+import { formatAmdahl } from "./amdahl.ts";
+import { evalSection } from "./eval.ts";
+
+export const DEFAULTS = {
+  chip: "hybrid-bitnet",
+  baseline: "digital-baseline",
+  model: "bitnet-gpt2-350m",
+  promptTokens: 512,
+  genTokens: 128,
+  amdahlModels: ["bitnet-gpt2-350m", "bitnet-gpt2-774m", "bitnet-opt-1.3b"],
+  contexts: [128, 256, 512, 1024, 2048, 4096],
+  evalChip: "afm-pcm",
+} as const;
+
+export async function startCommand(argv: readonly string[], io: Io): Promise<number> {
+  const p = parse(argv, { out: { type: "string" } }, "start");
+  const outDir = str(p, "out") ?? "reports/default";
+  const chip = await loadSpecFile(DEFAULTS.chip);
+  const baselineChip = await loadSpecFile(DEFAULTS.baseline);
+
+  io.out(formatDescription(describeChip(chip)));
+  io.out("");
+  const workload = { model: DEFAULTS.model, promptTokens: DEFAULTS.promptTokens, genTokens: DEFAULTS.genTokens };
+  const sim = simulate({ ...workload, chip, record: true });
+  const base = simulate({ ...workload, chip: baselineChip }).result;
+  io.out(formatSimResult(sim.result));
+  const tracePath = join("traces", "default.json");
+  writeTraceFile(tracePath, buildTrace(simTrace(sim)));
+  io.out("");
+  io.out(
+    `vs ${base.chip}: decode ${(sim.result.decodeTokensPerS / base.decodeTokensPerS).toFixed(2)}x tokens/s, ` +
+      `${(base.decodeEnergyPerTokenJ / sim.result.decodeEnergyPerTokenJ).toFixed(2)}x tokens/J; TTFT ${(base.ttftS / sim.result.ttftS).toFixed(2)}x`,
+  );
+
+  io.err("Amdahl analysis over context lengths ...");
+  const am = amdahl({ chip, baseline: baselineChip, models: [...DEFAULTS.amdahlModels], contexts: [...DEFAULTS.contexts] });
+  io.out("");
+  io.out(formatAmdahl(am));
+
+  io.err("Accuracy under analog noise on the bundled model ...");
+  const evalPart = await evalSection(DEFAULTS.evalChip, io);
+
+  const runDoc = runReport(sim, { baseline: base });
+  const amDoc = amdahlReport(am, { chip, baseline: baselineChip });
+  const doc: ReportDoc = {
+    ...runDoc,
+    title: `aimcsim: ${sim.result.model} on ${sim.result.chip}`,
+    subtitle: `prompt ${workload.promptTokens}, generate ${workload.genTokens}; baseline ${base.chip}; Amdahl analysis; accuracy on the bundled model (${DEFAULTS.evalChip})`,
+    sections: [...runDoc.sections, ...amDoc.sections, ...(evalPart ? evalPart.sections : [])],
+    assumptions: [...runDoc.assumptions, ...amDoc.assumptions, ...(evalPart ? evalPart.assumptions : [])],
+    data: { run: sim.result, baseline: base, amdahl: am, ...(evalPart ? { eval: evalPart.data } : {}) },
+  };
+  const written = await writeReport(outDir, doc);
+  io.out("");
+  io.out(`trace:  ${tracePath} (open in ui.perfetto.dev)`);
+  io.out(`report: ${join(written.dir, "index.html")}`);
+  return 0;
+}

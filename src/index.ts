@@ -1,0 +1,65 @@
+// aimcsim as a library: everything the CLI does is one of these typed functions.
+//
+//   import { loadSpecFile, run, evaluate, amdahl, runSweep } from "aimcsim";
+//   const chip = await loadSpecFile("hw-specs/hybrid-bitnet.ts");
+//   const r = await run({ chip, model: "bitnet-gpt2-350m", promptTokens: 512, genTokens: 128 });
+//
+// Errors are AimcsimError (see ./errors.ts): `_tag`, `path` (field path or file) and `rule`.
+
+// Spec language: constructors, validation, loading, JSON Schema, variants.
+export * from "./spec/index.ts";
+// Component cost models and the chip description (per-action energy, latency, area; peak TOPS and TOPS/W).
+export * from "./components/index.ts";
+// Transformer shapes, presets, op graphs; checkpoint and tokenizer loading.
+export * from "./model/index.ts";
+export { loadModel, type LoadedModel } from "./model/checkpoint.ts";
+// Mapping of a model onto a chip.
+export * from "./mapping/index.ts";
+// The discrete-event engine.
+export {
+  EventQueue,
+  Simulator,
+  ResourceSet,
+  runTaskGraph,
+  validateTaskGraph,
+  criticalPathPs,
+  resourceBoundPs,
+  type ResourceDef,
+  type TaskGraph,
+  type TaskGraphRun,
+} from "./engine/index.ts";
+// Simulation: run, simulate, results, traces.
+export * from "./sim/index.ts";
+export { buildTrace, writeTraceFile } from "./trace/index.ts";
+// Numerics: linear backends (exact, fake-quant, Anda, analog), forward pass.
+export { exactBackend, type LinearBackend, type LinearWeight } from "./numerics/backend.ts";
+export { forwardLogits, createSession } from "./numerics/forward.ts";
+export * from "./numerics/digital-backends.ts";
+export { createAnalogBackend } from "./numerics/analog/index.ts";
+// Accuracy evaluation and the Anda precision search.
+export * from "./eval/index.ts";
+// Analyses: Amdahl.
+export { amdahl, amdahlSpeedup, amdahlCeiling, type AmdahlOptions, type AmdahlResult } from "./analysis/index.ts";
+export type { AmdahlRow as AmdahlAnalysisRow } from "./analysis/index.ts";
+// Design-space exploration.
+export {
+  sweep,
+  axis,
+  grid,
+  random,
+  evolutionary,
+  runSweep,
+  runWorker,
+  openStore,
+  readResults,
+  exportSqlite,
+  paretoFront,
+  loadSweep,
+} from "./dse/index.ts";
+// Reports: charts, tables, HTML.
+export * from "./report/index.ts";
+export { runReport, amdahlReport } from "./report/compose.ts";
+export { evalSections, evalTable } from "./report/compose-eval.ts";
+// CLI entry (for embedding).
+export { runCli } from "./cli/main.ts";
+export { AimcsimError, isAimcsimError, type ErrorTag } from "./errors.ts";
