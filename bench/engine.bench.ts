@@ -146,7 +146,9 @@ export async function bench(): Promise<Record<string, unknown>> {
       eventsPerSRatio: engine.eventsPerS / (s.events / s.wallS),
       simpyEventsPerCompletion: s.events / s.completions,
       throughputRelDiff: Math.abs(engine.simThroughputPerUs - simThroughputPerUs) / simThroughputPerUs,
-      targetMet10x: engine.completionsPerS / (s.completions / s.wallS) >= 10,
+      // The target is >= 10x SimPy's events/s; per unit of simulated work the margin is larger.
+      eventsPerSAtLeast10x: engine.eventsPerS / (s.events / s.wallS) >= 10,
+      completionsPerSAtLeast10x: engine.completionsPerS / (s.completions / s.wallS) >= 10,
     };
   }
 
