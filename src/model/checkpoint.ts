@@ -48,6 +48,8 @@ export interface ForwardOptions {
   readonly preNorm: boolean;
   /** GPT-2 scale_attn_by_inverse_layer_idx. */
   readonly scaleAttnByInverseLayerIdx: boolean;
+  /** GPT-2 scale_attn_weights (divide scores by sqrt(head_dim)); true for every other family. */
+  readonly scaleAttnWeights: boolean;
   /** Offset added to positions before the learned position table (OPT: 2). */
   readonly positionOffset: number;
   /** Phi-3 sliding_window: a query attends to at most this many most recent keys (itself included); null = all. */
@@ -276,7 +278,14 @@ export function buildModel(
   let projectOut: LinearWeight | null = null;
   let finalNorm: NormWeights | null;
   let lmHead: LinearWeight;
-  let options: ForwardOptions = { rotaryDim: hd, preNorm: true, scaleAttnByInverseLayerIdx: false, positionOffset: 0, slidingWindow: null };
+  let options: ForwardOptions = {
+    rotaryDim: hd,
+    preNorm: true,
+    scaleAttnByInverseLayerIdx: false,
+    scaleAttnWeights: true,
+    positionOffset: 0,
+    slidingWindow: null,
+  };
 
   switch (shape.family) {
     case "llama":
@@ -323,7 +332,11 @@ export function buildModel(
       const pre = has("transformer.wte.weight") ? "transformer." : "";
       embed = get(`${pre}wte.weight`, [V, H]);
       positions = get(`${pre}wpe.weight`, [shape.maxPositions, H]);
-      options = { ...options, scaleAttnByInverseLayerIdx: config.scale_attn_by_inverse_layer_idx === true };
+      options = {
+        ...options,
+        scaleAttnByInverseLayerIdx: config.scale_attn_by_inverse_layer_idx === true,
+        scaleAttnWeights: config.scale_attn_weights !== false,
+      };
       for (let l = 0; l < shape.numLayers; l++) {
         const p = `${pre}h.${l}`;
         const attnNorm = norm(`${p}.ln_1`, H, true);

@@ -313,7 +313,7 @@ class Runner {
       this.applyRope(this.q, this.nH, count);
       this.applyRope(this.k, this.nKv, count);
     }
-    let scale = 1 / Math.sqrt(hd);
+    let scale = opts.scaleAttnWeights ? 1 / Math.sqrt(hd) : 1;
     if (this.model.shape.family === "opt") {
       // modeling_opt.py: query_states = q_proj(x) * head_dim**-0.5, scores = q @ k^T (no further scaling).
       const s = Math.fround(scale);

@@ -406,7 +406,8 @@ export function naiveLogits(spec: TinySpec, tokens: number[]): number[][] {
     for (let l = 0; l < c.n_layer; l++) {
       const p = `${pre}h.${l}`;
       const f = xs.map((x) => linear(ln(x, `${p}.ln_1`, eps), `${p}.attn.c_attn`, 3 * Hd, true));
-      const a = attend(f.map((r) => r.slice(0, Hd)), f.map((r) => r.slice(Hd, 2 * Hd)), f.map((r) => r.slice(2 * Hd)), nh, nh, hd, 1 / Math.sqrt(hd));
+      const sc = (c.scale_attn_weights === false ? 1 : 1 / Math.sqrt(hd)) / (c.scale_attn_by_inverse_layer_idx ? l + 1 : 1);
+      const a = attend(f.map((r) => r.slice(0, Hd)), f.map((r) => r.slice(Hd, 2 * Hd)), f.map((r) => r.slice(2 * Hd)), nh, nh, hd, sc);
       xs = xs.map((x, t) => linear(a[t]!, `${p}.attn.c_proj`, Hd, true).map((v, i) => v + x[i]!));
       xs = xs.map((x) => {
         const m = linear(ln(x, `${p}.ln_2`, eps), `${p}.mlp.c_fc`, Id, true).map((v) => act("gelu_new", v));

@@ -22,6 +22,15 @@ const cases: Array<[string, () => TinySpec]> = [
   ["phi3 with a sliding window of 5", () => tinyPhi3(15, 5)],
   ["gpt2 (Conv1D, learned positions)", () => tinyGpt2()],
   ["gpt2 without the transformer. prefix", () => tinyGpt2(13, true)],
+  [
+    "gpt2 with scale_attn_weights false and inverse-layer scaling",
+    () => {
+      const s = tinyGpt2(16);
+      s.config.scale_attn_weights = false;
+      s.config.scale_attn_by_inverse_layer_idx = true;
+      return s;
+    },
+  ],
   ["opt pre-LN", () => tinyOpt()],
   ["opt-350m style: post-LN, project_in/out", () => tinyOpt({ postLn: true, projDim: 16, seed: 14 })],
   ["bitnet b1.58 (ternary weights, int8 activations, sub-norms, relu2)", () => tinyBitnet()],
