@@ -4,7 +4,7 @@
 // Tensor names follow transformers' modeling files: Llama/Phi-3/BitNet ("model.layers.N..."),
 // GPT-2 ("transformer.h.N..." or unprefixed "h.N..."), OPT ("model.decoder.layers.N...").
 
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { AimcsimError } from "../errors.ts";
 import type { LinearWeight } from "../numerics/backend.ts";
@@ -160,8 +160,8 @@ export async function readCheckpointTensors(dir: string): Promise<RawTensors> {
   for (const f of files) {
     const path = join(dir, f);
     if (wanted === null) {
-      const exists = await readFile(single).then(
-        () => true,
+      const exists = await stat(single).then(
+        (st) => st.isFile(),
         () => false,
       );
       if (!exists)
