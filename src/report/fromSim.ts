@@ -150,7 +150,8 @@ export function reportFromSimResult(result: SimResult, opts: SimReportOptions = 
   if (opts.baseline) runs.push({ label: opts.baselineLabel ?? opts.baseline.chip, r: opts.baseline });
   if (runs.length === 2 && runs[0].label === runs[1].label) runs[1] = { ...runs[1], label: `${runs[1].label} (baseline)` };
   const w = result.workload;
-  const decodeSteps = w.genTokens;
+  // The first generated token comes from the prefill's head; genTokens - 1 decode steps follow (src/sim/run.ts).
+  const decodeSteps = Math.max(0, w.genTokens - 1);
 
   const energyByComponent: ReportChart = {
     name: "energy-by-component",

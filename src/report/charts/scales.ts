@@ -48,7 +48,7 @@ export function numericScale(values: readonly number[], label: string, unit: str
   }
   // A (nearly) single value: widen around it so ticks stay meaningful (and d3 does not make 1e300 of them).
   const mag = Math.max(Math.abs(lo), Math.abs(hi));
-  if (!(hi - lo > mag * 1e-9)) {
+  if (!(hi - lo > mag * 1e-9) || mag < 1e-200) {
     const d = mag > 1e-200 ? mag * 0.1 : 1;
     lo -= d;
     hi += d;

@@ -46,7 +46,8 @@ export function stackedBarChart(input: StackedBarInput): string {
   const keys = input.keepEmpty ? input.stackKeys : input.stackKeys.filter((k) => bars.some((b) => (b.values[k] ?? 0) > 0));
   const totals = bars.map((b) => keys.reduce((s, k) => s + (b.values[k] ?? 0), 0));
   const norm = input.normalize === true;
-  const maxTotal = norm ? 100 : Math.max(0, ...totals);
+  const rawMax = Math.max(0, ...totals);
+  const maxTotal = norm ? 100 : rawMax < 1e-200 ? 0 : rawMax; // denormal totals would make d3 emit absurd tick counts
 
   const x = scaleBand<string>().domain(bars.map((b) => b.label)).paddingInner(0.35).paddingOuter(0.2);
   const y = scaleLinear().domain([0, maxTotal > 0 ? maxTotal * (norm ? 1 : 1.08) : 1]).nice();

@@ -106,7 +106,7 @@ export function timelineChart(input: TimelineInput): string {
     const yy = y(s.track)! + lane[i] * h;
     body +=
       `<rect class="mark slice" data-series="${escapeXml(c)}" data-track="${escapeXml(s.track)}" x="${coord(xs)}" y="${coord(yy)}" ` +
-      `width="${coord(w)}" height="${coord(h)}" fill="${color.get(c)}" stroke="white" stroke-width="0.5">` +
+      `width="${coord(w)}" height="${coord(h)}" fill="${color.get(c)}"${w > 3 ? ` stroke="white" stroke-width="0.5"` : ""}>` +
       `<title>${escapeXml(`${s.track} · ${s.name}: ${formatQuantity(s.durPs * 1e-12, "s")} at +${formatQuantity((s.startPs - t0) * 1e-12, "s")}`)}</title></rect>`;
     const fs = Math.min(11, h - 4);
     if (fs >= 8 && textWidth(s.name, fs) + 6 <= w) {
