@@ -39,6 +39,6 @@ export function aimcsimVersion(): string {
   return version;
 }
 
-export function pointKey(parts: { spec: unknown; model: unknown; workload: unknown; seed: number; version: string; evaluator: string }): string {
+export function pointKey(parts: { spec: unknown; model: unknown; workload: unknown; seed: number; version: string; evaluator: string; params?: unknown }): string {
   return sha256Hex(canonicalJson(parts));
 }

@@ -75,6 +75,12 @@ export function evolutionary(opts: {
   return { kind: "evolutionary", population: opts.population, generations: opts.generations, seed, mutationRate, crossoverRate };
 }
 
+/** A parameter axis: its value goes to the evaluator (PointInput.params), not into the chip. */
+export function param<V extends AxisValue>(values: readonly V[]): Axis<V> {
+  const a = axis(values, () => {});
+  return { values: a.values };
+}
+
 /**
  * A strategy that hands the search to an injected function (e.g. src/eval's andaPrecisionSearch, which
  * walks mantissa-bit tuples by bit-operation count and stops at an accuracy threshold). The function gets
@@ -130,7 +136,7 @@ export function sweep(input: SweepInput): SweepDef {
   if (axisNames.length === 0) fail("axes", "a sweep needs at least one axis");
   for (const n of axisNames) {
     const a = input.axes[n];
-    if (!a || !Array.isArray(a.values) || typeof a.apply !== "function") fail(`axes.${n}`, "must be made with axis(values, apply)");
+    if (!a || !Array.isArray(a.values) || (a.apply !== undefined && typeof a.apply !== "function")) fail(`axes.${n}`, "must be made with axis(values, apply) or param(values)");
   }
   if (typeof input.model !== "string" && (typeof input.model !== "object" || input.model === null)) fail("model", "must be a preset name, a checkpoint folder or a TransformerShape");
   const w = input.workload;

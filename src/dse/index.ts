@@ -1,6 +1,6 @@
 // Design-space exploration: sweep definitions, strategies, runners and the results store.
 export type * from "./types.ts";
-export { sweep, axis, grid, random, evolutionary, delegate, simEvaluator, syntheticEvaluator, evaluator, loadSweep, isSweepDef } from "./define.ts";
+export { sweep, axis, param, grid, random, evolutionary, delegate, simEvaluator, syntheticEvaluator, evaluator, loadSweep, isSweepDef } from "./define.ts";
 export type { SweepInput } from "./define.ts";
 export { runSweep, memoryStore } from "./run.ts";
 export type { RunSweepOptions, SweepResult } from "./run.ts";
@@ -18,3 +18,5 @@ export { formatProgress } from "./progress.ts";
 export type { Progress } from "./progress.ts";
 
 export { parseQueueUrl } from "./redis/url.ts";
+export { andaPrecision } from "./anda.ts";
+export type { AndaStrategyOptions, AndaSearchFn } from "./anda.ts";

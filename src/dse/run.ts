@@ -45,6 +45,8 @@ export interface SweepResult {
   readonly reused: number;
   readonly failed: number;
   readonly elapsedS: number;
+  /** What a delegated search returned (e.g. the Anda search's best tuple and history). */
+  readonly strategyResult?: unknown;
 }
 
 /** A store that lives only in memory (for runs without a store folder). */
@@ -133,8 +135,9 @@ export async function runSweep(def: SweepDef, opts: RunSweepOptions = {}): Promi
     spec,
   });
 
+  let strategyResult: unknown;
   try {
-    await runStrategy(def, space, async (genomes) => {
+    strategyResult = await runStrategy(def, space, async (genomes) => {
       const out = new Array<PointRecord>(genomes.length);
       const counted = new Set<string>();
       const waiting = new Map<string, number[]>();
@@ -204,5 +207,6 @@ export async function runSweep(def: SweepDef, opts: RunSweepOptions = {}): Promi
     reused,
     failed,
     elapsedS: (Date.now() - started) / 1000,
+    ...(strategyResult !== undefined ? { strategyResult } : {}),
   };
 }

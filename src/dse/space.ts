@@ -86,12 +86,14 @@ export function modelName(model: SweepDef["model"]): string {
 export function materialize(def: SweepDef, space: Space, genome: readonly number[], validate: SpecValidator): Materialized {
   const axes = axisValues(def, space, genome);
   const version = aimcsimVersion();
+  const paramNames = space.names.filter((n) => !def.axes[n].apply);
+  const params = paramNames.length > 0 ? Object.fromEntries(paramNames.map((n) => [n, axes[n]])) : undefined;
   const keyOf = (spec: unknown) =>
-    pointKey({ spec, model: def.model, workload: def.workload, seed: def.seed, version, evaluator: evaluatorKey(def) });
+    pointKey({ spec, model: def.model, workload: def.workload, seed: def.seed, version, evaluator: evaluatorKey(def), ...(params ? { params } : {}) });
   let variant: unknown;
   try {
     variant = produce(def.base, (draft) => {
-      for (const n of space.names) def.axes[n].apply(draft, axes[n] as never);
+      for (const n of space.names) def.axes[n].apply?.(draft, axes[n] as never);
     });
   } catch (e) {
     // An axis edit that throws (e.g. d.analog! on an all-digital base) is the sweep's error, not a point's.
@@ -104,5 +106,5 @@ export function materialize(def: SweepDef, space: Space, genome: readonly number
     const msg = e instanceof Error ? e.message : String(e);
     return { ok: false, axes, key: keyOf(variant), spec: variant, error: msg };
   }
-  return { ok: true, axes, input: { key: keyOf(spec), spec, model: def.model, workload: def.workload, seed: def.seed } };
+  return { ok: true, axes, input: { key: keyOf(spec), spec, model: def.model, workload: def.workload, seed: def.seed, ...(params ? { params } : {}) } };
 }

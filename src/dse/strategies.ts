@@ -29,7 +29,8 @@ export function plannedPoints(def: SweepDef, space: Space): number | undefined {
   }
 }
 
-export async function runStrategy(def: SweepDef, space: Space, evaluate: EvaluateGenomes): Promise<void> {
+/** Walks the strategy; resolves to what a delegated search returned (undefined for the built-ins). */
+export async function runStrategy(def: SweepDef, space: Space, evaluate: EvaluateGenomes): Promise<unknown> {
   const s = def.strategy;
   switch (s.kind) {
     case "grid": {
@@ -56,14 +57,13 @@ export async function runStrategy(def: SweepDef, space: Space, evaluate: Evaluat
     case "delegate": {
       const axes: Record<string, readonly (string | number | boolean)[]> = {};
       for (const n of space.names) axes[n] = def.axes[n].values;
-      await s.search({
+      return await s.search({
         axes,
         objectives: def.objectives,
         constraints: def.constraints,
         seed: def.seed,
         evaluate: (assignments) => evaluate(assignments.map((a) => genomeOfAssignment(def, space, a))),
       });
-      return;
     }
   }
 }

@@ -7,10 +7,14 @@ import type { TransformerShape } from "../model/shape.ts";
 
 export type AxisValue = number | string | boolean;
 
-/** One design knob: the values it takes and how a value is written into a draft of the base spec. */
+/**
+ * One design knob: the values it takes and how a value is written into a draft of the base spec, or
+ * (a parameter axis, made with param()) a value handed to the evaluator in PointInput.params instead of
+ * the chip (e.g. Anda mantissa bits, which configure the numerics rather than the hardware).
+ */
 export interface Axis<V extends AxisValue = AxisValue> {
   readonly values: readonly V[];
-  readonly apply: (draft: Draft<ChipSpec>, value: V) => void;
+  readonly apply?: (draft: Draft<ChipSpec>, value: V) => void;
 }
 
 export type Goal = "min" | "max";
@@ -45,6 +49,8 @@ export interface PointInput {
   readonly model: string | TransformerShape;
   readonly workload: SweepWorkload;
   readonly seed: number;
+  /** Values of the sweep's parameter axes (absent when it has none). */
+  readonly params?: Readonly<Record<string, AxisValue>>;
 }
 
 /** A point evaluator: a pure function of its input (same input => same metrics). May be async. */
