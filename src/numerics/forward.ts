@@ -25,8 +25,12 @@ export interface ForwardSession {
   readonly position: number;
 }
 
-/** Tokens per backend call in a prefill: bounds scratch memory (gate/up are chunk x intermediate floats). */
+/** Tokens per backend call in a prefill. Assumption (engineering, not physics): 128 bounds scratch memory
+ *  (gate/up buffers are chunk x intermediate floats, 5.6 MB for Llama-7B) while keeping calls large enough that
+ *  per-call backend overhead is negligible. Results do not depend on it. */
 const PREFILL_CHUNK = 128;
+/** Default prompt chunk of a decoding session (same reasoning, smaller since sessions are often many). */
+const SESSION_PREFILL_CHUNK = 32;
 
 /** Full causal prefill: logits [T x vocab] for every position of `tokens`. */
 export function forwardLogits(model: LoadedModel, backend: LinearBackend, tokens: Int32Array): Float32Array {
@@ -39,7 +43,7 @@ export function forwardLogits(model: LoadedModel, backend: LinearBackend, tokens
 
 /** Incremental decoding with a KV cache; step t's logits equal row t of forwardLogits within fp32 round-off. */
 export function createSession(model: LoadedModel, backend: LinearBackend, opts: { prefillChunk?: number } = {}): ForwardSession {
-  const chunk = Math.max(1, Math.floor(opts.prefillChunk ?? 32));
+  const chunk = Math.max(1, Math.floor(opts.prefillChunk ?? SESSION_PREFILL_CHUNK));
   const r = new Runner(model, backend, chunk, 64);
   const V = model.shape.vocabSize;
   const logits = new Float32Array(V);
