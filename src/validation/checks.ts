@@ -3,7 +3,7 @@
 // bound. The bound is the |error| recorded when the row was last reviewed, plus headroom (about 10 % of the
 // error, at least 3 points); a model change that moves an error past its bound fails `npm run validate`
 // and test/validation, and must be reviewed (and the bound re-recorded with the reason) rather than ignored.
-import { analogMvmCost, describeChip, dramCost, type PeakPart } from "../components/index.ts";
+import { analogMvmCost, describeChip, dramCost, weightColumnsPerTile, type PeakPart } from "../components/index.ts";
 import { AimcsimError } from "../errors.ts";
 import { simulate } from "../sim/index.ts";
 import type { SimResult } from "../sim/result.ts";
@@ -49,8 +49,7 @@ export class CheckContext {
 function fullTileMvm(chip: ChipSpec): { latencyPs: number; energyJ: number; dacJ: number; arrayJ: number; adcJ: number; weightCols: number } {
   const a = chip.analog;
   if (!a) throw new AimcsimError("SimError", chip.name, "the chip has no analog tiles");
-  const slices = Math.ceil((a.tile.differential ? Math.max(1, a.weightBits - 1) : a.weightBits) / a.tile.bitsPerCell);
-  const weightCols = Math.floor(a.tile.cols / (slices * (a.tile.differential ? 2 : 1)));
+  const weightCols = weightColumnsPerTile(a.tile, a.weightBits);
   const c = analogMvmCost(a.tile, a.weightBits, chip.technologyNm, a.clockHz, a.tile.rows, weightCols, undefined, undefined, a.accumulatorFormat);
   const e = c.energyByComponentJ;
   return { latencyPs: c.latencyPs, energyJ: e.dac + e.crossbar + e.adc + e.accumulate, dacJ: e.dac, arrayJ: e.crossbar, adcJ: e.adc, weightCols };
