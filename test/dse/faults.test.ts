@@ -64,6 +64,15 @@ describe("fault tolerance", () => {
     }
   });
 
+  it("threads that cannot start fail the sweep with the reason instead of respawning forever", async () => {
+    const pool = new WorkerPool({ size: 1, entry: "data:text/javascript,throw new Error('boom at start-up')" });
+    try {
+      await expect(runSweep(syntheticSweep(), { pool, progress: false })).rejects.toThrow(/worker threads fail to start: boom at start-up/);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("the sweep process SIGKILLed mid-run: a resume finishes it with identical results, no point run twice", async () => {
     const reference = await runSweep(syntheticSweep(), { workers: 0, progress: false });
     const dir = tmp();

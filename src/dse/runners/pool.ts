@@ -12,6 +12,8 @@ export interface WorkerPoolOptions {
   readonly maxCrashes?: number;
   /** Called when a task is handed to a worker (slot index) — for tests and tracing. */
   readonly onDispatch?: (slot: number, key: string) => void;
+  /** Module the threads run (default ./worker-thread.ts); for tests of start-up failures. */
+  readonly entry?: string;
 }
 
 interface Entry {
@@ -27,6 +29,8 @@ interface Slot {
   seq: number;
   /** Set when the pool closes. */
   retiring: boolean;
+  /** The worker said "ready". */
+  started: boolean;
 }
 
 const ENTRY = new URL("./worker-thread.ts", import.meta.url).href;
@@ -44,6 +48,10 @@ export class WorkerPool implements PointBackend {
   private closed = false;
   private readonly maxCrashes: number;
   private seq = 0;
+  /** Workers that died before saying "ready", in a row; 3 in a row means threads cannot start here. */
+  private bootFailures = 0;
+  private lastError = "";
+  private broken: Error | null = null;
 
   constructor(private readonly opts: WorkerPoolOptions = {}) {
     this.size = Math.max(1, opts.size ?? availableParallelism());
@@ -52,11 +60,13 @@ export class WorkerPool implements PointBackend {
   }
 
   private spawn(index: number): Slot {
-    const worker = new Worker(BOOT, { workerData: { entry: ENTRY } });
+    const worker = new Worker(BOOT, { workerData: { entry: this.opts.entry ?? ENTRY } });
     let markReady!: () => void;
-    const slot: Slot = { worker, ready: new Promise<void>((r) => (markReady = r)), entry: null, seq: -1, retiring: false };
+    const slot: Slot = { worker, ready: new Promise<void>((r) => (markReady = r)), entry: null, seq: -1, retiring: false, started: false };
     worker.on("message", (msg: { type: string; seq?: number; outcome?: PointOutcome }) => {
       if (msg.type === "ready") {
+        slot.started = true;
+        this.bootFailures = 0;
         markReady();
         this.pump();
         return;
@@ -68,8 +78,9 @@ export class WorkerPool implements PointBackend {
         this.pump();
       }
     });
-    worker.on("error", () => {
+    worker.on("error", (err) => {
       // The 'exit' that follows does the bookkeeping.
+      this.lastError = err instanceof Error ? err.message : String(err);
     });
     worker.on("exit", () => this.onExit(index, slot));
     return slot;
@@ -91,6 +102,12 @@ export class WorkerPool implements PointBackend {
       }
     }
     if (this.closed) return;
+    if (!slot.started && ++this.bootFailures >= 3) {
+      // Threads cannot start (broken install, missing loader): fail loudly instead of respawning forever.
+      this.broken = new Error(`worker threads fail to start: ${this.lastError || "exited before ready"}`);
+      for (const q of this.queue.splice(0)) q.reject(this.broken);
+      return;
+    }
     this.restarts++;
     this.slots[index] = this.spawn(index);
   }
@@ -113,6 +130,7 @@ export class WorkerPool implements PointBackend {
   /** Evaluates one task on the next free worker. */
   submit(task: PointTask): Promise<PointOutcome> {
     if (this.closed) return Promise.reject(new Error("worker pool is closed"));
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise<PointOutcome>((resolve, reject) => {
       this.queue.push({ task, resolve, reject });
       this.pump();
