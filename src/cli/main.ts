@@ -7,6 +7,8 @@ import { runCommand } from "./commands/run.ts";
 import { amdahlCommand } from "./commands/amdahl.ts";
 import { evalCommand } from "./commands/eval.ts";
 import { startCommand } from "./commands/start.ts";
+import { sweepCommand, workerCommand } from "./commands/sweep.ts";
+import { reportCommand } from "./commands/report.ts";
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
@@ -36,6 +38,13 @@ const commands: Record<string, CommandEntry> = {
     usage: "eval [--chip <spec>] [--model <folder>] [--tokens 2048] [--seeds 3] [--t-inf 3600] [--no-compensation] [--json] [--report dir]",
     summary: "accuracy under analog noise: perplexity, top-1 agreement, KL vs noise-free; W4A8 baseline",
   },
+  sweep: {
+    run: sweepCommand,
+    usage: "sweep <sweeps/name.ts> [--workers N] [--queue redis://127.0.0.1:6379] [--store dir] [--report dir] [--json]",
+    summary: "design-space sweep: grid/random/evolutionary over spec axes; resumable store; Pareto front",
+  },
+  worker: { run: workerCommand, usage: "worker --queue redis://127.0.0.1:6379 [--concurrency N]", summary: "a distributed sweep worker (BullMQ on Redis)" },
+  report: { run: reportCommand, usage: "report <results.json|store dir> [--out dir]", summary: "HTML report (charts, Markdown/LaTeX/CSV tables) from saved results" },
 };
 
 export function registerCommand(name: string, entry: CommandEntry): void {

@@ -1,0 +1,54 @@
+// `aimcsim report <results.json | sweep store dir> --out <dir>`: an HTML report from saved results of
+// `run --json`, `amdahl --json`, `eval --json`, or a sweep's store.
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { AimcsimError } from "../../errors.ts";
+import { paretoFront, readResults } from "../../dse/index.ts";
+import { amdahlReport } from "../../report/compose.ts";
+import { evalTable } from "../../report/compose-eval.ts";
+import { sweepReport } from "../../report/compose-sweep.ts";
+import { reportFromSimResult, writeReport, type ReportDoc } from "../../report/index.ts";
+import { parse, str } from "../args.ts";
+import type { Io } from "../io.ts";
+
+async function docFor(input: string): Promise<ReportDoc> {
+  let isDir = false;
+  try {
+    isDir = (await stat(input)).isDirectory();
+  } catch {
+    throw new AimcsimError("IoError", input, "no such file or folder");
+  }
+  if (isDir) {
+    const { records } = readResults(join(input, "results.jsonl"));
+    if (records.length === 0) throw new AimcsimError("IoError", join(input, "results.jsonl"), "no sweep results in this store");
+    const ok = records.filter((r) => r.status === "ok");
+    const objectives = [
+      { key: "tokensPerS", goal: "max" as const },
+      { key: "tokensPerJ", goal: "max" as const },
+      { key: "areaMm2", goal: "min" as const },
+    ];
+    const front = paretoFront(ok, objectives, []);
+    return sweepReport(records[0]!.sweep, records, front);
+  }
+  let data: any;
+  try {
+    data = JSON.parse(await readFile(input, "utf8"));
+  } catch (e) {
+    throw new AimcsimError("IoError", input, `not valid JSON: ${(e as Error).message}`);
+  }
+  if (data && typeof data.ttftS === "number") return reportFromSimResult(data);
+  if (data && Array.isArray(data.rows) && data.rows[0] && "ceiling" in data.rows[0]) return amdahlReport(data, { chip: data.chip, baseline: data.baseline });
+  if (data && data.analog && data.analog.perplexity) {
+    return { title: `Accuracy: ${data.model} on ${data.chip}`, summary: evalTable([{ label: data.analog.label, r: data }]), sections: [], spec: data.chip, model: data.model, assumptions: data.notes ?? [], data };
+  }
+  throw new AimcsimError("UsageError", input, "not a result aimcsim knows (expected the JSON of run, amdahl or eval, or a sweep store folder)");
+}
+
+export async function reportCommand(argv: readonly string[], io: Io): Promise<number> {
+  const p = parse(argv, { out: { type: "string" } }, "report");
+  if (p.positionals.length !== 1) throw new AimcsimError("UsageError", "report", "give one results file or sweep store folder");
+  const doc = await docFor(p.positionals[0]!);
+  const w = await writeReport(str(p, "out") ?? "reports/report", doc);
+  io.out(`report written to ${join(w.dir, "index.html")}`);
+  return 0;
+}

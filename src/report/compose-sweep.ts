@@ -1,0 +1,94 @@
+// Report of a design-space sweep: the Pareto front of tokens/J vs tokens/s (and area), and the table of
+// the non-dominated designs with their axis values.
+import type { PointRecord } from "../dse/types.ts";
+import { paretoChart } from "./charts/pareto.ts";
+import type { ReportDoc } from "./doc.ts";
+import type { Table } from "./table.ts";
+
+const metric = (r: PointRecord, k: string): number | undefined => {
+  const v = (r.metrics as Record<string, unknown>)[k];
+  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+};
+
+export function sweepReport(name: string, records: readonly PointRecord[], front: readonly PointRecord[]): ReportDoc {
+  const ok = records.filter((r) => r.status === "ok");
+  const axisKeys = [...new Set(records.flatMap((r) => Object.keys(r.axes)))];
+  const label = (r: PointRecord) => axisKeys.map((k) => `${k}=${String(r.axes[k])}`).join(" ");
+  const pts = (x: string, y: string) =>
+    ok.flatMap((r) => {
+      const a = metric(r, x);
+      const b = metric(r, y);
+      return a !== undefined && b !== undefined ? [{ x: a, y: b, label: label(r) }] : [];
+    });
+  const charts = [];
+  const tp = pts("tokensPerS", "tokensPerJ");
+  if (tp.length > 0)
+    charts.push({
+      name: "pareto-tokens-per-s-vs-tokens-per-j",
+      svg: paretoChart({ title: `${name}: tokens/J vs tokens/s`, points: tp, xLabel: "decode throughput", xUnit: "tokens/s", yLabel: "tokens/J", xDirection: "max", yDirection: "max" }),
+      caption: "Every evaluated design; the joined points are the Pareto front (higher is better on both axes).",
+    });
+  const at = pts("areaMm2", "tokensPerS");
+  if (at.length > 0)
+    charts.push({
+      name: "pareto-area-vs-tokens-per-s",
+      svg: paretoChart({ title: `${name}: tokens/s vs area`, points: at, xLabel: "area", xUnit: "mm²", yLabel: "decode throughput", yUnit: "tokens/s", xDirection: "min", yDirection: "max" }),
+      caption: "Throughput against die area; the front is the best throughput for each area budget.",
+    });
+  const metricKeys = [...new Set(ok.flatMap((r) => Object.keys(r.metrics).filter((k) => metric(r, k) !== undefined)))];
+  const frontTable: Table = {
+    name: "pareto-front",
+    caption: `Pareto front of ${name} (${front.length} of ${ok.length} designs)`,
+    columns: [...axisKeys.map((k) => ({ key: `a_${k}`, label: k })), ...metricKeys.map((k) => ({ key: `m_${k}`, label: k, align: "right" as const }))],
+    rows: front.map((r) => ({
+      ...Object.fromEntries(axisKeys.map((k) => [`a_${k}`, String(r.axes[k])])),
+      ...Object.fromEntries(metricKeys.map((k) => [`m_${k}`, metric(r, k) === undefined ? null : Number(metric(r, k)!.toPrecision(4))])),
+    })),
+  };
+  const failed = records.filter((r) => r.status === "failed");
+  return {
+    title: `Sweep: ${name}`,
+    subtitle: `${records.length} points, ${ok.length} ok, ${failed.length} failed`,
+    summary: {
+      name: "summary",
+      caption: "Summary",
+      columns: [
+        { key: "what", label: "quantity" },
+        { key: "value", label: "value", align: "right" },
+      ],
+      rows: [
+        { what: "points", value: records.length },
+        { what: "evaluated ok", value: ok.length },
+        { what: "failed (invalid spec or run error)", value: failed.length },
+        { what: "on the Pareto front", value: front.length },
+        { what: "model", value: records[0]?.model ?? "" },
+      ],
+    },
+    sections: [
+      { heading: "Pareto fronts", charts, tables: [frontTable] },
+      ...(failed.length
+        ? [
+            {
+              heading: "Failed points",
+              charts: [],
+              tables: [
+                {
+                  name: "failed",
+                  caption: "Points that failed, with their error",
+                  columns: [
+                    { key: "point", label: "point" },
+                    { key: "error", label: "error" },
+                  ],
+                  rows: failed.slice(0, 50).map((r) => ({ point: label(r), error: r.error ?? "" })),
+                } as Table,
+              ],
+            },
+          ]
+        : []),
+    ],
+    spec: records[0]?.spec ?? null,
+    model: records[0]?.model ?? "",
+    assumptions: [`each point simulated with aimcsim ${records[0]?.version ?? ""}, evaluator ${records[0]?.evaluator ?? ""}`],
+    data: { name, records: records.length, front },
+  };
+}
