@@ -119,7 +119,8 @@ export const VectorUnitSchema = Schema.Struct({
 
 export const BitSerialUnitSchema = Schema.Struct({
   name,
-  groupSize: intBetween(1, 4096),
+  // >= 2: the group's adder tree needs two inputs (src/components/digital.ts bitSerialCost rejects 1).
+  groupSize: intBetween(2, 4096),
   units: intBetween(1, 1 << 20),
   clockHz,
   count: intBetween(1, 1 << 16),
