@@ -325,9 +325,12 @@ export function reportFromSimResult(result: SimResult, opts: SimReportOptions = 
   sections.push(...(opts.extraSections ?? []));
 
   const assumptions: string[] = [];
+  // Each line once; with two runs, a line both share is tagged with both labels.
+  const owners = new Map<string, string[]>();
+  for (const { label, r } of runs) for (const a of r.assumptions) if (!owners.get(a)?.includes(label)) owners.set(a, [...(owners.get(a) ?? []), label]);
+  for (const [a, who] of owners) assumptions.push(runs.length > 1 ? `[${who.join(", ")}] ${a}` : a);
   for (const { label, r } of runs) {
     const pre = runs.length > 1 ? `[${label}] ` : "";
-    for (const a of new Set(r.assumptions)) assumptions.push(pre + a); // runs repeat some lines; show each once
     const adcUsed = r.prefill.energyByComponentJ.adc + r.decode.energyByComponentJ.adc > 0;
     if (adcUsed && !r.assumptions.some((a) => /adc/i.test(a))) {
       assumptions.push(`${pre}WARNING: this run spent ADC energy but recorded no ADC model assumption; published ADC energies differ 10-20x between tools.`);

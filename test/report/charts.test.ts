@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
   errorBarChart, groupedBarChart, lineChart, paretoChart, paretoFrontIndices, stackedBarChart, timelineChart,
-  amdahlChart, slicesFromTraceEvents,
+  amdahlChart, slicesFromTraceEvents, packLanes,
 } from "../../src/report/index.ts";
 import { isAimcsimError } from "../../src/errors.ts";
 import { checkWellFormed, countBy, markSeries } from "./helpers.ts";
@@ -158,6 +158,19 @@ describe("timelineChart", () => {
     const first = /data-track="xbar" x="([^"]*)"/.exec(svg)!;
     const plotX0 = Number(/<g class="axis y" transform="translate\(([^,]*),0\)"/.exec(svg)![1]);
     expect(Number(first[1])).toBeCloseTo(plotX0, 1);
+  });
+  it("packs overlapping slices of one track into sub-lanes", () => {
+    const s = [
+      { track: "t", name: "a", startPs: 0, durPs: 10 },
+      { track: "t", name: "b", startPs: 5, durPs: 10 },
+      { track: "t", name: "c", startPs: 10, durPs: 5 },
+      { track: "u", name: "d", startPs: 0, durPs: 1 },
+    ];
+    const { lane, lanes } = packLanes(s, 4);
+    expect([...lane]).toEqual([0, 1, 0, 0]);
+    expect(lanes.get("t")).toBe(2);
+    expect(lanes.get("u")).toBe(1);
+    expect([...packLanes(s, 1).lane]).toEqual([0, 0, 0, 0]);
   });
   it("converts Chrome trace complete events (µs) to picosecond slices", () => {
     const s = slicesFromTraceEvents([{ ph: "X", name: "a", ts: 1.5, dur: 0.25, pid: 1, tid: 2, cat: "attention" }, { ph: "C", name: "q", ts: 0 }]);

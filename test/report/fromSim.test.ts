@@ -74,6 +74,10 @@ describe("reportFromSimResult input checks and baseline", () => {
     expect(doc.summary.columns.map((c) => c.label)).toEqual(["Metric", "hybrid", "baseline", "hybrid / baseline", "Unit"]);
     const svg = svgOf(doc.sections[0].charts[0]);
     expect(svg).toContain(`data-bar="baseline · decode"`);
+    const dram = doc.assumptions.filter((a) => a.includes("LPDDR4 at 8 pJ/bit"));
+    expect(dram).toHaveLength(1); // shared by both runs: shown once, tagged with both
+    expect(dram[0].startsWith("[hybrid, baseline] ")).toBe(true);
+    expect(doc.assumptions.some((a) => a.startsWith("[hybrid] ADC:"))).toBe(true);
   });
   it("rejects a malformed result with a SimError naming the field", () => {
     const bad = { ...hybrid, decode: { ...hybrid.decode, energyByComponentJ: { ...hybrid.decode.energyByComponentJ, adc: NaN } } };
