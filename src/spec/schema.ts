@@ -94,7 +94,17 @@ export const AnalogSchema = Schema.Struct({
   weightBits: intBetween(1, 16),
   clockHz,
   accumulatorFormat: DigitalFormatSchema,
-});
+}).check(
+  Schema.makeFilter((a) => {
+    // One weight takes ceil(magnitude bits / bitsPerCell) slices, x2 for a differential pair
+    // (the same rule as src/components/crossbar.ts columnsPerWeight); it must fit on one tile.
+    const magnitudeBits = a.tile.differential ? Math.max(1, a.weightBits - 1) : a.weightBits;
+    const colsPerWeight = Math.ceil(magnitudeBits / a.tile.bitsPerCell) * (a.tile.differential ? 2 : 1);
+    return colsPerWeight > a.tile.cols
+      ? { path: ["tile", "cols"], issue: `a ${a.weightBits}-bit weight needs ${colsPerWeight} columns (slices x differential) but the tile has ${a.tile.cols}` }
+      : undefined;
+  }),
+);
 
 export const SystolicArraySchema = Schema.Struct({
   name,
