@@ -2,7 +2,11 @@
 // Supporting Multi-Bit Input, Weight and Output and Achieving 351 TOPS/W and 372.4 GOPS", IEEE JSSC 56(1),
 // 2021; first shown by Q. Dong et al., ISSCC 2020 15.3): 64 rows x 64 bitcell columns of 8T-style compute SRAM;
 // 4-bit unsigned inputs applied as pulse counts (temporal DAC), 4-bit weights over 4 adjacent bitcells joined by
-// binary-weighted capacitors, one 4-bit ADC per 4-bit weight column (16 ADCs), one MVM per 5.5 ns cycle at 0.8 V.
+// binary-weighted capacitors, one 4-bit flash ADC per 4-bit weight column (16 ADCs), one MVM per 5.5 ns at 0.8 V.
+// JSSC abstract: "supports 1024 4 b x 4 b multiply-and-accumulate (MAC) computations simultaneously. The 4-bit input
+// is represented by the number of read word-line (RWL) pulses, while the 4-bit weight is realized by charge sharing
+// among binary-weighted computation caps. Each unit of computation cap is formed by the inherent cap of the sense
+// amplifier (SA) inside the 4-bit Flash ADC ... Access time is 5.5 ns with 0.8-V power supply".
 //
 // Structure as in the CiMLoop reference model of this macro (mit-emze/cimloop
 // workspace/models/arch/1_macro/sinangil_jssc_2021: CIM_UNIT_WIDTH_CELLS 4, N_COLUMNS 16, ADC_RESOLUTION 4,
@@ -17,8 +21,8 @@ import { adc, chip, crossbarTile, dac, dram, noc, sram, systolicArray, vectorUni
  *  5.5 ns = 372.4 GOPS, the paper's throughput). */
 export const SINANGIL_MVM_S = 5.5e-9;
 /** Analog-periphery cycles of one MVM in aimcsim's model: a 4-bit magnitude PWM window of 2^4 = 16 unit periods,
- *  4 rounds of 4-bit SAR conversions of (4 + 1) cycles, one accumulate cycle (src/components/crossbar.ts). */
-const MODEL_CYCLES_PER_MVM = 16 + 4 * 5 + 1;
+ *  4 rounds of one-cycle flash conversions, one accumulate cycle (src/components/crossbar.ts). */
+const MODEL_CYCLES_PER_MVM = 16 + 4 * 1 + 1;
 
 export default chip({
   name: "sinangil-7nm-sram",
@@ -39,12 +43,12 @@ export default chip({
       readVoltageV: 0.8, // the cells swing the full supply
       integrationTimeNs: 0.1, // assumption: the read window is set by the PWM pulse train, not a separate integration
       dac: dac({ kind: "pwm", bits: 5 }), // 4-bit unsigned input = the 4 magnitude bits of a 5-bit signed PWM code
-      adc: adc({ kind: "sar", bits: 4, colsPerAdc: 4 }), // 16 four-bit ADCs, one per weight column (CiMLoop N_ADC_PER_BANK = N_COLUMNS); SAR survey model: the paper's converter energy is not modelled separately
+      adc: adc({ kind: "flash", bits: 4, colsPerAdc: 4 }), // 16 four-bit flash ADCs, one per weight column (JSSC abstract; CiMLoop N_ADC_PER_BANK = N_COLUMNS); energy from aimcsim's flash model (15 comparators x 40 fJ), not the paper's
       outBound: 12,
     }),
     tiles: 1,
     weightBits: 4,
-    clockHz: MODEL_CYCLES_PER_MVM / SINANGIL_MVM_S, // 6.7 GHz model periphery clock so one MVM takes the measured 5.5 ns (CALIBRATED on the 372.4 GOPS throughput)
+    clockHz: MODEL_CYCLES_PER_MVM / SINANGIL_MVM_S, // 3.8 GHz model periphery clock so one MVM takes the measured 5.5 ns (CALIBRATED on the 372.4 GOPS throughput)
     accumulatorFormat: "int16",
   },
   systolic: [systolicArray({ name: "host-sa", rows: 4, cols: 4, dataflow: "OS", format: "int8", clockHz: 1e9 })], // assumption: a macro has no attention unit; a token one keeps the spec complete
