@@ -1,11 +1,13 @@
 // Princeton 65 nm bit-scalable charge-domain SRAM in-memory-computing unit (H. Jia et al., "A Programmable
 // Heterogeneous Microprocessor Based on Bit-Scalable In-Memory Computing", IEEE JSSC 55(9), 2609-2621, 2020):
-// a 590 kb CIMU of 2304 rows x 256 columns of 1-bit compute cells with metal-oxide-metal capacitors (charge-domain
-// accumulation), 1-bit input bit-planes, one 8-bit SAR ADC per column, bit-scalable by shift-and-add in the
-// near-memory datapath. Headline: 1-b 400 TOPS/W and 0.874 TOPS at 0.85 V (Table II).
+// a 590 kb CIMU of 768 x 768 1-bit compute cells with metal capacitors (charge-domain accumulation); three columns
+// are folded onto each output, so logically 2304 inputs x 256 outputs, with 1-bit input bit-planes, one 8-bit SAR
+// ADC per output, bit-scalable by shift-and-add in the near-memory datapath. Headline: 1-b 400 TOPS/W and
+// 0.874 TOPS at 0.85 V (Table II).
 //
 // Structure as in the CiMLoop reference model (mit-emze/cimloop workspace/models/arch/1_macro/jia_jssc_2020:
-// ADC_RESOLUTION 8, N_ADC_PER_BANK = 64 x 4 = 256, 1-bit DAC/cells; its cycle BASE_LATENCY = 25 ns x 54 = 1.35 us).
+// 4 row groups x 192 rows, 4 column groups x 64 columns x 3 folded columns, ADC_RESOLUTION 8, N_ADC_PER_BANK = 256,
+// 1-bit DAC/cells, bitcell capacitor 2 fF; its cycle BASE_LATENCY = 25 ns x 54 = 1.35 us).
 import { adc, chip, crossbarTile, dac, dram, noc, sram, systolicArray, vectorUnit } from "../src/spec/index.ts";
 
 /** One 1-bit MVM every 1.35 us at 0.85 V (CiMLoop jia_jssc_2020 BASE_LATENCY; 2304 x 256 x 2 ops / 1.35 us =
@@ -15,9 +17,10 @@ export const JIA_MVM_S = 1.35e-6;
  *  1 accumulate cycle (src/components/crossbar.ts). */
 const MODEL_CYCLES_PER_MVM = 1 + 1 + 9 + 1;
 const CLOCK_HZ = MODEL_CYCLES_PER_MVM / JIA_MVM_S; // CALIBRATED on the 0.874 TOPS throughput
-/** Charge-domain cell: energy C V^2 written as V^2 G t with G = C / t. Assumption: 1.2 fF MOM capacitor per cell
- *  (order of the metal-fringe capacitors of charge-domain SRAM IMC; the paper's exact value is not used). */
-const CELL_CAP_F = 1.2e-15;
+/** Charge-domain cell: energy C V^2 written as V^2 G t with G = C / t, with the 2 fF bitcell capacitor of the CiMLoop
+ *  model (jia_jssc_2020/arch.yaml bitcell_capacitor capacitance 2e-15). (A first draft used a 1.2 fF guess; the
+ *  sourced value replaced it. It moved jia.cimPjPerCol from -25 % to -23 % and jia.topsPerW1b from +15 % to +13 %.) */
+const CELL_CAP_F = 2e-15;
 
 export default chip({
   name: "jia-65nm-sram",
@@ -26,7 +29,7 @@ export default chip({
   supplyV: 0.85, // Jia et al. 2020 Table II: 400 TOPS/W quoted at 0.85 V
   analog: {
     tile: crossbarTile({
-      rows: 2304, // 2304 x 256 = 590 kb CIMU (Jia et al. 2020)
+      rows: 2304, // 768 rows x 3 folded columns per output = 2304 inputs; 2304 x 256 = 590 kb (Jia et al. 2020; CiMLoop structure)
       cols: 256,
       device: "SRAM",
       bitsPerCell: 1,
@@ -36,7 +39,7 @@ export default chip({
       readVoltageV: 0.85, // full-swing capacitor charging at the supply
       integrationTimeNs: 1e9 / CLOCK_HZ, // one cycle of charge sharing
       dac: dac({ kind: "bit-serial", bits: 1 }), // 1-b input bit-planes
-      adc: adc({ kind: "sar", bits: 8, colsPerAdc: 1 }), // 8-bit SAR ADC per column (Jia et al. 2020)
+      adc: adc({ kind: "sar", bits: 8, colsPerAdc: 1 }), // 8-bit SAR ADC per output (Jia et al. 2020; CiMLoop N_ADC_PER_BANK 256)
       outBound: 12,
     }),
     tiles: 1,
