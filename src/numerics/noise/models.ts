@@ -83,11 +83,14 @@ function pcmModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
   const readScale = spec.readNoiseScale;
   return {
     kind: "pcm",
+    // A scale of 0 switches a term off without drawing (deterministic either way: same spec, same draws).
     program(gT, rng) {
+      if (spec.progNoiseScale === 0) return gT;
       const g = gT + spec.progNoiseScale * pcmProgSigmaUs(gT, gMaxUs) * rng.nextGaussian();
       return g > 0 ? g : 0;
     },
     driftNu(gT, rng) {
+      if (spec.driftScale === 0) return 0;
       // pcmNuMoments inlined (no object per device)
       const lx = Math.log(Math.max(Math.abs(gT * invGMax), PCM_ZERO_CLIP));
       const mean = clamp(PCM_NU_MEAN_SLOPE * lx + PCM_NU_MEAN_OFFSET, PCM_NU_MEAN_MIN, PCM_NU_MEAN_MAX);
@@ -96,6 +99,7 @@ function pcmModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
     },
     atTime(gProg, nu, tInfS, rng) {
       const gDrift = gProg * driftFactor(nu, tInfS);
+      if (readScale === 0) return gDrift > 0 ? gDrift : 0;
       // Q_s as pcmReadSigmaRel, with the time factor cached
       const qs = Math.min(PCM_QS_COEFF / Math.max(Math.pow(Math.abs(gProg) * invGMax, PCM_QS_EXPONENT), PCM_QS_DENOM_MIN), PCM_QS_MAX);
       const g = gDrift + Math.abs(gDrift) * readScale * qs * readFactor * rng.nextGaussian();

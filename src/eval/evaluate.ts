@@ -1,0 +1,315 @@
+// Accuracy of a chip's analog part on a model: the held-out text is cut into windows of the model's
+// context, the noise-free fp32 reference logits are computed once, then for each of K seeds the analog
+// backend (src/numerics/analog) is programmed afresh and scored: perplexity, top-1 next-token agreement
+// with the reference, and mean KL(reference || noisy). Seeds are summarised by mean and 95% Student-t
+// interval. Optional digital baselines (W4A8 fake-quant) are scored the same way.
+
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { ChipSpec } from "../spec/types.ts";
+import type { LoadedModel } from "../model/checkpoint.ts";
+import { exactBackend, type LinearBackend, type LinearWeight } from "../numerics/backend.ts";
+import { forwardLogits } from "../numerics/forward.ts";
+import { createAnalogBackend, createBlockedExactBackend, createRangeCalibrator } from "../numerics/analog/index.ts";
+import type { AnalogStats } from "../numerics/analog/index.ts";
+import { AimcsimError } from "../errors.ts";
+import { deriveSeed } from "../util/rng.ts";
+import { fakeQuantBackend } from "../numerics/digital-backends.ts";
+import type { Tokenizer } from "../model/tokenizer.ts";
+import { interval, type Interval } from "./stats.ts";
+import { MetricSums, argmaxRow, logSoftmaxRows } from "./metrics.ts";
+
+export interface EvaluateOptions {
+  readonly model: LoadedModel;
+  readonly chip: ChipSpec;
+  /** Stream tokens to use (the first `tokens` of the held-out stream; each window scores its length - 1). */
+  readonly tokens: number;
+  /** Monte Carlo seeds K (seed k programs the chip with deriveSeed(baseSeed, "seed k")). */
+  readonly seeds: number;
+  /** Overrides chip.analog.tile.noise.tInfS. */
+  readonly tInfS?: number;
+  /** Overrides chip.analog.tile.noise.driftCompensation. */
+  readonly driftCompensation?: boolean;
+  /** Held-out text; defaults to <model.source>/heldout.txt. */
+  readonly text?: string;
+  /** Also score the digital W4A8 fake-quant baseline. */
+  readonly baselineW4A8?: boolean;
+  /** Extra digital baselines to score, by label. */
+  readonly baselines?: Readonly<Record<string, LinearBackend>>;
+  /** Base seed (default 0). */
+  readonly baseSeed?: number;
+  /** Window length (default: the model's maxPositions). */
+  readonly window?: number;
+  /** Tokens used to calibrate static input ranges (default 4 windows' worth after the scored text). */
+  readonly calibrationTokens?: number;
+}
+
+export interface BackendScore {
+  readonly label: string;
+  readonly perplexity: number;
+  readonly top1Agreement: number;
+  /** Next-token top-1 accuracy against the held-out text. */
+  readonly top1Accuracy: number;
+  readonly klDivergence: number;
+  readonly tokensScored: number;
+}
+
+/**
+ * Plain JSON: everything a report or a sweep row needs.
+ * - reference: the noise-free fp32 model on the same windows (perplexity; agreement 1, KL 0 by definition).
+ * - analog: per-seed metrics and their mean with 95% Student-t interval over the K seeds.
+ * - baselines: digital fake-quant backends, deterministic (one value each).
+ * - stats: AnalogStats of the first seed's run (input magnitudes, DAC/ADC clipping, ADC code histogram,
+ *   conductances), which the energy model uses for data-dependent energy.
+ * - calibration: the static input ranges used (null in dynamic mode).
+ */
+export interface EvalResult {
+  readonly model: string;
+  readonly chip: string;
+  readonly tokensScored: number;
+  readonly windows: number;
+  readonly windowLength: number;
+  readonly seeds: readonly number[];
+  readonly tInfS: number;
+  readonly driftCompensation: boolean;
+  /** Names of the weights computed on the crossbars (the rest are digital fp32). */
+  readonly analogLayers: readonly string[];
+  readonly reference: { readonly label: string; readonly perplexity: number; readonly top1Accuracy: number };
+  readonly analog: {
+    readonly label: string;
+    readonly perplexity: Interval;
+    readonly top1Agreement: Interval;
+    readonly klDivergence: Interval;
+  };
+  readonly baselines: readonly BackendScore[];
+  readonly stats: AnalogStats;
+  readonly calibration: {
+    readonly mode: "quantile" | "max" | "fixed";
+    readonly bounds: Readonly<Record<string, number>>;
+    readonly note: string | null;
+  } | null;
+  readonly notes: readonly string[];
+}
+
+/** The weights an analog chip holds under its mapping policy. */
+export function analogLinears(model: LoadedModel, chip: ChipSpec): LinearWeight[] {
+  if (chip.mapping.projections !== "analog") return chip.mapping.lmHead === "analog" ? [model.layout.lmHead] : [];
+  return model.linears.filter((w) => w !== model.layout.lmHead || chip.mapping.lmHead === "analog");
+}
+
+/** The held-out windows and their noise-free reference, computed once and shared by every backend scored. */
+export interface PreparedEval {
+  readonly model: LoadedModel;
+  readonly windows: readonly EvalWindow[];
+  readonly windowLength: number;
+  /** Stream ids after the used tokens (for static-range calibration). */
+  readonly rest: Int32Array;
+  /** All stream ids (calibration falls back to them when `rest` is short). */
+  readonly ids: Int32Array;
+  readonly reference: BackendScore;
+  readonly notes: readonly string[];
+}
+
+export interface EvalWindow {
+  readonly input: Int32Array; // tokens fed
+  readonly targets: Int32Array; // targets[t] = token to predict at t
+  readonly refLogp: Float32Array; // log-softmaxed reference logits [T x V]
+  readonly refArgmax: Int32Array;
+}
+
+/** Tokenise the held-out text, cut it into windows and compute the fp32 reference once. */
+export async function prepareEval(opts: { model: LoadedModel; tokens: number; text?: string; window?: number }): Promise<PreparedEval> {
+  const { model } = opts;
+  if (!Number.isInteger(opts.tokens) || opts.tokens < 2) throw new AimcsimError("UsageError", "tokens", "must be an integer >= 2");
+  const tok = model.tokenizer;
+  if (!tok) throw new AimcsimError("UsageError", model.source, "model has no tokenizer.json: cannot tokenise the held-out text");
+  const text = opts.text ?? (await readHeldout(model.source));
+  const notes: string[] = [];
+  // Token stream as the bundled reference (models/tiny-llama-wordnet/reference/metrics.json "protocol"):
+  // concat over non-empty lines of [BOS] + BPE(line) + [EOS]; non-overlapping windows of the context,
+  // each scored independently (position 0 has no prediction); perplexity = exp(sum NLL / predictions).
+  const ids = tokenStream(text, tok, model.config);
+  const windowLength = Math.max(2, Math.min(opts.window ?? model.shape.maxPositions, model.shape.maxPositions));
+  const V = model.shape.vocabSize;
+  const take = Math.min(opts.tokens, ids.length);
+  if (take < opts.tokens) notes.push(`held-out text has only ${ids.length} tokens; used ${take} instead of ${opts.tokens}`);
+  const windows: EvalWindow[] = [];
+  const exact = createBlockedExactBackend(); // bit-identical to exactBackend, faster
+  for (let pos = 0; pos + 2 <= take; pos += windowLength) {
+    const seq = ids.subarray(pos, Math.min(pos + windowLength, take));
+    const input = seq.slice(0, seq.length - 1);
+    const targets = seq.slice(1);
+    const ref = forwardLogits(model, exact, input);
+    logSoftmaxRows(ref, input.length, V);
+    const refArgmax = new Int32Array(input.length);
+    for (let t = 0; t < input.length; t++) refArgmax[t] = argmaxRow(ref, t * V, V);
+    windows.push({ input, targets, refLogp: ref, refArgmax });
+  }
+  if (windows.length === 0) throw new AimcsimError("UsageError", "tokens", `need at least 2 tokens of held-out text, have ${take}`);
+  const sums = new MetricSums();
+  for (const w of windows) sums.add(w.refLogp, w.refLogp, w.refArgmax, w.targets, 0, w.input.length, V);
+  return {
+    model,
+    windows,
+    windowLength,
+    rest: ids.subarray(take),
+    ids,
+    reference: { label: exactBackend.label, perplexity: sums.perplexity, top1Agreement: 1, top1Accuracy: sums.top1Accuracy, klDivergence: 0, tokensScored: sums.n },
+    notes,
+  };
+}
+
+/** Score any backend on prepared windows. */
+export function scoreBackend(prep: PreparedEval, backend: LinearBackend): BackendScore {
+  const V = prep.model.shape.vocabSize;
+  const sums = new MetricSums();
+  for (const w of prep.windows) {
+    const logits = forwardLogits(prep.model, backend, w.input);
+    logSoftmaxRows(logits, w.input.length, V);
+    sums.add(logits, w.refLogp, w.refArgmax, w.targets, 0, w.input.length, V);
+  }
+  return {
+    label: backend.label,
+    perplexity: sums.perplexity,
+    top1Agreement: sums.top1Agreement,
+    top1Accuracy: sums.top1Accuracy,
+    klDivergence: sums.meanKl,
+    tokensScored: sums.n,
+  };
+}
+
+/** Static input ranges for a chip in "static" mode without a fixed bound, calibrated on held-out tokens. */
+export function calibrateStaticRanges(prep: PreparedEval, chip: ChipSpec, calibrationTokens?: number): EvalResult["calibration"] {
+  const tile = chip.analog?.tile;
+  if (!tile || tile.inputRange.mode !== "static") return null;
+  const linears = analogLinears(prep.model, chip);
+  if (tile.inputRange.bound !== undefined)
+    return { mode: "fixed", bounds: Object.fromEntries(linears.map((w) => [w.name, tile.inputRange.bound!])), note: null };
+  const cal = createRangeCalibrator({ mode: "quantile" });
+  const n = calibrationTokens ?? 4 * prep.windowLength;
+  let calIds = prep.rest.subarray(0, n);
+  let note: string | null = null;
+  if (calIds.length < Math.min(n, prep.windowLength)) {
+    calIds = prep.ids.subarray(0, Math.min(n, prep.ids.length));
+    note = "static input ranges calibrated on the scored text itself (held-out text too short for a separate split)";
+  }
+  for (let s = 0; s < calIds.length; s += prep.windowLength) forwardLogits(prep.model, cal.backend, calIds.subarray(s, s + prep.windowLength));
+  return { mode: "quantile", bounds: cal.bounds().bounds, note };
+}
+
+export interface AnalogRunOptions {
+  readonly seeds: number;
+  readonly baseSeed?: number;
+  readonly tInfS?: number;
+  readonly driftCompensation?: boolean;
+  readonly calibration?: EvalResult["calibration"];
+}
+
+/** K seeded analog runs of `chip` on prepared windows: per-seed metrics, their intervals, first seed's stats. */
+export function scoreAnalog(prep: PreparedEval, chip: ChipSpec, o: AnalogRunOptions): Pick<EvalResult, "seeds" | "tInfS" | "driftCompensation" | "analog" | "stats" | "analogLayers"> {
+  const analog = chip.analog;
+  if (!analog) throw new AimcsimError("UsageError", "chip.analog", `chip "${chip.name}" has no analog part to evaluate`);
+  if (!Number.isInteger(o.seeds) || o.seeds < 1) throw new AimcsimError("UsageError", "seeds", "must be an integer >= 1");
+  const linears = analogLinears(prep.model, chip);
+  const calibration = o.calibration ?? calibrateStaticRanges(prep, chip);
+  const tInfS = o.tInfS ?? analog.tile.noise.tInfS;
+  const driftCompensation = o.driftCompensation ?? analog.tile.noise.driftCompensation;
+  const seeds: number[] = [];
+  const ppl: number[] = [];
+  const agree: number[] = [];
+  const kl: number[] = [];
+  let stats: AnalogStats | null = null;
+  let label = "";
+  for (let k = 0; k < o.seeds; k++) {
+    const seed = deriveSeed(o.baseSeed ?? 0, `seed ${k}`);
+    seeds.push(seed);
+    const calib = calibration ? { bounds: calibration.bounds } : undefined;
+    const backend = createAnalogBackend(linears, analog, { seed, tInfS, calibration: calib, driftCompensation, record: k === 0 });
+    label = backend.label;
+    const s = scoreBackend(prep, backend);
+    ppl.push(s.perplexity);
+    agree.push(s.top1Agreement);
+    kl.push(s.klDivergence);
+    if (k === 0) stats = backend.stats();
+  }
+  return {
+    seeds,
+    tInfS,
+    driftCompensation,
+    analogLayers: linears.map((w) => w.name),
+    analog: { label, perplexity: interval(ppl), top1Agreement: interval(agree), klDivergence: interval(kl) },
+    stats: stats!,
+  };
+}
+
+export async function evaluate(opts: EvaluateOptions): Promise<EvalResult> {
+  const { model, chip } = opts;
+  if (!chip.analog) throw new AimcsimError("UsageError", "chip.analog", `chip "${chip.name}" has no analog part to evaluate`);
+  if (!Number.isInteger(opts.seeds) || opts.seeds < 1) throw new AimcsimError("UsageError", "seeds", "must be an integer >= 1");
+  const prep = await prepareEval({ model, tokens: opts.tokens, text: opts.text, window: opts.window });
+  const notes = [...prep.notes];
+  const calibration = calibrateStaticRanges(prep, chip, opts.calibrationTokens);
+  if (calibration?.note) notes.push(calibration.note);
+  const run = scoreAnalog(prep, chip, {
+    seeds: opts.seeds,
+    baseSeed: opts.baseSeed,
+    tInfS: opts.tInfS,
+    driftCompensation: opts.driftCompensation,
+    calibration,
+  });
+  const baselines: BackendScore[] = [];
+  if (opts.baselineW4A8) {
+    // W4A8: 4-bit per-output-channel weights, 8-bit per-token activations, lm_head kept fp32.
+    baselines.push(scoreBackend(prep, fakeQuantBackend({ weightBits: 4, activationBits: 8, weightGranularity: "per-channel", activationGranularity: "per-token" })));
+  }
+  for (const [name, b] of Object.entries(opts.baselines ?? {})) baselines.push({ ...scoreBackend(prep, b), label: name });
+  return {
+    model: model.shape.name,
+    chip: chip.name,
+    tokensScored: prep.reference.tokensScored,
+    windows: prep.windows.length,
+    windowLength: prep.windowLength,
+    ...run,
+    reference: { label: prep.reference.label, perplexity: prep.reference.perplexity, top1Accuracy: prep.reference.top1Accuracy },
+    baselines,
+    calibration,
+    notes,
+  };
+}
+
+async function readHeldout(dir: string): Promise<string> {
+  const path = join(dir, "heldout.txt");
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    throw new AimcsimError("UsageError", path, `no held-out text (${(e as NodeJS.ErrnoException).code ?? "unreadable"}); pass opts.text`);
+  }
+}
+
+/** The held-out stream: for each non-empty line, [BOS] + BPE(line) + [EOS] (ids from the tokenizer, else config.json bos_token_id / eos_token_id). */
+export function tokenStream(text: string, tok: Tokenizer, config: Readonly<Record<string, unknown>> = {}): Int32Array {
+  const cfgId = (k: string) => (typeof config[k] === "number" ? (config[k] as number) : null);
+  const bos = tok.bosId ?? cfgId("bos_token_id");
+  const eos = tok.eosId ?? cfgId("eos_token_id");
+  const parts: Int32Array[] = [];
+  let n = 0;
+  for (const line of text.split("\n")) {
+    if (line.length === 0) continue;
+    const ids = tok.encode(line, { addSpecialTokens: false });
+    const seq = new Int32Array(ids.length + (bos !== null ? 1 : 0) + (eos !== null ? 1 : 0));
+    let j = 0;
+    if (bos !== null) seq[j++] = bos;
+    seq.set(ids, j);
+    j += ids.length;
+    if (eos !== null) seq[j++] = eos;
+    parts.push(seq);
+    n += seq.length;
+  }
+  const out = new Int32Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,30 @@
+export {
+  evaluate,
+  prepareEval,
+  scoreBackend,
+  scoreAnalog,
+  calibrateStaticRanges,
+  analogLinears,
+  tokenStream,
+  type EvaluateOptions,
+  type EvalResult,
+  type BackendScore,
+  type PreparedEval,
+  type EvalWindow,
+  type AnalogRunOptions,
+} from "./evaluate.ts";
+export { interval, studentT975, type Interval } from "./stats.ts";
+export { MetricSums, logSoftmaxRows, argmaxRow } from "./metrics.ts";
+export {
+  andaPrecisionSearch,
+  andaTop1Evaluator,
+  andaBitOps,
+  andaMacsPerToken,
+  ANDA_MAX_BITS,
+  ANDA_MAX_ITERATIONS,
+  ANDA_MIN_BITS,
+  type AndaSearchOptions,
+  type AndaSearchResult,
+  type AndaStep,
+  type AndaTuple,
+} from "./anda.ts";
