@@ -139,9 +139,9 @@ export const CHECKS: readonly Check[] = [
   { id: "sinangil.gops", usedForCalibration: true, bound: 1, note: "CALIBRATED: periphery clock set so one MVM takes the paper's 5.5 ns", run: (c) => ({ simulated: c.peak(sinangil, "analog").tops * 1e3 }) },
   { id: "sinangil.topsPerW", usedForCalibration: false, bound: 96, note: "4 slice conversions per weight (silicon: 1) on flash ADCs of 40 fJ/comparator (not node-scaled); ADC is 86 % of the modelled energy", run: (c) => ({ simulated: c.peak(sinangil, "analog").topsPerW }) },
   { id: "jia.tops1b", usedForCalibration: true, bound: 1, note: "CALIBRATED: periphery clock set so one 1-b MVM takes 1.35 us", run: (c) => ({ simulated: c.peak(jia, "analog").tops }) },
-  { id: "jia.topsPerW1b", usedForCalibration: false, bound: 19, note: "compute-only; 1.2 fF cell (assumption), survey SAR ADC, ISAAC DAC at 65 nm", run: (c) => ({ simulated: c.peak(jia, "analog").topsPerW }) },
+  { id: "jia.topsPerW1b", usedForCalibration: false, bound: 17, note: "compute-only; 1.2 fF cell (assumption), survey SAR ADC, ISAAC DAC at 65 nm", run: (c) => ({ simulated: c.peak(jia, "analog").topsPerW }) },
   { id: "jia.adcPj", usedForCalibration: false, bound: 53, note: "Murmann-survey median SAR: 20.6 fJ x 2^7, not node-scaled", run: () => { const m = fullTileMvm(jia); return { simulated: (m.adcJ / m.weightCols) * 1e12 }; } },
-  { id: "jia.cimPjPerCol", usedForCalibration: false, bound: 28, note: "(row drivers + array) / 256 columns", run: () => { const m = fullTileMvm(jia); return { simulated: ((m.dacJ + m.arrayJ) / m.weightCols) * 1e12 }; } },
+  { id: "jia.cimPjPerCol", usedForCalibration: false, bound: 26, note: "(row drivers + array) / 256 columns", run: () => { const m = fullTileMvm(jia); return { simulated: ((m.dacJ + m.arrayJ) / m.weightCols) * 1e12 }; } },
 
   // ---------------------------------------------------------------- GPUs (peaks calibrated by construction)
   { id: "a100.int8.tops", usedForCalibration: true, bound: 1, note: "CALIBRATED: 432 tensor cores x 16x32 INT8 PEs x 1.41 GHz", run: (c) => ({ simulated: c.peak(a100Int8, "total").tops }) },
