@@ -44,6 +44,7 @@ const LATEX_MAP: Readonly<Record<string, string>> = {
   "³": "\\textsuperscript{3}",
   "×": "\\texttimes{}",
   "—": "---",
+  "−": "\\textminus{}",
   "–": "--",
   // Characters that would silently change meaning in a tabular cell.
   "\n": " ",

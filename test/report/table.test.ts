@@ -26,6 +26,7 @@ describe("escapeLatex", () => {
       expect(e).not.toBe(c);
       expect(firstUnescapedLatex(e)).toBe(-1);
     }
+    expect(escapeLatex("1/(1 − f) × 2 µs")).toBe("1/(1 \\textminus{} f) \\texttimes{} 2 \\textmu{}s");
     expect(escapeLatex("a_b & 50% of $x^2$ {#1} ~ \\")).toBe(
       "a\\_b \\& 50\\% of \\$x\\textasciicircum{}2\\$ \\{\\#1\\} \\textasciitilde{} \\textbackslash{}",
     );
