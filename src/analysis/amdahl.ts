@@ -11,11 +11,13 @@
 import type { ChipSpec } from "../spec/types.ts";
 import { simulate } from "../sim/index.ts";
 import type { PhaseResult, SimResult } from "../sim/result.ts";
+import type { TransformerShape } from "../model/shape.ts";
 
 export interface AmdahlOptions {
   readonly chip: ChipSpec;
   readonly baseline: ChipSpec;
-  readonly models: readonly string[];
+  /** Preset names, checkpoint folders, or shapes. */
+  readonly models: readonly (string | TransformerShape)[];
   readonly contexts: readonly number[];
   readonly batch?: number;
   /** Hypothetical analog speed-ups for the what-if sweep (Infinity allowed). */
@@ -98,7 +100,7 @@ function row(model: string, phase: "prefill" | "decode", context: number, b: Pha
 }
 
 /** One decode step at `context` (and the prefill of `context` tokens) on both chips. */
-function point(chip: ChipSpec, model: string, context: number, batch: number): SimResult {
+function point(chip: ChipSpec, model: string | TransformerShape, context: number, batch: number): SimResult {
   // prefill chunk = whole context for the baseline; the hybrid pipelines in its default chunks.
   return simulate({ chip, model, promptTokens: context, genTokens: 2, batch, chips: "auto" }).result;
 }
@@ -123,7 +125,7 @@ export function amdahl(opts: AmdahlOptions): AmdahlResult {
     baseline: opts.baseline.name,
     batch,
     contexts: [...opts.contexts],
-    models: [...opts.models],
+    models: opts.models.map((m) => (typeof m === "string" ? m : m.name)),
     sweepS: sweepS.map((x) => (x === Infinity ? "inf" : x)),
     rows,
     assumptions: [

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import hybrid from "../../hw-specs/hybrid-bitnet.ts";
+import digital from "../../hw-specs/digital-baseline.ts";
+import { amdahl, amdahlCeiling, amdahlSpeedup } from "../../src/analysis/index.ts";
+import { resolveModelShape } from "../../src/model/index.ts";
+import { variant } from "../../src/spec/index.ts";
+import { simulate } from "../../src/sim/index.ts";
+
+// A 4-layer slice of the 1-bit GPT-2 medium keeps the property runs fast; widths are the real ones.
+const base = resolveModelShape("bitnet-gpt2-350m");
+const small = { ...base, name: "bitnet-gpt2-350m-4l", numLayers: 4 };
+
+describe("Amdahl's law", () => {
+  it("speed-up formula and ceiling", () => {
+    expect(amdahlSpeedup(0.9, 10)).toBeCloseTo(1 / (0.1 + 0.09), 12);
+    expect(amdahlSpeedup(0.9, Infinity)).toBeCloseTo(10, 12);
+    expect(amdahlCeiling(0.75)).toBeCloseTo(4, 12);
+    fc.assert(fc.property(fc.double({ min: 0, max: 0.999, noNaN: true }), fc.double({ min: 1, max: 1e6, noNaN: true }), (f, s) => amdahlSpeedup(f, s) <= amdahlCeiling(f) * (1 + 1e-12)));
+  });
+});
+
+describe("amdahl analysis (simulated)", () => {
+  it("for a fixed model the decode ceiling falls with context and the measured speed-up never exceeds it (random specs)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(4, 6, 8),
+        fc.constantFrom(4, 8, 16, 32),
+        fc.constantFrom(32, 64, 128),
+        fc.constantFrom(12.8e9, 25.6e9, 51.2e9),
+        fc.uniqueArray(fc.constantFrom(64, 128, 256, 512, 1024), { minLength: 3, maxLength: 4 }),
+        (adcBits, colsPerAdc, sa, bw, ctx) => {
+          const chip = variant(hybrid, (d) => {
+            d.analog!.tile.adc.bits = adcBits;
+            d.analog!.tile.adc.colsPerAdc = colsPerAdc;
+            d.systolic[0].rows = sa;
+            d.systolic[0].cols = sa;
+            d.dram.bandwidthBytesPerS = bw;
+          });
+          const baseline = variant(digital, (d) => {
+            d.dram.bandwidthBytesPerS = bw;
+            d.systolic[1].rows = sa;
+            d.systolic[1].cols = sa;
+          });
+          const contexts = [...ctx].sort((a, b) => a - b);
+          const r = amdahl({ chip, baseline, models: [small as never], contexts });
+          const decode = r.rows.filter((x) => x.phase === "decode");
+          for (let i = 1; i < decode.length; i++) expect(decode[i]!.ceiling).toBeLessThanOrEqual(decode[i - 1]!.ceiling * (1 + 1e-9));
+          for (const x of decode) {
+            expect(x.speedup).toBeLessThanOrEqual(x.ceiling * (1 + 1e-9));
+            expect(x.f).toBeGreaterThan(0);
+            expect(x.f).toBeLessThan(1);
+          }
+        },
+      ),
+      { numRuns: 6 },
+    );
+  });
+
+  it("f rises with model width (GPT-2 medium vs large vs xl, 1-bit) at a fixed context", () => {
+    const fs = ["bitnet-gpt2-350m", "bitnet-gpt2-774m", "bitnet-gpt2-1.5b"].map((m) => {
+      const s = resolveModelShape(m);
+      const shape = { ...s, name: `${s.name}-2l`, numLayers: 2 };
+      const b = simulate({ chip: digital, model: shape, promptTokens: 512, genTokens: 2 }).result;
+      return b.decode.timeByOpClassS.projection / b.decode.latencyS;
+    });
+    expect(fs[1]!).toBeGreaterThan(fs[0]!);
+    expect(fs[2]!).toBeGreaterThan(fs[1]!);
+  });
+});
