@@ -83,7 +83,7 @@ describe("fault tolerance", () => {
     const file = join(dir, "results.jsonl");
     // Generous: start-up of a tsx child can take long on a loaded machine; normally about 3 s.
     const deadline = Date.now() + 40_000;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && child.exitCode === null) {
       if (existsSync(file) && readFileSync(file, "utf8").split("\n").length > 8) break;
       await new Promise((r) => setTimeout(r, 20));
     }
