@@ -4,3 +4,4 @@ export { ChipCostModel, systolicGemmCycles } from "./costs.ts";
 export { checkInvariants } from "./invariants.ts";
 export * from "./result.ts";
 export { simTrace } from "./trace.ts";
+export { activityFromStats } from "./activity.ts";

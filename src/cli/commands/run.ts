@@ -1,6 +1,8 @@
 // `aimcsim run --chip <spec> --model <preset|folder> --prompt 512 --gen 128 [--batch 1] [--json] [--trace f]`
 import { AimcsimError } from "../../errors.ts";
-import { simulate, simTrace, type SimResult } from "../../sim/index.ts";
+import { readFile } from "node:fs/promises";
+import type { AnalogStats } from "../../numerics/analog/stats.ts";
+import { activityFromStats, simulate, simTrace, type SimResult } from "../../sim/index.ts";
 import { loadSpecFile } from "../../spec/index.ts";
 import { buildTrace, writeTraceFile } from "../../trace/index.ts";
 import { flag, int, parse, requireStr, str } from "../args.ts";
@@ -19,6 +21,7 @@ export const runOptions = {
   trace: { type: "string" },
   report: { type: "string" },
   baseline: { type: "string" },
+  activity: { type: "string" },
 } as const;
 
 export function parseChips(v: string | undefined): number | "auto" {
@@ -26,6 +29,19 @@ export function parseChips(v: string | undefined): number | "auto" {
   if (v === "auto") return "auto";
   if (!/^\d+$/.test(v) || Number(v) < 1) throw new AimcsimError("UsageError", "--chips", `expected a positive whole number or "auto", got "${v}"`);
   return Number(v);
+}
+
+/** The activity factors measured by `aimcsim eval --json` (its `stats`), for data-dependent energy. */
+async function readActivity(file: string) {
+  let data: { stats?: AnalogStats };
+  try {
+    data = JSON.parse(await readFile(file, "utf8"));
+  } catch (e) {
+    throw new AimcsimError("IoError", file, `cannot read the eval result: ${(e as Error).message}`);
+  }
+  if (!data || typeof data !== "object" || !data.stats || !Array.isArray(data.stats.layers))
+    throw new AimcsimError("UsageError", file, "expected the JSON printed by `aimcsim eval --json` (with its `stats`)");
+  return activityFromStats(data.stats);
 }
 
 export async function runCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -40,9 +56,12 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     batch: int(p, "batch", 1, "run", 1),
     chips: parseChips(str(p, "chips")),
   };
+  const activityFile = str(p, "activity");
+  const activity = activityFile ? await readActivity(activityFile) : undefined;
   const sim = simulate({
     ...common,
     chip,
+    ...(activity ? { activity } : {}),
     ...(chunk !== undefined ? { prefillChunk: int(p, "prefill-chunk", 64, "run", 1) } : {}),
     record: str(p, "trace") !== undefined,
   });
