@@ -36,8 +36,8 @@ describe("data-dependent energy", () => {
   });
 
   it("measured low activity lowers the crossbar energy of a run below the default assumption", () => {
-    const base = simulate({ chip: hermes, model: "gpt2", promptTokens: 16, genTokens: 3 }).result;
-    const low = simulate({ chip: hermes, model: "gpt2", promptTokens: 16, genTokens: 3, activity: { inputActivity: 0.05, meanConductance: 0.1 } }).result;
+    const base = simulate({ chip: hermes, model: "gpt2", promptTokens: 16, genTokens: 3, chips: "auto" }).result;
+    const low = simulate({ chip: hermes, model: "gpt2", promptTokens: 16, genTokens: 3, chips: "auto", activity: { inputActivity: 0.05, meanConductance: 0.1 } }).result;
     expect(low.decode.energyByComponentJ.crossbar).toBeLessThan(base.decode.energyByComponentJ.crossbar);
     expect(low.assumptions.some((s) => /data-dependent analog energy/.test(s))).toBe(true);
     expect(low.tpotS).toBe(base.tpotS);
