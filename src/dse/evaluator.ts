@@ -65,6 +65,9 @@ export async function evaluateTask(task: PointTask): Promise<PointOutcome> {
     const metrics = checkMetrics(await fn(task.input, task.evaluator.options));
     return { key: task.input.key, status: "ok", metrics };
   } catch (e) {
-    return { key: task.input.key, status: "failed", error: errorText(e) };
+    // SweepError = the sweep's configuration (evaluator module, simulator availability, option clashes);
+    // any other error (SpecError, MappingError, SimError, a plain exception) is the point's own result.
+    const infra = e instanceof AimcsimError && e._tag === "SweepError";
+    return { key: task.input.key, status: "failed", error: errorText(e), ...(infra ? { infra: true } : {}) };
   }
 }

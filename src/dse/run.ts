@@ -174,11 +174,16 @@ export async function runSweep(def: SweepDef, opts: RunSweepOptions = {}): Promi
         }
       });
       tick();
+      let infraError: string | undefined;
       await backend.evaluate(tasks, (o: PointOutcome) => {
         const meta = pendingMeta.get(o.key);
         const idx = waiting.get(o.key);
         if (!meta || !idx) return; // not ours (defensive: a backend answering twice)
         pendingMeta.delete(o.key);
+        if (o.status === "failed" && o.infra) {
+          infraError ??= o.error;
+          return;
+        }
         const rec: PointRecord =
           o.status === "ok"
             ? { ...baseRecord(o.key, meta.axes, meta.spec), status: "ok", metrics: o.metrics }
@@ -190,6 +195,7 @@ export async function runSweep(def: SweepDef, opts: RunSweepOptions = {}): Promi
         if (rec.status === "failed") failed++;
         tick();
       });
+      if (infraError !== undefined) throw new AimcsimError("SweepError", def.name, `stopped, no point stored for this error: ${infraError}`);
       if (pendingMeta.size > 0) throw new AimcsimError("SweepError", def.name, `the runner returned without ${pendingMeta.size} point(s)`);
       for (const r of out) note(r);
       return out;

@@ -82,7 +82,14 @@ export interface PointTask {
 
 export type PointOutcome =
   | { readonly key: string; readonly status: "ok"; readonly metrics: Metrics }
-  | { readonly key: string; readonly status: "failed"; readonly error: string };
+  | {
+      readonly key: string;
+      readonly status: "failed";
+      readonly error: string;
+      /** The sweep's setup failed (evaluator or simulator cannot load, misconfigured options), not the
+       *  point: never stored; the sweep stops with this error so a fixed re-run evaluates the point. */
+      readonly infra?: boolean;
+    };
 
 /** One line of results.jsonl: a finished point (ok or failed), with everything needed to reproduce it. */
 export interface PointRecord {

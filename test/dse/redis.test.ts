@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseQueueUrl, runSweep, runWorker } from "../../src/dse/index.ts";
+import { evaluator, memoryStore, parseQueueUrl, runSweep, runWorker } from "../../src/dse/index.ts";
 import { RespClient } from "../../src/dse/redis/resp-client.ts";
 import { bullConnection, closeConnection } from "../../src/dse/redis/connection.ts";
 import { QueueEvents } from "bullmq";
@@ -111,6 +111,26 @@ describe.skipIf(skipRedis)("distributed runner (BullMQ + Redis)", () => {
       expect(w.processed()).toBe(36);
       expect(r.records.filter((x) => x.status === "failed").length).toBe(12);
       expect(r.records.find((x) => x.status === "failed")!.error).toContain("synthetic failure");
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("a worker-side setup error fails the sweep without storing; after the fix the same points run", async () => {
+    const queueName = `t3-${process.pid}-${Date.now()}`;
+    const w = await runWorker({ queue: redis.url, queueName, concurrency: 2, threads: false });
+    try {
+      const base = syntheticSweep();
+      const broken = { ...base, evaluator: evaluator("/nonexistent/eval.ts", "andaSynthetic", undefined, "fixture") };
+      const store = memoryStore();
+      await expect(runSweep(broken, { queue: redis.url, queueName, store, progress: false })).rejects.toThrow(/cannot load evaluator module/);
+      expect(store.size).toBe(0);
+      // Same evaluator id => same point keys (= job ids): the failed jobs must be cleared and re-run.
+      const fixed = { ...base, evaluator: evaluator(new URL("./fixtures/accuracy.ts", import.meta.url), "fakeAccuracy", undefined, "fixture") };
+      const r = await runSweep(fixed, { queue: redis.url, queueName, store, progress: false });
+      expect(r.evaluated).toBe(36);
+      expect(r.failed).toBe(0);
+      expect(r.records.every((x) => typeof x.metrics.nextTokenAgreement === "number")).toBe(true);
     } finally {
       await w.close();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { delegate, evolutionary, paretoFront, random, runSweep, syntheticEvaluator } from "../../src/dse/index.ts";
+import { delegate, evaluator, evolutionary, memoryStore, paretoFront, random, runSweep, syntheticEvaluator } from "../../src/dse/index.ts";
 import hybridGrid from "../../sweeps/hybrid-grid.ts";
 import type { ChipSpec } from "../../src/spec/types.ts";
 import { sampleDistinct } from "../../src/dse/strategies.ts";
@@ -28,6 +28,13 @@ describe("strategies", () => {
     expect(r.failed).toBe(24);
     expect(r.records.filter((x) => x.status === "ok").length).toBe(24);
     expect(r.front.every((x) => x.status === "ok")).toBe(true);
+  });
+
+  it("stops without storing anything when the evaluator cannot be loaded (a setup error, not a point's)", async () => {
+    const def = { ...syntheticSweep(), evaluator: evaluator("/nonexistent/evaluator.ts", "evaluate") };
+    const store = memoryStore();
+    await expect(runSweep(def, { workers: 0, store, progress: false })).rejects.toThrow(/cannot load evaluator module/);
+    expect(store.size).toBe(0);
   });
 
   it("sampleDistinct draws distinct indices, deterministically per seed", () => {

@@ -64,15 +64,17 @@ export async function redisBackend(opts: RedisBackendOptions): Promise<PointBack
         const r = parseReturn(returnvalue);
         if (r) complete(jobId, r);
       };
+      // Our processor never throws for a point's own failure, so a failed job is infrastructure: a setup
+      // error on the worker (infra outcome) or a job that stalled too often (its workers kept dying).
       const onFailed = ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
-        if (pending.has(jobId)) complete(jobId, { key: jobId, status: "failed", error: `job failed: ${failedReason}` });
+        if (pending.has(jobId)) complete(jobId, { key: jobId, status: "failed", error: `job failed: ${failedReason}`, infra: true });
       };
       events.on("completed", onCompleted as never);
       events.on("failed", onFailed as never);
       const check = async (key: string) => {
         const job = await Job.fromId(queue, key);
         if (!job) return;
-        if (job.finishedOn && job.failedReason) complete(key, { key, status: "failed", error: `job failed: ${job.failedReason}` });
+        if (job.finishedOn && job.failedReason) complete(key, { key, status: "failed", error: `job failed: ${job.failedReason}`, infra: true });
         else if (job.finishedOn) {
           const r = parseReturn(job.returnvalue);
           if (r) complete(key, r);
@@ -85,6 +87,9 @@ export async function redisBackend(opts: RedisBackendOptions): Promise<PointBack
         if (pending.size > 0) timer = setTimeout(() => void poll().catch(() => {}), pollMs);
       };
       try {
+        // Failed jobs of an earlier run (setup errors, stalls) would block re-adding their ids: clear them.
+        const ours = new Set(pending.keys());
+        for (const job of await queue.getJobs(["failed"])) if (job.id && ours.has(job.id)) await job.remove();
         for (let i = 0; i < tasks.length; i += 500) {
           const chunk = tasks.slice(i, i + 500);
           await queue.addBulk(
@@ -147,6 +152,8 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerHandle> {
     name,
     async (job: Job<PointTask>) => {
       const outcome = await evalOne(job.data);
+      // A setup error (evaluator cannot load here) fails the job instead of completing it with a result.
+      if (outcome.status === "failed" && outcome.infra) throw new Error(outcome.error);
       processed++;
       return outcome;
     },
