@@ -1,16 +1,16 @@
 // Writes reports/examples/bitnet-gpt2-350m/ from REAL simulations: the hybrid-bitnet seed chip against
-// the digital baseline on BitNet GPT-2 350M, a decode-step timeline from the schedule, and a context
-// sweep (128..4096) whose Amdahl rows are computed here from pairs of runs (until src/analysis owns that).
+// the digital baseline on BitNet GPT-2 350M, a decode-step timeline from the schedule, the Amdahl
+// analysis of src/analysis over contexts 128..4096, and decode throughput/efficiency per context.
 //   node bin/run-ts.mjs src/report/example-sim.ts [outDir] [--no-screenshot]
 import { resolve } from "node:path";
 import baselineChip from "../../hw-specs/digital-baseline.ts";
 import hybridChip from "../../hw-specs/hybrid-bitnet.ts";
+import { amdahl as amdahlAnalysis } from "../analysis/index.ts";
 import { simulate } from "../sim/index.ts";
-import type { SimResult } from "../sim/result.ts";
 import { timelineChart } from "./charts/timeline.ts";
 import { reportFromSimResult } from "./fromSim.ts";
 import { slicesFromSimRun } from "./fromSimRun.ts";
-import { amdahlChart, amdahlTable, throughputCharts, type AmdahlRow, type ThroughputRow } from "./inputs.ts";
+import { amdahlChart, amdahlRowsFromAnalysis, amdahlTable, throughputCharts, type ThroughputRow } from "./inputs.ts";
 import { OP_CLASS_LABELS } from "./labels.ts";
 import { screenshotReport } from "./screenshot.ts";
 import { writeReport } from "./write.ts";
@@ -26,23 +26,14 @@ const baseline = simulate({ chip: baselineChip, model: MODEL, promptTokens: PROM
 
 // Context sweep: short generations at each prompt length, both chips.
 const contexts = [128, 256, 512, 1024, 2048, 4096];
-const amdahl: AmdahlRow[] = [];
+const amdahl = amdahlRowsFromAnalysis(amdahlAnalysis({ chip: hybridChip, baseline: baselineChip, models: [MODEL], contexts }).rows);
 const tput: ThroughputRow[] = [];
 for (const context of contexts) {
   const h = simulate({ chip: hybridChip, model: MODEL, promptTokens: context, genTokens: 4 }).result;
   const b = simulate({ chip: baselineChip, model: MODEL, promptTokens: context, genTokens: 4 }).result;
-  for (const phase of ["prefill", "decode"] as const) amdahl.push(amdahlRow(phase, context, h, b));
   tput.push({ context, design: "hybrid-bitnet", tokensPerS: h.decodeTokensPerS, tokensPerJ: 1 / h.decodeEnergyPerTokenJ });
   tput.push({ context, design: "digital-baseline", tokensPerS: b.decodeTokensPerS, tokensPerJ: 1 / b.decodeEnergyPerTokenJ });
   console.log(`context ${context}: done`);
-}
-
-function amdahlRow(phase: "prefill" | "decode", context: number, h: SimResult, b: SimResult): AmdahlRow {
-  const bp = b[phase];
-  const hp = h[phase];
-  const f = bp.timeByOpClassS.projection / bp.latencyS;
-  const s = bp.timeByOpClassS.projection / hp.timeByOpClassS.projection;
-  return { model: MODEL, phase, context, f, sAnalog: s, speedupMeasured: bp.latencyS / hp.latencyS, speedupAmdahl: 1 / (1 - f + f / s), ceiling: 1 / (1 - f) };
 }
 
 const slices = slicesFromSimRun(hybridRun, { step: 0 });
@@ -64,7 +55,7 @@ const doc = reportFromSimResult(hybridRun.result, {
     {
       heading: "Amdahl analysis across context length",
       text:
-        "For each prompt length, both chips ran the prompt and 4 generated tokens. f is the digital baseline's projection share of the phase time, " +
+        "Rows from src/analysis (amdahl): f is the digital baseline's projection share of the phase time, " +
         "s the projection speed-up of the hybrid chip (baseline projection time / hybrid projection time); Amdahl predicts S = 1/((1 − f) + f/s), bounded by 1/(1 − f).",
       charts: [
         amdahlChart(amdahl.filter((r) => r.phase === "prefill"), { title: "Prefill speed-up of hybrid-bitnet over the digital baseline" }),

@@ -20,7 +20,7 @@ export { renderHtml } from "./html.ts";
 export { writeReport, reportFiles, type WrittenReport } from "./write.ts";
 export { reportFromSimResult, checkSimResult, type SimReportOptions } from "./fromSim.ts";
 export {
-  amdahlChart, amdahlTable, accuracyChart, throughputCharts, sweepParetoChart, sweepTable, slicesFromTraceEvents,
+  amdahlChart, amdahlTable, amdahlRowsFromAnalysis, type AnalysisAmdahlLike, accuracyChart, throughputCharts, sweepParetoChart, sweepTable, slicesFromTraceEvents,
   type AmdahlRow, type AccuracyRow, type ThroughputRow, type SweepRow, type TraceCompleteEvent,
 } from "./inputs.ts";
 export { slicesFromSimRun, defaultTrackOf, type SliceOptions } from "./fromSimRun.ts";

@@ -27,6 +27,26 @@ export interface AmdahlRow {
   readonly ceiling: number;
 }
 
+/** The fields of src/analysis/amdahl.ts's AmdahlRow this layer needs (structural, so either side can grow). */
+export interface AnalysisAmdahlLike {
+  readonly model: string;
+  readonly phase: "prefill" | "decode";
+  readonly context: number;
+  readonly f: number;
+  readonly s: number;
+  readonly speedup: number;
+  readonly amdahl: number;
+  readonly ceiling: number;
+}
+
+/** Rows of the Amdahl analysis (src/analysis) in this layer's generic shape. */
+export function amdahlRowsFromAnalysis(rows: readonly AnalysisAmdahlLike[]): AmdahlRow[] {
+  return rows.map((r) => ({
+    model: r.model, phase: r.phase, context: r.context, f: r.f,
+    sAnalog: r.s, speedupMeasured: r.speedup, speedupAmdahl: r.amdahl, ceiling: r.ceiling,
+  }));
+}
+
 /** Measured speed-up (solid), Amdahl prediction (dashed) and ceiling (dashed) against context length,
  *  log2 x. One chart per call: filter rows to one phase (and a few models) first for legibility. */
 export function amdahlChart(rows: readonly AmdahlRow[], opts: { readonly title?: string; readonly width?: number; readonly height?: number } = {}): string {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
   errorBarChart, groupedBarChart, lineChart, paretoChart, paretoFrontIndices, stackedBarChart, timelineChart,
-  amdahlChart, slicesFromTraceEvents, packLanes,
+  amdahlChart, slicesFromTraceEvents, packLanes, amdahlRowsFromAnalysis,
 } from "../../src/report/index.ts";
 import { isAimcsimError } from "../../src/errors.ts";
 import { checkWellFormed, countBy, markSeries } from "./helpers.ts";
@@ -228,5 +228,9 @@ describe("amdahlChart", () => {
     const svg = amdahlChart(rows);
     expectChart(svg, ["m prefill:measured", "m prefill:amdahl", "m prefill:ceiling"]);
     expect(svg).toContain("Speed-up (×)");
+  });
+  it("maps src/analysis rows onto the generic shape", () => {
+    const [r] = amdahlRowsFromAnalysis([{ model: "m", phase: "decode", context: 512, f: 0.8, s: 10, speedup: 3, amdahl: 1 / (0.2 + 0.08), ceiling: 5 }]);
+    expect(r).toEqual({ model: "m", phase: "decode", context: 512, f: 0.8, sAnalog: 10, speedupMeasured: 3, speedupAmdahl: 1 / 0.28, ceiling: 5 });
   });
 });
