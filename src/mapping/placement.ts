@@ -17,7 +17,7 @@ import { projectionMatrices, type ProjectionMatrix, type ProjectionRole, type We
 import type { TransformerShape } from "../model/shape.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import { placeKvCache, type KvCachePlacement } from "./kvcache.ts";
-import { tileMatrix, type WeightEncoding } from "./tiling.ts";
+import { tileCount, tileMatrix, type WeightEncoding } from "./tiling.ts";
 import { assignUnits, type UnitAssignment } from "./units.ts";
 
 export interface PlacedBlock {
@@ -114,6 +114,11 @@ const weightBytesPerElement = (shape: TransformerShape, m: ProjectionMatrix): nu
 const isAnalog = (chip: ChipSpec, m: ProjectionMatrix): boolean =>
   m.role === "lm_head" ? chip.mapping.lmHead === "analog" : chip.mapping.projections === "analog";
 
+/** Most physical tiles one placement lays out. Assumption (a memory bound, not physics): every placed tile is a
+ *  PlacedBlock object (~200 B), so 2^22 tiles take ~1 GB; Llama-7B on 64x64 tiles needs ~3.5M. A model needing more
+ *  is on tiles far too small for it, and placing it would exhaust memory rather than answer. */
+export const MAX_PLACED_TILES = 1 << 22;
+
 const checkOption = (field: string, v: number, min: number): void => {
   if (!Number.isSafeInteger(v) || v < min) throw new AimcsimError("UsageError", `options.${field}`, `must be an integer >= ${min}, got ${v}`);
 };
@@ -152,6 +157,14 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
     if (shape.weightFormat === "ternary" && analog.weightBits < 2) {
       notes.push(`ternary weights on ${analog.weightBits}-bit analog weights: the zero state is lost (binarised weights)`);
     }
+    // Tile count in closed form first: a model on tiles far too small for it fails before any block is built.
+    const closedFormTiles = analogList.reduce((a, m) => a + tileCount(m.inFeatures, m.outFeatures, tile, analog.weightBits), 0);
+    if (closedFormTiles > MAX_PLACED_TILES)
+      throw new AimcsimError(
+        "MappingError",
+        "analog.tile",
+        `${shape.name} needs ${closedFormTiles} ${tile.rows}x${tile.cols} tiles, more than the ${MAX_PLACED_TILES} one simulation places; use larger tiles (rows, cols) or more bits per cell`,
+      );
     // First pass: tile counts, so a model that does not fit fails before any block is built.
     const tilings = analogList.map((m) => tileMatrix(m.inFeatures, m.outFeatures, tile, analog.weightBits));
     encoding = tilings[0]!.encoding;
