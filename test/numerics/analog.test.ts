@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { createAnalogBackend, createBlockedExactBackend, createRangeCalibrator, weightEncoding } from "../../src/numerics/analog/index.ts";
+import { createAnalogBackend, createBlockedExactBackend, createRangeCalibrator, gemmTile, gemmTileNoise, weightEncoding } from "../../src/numerics/analog/index.ts";
 import { exactBackend, type LinearWeight } from "../../src/numerics/backend.ts";
 import { isAimcsimError } from "../../src/errors.ts";
 import { analogSpec, maxAbs, maxAbsDiff, meanAbs, noNoise, pcmNoise, randomInput, randomWeight } from "./analog-fixtures.ts";
@@ -99,6 +99,28 @@ describe("blocked exact kernel", () => {
         const w = randomWeight("e", outF, inF, inF * 31 + outF, bias);
         const x = randomInput(T, inF, T * 7 + inF);
         expect(Array.from(run(b, w, x, T))).toEqual(Array.from(run(exactBackend, w, x, T)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("fused weight-noise kernel", () => {
+  it("gives W x and |W| x^2 bit-identical to two separate gemmTile passes", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 5 }), (R, C, T) => {
+        const W = randomWeight("n", C, R, R * 17 + C).data;
+        const x = randomInput(T, R, T + 3 * R);
+        const xsq = x.map((v) => v * v);
+        const y1 = new Float64Array(T * C);
+        const v1 = new Float64Array(T * C);
+        const y2 = new Float64Array(T * C);
+        const v2 = new Float64Array(T * C);
+        gemmTileNoise(W, R, C, x, xsq, T, y1, v1);
+        gemmTile(W, R, C, x, T, y2);
+        gemmTile(W.map(Math.abs), R, C, xsq, T, v2);
+        expect(Array.from(y1)).toEqual(Array.from(y2));
+        expect(Array.from(v1)).toEqual(Array.from(v2));
       }),
       { numRuns: 60 },
     );

@@ -16,7 +16,7 @@ import { Rng, deriveSeed } from "../../util/rng.ts";
 import { createNoiseModel, globalDriftAlpha, type ConductanceNoiseModel } from "../noise/index.ts";
 import { tileGrid, type TileSpan } from "./tiling.ts";
 import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEncoding } from "./encoding.ts";
-import { exactLinearBlocked, gemmTile } from "./kernels.ts";
+import { exactLinearBlocked, gemmTile, gemmTileNoise } from "./kernels.ts";
 import { LayerCounters, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
 
 /** Static input ranges per layer (HF name without ".weight"), e.g. from calibrateInputRanges. */
@@ -51,8 +51,6 @@ interface ProgrammedTile {
   readonly cols: TileSpan;
   /** Per slice: effective normalised weights [cols.length x rows.length], row-major by output. */
   readonly slices: Float32Array[];
-  /** |slices| when w_noise > 0, else empty. */
-  readonly absSlices: Float32Array[];
   /** Digital scale per output column: group digital scale / qMax * alpha. */
   readonly colScale: Float64Array;
   readonly alpha: number;
@@ -125,7 +123,7 @@ export function createAnalogBackend(
           `static input range needs a positive bound for ${w.name}: set inputRange.bound or pass calibration (calibrateInputRanges)`,
         );
     }
-    const layer = programLayer(w, analog, enc, model, opts.seed, tInfS, columnScaling, compensate, wNoise > 0, staticBound, adcBins);
+    const layer = programLayer(w, analog, enc, model, opts.seed, tInfS, columnScaling, compensate, staticBound, adcBins);
     layers.set(w, layer);
     byName.set(w.name, layer);
     order.push(layer);
@@ -261,8 +259,8 @@ export function createAnalogBackend(
         for (let j = 0; j < n; j++) sliceAcc[j] = 0;
         let adcClip = 0;
         for (let k = 0; k < nSlices; k++) {
-          gemmTile(P.slices[k], R, K, xq, T, ybuf);
-          if (wNoise > 0) gemmTile(P.absSlices[k], R, K, xsq, T, vbuf);
+          if (wNoise > 0) gemmTileNoise(P.slices[k], R, K, xq, xsq, T, ybuf, vbuf);
+          else gemmTile(P.slices[k], R, K, xq, T, ybuf);
           const swk = sw[k];
           if (ideal) {
             for (let j = 0; j < n; j++) sliceAcc[j] += swk * ybuf[j];
@@ -367,7 +365,6 @@ function programLayer(
   tInfS: number,
   columnScaling: boolean,
   compensate: boolean,
-  keepAbs: boolean,
   staticBound: number,
   adcBins: number,
 ): ProgrammedLayer {
@@ -458,9 +455,7 @@ function programLayer(
       // is taken without periphery noise (assumption: averaged over repeated reads).
       const alpha = compensate ? globalDriftAlpha(refAbs / (K * R), nowAbs / (K * R)) : 1;
       for (let o = 0; o < K; o++) colScale[o] *= alpha;
-      const absSlices: Float32Array[] = [];
-      if (keepAbs) for (const s of slices) absSlices.push(s.map(Math.abs));
-      tiles.push({ rows, cols, slices, absSlices, colScale, alpha });
+      tiles.push({ rows, cols, slices, colScale, alpha });
     }
   }
   return {

@@ -97,3 +97,94 @@ export function createBlockedExactBackend(): LinearBackend {
     },
   };
 }
+
+/**
+ * Fused pass for the output-referred weight noise: y = W x and v = |W| x^2 reading W once
+ * (v[t*C + o] = sum_i |W[o*R + i]| * xsq[t*R + i], xsq = x^2 precomputed). Same summation order as
+ * gemmTile, so y is bit-identical to gemmTile(W, ...) and v to gemmTile(|W|, xsq, ...).
+ * Blocked 2 outputs x 2 tokens (8 accumulators), single-token tail 4 outputs.
+ */
+export function gemmTileNoise(
+  W: Float32Array,
+  R: number,
+  C: number,
+  x: Float32Array,
+  xsq: Float32Array,
+  T: number,
+  y: Float64Array,
+  v: Float64Array,
+): void {
+  let t = 0;
+  for (; t + 2 <= T; t += 2) {
+    const x0 = t * R;
+    const x1 = x0 + R;
+    const y0 = t * C;
+    const y1 = y0 + C;
+    let o = 0;
+    for (; o + 2 <= C; o += 2) {
+      const w0 = o * R;
+      const w1 = w0 + R;
+      let a00 = 0, a01 = 0, a10 = 0, a11 = 0, b00 = 0, b01 = 0, b10 = 0, b11 = 0;
+      for (let i = 0; i < R; i++) {
+        const p = W[w0 + i];
+        const q = W[w1 + i];
+        const pa = p < 0 ? -p : p;
+        const qa = q < 0 ? -q : q;
+        const u = x[x0 + i];
+        const z = x[x1 + i];
+        const us = xsq[x0 + i];
+        const zs = xsq[x1 + i];
+        a00 += p * u; a01 += q * u; a10 += p * z; a11 += q * z;
+        b00 += pa * us; b01 += qa * us; b10 += pa * zs; b11 += qa * zs;
+      }
+      y[y0 + o] = a00; y[y0 + o + 1] = a01; y[y1 + o] = a10; y[y1 + o + 1] = a11;
+      v[y0 + o] = b00; v[y0 + o + 1] = b01; v[y1 + o] = b10; v[y1 + o + 1] = b11;
+    }
+    for (; o < C; o++) {
+      const wo = o * R;
+      let a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+      for (let i = 0; i < R; i++) {
+        const p = W[wo + i];
+        const pa = p < 0 ? -p : p;
+        a0 += p * x[x0 + i]; a1 += p * x[x1 + i];
+        b0 += pa * xsq[x0 + i]; b1 += pa * xsq[x1 + i];
+      }
+      y[y0 + o] = a0; y[y1 + o] = a1; v[y0 + o] = b0; v[y1 + o] = b1;
+    }
+  }
+  for (; t < T; t++) {
+    const x0 = t * R;
+    const y0 = t * C;
+    let o = 0;
+    for (; o + 4 <= C; o += 4) {
+      const w0 = o * R;
+      const w1 = w0 + R;
+      const w2 = w1 + R;
+      const w3 = w2 + R;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+      for (let i = 0; i < R; i++) {
+        const u = x[x0 + i];
+        const us = xsq[x0 + i];
+        const p = W[w0 + i];
+        const q = W[w1 + i];
+        const r = W[w2 + i];
+        const s = W[w3 + i];
+        a0 += p * u; a1 += q * u; a2 += r * u; a3 += s * u;
+        b0 += (p < 0 ? -p : p) * us; b1 += (q < 0 ? -q : q) * us; b2 += (r < 0 ? -r : r) * us; b3 += (s < 0 ? -s : s) * us;
+      }
+      y[y0 + o] = a0; y[y0 + o + 1] = a1; y[y0 + o + 2] = a2; y[y0 + o + 3] = a3;
+      v[y0 + o] = b0; v[y0 + o + 1] = b1; v[y0 + o + 2] = b2; v[y0 + o + 3] = b3;
+    }
+    for (; o < C; o++) {
+      const wo = o * R;
+      let a = 0, b = 0;
+      for (let i = 0; i < R; i++) {
+        const p = W[wo + i];
+        a += p * x[x0 + i];
+        b += (p < 0 ? -p : p) * xsq[x0 + i];
+      }
+      y[y0 + o] = a;
+      v[y0 + o] = b;
+    }
+  }
+}
