@@ -109,3 +109,37 @@ describe("generic Gaussian and RRAM models", () => {
     expect(globalDriftAlpha(1, 0)).toBe(1e4);
   });
 });
+
+describe("ziggurat normal", () => {
+  it("has the moments and tail mass of N(0, 1)", async () => {
+    const { normal } = await import("../../src/numerics/noise/gaussian.ts");
+    const rng = new Rng(2024);
+    const n = 400000;
+    let s = 0;
+    let s2 = 0;
+    let s4 = 0;
+    let tail2 = 0;
+    let tail35 = 0;
+    let neg = 0;
+    for (let j = 0; j < n; j++) {
+      const v = normal(rng);
+      s += v;
+      s2 += v * v;
+      s4 += v ** 4;
+      if (Math.abs(v) > 2) tail2++;
+      if (Math.abs(v) > 3.5) tail35++;
+      if (v < 0) neg++;
+    }
+    expect(Math.abs(s / n)).toBeLessThan(0.006);
+    expect(Math.abs(s2 / n - 1)).toBeLessThan(0.01);
+    expect(Math.abs(s4 / n - 3)).toBeLessThan(0.06);
+    expect(Math.abs(tail2 / n - 0.0455)).toBeLessThan(0.002); // P(|Z| > 2) = 0.0455
+    expect(tail35 / n).toBeGreaterThan(0.0002); // P(|Z| > 3.5) = 4.65e-4: the tail branch works
+    expect(tail35 / n).toBeLessThan(0.0008);
+    expect(Math.abs(neg / n - 0.5)).toBeLessThan(0.003);
+    // deterministic per seed
+    const a = new Rng(5);
+    const b = new Rng(5);
+    for (let j = 0; j < 100; j++) expect(normal(a)).toBe(normal(b));
+  });
+});

@@ -13,7 +13,7 @@ import type { AnalogSpec } from "../../spec/types.ts";
 import type { LinearBackend, LinearWeight } from "../backend.ts";
 import { AimcsimError } from "../../errors.ts";
 import { Rng, deriveSeed } from "../../util/rng.ts";
-import { createNoiseModel, globalDriftAlpha, type ConductanceNoiseModel } from "../noise/index.ts";
+import { createNoiseModel, globalDriftAlpha, normal, type ConductanceNoiseModel } from "../noise/index.ts";
 import { tileGrid, type TileSpan } from "./tiling.ts";
 import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEncoding } from "./encoding.ts";
 import { exactLinearBlocked, gemmTile, gemmTileNoise } from "./kernels.ts";
@@ -268,8 +268,8 @@ export function createAnalogBackend(
           }
           for (let j = 0; j < n; j++) {
             let y = ybuf[j];
-            if (wNoise > 0) y += wNoise * Math.sqrt(vbuf[j]) * rng.nextGaussian();
-            if (outNoise > 0) y += outNoise * rng.nextGaussian();
+            if (wNoise > 0) y += wNoise * Math.sqrt(vbuf[j]) * normal(rng);
+            if (outNoise > 0) y += outNoise * normal(rng);
             let code: number;
             if (y > outBound) {
               code = adcLevels;

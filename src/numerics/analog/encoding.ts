@@ -57,6 +57,7 @@ export function weightEncoding(weightBits: number, bitsPerCell: number, differen
 
 /** Level of slice k of the unsigned integer n. */
 export function sliceLevel(n: number, k: number, bitsPerCell: number): number {
+  if (k === 0 && n < 2 ** bitsPerCell) return n; // single-slice fast path
   const base = 2 ** bitsPerCell;
   return Math.floor(n / 2 ** (k * bitsPerCell)) % base;
 }

@@ -5,6 +5,7 @@
 
 import type { NoiseSpec } from "../../spec/types.ts";
 import type { Rng } from "../../util/rng.ts";
+import { normal } from "./gaussian.ts";
 import {
   PCM_NU_MEAN_MAX,
   PCM_NU_MEAN_MIN,
@@ -86,7 +87,7 @@ function pcmModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
     // A scale of 0 switches a term off without drawing (deterministic either way: same spec, same draws).
     program(gT, rng) {
       if (spec.progNoiseScale === 0) return gT;
-      const g = gT + spec.progNoiseScale * pcmProgSigmaUs(gT, gMaxUs) * rng.nextGaussian();
+      const g = gT + spec.progNoiseScale * pcmProgSigmaUs(gT, gMaxUs) * normal(rng);
       return g > 0 ? g : 0;
     },
     driftNu(gT, rng) {
@@ -95,14 +96,14 @@ function pcmModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
       const lx = Math.log(Math.max(Math.abs(gT * invGMax), PCM_ZERO_CLIP));
       const mean = clamp(PCM_NU_MEAN_SLOPE * lx + PCM_NU_MEAN_OFFSET, PCM_NU_MEAN_MIN, PCM_NU_MEAN_MAX);
       const std = clamp(PCM_NU_STD_SLOPE * lx + PCM_NU_STD_OFFSET, PCM_NU_STD_MIN, PCM_NU_STD_MAX);
-      return Math.abs(mean + std * rng.nextGaussian()) * spec.driftScale;
+      return Math.abs(mean + std * normal(rng)) * spec.driftScale;
     },
     atTime(gProg, nu, tInfS, rng) {
       const gDrift = gProg * driftFactor(nu, tInfS);
       if (readScale === 0) return gDrift > 0 ? gDrift : 0;
       // Q_s as pcmReadSigmaRel, with the time factor cached
       const qs = Math.min(PCM_QS_COEFF / Math.max(Math.pow(Math.abs(gProg) * invGMax, PCM_QS_EXPONENT), PCM_QS_DENOM_MIN), PCM_QS_MAX);
-      const g = gDrift + Math.abs(gDrift) * readScale * qs * readFactor * rng.nextGaussian();
+      const g = gDrift + Math.abs(gDrift) * readScale * qs * readFactor * normal(rng);
       return g > 0 ? g : 0;
     },
     driftFactor,
@@ -115,7 +116,7 @@ function gaussianModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
   return {
     kind: "gaussian",
     program(gT, rng) {
-      const g = gT + spec.relSigma * gMaxUs * rng.nextGaussian();
+      const g = gT + spec.relSigma * gMaxUs * normal(rng);
       return g > 0 ? g : 0;
     },
     driftNu: () => 0,
@@ -131,12 +132,12 @@ function rramModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
   return {
     kind: "rram",
     program(gT, rng) {
-      const g = gT + spec.relSigma * gMaxUs * rng.nextGaussian();
+      const g = gT + spec.relSigma * gMaxUs * normal(rng);
       return g > 0 ? g : 0;
     },
     driftNu: () => 0,
     atTime(g, _nu, _t, rng) {
-      const r = g + Math.abs(g) * spec.readRelSigma * rng.nextGaussian();
+      const r = g + Math.abs(g) * spec.readRelSigma * normal(rng);
       return r > 0 ? r : 0;
     },
     driftFactor: () => 1,
