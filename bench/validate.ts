@@ -1,7 +1,8 @@
 // `npm run validate`: aimcsim against published silicon and the seed papers' claims. Prints the Markdown table
 // (published, simulated, error %, recorded bound, calibration flag) and the trend table, and exits non-zero when
 // any |error| exceeds its recorded bound or a claimed trend does not hold.
-// Run: node bin/run-ts.mjs bench/validate.ts [--only prefix,prefix] [--readme test/validation/README.md]
+// Run: node bin/run-ts.mjs bench/validate.ts [--only prefix,prefix] [--no-accuracy] [--readme test/validation/README.md]
+// The AFM accuracy trend (src/eval, 512 held-out tokens x 3 seeds) takes one to a few minutes; --no-accuracy skips it.
 // --readme rewrites the block between the "<!-- validation:begin -->" and "<!-- validation:end -->" markers of that
 // file with the tables (temp file + rename).
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -13,7 +14,8 @@ const END = "<!-- validation:end -->";
 const i = process.argv.indexOf("--only");
 const only = i >= 0 && process.argv[i + 1] ? process.argv[i + 1]!.split(",") : undefined;
 const t0 = performance.now();
-const report = await runValidationReport({ only });
+const accuracy = !process.argv.includes("--no-accuracy") && only === undefined;
+const report = await runValidationReport({ only, accuracy });
 const tables = `### Published figures\n\n${formatValidationTable(report.rows)}\n\n### Seed claims (trend)\n\n${formatTrendTable(report.trends)}\n`;
 console.log(tables);
 const r = process.argv.indexOf("--readme");

@@ -5,3 +5,4 @@ export { runValidation, runValidationReport, rowFails, type ValidationOptions } 
 export { formatTrendTable, formatValidationTable } from "./format.ts";
 export { CHECKS, CheckContext, type Check } from "./checks.ts";
 export { PIMLLM_CONTEXTS, PIMLLM_MODELS, runTrends } from "./trends.ts";
+export { runAccuracyTrend, type AccuracyTrendOptions } from "./accuracy.ts";

@@ -1,4 +1,5 @@
 // runValidation: every check of checks.ts against its published figure, and the seed claims' trends.
+import { runAccuracyTrend, type AccuracyTrendOptions } from "./accuracy.ts";
 import { CHECKS, CheckContext, publishedFor } from "./checks.ts";
 import { PIMLLM_CONTEXTS, runTrends } from "./trends.ts";
 import type { TrendRow, ValidationReport, ValidationRow } from "./types.ts";
@@ -8,6 +9,8 @@ export interface ValidationOptions {
   readonly only?: readonly string[];
   /** Contexts of the PIM-LLM trend (default 128, 512, 1024, 2048, 4096). */
   readonly contexts?: readonly number[];
+  /** Also run the AFM accuracy trend (src/eval on models/tiny-llama-wordnet; minutes, not seconds). Default off. */
+  readonly accuracy?: boolean | AccuracyTrendOptions;
 }
 
 const PCT = 100; // percent (unit conversion)
@@ -49,6 +52,7 @@ export async function runValidationReport(opts: ValidationOptions = {}): Promise
   const ctx = new CheckContext();
   const rows = runChecks(ctx, opts.only);
   const trends: TrendRow[] = runTrends(ctx, opts.contexts ?? PIMLLM_CONTEXTS);
+  if (opts.accuracy) trends.push(await runAccuracyTrend(opts.accuracy === true ? {} : opts.accuracy));
   const failures = [
     ...rows.filter(rowFails).map((r) => `${r.id}: |error| ${Math.abs(r.errorPct).toFixed(1)} % exceeds its bound ${r.bound} %`),
     ...trends.filter((t) => !t.holds).map((t) => `${t.id}: expected ${t.expectation}; got ${t.series.map((p) => `${p.label} ${p.y.toFixed(2)}`).join(", ")}`),
