@@ -187,7 +187,8 @@ export function illustrativeSections(): ReportSection[] {
       text: `${note} Measured speed-up, Amdahl prediction S = 1/((1 − f) + f/s) and its ceiling 1/(1 − f), against context length.`,
       charts: [
         amdahlChart(amdahl.filter((r) => r.phase === "prefill"), { title: "Prefill speed-up over the digital baseline" }),
-        amdahlChart(amdahl.filter((r) => r.phase === "decode"), { title: "Decode speed-up over the digital baseline" }),
+        // A single-column-width figure (400 px): the legend moves under the plot.
+        amdahlChart(amdahl.filter((r) => r.phase === "decode"), { title: "Decode speed-up over the digital baseline", width: 400, height: 340 }),
       ],
       tables: [amdahlTable(amdahl)],
     },

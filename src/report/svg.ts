@@ -212,34 +212,39 @@ export function legendSize(items: readonly LegendItem[]): { readonly width: numb
   return { width: LEGEND_SYMBOL + 6 + w, height: items.length * LEGEND_ROW };
 }
 
-export function renderLegend(items: readonly LegendItem[], x: number, y: number): string {
+function labelOffset(it: LegendItem): number {
+  return it.symbol === "note" ? 0 : it.symbol === "swatch" || it.symbol === "point" || it.symbol === "hollow" ? 20 : LEGEND_SYMBOL + 6;
+}
+
+/** Draw the legend items at the positions the layout chose (right column or rows under the plot). */
+export function renderLegend(items: readonly LegendItem[], layout: Pick<Layout, "legendPos">): string {
   if (items.length === 0) return "";
-  let s = `<g class="legend" transform="translate(${coord(x)},${coord(y)})" font-size="${FONT_LEGEND}">`;
+  let s = `<g class="legend" font-size="${FONT_LEGEND}">`;
   items.forEach((it, i) => {
-    const cy = i * LEGEND_ROW + LEGEND_ROW / 2;
-    s += it.symbol === "note" ? `<g class="legend-note">` : `<g class="legend-item" data-series="${escapeXml(it.key)}">`;
+    const p = layout.legendPos[i];
+    const at = ` transform="translate(${coord(p.x)},${coord(p.y)})"`;
+    s += it.symbol === "note" ? `<g class="legend-note"${at}>` : `<g class="legend-item" data-series="${escapeXml(it.key)}"${at}>`;
     switch (it.symbol) {
       case "swatch":
-        s += `<rect x="0" y="${coord(cy - 6)}" width="14" height="12" fill="${it.color}" stroke="${INK}" stroke-width="0.5"/>`;
+        s += `<rect x="0" y="-6" width="14" height="12" fill="${it.color}" stroke="${INK}" stroke-width="0.5"/>`;
         break;
       case "line":
       case "dashed":
-        s += `<line x1="0" x2="${LEGEND_SYMBOL}" y1="${coord(cy)}" y2="${coord(cy)}" stroke="${it.color}" stroke-width="2"${it.symbol === "dashed" ? ` stroke-dasharray="6,4"` : ""}/>`;
-        if (it.marker) s += marker(it.marker, LEGEND_SYMBOL / 2, cy, it.color, 3.5);
+        s += `<line x1="0" x2="${LEGEND_SYMBOL}" y1="0" y2="0" stroke="${it.color}" stroke-width="2"${it.symbol === "dashed" ? ` stroke-dasharray="6,4"` : ""}/>`;
+        if (it.marker) s += marker(it.marker, LEGEND_SYMBOL / 2, 0, it.color, 3.5);
         break;
       case "point":
-        s += marker(it.marker ?? "circle", 7, cy, it.color, 4);
+        s += marker(it.marker ?? "circle", 7, 0, it.color, 4);
         break;
       case "note":
         break;
       case "hollow":
-        s += `<circle cx="7" cy="${coord(cy)}" r="3.5" fill="white" stroke="${it.color}" stroke-width="1.2"/>`;
+        s += `<circle cx="7" cy="0" r="3.5" fill="white" stroke="${it.color}" stroke-width="1.2"/>`;
         break;
     }
     const label = truncate(it.label, LEGEND_MAX_LABEL, FONT_LEGEND);
-    const tx = it.symbol === "note" ? 0 : it.symbol === "swatch" || it.symbol === "point" || it.symbol === "hollow" ? 20 : LEGEND_SYMBOL + 6;
     const fill = it.symbol === "note" ? it.color : INK;
-    s += `<text x="${tx}" y="${coord(cy)}" dy="0.32em" fill="${fill}">${escapeXml(label)}`;
+    s += `<text x="${labelOffset(it)}" y="0" dy="0.32em" fill="${fill}">${escapeXml(label)}`;
     if (label !== it.label) s += `<title>${escapeXml(it.label)}</title>`;
     s += `</text></g>`;
   });
@@ -272,9 +277,12 @@ export interface ChartCommon {
   readonly title: string;
   /** Longer description for screen readers (<desc>). */
   readonly description?: string;
-  /** Pixel size of the standalone SVG (default 640 x 380, about a two-column paper figure at 1:1). */
+  /** Pixel size of the standalone SVG (default 640 x 380). At 640 px the 12 px tick labels print at about
+   *  9 pt on a 7-inch two-column-wide figure; for a 3.4-inch single column use width 400 (about 7 pt). */
   readonly width?: number;
   readonly height?: number;
+  /** Legend beside the plot or in rows under it (default: beside when width >= 520 px, else under). */
+  readonly legend?: "right" | "bottom";
 }
 
 export interface Layout {
@@ -287,8 +295,10 @@ export interface Layout {
   readonly xLabelLines?: ReadonlyMap<string, readonly string[]>;
   readonly xTitleY: number;
   readonly yTitleX: number;
-  readonly legendX: number;
-  readonly legendY: number;
+  /** Legend item anchors: x of the symbol's left edge, y of the row's centre. */
+  readonly legendPos: readonly { readonly x: number; readonly y: number }[];
+  /** Where the legend went. */
+  readonly legendPlacement: "right" | "bottom";
 }
 
 /** Place title, plot, axes and legend. `xCategoryWidth` (band axes) decides whether x labels tilt. */
@@ -305,7 +315,24 @@ export function layoutChart(
   const titleLines = wrapText(common.title, width - 24, FONT_TITLE);
   const top = 14 + titleLines.length * (FONT_TITLE + 4) + 10 + extraTop;
   const ls = legendSize(legend);
-  const right = ls.width > 0 ? ls.width + 28 : 20;
+  const below = (common.legend ?? (width < 520 ? "bottom" : "right")) === "bottom";
+  // Rows of legend items under the plot (narrow, single-column figures).
+  const flow: { dx: number; row: number }[] = [];
+  if (below) {
+    let dx = 0;
+    let row = 0;
+    for (const it of legend) {
+      const w = labelOffset(it) + Math.min(LEGEND_MAX_LABEL, textWidth(it.label, FONT_LEGEND)) + 18;
+      if (dx > 0 && dx + w > width - 24) {
+        row++;
+        dx = 0;
+      }
+      flow.push({ dx, row });
+      dx += w;
+    }
+  }
+  const legendRows = below && legend.length > 0 ? flow[flow.length - 1].row + 1 : 0;
+  const right = below || ls.width === 0 ? 20 : ls.width + 28;
   const left = 14 + FONT_AXIS_TITLE + 10 + maxTickWidth(yAxis) + 10;
   const x0 = left;
   const x1 = width - right;
@@ -334,9 +361,10 @@ export function layoutChart(
     }
   }
   const hasXTitle = xAxis.title !== "";
-  const bottom = labelBlock + (hasXTitle ? FONT_AXIS_TITLE + 16 : 8);
-  // Grow the figure when the legend is taller than the plot would be.
-  const minPlot = Math.max(140, ls.height + 4);
+  const axisBlock = labelBlock + (hasXTitle ? FONT_AXIS_TITLE + 16 : 8);
+  const bottom = axisBlock + (legendRows > 0 ? legendRows * LEGEND_ROW + 6 : 0);
+  // Grow the figure when a right-hand legend is taller than the plot would be.
+  const minPlot = below ? 120 : Math.max(140, ls.height + 4);
   if (height - top - bottom < minPlot) height = top + bottom + minPlot;
   const plot: PlotRect = { x0, x1, y0: top, y1: height - bottom };
   return {
@@ -348,8 +376,10 @@ export function layoutChart(
     ...(xLabelLines ? { xLabelLines } : {}),
     xTitleY: plot.y1 + labelBlock + FONT_AXIS_TITLE + 2,
     yTitleX: 14 + FONT_AXIS_TITLE / 2 + 2,
-    legendX: x1 + 18,
-    legendY: top,
+    legendPos: below
+      ? flow.map((f) => ({ x: 12 + f.dx, y: plot.y1 + axisBlock + f.row * LEGEND_ROW + LEGEND_ROW / 2 }))
+      : legend.map((_, i) => ({ x: x1 + 18, y: top + i * LEGEND_ROW + LEGEND_ROW / 2 })),
+    legendPlacement: below ? "bottom" : "right",
   };
 }
 

@@ -109,6 +109,18 @@ describe("lineChart", () => {
     const gaps = xs.slice(1).map((x, i) => x - xs[i]);
     for (const g of gaps) expect(g).toBeCloseTo(gaps[0], 0); // equal spacing for doubling contexts
   });
+  it("puts the legend in rows under the plot for narrow (single-column) figures", () => {
+    const svg = lineChart({ ...input, width: 400 });
+    expectChart(svg, ["measured", "ceiling"]);
+    const plotBottom = Number(/<g class="axis x" transform="translate\(0,([^)]*)\)"/.exec(svg)![1]);
+    const items = [...svg.matchAll(/class="legend-item" data-series="[^"]*" transform="translate\(([^,]*),([^)]*)\)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(items.length).toBe(2);
+    for (const [x, y] of items) {
+      expect(y).toBeGreaterThan(plotBottom + 20);
+      expect(x).toBeLessThan(400);
+    }
+    expect(/<svg[^>]*width="400"/.test(svg)).toBe(true);
+  });
   it("refuses non-positive values on a log axis", () => {
     expect(() => lineChart({ ...input, series: [{ key: "a", label: "a", points: [{ x: 0, y: 1 }] }] })).toThrow(/must be > 0/);
   });

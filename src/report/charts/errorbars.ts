@@ -93,6 +93,6 @@ export function errorBarChart(input: ErrorBarInput): string {
   });
   body += `</g>`;
   body += renderXAxis(thinXTicks(X.axis, (v) => X.scale(v as number)), (v) => X.scale(v as number), plot, false, L.xTitleY);
-  body += renderLegend(legend, L.legendX, L.legendY);
+  body += renderLegend(legend, L);
   return svgFrame("error-bars", input, L, body);
 }

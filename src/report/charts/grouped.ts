@@ -85,6 +85,6 @@ export function groupedBarChart(input: GroupedBarInput): string {
   }
   body += `</g>`;
   body += renderXAxis(xAxis, (v) => x0(v as string)! + x0.bandwidth() / 2, plot, L.rotateX, L.xTitleY, L.xLabelLines);
-  body += renderLegend(legend, L.legendX, L.legendY);
+  body += renderLegend(legend, L);
   return svgFrame("grouped-bars", input, L, body);
 }

@@ -87,7 +87,7 @@ export function lineChart(input: LineChartInput): string {
   body += `</g>`;
   const xAxis = thinXTicks(X.axis, (v) => px(v as number));
   body += renderXAxis(xAxis, (v) => px(v as number), plot, false, L.xTitleY);
-  body += renderLegend(legend, L.legendX, L.legendY);
+  body += renderLegend(legend, L);
   return svgFrame("line", input, L, body);
 }
 

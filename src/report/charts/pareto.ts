@@ -105,6 +105,6 @@ export function paretoChart(input: ParetoInput): string {
   }
   body += `</g>`;
   body += renderXAxis(thinXTicks(X.axis, (v) => X.scale(v as number)), (v) => X.scale(v as number), plot, false, L.xTitleY);
-  body += renderLegend(legend, L.legendX, L.legendY);
+  body += renderLegend(legend, L);
   return svgFrame("pareto", input, L, body);
 }

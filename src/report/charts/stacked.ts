@@ -94,6 +94,6 @@ export function stackedBarChart(input: StackedBarInput): string {
   });
   body += `</g>`;
   body += renderXAxis(xAxis, (v) => x(v as string)! + x.bandwidth() / 2, plot, L.rotateX, L.xTitleY, L.xLabelLines);
-  body += renderLegend(legend, L.legendX, L.legendY);
+  body += renderLegend(legend, L);
   return svgFrame("stacked-bars", input, L, body);
 }

@@ -115,7 +115,7 @@ export function timelineChart(input: TimelineInput): string {
   }
   body += `</g>`;
   body += renderXAxis(thinXTicks(xAxis, (v) => x(v as number)), (v) => x(v as number), plot, false, L.xTitleY);
-  body += renderLegend(legend, L.legendX, L.legendY);
+  body += renderLegend(legend, L);
   return svgFrame("timeline", common, L, body);
 }
 
