@@ -34,7 +34,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const seg of path) {
     if (typeof seg === "number") out += `[${seg}]`;
-    else out += out === "" ? String(seg) : `.${String(seg)}`;
+    // a key that is not a plain identifier (an empty or dotted extra field) is quoted, so the path still names it
+    else if (typeof seg !== "string" || !/^[A-Za-z_$][\w$-]*$/.test(seg)) out += `[${JSON.stringify(String(seg))}]`;
+    else out += out === "" ? seg : `.${seg}`;
   }
   return out;
 }
