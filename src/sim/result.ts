@@ -45,7 +45,7 @@ export interface SimResult {
   readonly chip: string;
   readonly model: string;
   readonly workload: { readonly promptTokens: number; readonly genTokens: number; readonly batch: number };
-  /** Time to first token (prefill + first decode step's sampling point), seconds. */
+  /** Time to first token: the end of prefill, whose lm_head gives the first token (seconds). */
   readonly ttftS: number;
   /** Mean time per output token over the decode steps, seconds. */
   readonly tpotS: number;
