@@ -5,7 +5,8 @@ import type { AmdahlResult, AmdahlRow } from "../analysis/amdahl.ts";
 import type { SimRun } from "../sim/run.ts";
 import type { SimResult } from "../sim/result.ts";
 import { groupedBarChart } from "./charts/grouped.ts";
-import { lineChart, type LineSeries } from "./charts/line.ts";
+import { lineChart } from "./charts/line.ts";
+import { amdahlChart, amdahlRowsFromAnalysis } from "./inputs.ts";
 import { timelineChart, type TimelineSlice } from "./charts/timeline.ts";
 import type { ReportDoc, ReportSection } from "./doc.ts";
 import { reportFromSimResult } from "./fromSim.ts";
@@ -96,19 +97,13 @@ export function amdahlReport(result: AmdahlResult, specs: { chip: unknown; basel
   const logX = { kind: "log", base: 2 } as const;
   for (const phase of ["decode", "prefill"] as const) {
     const rows = result.rows.filter((r) => r.phase === phase);
-    const charts = result.models.map((model) => {
-      const mine = rows.filter((r) => r.model === model);
-      const series: LineSeries[] = [
-        { key: "measured", label: "measured speed-up", points: mine.map((r) => ({ x: r.context, y: r.speedup })) },
-        { key: "amdahl", label: "Amdahl 1/((1-f)+f/s)", points: mine.map((r) => ({ x: r.context, y: r.amdahl })) },
-        { key: "ceiling", label: "ceiling 1/(1-f)", reference: true, points: mine.map((r) => ({ x: r.context, y: r.ceiling })) },
-      ];
-      return {
-        name: `amdahl-${phase}-${model}`,
-        svg: lineChart({ title: `${model}, ${phase}: speed-up of ${result.chip} over ${result.baseline}`, series, xLabel: "context", xUnit: "tokens", yLabel: "speed-up", yUnit: "x", x: logX }),
-        caption: `Measured end-to-end speed-up, Amdahl's prediction from the measured f and s, and the ceiling 1/(1-f), ${phase}.`,
-      };
-    });
+    const charts = result.models.map((model) => ({
+      name: `amdahl-${phase}-${model}`,
+      svg: amdahlChart(amdahlRowsFromAnalysis(rows.filter((r) => r.model === model)), {
+        title: `${model}, ${phase}: speed-up of ${result.chip} over ${result.baseline}`,
+      }),
+      caption: `Measured end-to-end speed-up, Amdahl's prediction from the measured f and s, and the ceiling 1/(1-f), ${phase}.`,
+    }));
     const fChart = {
       name: `amdahl-f-${phase}`,
       svg: lineChart({

@@ -75,7 +75,7 @@ export async function evalCommand(argv: readonly string[], io: Io): Promise<numb
 }
 
 /** The accuracy part of `npm start`: the bundled model on `chipName` as ADC bits fall and t_inf grows. */
-export async function evalSection(chipName: string, io: Io, tokens = 1024, seeds = 3) {
+export async function evalSection(chipName: string, io: Io, tokens = 512, seeds = 3) {
   const chip = await loadSpecFile(chipName);
   const model = await loadModel(BUNDLED_MODEL);
   const bitsPoints = [];
