@@ -273,13 +273,29 @@ export function reportFromSimResult(result: SimResult, opts: SimReportOptions = 
       { key: "unit", label: "Unit" },
       ...runs.map((run, i) => ({ key: `u${i}`, label: runs.length > 1 ? run.label : "Busy", unit: "%" })),
     ],
-    rows: unionKeys(runs.map((x) => x.r.utilization))
-      .map((u) => {
-        const row: Record<string, Cell> = { unit: u };
-        runs.forEach((run, i) => (row[`u${i}`] = run.r.utilization[u] === undefined ? null : run.r.utilization[u] * 100));
-        return row;
-      })
-      .sort((a, b) => num(b.u0) - num(a.u0) || String(a.unit).localeCompare(String(b.unit))),
+    rows: [
+      ...unionKeys(runs.map((x) => x.r.utilization))
+        .filter((u) => !u.startsWith("xbar:"))
+        .map((u) => {
+          const row: Record<string, Cell> = { unit: u };
+          runs.forEach((run, i) => (row[`u${i}`] = run.r.utilization[u] === undefined ? null : run.r.utilization[u] * 100));
+          return row;
+        }),
+      // Crossbar banks (one per weight matrix, hundreds of them) as one row: their mean busy fraction.
+      ...(runs.some((run) => Object.keys(run.r.utilization).some((u) => u.startsWith("xbar:")))
+        ? [
+            {
+              unit: "crossbar banks (mean over matrices)",
+              ...Object.fromEntries(
+                runs.map((run, i) => {
+                  const xs = Object.entries(run.r.utilization).filter(([u]) => u.startsWith("xbar:")).map(([, v]) => v);
+                  return [`u${i}`, xs.length ? (xs.reduce((a, b) => a + b, 0) / xs.length) * 100 : null];
+                }),
+              ),
+            } as Record<string, Cell>,
+          ]
+        : []),
+    ].sort((a, b) => num(b.u0) - num(a.u0) || String(a.unit).localeCompare(String(b.unit))),
   };
   const busy: Table = {
     name: "busy-by-component",
