@@ -42,6 +42,8 @@ export interface EvaluateOptions {
   readonly window?: number;
   /** Tokens used to calibrate static input ranges (default 4 windows' worth after the scored text). */
   readonly calibrationTokens?: number;
+  /** Windows and reference logits from prepareEval, reused across evaluations of the same text (a sweep). */
+  readonly prepared?: PreparedEval;
 }
 
 export interface BackendScore {
@@ -246,7 +248,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalResult> {
   const { model, chip } = opts;
   if (!chip.analog) throw new AimcsimError("UsageError", "chip.analog", `chip "${chip.name}" has no analog part to evaluate`);
   if (!Number.isInteger(opts.seeds) || opts.seeds < 1) throw new AimcsimError("UsageError", "seeds", "must be an integer >= 1");
-  const prep = await prepareEval({ model, tokens: opts.tokens, text: opts.text, window: opts.window });
+  const prep = opts.prepared ?? (await prepareEval({ model, tokens: opts.tokens, text: opts.text, window: opts.window }));
   const notes = [...prep.notes];
   const calibration = calibrateStaticRanges(prep, chip, opts.calibrationTokens);
   if (calibration?.note) notes.push(calibration.note);

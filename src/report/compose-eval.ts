@@ -62,6 +62,7 @@ export function evalSections(sweeps: readonly EvalSweep[]): ReportSection[] {
           xLabel: s.axis,
           ...(s.unit ? { xUnit: s.unit } : {}),
           yLabel: "perplexity",
+          y: { kind: "log" as const, base: 10 },
           ...(s.log ? { x: { kind: "log" as const, base: 10 } } : {}),
         }),
         caption: `Perplexity vs ${s.axis}.`,

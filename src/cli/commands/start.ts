@@ -24,7 +24,8 @@ export const DEFAULTS = {
   genTokens: 128,
   amdahlModels: ["bitnet-gpt2-350m", "bitnet-gpt2-774m", "bitnet-opt-1.3b"],
   contexts: [128, 256, 512, 1024, 2048, 4096],
-  evalChip: "afm-pcm",
+  // The bundled model (3.5 M weights) fits one HERMES-like chip (52 of its 64 cores): PCM noise, dynamic ranges.
+  evalChip: "hermes",
 } as const;
 
 export async function startCommand(argv: readonly string[], io: Io): Promise<number> {
