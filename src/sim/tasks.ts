@@ -1,6 +1,7 @@
 // A growable struct-of-arrays list of simulation tasks: what the engine runs (resource, duration,
 // dependencies) plus what the statistics need (energy per component kind, op class, phase, label).
 // Appending a task writes into typed arrays; nothing is allocated per task beyond its label string.
+import { AimcsimError } from "../errors.ts";
 import type { TaskGraph } from "../engine/index.ts";
 import type { OpClass } from "../model/ops.ts";
 import { COMPONENT_KINDS, type ComponentKind } from "./result.ts";
@@ -73,6 +74,13 @@ export class TaskList {
     label: string,
     opKind: string,
   ): number {
+    if (!(durationPs <= Number.MAX_SAFE_INTEGER))
+      throw new AimcsimError(
+        "SimError",
+        label,
+        `takes ${durationPs} ps (${(durationPs / 3.6e15).toPrecision(3)} h), beyond the engine's integer time range of 2^53 ps (~2.5 h); ` +
+          "a clock, bandwidth or lane count this low is likely a unit mistake",
+      );
     if (this.count === this.cap) this.grow();
     const t = this.count++;
     this.resource[t] = resource;
