@@ -10,7 +10,10 @@ import { resolveModelShape } from "../../src/model/index.ts";
 import { simulate } from "../../src/sim/index.ts";
 import { decodeChipSpec, SpecValidationError } from "../../src/spec/index.ts";
 import type { ChipSpec } from "../../src/spec/types.ts";
-import { ALWAYS_INVALID, dotted, garbageArb, nearValidArb, nonFinitePaths, presetVariantArb, validSpecArb } from "./arbitraries.ts";
+import { ALWAYS_INVALID, dotted, garbageArb, nearValidArb, nonFinitePaths, presetJson, presetVariantArb, validSpecArb } from "./arbitraries.ts";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const hybridJson = (): Record<string, any> => presetJson("hybrid-bitnet");
 
 const counts = {
   specs: 0,
@@ -190,6 +193,33 @@ describe("run", () => {
       counts.runErrors[e._tag] = (counts.runErrors[e._tag] ?? 0) + 1;
     }
   };
+
+  it("the examples the fuzzer found stay fixed", () => {
+    const expectTyped = (f: () => unknown, tag: string, path: string | RegExp, rule: RegExp) => {
+      let err: unknown;
+      try {
+        f();
+      } catch (e) {
+        err = e;
+      }
+      if (!isAimcsimError(err)) throw new Error(`expected an AimcsimError, got ${String(err)}`);
+      expect(err._tag).toBe(tag);
+      expect(err.path).toMatch(path);
+      expect(err.rule).toMatch(rule);
+    };
+    const base = validPreset() as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // 1x1 tiles with chips "auto" used to build ~1e8 tile blocks and run out of memory
+    const tinyTiles = structuredClone(base);
+    tinyTiles.analog = { ...structuredClone(hybridJson().analog), tiles: 1 };
+    tinyTiles.analog.tile = { ...tinyTiles.analog.tile, rows: 1, cols: 2, adc: { ...tinyTiles.analog.tile.adc, colsPerAdc: 1 } };
+    tinyTiles.mapping = { ...tinyTiles.mapping, projections: "analog" };
+    const chip = decodeChipSpec(tinyTiles);
+    expectTyped(() => simulate({ chip, model: gpt2TwoLayers, promptTokens: 2, genTokens: 1, chips: "auto" }), "MappingError", "analog.tile", /more than the \d+ one simulation places/);
+    // a 1 kHz clock used to fail with an engine error on an anonymous task index
+    const slow = presetJson("digital-baseline") as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    slow.systolic = [{ ...slow.systolic[0], rows: 1, cols: 1, count: 1, clockHz: 1e3 }];
+    expectTyped(() => simulate({ chip: decodeChipSpec(slow), model: gpt2, promptTokens: 16, genTokens: 1 }), "SimError", /^prefill\[0\] /, /2\^53 ps/);
+  });
 
   it("preset variants simulate to finite results or fail with a typed error", () => {
     fc.assert(
