@@ -5,7 +5,7 @@
 // GPT-2 ("transformer.h.N..." or unprefixed "h.N..."), OPT ("model.decoder.layers.N...").
 
 import { readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { AimcsimError } from "../errors.ts";
 import type { LinearWeight } from "../numerics/backend.ts";
 import type { TransformerShape } from "./shape.ts";
@@ -85,7 +85,10 @@ export interface LoadedModel {
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const configPath = join(dir, "config.json");
   const config = normaliseConfig(await readJson(configPath));
-  const shape = shapeFromConfig(config, configPath);
+  const parsed = shapeFromConfig(config, configPath);
+  // Without a _name_or_path in config.json the model is named after its folder (as loadShapeFromFolder does).
+  const named = typeof (config as Record<string, unknown>)["_name_or_path"] === "string" && (config as Record<string, unknown>)["_name_or_path"] !== "";
+  const shape = named ? parsed : { ...parsed, name: basename(resolve(dir)) };
   const tensors = await readCheckpointTensors(dir);
   let tokenizer: Tokenizer | null = null;
   const tokPath = join(dir, "tokenizer.json");
