@@ -20,6 +20,13 @@ export interface RunOptions {
 }
 
 const checkTime = (timePs: number, what: string): void => {
+  if (timePs > Number.MAX_SAFE_INTEGER)
+    throw new AimcsimError(
+      "SimError",
+      what,
+      `the run reaches ${timePs} ps (${(timePs / 3.6e15).toPrecision(3)} h), beyond the engine's integer time range of 2^53 ps (~2.5 h); ` +
+        "a clock, bandwidth or unit count this low is likely a unit mistake",
+    );
   if (!(timePs >= 0) || timePs !== Math.floor(timePs) || timePs > Number.MAX_SAFE_INTEGER)
     throw new AimcsimError("SimError", what, `must be a non-negative integer number of picoseconds <= 2^53, got ${timePs}`);
 };
