@@ -155,19 +155,25 @@ class BpeTokenizer implements Tokenizer {
     if (!m || m.type !== "BPE")
       this.fail("model.type", `unsupported tokenizer model ${JSON.stringify(m?.type)} (supported: BPE)`);
     const vocab = m!.vocab as Record<string, number>;
-    if (!vocab || typeof vocab !== "object") this.fail("model.vocab", "missing");
+    if (!vocab || typeof vocab !== "object" || Array.isArray(vocab)) this.fail("model.vocab", "missing (must be an object {token: id})");
     for (const [t, id] of Object.entries(vocab)) {
+      if (!Number.isSafeInteger(id) || id < 0) this.fail(`model.vocab[${JSON.stringify(t)}]`, `id must be a non-negative integer, got ${JSON.stringify(id)}`);
       this.vocab.set(t, id);
       this.inv[id] = t;
     }
     const merges = (m!.merges ?? []) as Array<string | [string, string]>;
+    if (!Array.isArray(merges)) this.fail("model.merges", "must be an array");
     merges.forEach((mm, r) => {
       let a: string, b: string;
-      if (typeof mm === "string") {
+      if (typeof mm === "string" && mm.indexOf(" ", 1) > 0) {
         const sp = mm.indexOf(" ", 1);
         a = mm.slice(0, sp);
         b = mm.slice(sp + 1);
-      } else [a, b] = mm;
+      } else if (Array.isArray(mm) && mm.length === 2 && typeof mm[0] === "string" && typeof mm[1] === "string") [a, b] = mm;
+      else return this.fail(`model.merges[${r}]`, `must be "a b" or ["a", "b"], got ${JSON.stringify(mm)}`);
+      // as HF tokenizers' BPE builder (MergeTokenOutOfVocabulary): both parts must be tokens of the vocabulary
+      for (const part of [a, b])
+        if (!this.vocab.has(part)) this.fail(`model.merges[${r}]`, `token ${JSON.stringify(part)} is not in the vocabulary`);
       this.ranks.set(a + "\u0000" + b, r);
     });
     this.byteFallback = m!.byte_fallback === true;
