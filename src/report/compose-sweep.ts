@@ -25,14 +25,14 @@ export function sweepReport(name: string, records: readonly PointRecord[], front
   if (tp.length > 0)
     charts.push({
       name: "pareto-tokens-per-s-vs-tokens-per-j",
-      svg: paretoChart({ title: `${name}: tokens/J vs tokens/s`, points: tp, xLabel: "decode throughput", xUnit: "tokens/s", yLabel: "tokens/J", xDirection: "max", yDirection: "max" }),
+      svg: paretoChart({ title: `${name}: tokens/J vs tokens/s`, points: tp, xLabel: "throughput (whole run)", xUnit: "tokens/s", yLabel: "tokens/J", xDirection: "max", yDirection: "max" }),
       caption: "Every evaluated design; the joined points are the Pareto front (higher is better on both axes).",
     });
   const at = pts("areaMm2", "tokensPerS");
   if (at.length > 0)
     charts.push({
       name: "pareto-area-vs-tokens-per-s",
-      svg: paretoChart({ title: `${name}: tokens/s vs area`, points: at, xLabel: "area", xUnit: "mm²", yLabel: "decode throughput", yUnit: "tokens/s", xDirection: "min", yDirection: "max" }),
+      svg: paretoChart({ title: `${name}: tokens/s vs area`, points: at, xLabel: "area", xUnit: "mm²", yLabel: "throughput (whole run)", yUnit: "tokens/s", xDirection: "min", yDirection: "max" }),
       caption: "Throughput against die area; the front is the best throughput for each area budget.",
     });
   const metricKeys = [...new Set(ok.flatMap((r) => Object.keys(r.metrics).filter((k) => metric(r, k) !== undefined)))];
