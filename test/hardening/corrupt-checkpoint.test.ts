@@ -235,6 +235,35 @@ describe("corrupt config, tokenizer and index", () => {
     expect((e as AimcsimError).message).toContain(dir);
   });
 
+  it("a tokenizer.json that is not JSON", async () => {
+    const dir = copyFixture("tokenizer-json");
+    writeFileSync(join(dir, "tokenizer.json"), '{"model": {"type": "BPE", "vocab": {');
+    await expectLoadError(dir, join(dir, "tokenizer.json"), [/JSON/]);
+  });
+
+  it("a tokenizer.json of an unsupported kind or shape", async () => {
+    const dir = copyFixture("tokenizer-kind");
+    writeFileSync(join(dir, "tokenizer.json"), JSON.stringify({ model: { type: "Unigram", vocab: [["a", 0]] } }));
+    await expectLoadError(dir, join(dir, "tokenizer.json"), [/Unigram|BPE|model/]);
+    const dir2 = copyFixture("tokenizer-shape");
+    writeFileSync(join(dir2, "tokenizer.json"), JSON.stringify({ model: { type: "BPE", vocab: 7, merges: "x" } }));
+    await expectLoadError(dir2, join(dir2, "tokenizer.json"), [/model\.vocab/]);
+  });
+
+  it("tokenizer.json merges and ids that used to escape as TypeErrors or pass silently", async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ vocab: { a: 0 }, merges: "x" }, /model\.merges: must be an array/],
+      [{ vocab: { a: 0 }, merges: [5] }, /model\.merges\[0\]: must be "a b"/],
+      [{ vocab: { a: "zero" }, merges: [] }, /model\.vocab\["a"\]: id must be a non-negative integer/],
+      [{ vocab: { a: 0, b: 1 }, merges: [["a", "zz"]] }, /model\.merges\[0\]: token "zz" is not in the vocabulary/],
+    ];
+    for (const [i, [model, rule]] of cases.entries()) {
+      const dir = copyFixture(`tokenizer-merges-${i}`);
+      writeFileSync(join(dir, "tokenizer.json"), JSON.stringify({ model: { type: "BPE", ...(model as object) } }));
+      await expectLoadError(dir, join(dir, "tokenizer.json"), [rule]);
+    }
+  });
+
   it("a missing tokenizer.json still loads; eval says it needs a tokenizer", async () => {
     const dir = copyFixture("no-tokenizer");
     expect(existsSync(join(dir, "tokenizer.json"))).toBe(false);
