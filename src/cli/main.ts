@@ -25,7 +25,7 @@ const commands: Record<string, CommandEntry> = {
   schema: { run: schemaCommand, usage: "schema", summary: "print the JSON Schema of a chip spec (for editors)" },
   run: {
     run: runCommand,
-    usage: "run --chip <spec> --model <preset|folder> [--prompt 512] [--gen 128] [--batch 1] [--chips N|auto] [--json] [--trace f.json] [--report dir] [--baseline <spec>] [--activity eval.json]",
+    usage: "run --chip <spec> --model <preset|folder> [--prompt 512] [--gen 128] [--batch 1] [--chips N|auto] [--json] [--trace f.json] [--report dir] [--baseline <spec>] [--activity eval.json] [--kv-prefetch]",
     summary: "simulate prefill + decode: latency, energy, area, breakdowns, trace",
   },
   amdahl: {

@@ -50,6 +50,10 @@ const PS_PER_S = 1e12; // unit conversion
 const BITS_PER_BYTE = 8; // unit conversion
 /** Activations between ops are fp16 (as the KV cache; src/mapping ACTIVATION_BYTES_PER_ELEMENT). */
 const ACT_BYTES = 2; // modelling convention: fp16 activations
+/** Largest DRAM transfer scheduled as one unit; larger ones are split so others can interleave.
+ *  Assumption: 256 KiB, a granularity at which a memory controller's request queue interleaves streams
+ *  without a measurable row-buffer penalty in this model (which has no row-buffer model). */
+const DRAM_BURST_BYTES = 256 * 1024;
 
 /** Cycles of one GEMM C[M x N] = A[M x K] B[K x N], repeated `batch` times, on an R x C array
  *  (SCALE-Sim conventions, REFERENCES.md), without memory stalls. */
@@ -316,8 +320,7 @@ export class ChipCostModel {
     if (weightBytes !== undefined) {
       const buf = this.weightBufferTasks;
       const fetchDeps = buf.length >= 2 ? [buf[buf.length - 2]!] : [];
-      fetch = list.add(this.dramResource, (weightBytes / this.dram.bandwidthBytesPerS) * PS_PER_S, fetchDeps, op.opClass, phase, step, `${label} weights`, "dram");
-      list.addEnergy(fetch, "dram", weightBytes * BITS_PER_BYTE * this.dram.energyPerBitJ);
+      fetch = this.dramTransfer(list, weightBytes, fetchDeps, op.opClass, phase, step, `${label} weights`, "dram");
     }
     const allDeps = fetch >= 0 ? [...deps, fetch] : deps;
     const computedMacs = M * K * N * B;
@@ -415,8 +418,21 @@ export class ChipCostModel {
       this.chargeSram(list, t, write ? 0 : bytes, write ? bytes : 0);
       return t;
     }
-    const t = list.add(this.dramResource, (bytes / this.dram.bandwidthBytesPerS) * PS_PER_S, deps, op.opClass, phase, step, label, op.kind);
-    list.addEnergy(t, "dram", bytes * BITS_PER_BYTE * this.dram.energyPerBitJ);
-    return t;
+    return this.dramTransfer(list, bytes, deps, op.opClass, phase, step, label, op.kind);
+  }
+
+  /** A DRAM transfer as bursts of at most DRAM_BURST_BYTES, each a task of its own, so the controller
+   *  interleaves transfers (in priority order: the op needed first wins the next burst) instead of letting a
+   *  large prefetch hold the channel; returns the task whose end means the whole transfer arrived. */
+  private dramTransfer(list: TaskList, bytes: number, deps: readonly number[], opClass: ModelOp["opClass"], phase: number, step: number, label: string, kind: string): number {
+    const parts = Math.max(1, Math.ceil(bytes / DRAM_BURST_BYTES));
+    const ids: number[] = [];
+    for (let i = 0; i < parts; i++) {
+      const b = i < parts - 1 ? DRAM_BURST_BYTES : bytes - DRAM_BURST_BYTES * (parts - 1);
+      const t = list.add(this.dramResource, (b / this.dram.bandwidthBytesPerS) * PS_PER_S, deps, opClass, phase, step, parts > 1 ? `${label} [${i}]` : label, kind);
+      list.addEnergy(t, "dram", b * BITS_PER_BYTE * this.dram.energyPerBitJ);
+      ids.push(t);
+    }
+    return parts === 1 ? ids[0]! : list.add(-1, 0, ids, opClass, phase, step, `${label} join`, "join");
   }
 }

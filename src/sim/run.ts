@@ -35,6 +35,10 @@ export interface RunOptions {
   readonly activity?: MvmActivity;
   /** Keep the queue-depth logs for a trace. */
   readonly record?: boolean;
+  /** Decode streams the KV cache through a double buffer, one layer ahead of the attention (default: off,
+   *  a layer's cached K/V is read when the layer starts, so attention and projections do not overlap and
+   *  Amdahl's serial view of the run holds). */
+  readonly kvPrefetch?: boolean;
 }
 
 /** The full run: the result plus the schedule, for traces and reports. */
@@ -80,6 +84,7 @@ export function simulate(opts: RunOptions): SimRun {
 
   // ---- prefill, in chunks
   const layers = shape.numLayers;
+
   const kvWrites: number[][] = Array.from({ length: layers }, () => []);
   let lastHead = -1;
   const chunks = Math.ceil(opts.promptTokens / chunk);
@@ -93,6 +98,8 @@ export function simulate(opts: RunOptions): SimRun {
     const taskOf = new Int32Array(graph.ops.length).fill(-1);
     for (let i = 0; i <= lastLayerOp; i++) {
       const op = graph.ops[i]! as ModelOp;
+      // Prefill chunks keep the graph's dependency (a chunk's cached K/V is read when its layer starts), so
+      // chunks pipeline across layers; the decode steps below stream K/V through a double buffer instead.
       const deps: number[] = op.deps.map((d) => taskOf[d]!);
       if ((op.kind === "kv-read" || op.kind === "attn-score") && op.layer >= 0) for (const w of kvWrites[op.layer]!) deps.push(w);
       const t = cost.emit(list, op, deps, PHASE_PREFILL, -1, `prefill[${c}] ${op.name}`);
@@ -105,6 +112,7 @@ export function simulate(opts: RunOptions): SimRun {
 
   // ---- decode steps
   const steps = opts.genTokens - 1;
+  const kvBuffer = opts.kvPrefetch ? new KvReadBuffer() : null;
   let prevWrites = kvWrites;
   for (let s = 0; s < steps; s++) {
     const graph = buildDecodeGraph(shape, { batch, context: opts.promptTokens + s });
@@ -112,12 +120,14 @@ export function simulate(opts: RunOptions): SimRun {
     const writes: number[][] = Array.from({ length: layers }, () => []);
     for (let i = 0; i < graph.ops.length; i++) {
       const op = graph.ops[i]! as ModelOp;
-      const deps: number[] = op.deps.map((d) => taskOf[d]!);
+      const deps: number[] = op.kind === "kv-read" && kvBuffer ? kvBuffer.depsOfNextRead() : op.deps.map((d) => taskOf[d]!);
       if (op.kind === "embedding") deps.push(lastHead);
       if ((op.kind === "kv-read" || op.kind === "attn-score") && op.layer >= 0) for (const w of prevWrites[op.layer]!) deps.push(w);
       const t = cost.emit(list, op, deps, PHASE_DECODE, s, `decode[${s}] ${op.name}`);
       taskOf[i] = t;
       if (op.kind === "kv-write") writes[op.layer]!.push(t);
+      if (op.kind === "kv-read") kvBuffer?.read(t);
+      if (op.kind === "attn-value") kvBuffer?.consumed(t);
     }
     lastHead = taskOf[graph.ops.length - 1]!;
     prevWrites = writes;
@@ -128,6 +138,33 @@ export function simulate(opts: RunOptions): SimRun {
   const result = reduce(opts, chip, shape, batch, placement, cost, list, schedule, prefillTaskCount);
   checkInvariants(result, schedule, criticalPathPs(graph), cost.resources);
   return { result, tasks: list, schedule, resources: cost.resources, placement, shape, chip };
+}
+
+/**
+ * Cached K/V is streamed into a double buffer: a layer's kv-read needs no data from the layer before it,
+ * so it is issued as soon as the previous read finished and one of the two buffers is free (the attention
+ * that consumed the read two back has ended). Reads thus prefetch one layer ahead of the attention.
+ */
+class KvReadBuffer {
+  private readonly reads: number[] = [];
+  private readonly uses: number[] = [];
+
+  depsOfNextRead(): number[] {
+    const k = this.reads.length;
+    const deps: number[] = [];
+    if (k >= 1) deps.push(this.reads[k - 1]!);
+    if (k >= 2 && this.uses[k - 2] !== undefined) deps.push(this.uses[k - 2]!);
+    return deps;
+  }
+
+  read(task: number): void {
+    this.reads.push(task);
+  }
+
+  /** The attention (attn-value) that consumed the most recent read not yet consumed. */
+  consumed(task: number): void {
+    if (this.uses.length < this.reads.length) this.uses.push(task);
+  }
 }
 
 /** Simulate and return the result (the library's `run`). */

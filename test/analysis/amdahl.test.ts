@@ -59,9 +59,7 @@ describe("amdahl analysis (simulated)", () => {
 
   it("f rises with model width (GPT-2 medium vs large vs xl, 1-bit) at a fixed context", () => {
     const fs = ["bitnet-gpt2-350m", "bitnet-gpt2-774m", "bitnet-gpt2-1.5b"].map((m) => {
-      const s = resolveModelShape(m);
-      const shape = { ...s, name: `${s.name}-2l`, numLayers: 2 };
-      const b = simulate({ chip: digital, model: shape, promptTokens: 512, genTokens: 2 }).result;
+      const b = simulate({ chip: digital, model: m, promptTokens: 1024, genTokens: 2 }).result;
       return b.decode.timeByOpClassS.projection / b.decode.latencyS;
     });
     expect(fs[1]!).toBeGreaterThan(fs[0]!);

@@ -112,6 +112,13 @@ describe("simulation results", () => {
     expect(prev).toBeGreaterThan(0.3);
   });
 
+  it("streaming the KV cache one layer ahead (kvPrefetch) shortens hybrid decode steps and changes no energy", () => {
+    const plain = simulate({ chip: hybrid, model: "bitnet-gpt2-350m", promptTokens: 256, genTokens: 4 }).result;
+    const pre = simulate({ chip: hybrid, model: "bitnet-gpt2-350m", promptTokens: 256, genTokens: 4, kvPrefetch: true }).result;
+    expect(pre.tpotS).toBeLessThan(plain.tpotS);
+    expect(pre.decode.energyJ).toBeCloseTo(plain.decode.energyJ, 12);
+  });
+
   it("says clearly when a model does not fit, and spreads it over chips on request", () => {
     expect(() => simulate({ chip: hybrid, model: "bitnet-llama-7b", promptTokens: 8, genTokens: 2 })).toThrow(/analog.tiles: needs \d+ tiles, chip has 16384/);
     const r = simulate({ chip: hybrid, model: "bitnet-llama-7b", promptTokens: 8, genTokens: 2, chips: "auto" }).result;

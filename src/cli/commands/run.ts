@@ -22,6 +22,7 @@ export const runOptions = {
   report: { type: "string" },
   baseline: { type: "string" },
   activity: { type: "string" },
+  "kv-prefetch": { type: "boolean" },
 } as const;
 
 export function parseChips(v: string | undefined): number | "auto" {
@@ -55,6 +56,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     genTokens: int(p, "gen", 128, "run", 1),
     batch: int(p, "batch", 1, "run", 1),
     chips: parseChips(str(p, "chips")),
+    kvPrefetch: flag(p, "kv-prefetch"),
   };
   const activityFile = str(p, "activity");
   const activity = activityFile ? await readActivity(activityFile) : undefined;
