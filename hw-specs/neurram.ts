@@ -8,17 +8,37 @@
 // workspace/models/arch/1_macro/wan_nature_2022/variables_free.yaml: LATENCY_ADC_STEP 0.3 us, LATENCY_INTEGRATE
 // 0.27 us, READ_PULSE_WIDTH 10 ns), which was fitted to the paper's measurements.
 //
-// How the spec language represents it (and where it cannot): the neuron's ADC takes one 0.3 us step per output
-// bit, which is a SAR-like successive conversion at a 3.33 MHz step clock; the input bit-planes are fed
-// bit-serially. aimcsim converts after EVERY input bit-plane (ISAAC-style); NeuRRAM accumulates the bit-planes
-// in its analog integrator and converts once per 4-bit slice ("two-phase") or once in total ("one-phase").
-// That difference is the main source of error in test/validation (see test/validation/README.md).
+// How the spec language represents it: the neuron's ADC takes one 0.3 us step per output bit, which is a SAR-like
+// successive conversion at a 3.33 MHz step clock; the input magnitude bit-planes are fed bit-serially as ternary
+// pulses. The neuron does not convert after every plane: Wan et al. (Extended Data Fig. 4) describe its four
+// operations, "Sampling and integration, sample SL voltage onto Csample, followed by integrating the charge onto
+// Cinteg", then comparison and charge decrement (the conversion). Multi-bit inputs are accumulated on Cinteg before
+// conversion, plane k of a phase integrated 2^k times: CiMLoop's model of the chip (wan_nature_2022 arch.yaml
+// "Sample 1x per input bit", integrator n_steps = INTEGRATION_STEPS; helper_functions.py bits2integration_steps
+// = 2^n - 1 per phase of n bits). In the paper's "two-phase" mode (the mode of the validated figure), inputs of up
+// to 3 magnitude bits are integrated in one phase and longer ones in two phases of ceil(n/2) and floor(n/2) bits,
+// each phase converted once (CiMLoop variables_free.yaml ONE_PHASE False, MAX_INPUT_BITS_BEFORE_TWO_PHASE 3,
+// helper_functions.py bits2phase_2phase). In the spec language that is dac.planesPerConversion (the phase length)
+// with planeWeighting "repeated-integration".
+// What it still cannot say: the second phase's conversion needs out - (first phase bits) ADC steps in the chip
+// (CiMLoop sum_phase_out_bits); aimcsim converts every phase at the full adc.bits. And the neuron's sample and
+// integration energies are not modelled (src/components/crossbar.ts says so in its assumption).
 // `neurramAt(inputBits, outputBits)` gives the precision variants the paper measures.
 import { adc, chip, crossbarTile, dac, dram, noc, sram, systolicArray, variant, vectorUnit } from "../src/spec/index.ts";
 import type { ChipSpec } from "../src/spec/index.ts";
 
 /** One neuron ADC step (CiMLoop wan_nature_2022 LATENCY_ADC_STEP = 0.3 us, fitted to Wan et al. 2022). */
 const NEURON_STEP_S = 0.3e-6;
+/** Two-phase mode: inputs of up to this many magnitude bits are integrated in one phase (CiMLoop wan_nature_2022
+ *  variables_free.yaml MAX_INPUT_BITS_BEFORE_TWO_PHASE = 3, "MAGNITUDE bits; sign bit not included"). */
+const MAX_MAGNITUDE_BITS_ONE_PHASE = 3;
+
+/** Planes integrated per conversion in NeuRRAM's two-phase mode for n magnitude bit-planes: all of them up to
+ *  3, otherwise the longer of the two phases, ceil(n / 2) (CiMLoop helper_functions.py bits2phase_2phase). With the
+ *  spec language's grouping rule (groups differ by at most one) that gives phases of ceil(n/2) and floor(n/2). */
+export function neurramPlanesPerConversion(magnitudePlanes: number): number {
+  return magnitudePlanes <= MAX_MAGNITUDE_BITS_ONE_PHASE ? magnitudePlanes : Math.ceil(magnitudePlanes / 2);
+}
 
 const neurram: ChipSpec = chip({
   name: "neurram",
@@ -36,7 +56,9 @@ const neurram: ChipSpec = chip({
       gMinUs: 1, // assumption: lower end of that window
       readVoltageV: 0.5, // input pulse amplitude: CiMLoop wan_nature_2022 breakdown "Input pulses (Vread=0.5V)" -- see calibration note below
       integrationTimeNs: 10, // one input pulse: CiMLoop wan_nature_2022 READ_PULSE_WIDTH = 10 ns
-      dac: dac({ kind: "bit-serial", bits: 3 }), // ternary drivers: a 4-bit signed input = 3 magnitude bit-planes (sign as pulse polarity)
+      // Ternary drivers: a 4-bit signed input = 3 magnitude bit-planes (sign as pulse polarity), integrated in the
+      // neuron in one phase (two-phase mode, <= 3 magnitude bits) with plane k integrated 2^k times (see header).
+      dac: dac({ kind: "bit-serial", bits: 3, planesPerConversion: neurramPlanesPerConversion(3), planeWeighting: "repeated-integration" }),
       adc: adc({ kind: "sar", bits: 6, colsPerAdc: 1 }), // one neuron per output line; 6-bit output
       outBound: 12,
     }),
@@ -60,11 +82,14 @@ const neurram: ChipSpec = chip({
 export default neurram;
 
 /** NeuRRAM at a given signed input precision and output precision (the paper sweeps 1..8-bit inputs and
- *  3..10-bit outputs). A signed N-bit input takes max(1, N - 1) magnitude bit-planes (ternary pulses). */
+ *  3..10-bit outputs). A signed N-bit input takes max(1, N - 1) magnitude bit-planes (ternary pulses), integrated
+ *  in the two-phase mode's phases (neurramPlanesPerConversion). */
 export function neurramAt(inputBits: number, outputBits: number): ChipSpec {
   return variant(neurram, (d) => {
+    const planes = Math.max(1, inputBits - 1);
     d.name = `neurram-in${inputBits}-out${outputBits}`;
-    d.analog!.tile.dac.bits = Math.max(1, inputBits - 1);
+    d.analog!.tile.dac.bits = planes;
+    d.analog!.tile.dac.planesPerConversion = neurramPlanesPerConversion(planes);
     d.analog!.tile.adc.bits = outputBits;
   });
 }

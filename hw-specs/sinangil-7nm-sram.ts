@@ -10,19 +10,19 @@
 //
 // Structure as in the CiMLoop reference model of this macro (mit-emze/cimloop
 // workspace/models/arch/1_macro/sinangil_jssc_2021: CIM_UNIT_WIDTH_CELLS 4, N_COLUMNS 16, ADC_RESOLUTION 4,
-// TEMPORAL_DAC_RESOLUTION 4, rows 64, BASE_LATENCY 5.5 ns). The 4-bitcell CIM unit with its binary-weighted
-// capacitors cannot be one cell in the spec language (an SRAM cell stores 1 bit), so a 4-bit weight is 4 one-bit
-// slices on 4 columns and aimcsim converts each slice column (64 conversions per MVM on 16 ADCs, 4 rounds);
-// the silicon joins the 4 columns by charge sharing and converts once per weight (16 conversions). That
-// over-counts ADC energy and time about 4x; the periphery clock below absorbs the time (calibration).
+// TEMPORAL_DAC_RESOLUTION 4, rows 64, BASE_LATENCY 5.5 ns). An SRAM cell stores 1 bit, so a 4-bit weight is 4
+// one-bit slices on 4 adjacent columns; the silicon joins them "by charge sharing among binary-weighted computation
+// caps" (abstract above) and converts once per weight with "one 4-bit Flash ADC" per 4-bit weight column, which
+// the spec says with slicesPerConversion: 4 (16 conversions per MVM on 16 ADCs, one round).
 import { adc, chip, crossbarTile, dac, dram, noc, sram, systolicArray, vectorUnit } from "../src/spec/index.ts";
 
 /** One MVM per cycle of 5.5 ns at 0.8 V (Sinangil et al. JSSC 2021 via CiMLoop BASE_LATENCY; 64x16 4b MACs in
  *  5.5 ns = 372.4 GOPS, the paper's throughput). */
 export const SINANGIL_MVM_S = 5.5e-9;
 /** Analog-periphery cycles of one MVM in aimcsim's model: a 4-bit magnitude PWM window of 2^4 = 16 unit periods,
- *  4 rounds of one-cycle flash conversions, one accumulate cycle (src/components/crossbar.ts). */
-const MODEL_CYCLES_PER_MVM = 16 + 4 * 1 + 1;
+ *  one round of one-cycle flash conversions (16 combined weights on 16 ADCs), one accumulate cycle
+ *  (src/components/crossbar.ts). */
+const MODEL_CYCLES_PER_MVM = 16 + 1 * 1 + 1;
 
 export default chip({
   name: "sinangil-7nm-sram",
@@ -45,10 +45,11 @@ export default chip({
       dac: dac({ kind: "pwm", bits: 5 }), // 4-bit unsigned input = the 4 magnitude bits of a 5-bit signed PWM code
       adc: adc({ kind: "flash", bits: 4, colsPerAdc: 4 }), // 16 four-bit flash ADCs, one per weight column (JSSC abstract; CiMLoop N_ADC_PER_BANK = N_COLUMNS); energy from aimcsim's flash model (15 comparators x 40 fJ), not the paper's
       outBound: 12,
+      slicesPerConversion: 4, // the 4 bitcells of a weight joined by binary-weighted computation caps, one conversion per weight (JSSC abstract, quoted above)
     }),
     tiles: 1,
     weightBits: 4,
-    clockHz: MODEL_CYCLES_PER_MVM / SINANGIL_MVM_S, // 3.8 GHz model periphery clock so one MVM takes the measured 5.5 ns (CALIBRATED on the 372.4 GOPS throughput)
+    clockHz: MODEL_CYCLES_PER_MVM / SINANGIL_MVM_S, // 3.3 GHz model periphery clock so one MVM takes the measured 5.5 ns (CALIBRATED on the 372.4 GOPS throughput)
     accumulatorFormat: "int16",
   },
   systolic: [systolicArray({ name: "host-sa", rows: 4, cols: 4, dataflow: "OS", format: "int8", clockHz: 1e9 })], // assumption: a macro has no attention unit; a token one keeps the spec complete

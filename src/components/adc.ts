@@ -143,9 +143,9 @@ export const fmtHz = (hz: number): string => (hz >= 1e9 ? `${(hz / 1e9).toPrecis
 
 export const ADC_MODEL: ComponentModelInfo = {
   kind: "adc",
-  parameters: ["adc.kind", "adc.bits", "adc.colsPerAdc", "adc.energyPerConversionJ", "adc.latencyPs", "adc.waldenFomJ", "technologyNm", "analog.clockHz"],
+  parameters: ["adc.kind", "adc.bits", "adc.colsPerAdc", "adc.energyPerConversionJ", "adc.latencyPs", "adc.waldenFomJ", "technologyNm", "analog.clockHz", "tile.dac.planesPerConversion", "tile.slicesPerConversion"],
   reference: "SAR: Murmann survey median (FOM 20.6 fJ/step, 2.7 pJ at 6-8 ENOB); area: ISAAC 8-bit SAR 1200 um^2 at 32 nm; CCO: HERMES 300 ps/LSB",
-  scaling: "energy: SAR FOM*2^(bits-1), flash (2^bits-1) comparators, CCO/ramp 2^bits LSB periods; not node-scaled (the survey spans nodes); area: ISAAC area * 2^(bits-8) (SAR), per comparator (flash), per counter bit (time-encoded), Stillmaker-Baas node scaling; latency: (bits+1) cycles (SAR), 1 cycle (flash), 2^bits * 300 ps (CCO, ramp)",
+  scaling: "conversions per MVM: output columns x slice groups (tile.slicesPerConversion) x plane groups (dac.planesPerConversion), each at adc.bits; energy: SAR FOM*2^(bits-1), flash (2^bits-1) comparators, CCO/ramp 2^bits LSB periods; not node-scaled (the survey spans nodes); area: ISAAC area * 2^(bits-8) (SAR), per comparator (flash), per counter bit (time-encoded), Stillmaker-Baas node scaling; latency: (bits+1) cycles (SAR), 1 cycle (flash), 2^bits * 300 ps (CCO, ramp)",
   actions: ["convert"],
   sources: ["Murmann ADC survey 1997-2025", "NeuroSim", "ISAAC ISCA 2016", "HERMES JSSC 2022"],
 };

@@ -88,6 +88,23 @@ export function weightColumnsPerTile(tile: CrossbarTileSpec, weightBits: number)
   return Math.floor(tile.cols / columnsPerWeight(tile, weightBits));
 }
 
+/** Split n consecutive planes (or slices) into groups of at most maxPerGroup: ceil(n / maxPerGroup) groups whose
+ *  sizes differ by at most one, larger groups first (7 at 4 -> [4, 3]; 5 at 3 -> [3, 2]). The rule of
+ *  DacSpec.planesPerConversion and CrossbarTileSpec.slicesPerConversion (src/spec/types.ts). */
+export function conversionGroups(n: number, maxPerGroup: number): number[] {
+  const groups = Math.ceil(n / maxPerGroup);
+  const small = Math.floor(n / groups);
+  const large = n - small * groups; // this many groups hold small + 1
+  const out: number[] = [];
+  for (let g = 0; g < groups; g++) out.push(g < large ? small + 1 : small);
+  return out;
+}
+
+/** Extra integration steps of "repeated-integration" plane weighting for one group of s planes: plane k is
+ *  integrated 2^k times, once with its read and 2^k - 1 more times, so 2^s - 1 - s extra steps in all (NeuRRAM
+ *  neuron, Wan et al. Nature 2022; CiMLoop wan_nature_2022 helper_functions.py bits2integration_steps = 2^n - 1). */
+export const repeatedIntegrationExtraSteps = (s: number): number => 2 ** s - 1 - s;
+
 /** Everything per tile that does not depend on the operation: computed once per (tile, weightBits, node, clock). */
 export interface AnalogTileModel {
   readonly tile: CrossbarTileSpec;
@@ -98,7 +115,16 @@ export interface AnalogTileModel {
   readonly slices: number;
   readonly colsPerWeight: number;
   readonly adcs: number;
+  /** Analog read phases per input (bit-serial: one per input bit-plane; otherwise 1). */
   readonly phases: number;
+  /** ADC conversion rounds per input: plane groups of DacSpec.planesPerConversion (= phases by default). */
+  readonly planeGroups: number;
+  /** Extra integrator steps per input for "repeated-integration" plane weighting (0 otherwise), one clock each. */
+  readonly extraIntegrationCycles: number;
+  /** Conversions per logical weight column and plane group: slice groups of slicesPerConversion (= slices by default). */
+  readonly sliceGroups: number;
+  /** Bits the ADC would need beyond adc.bits to keep one plane's and one slice's LSB over the integrated sum. */
+  readonly adcRangeExtraBits: number;
   readonly pwm: boolean;
   /** The ADC converts during the read window (CCO) rather than after it (SAR, flash, ramp). */
   readonly concurrentAdc: boolean;
@@ -138,12 +164,35 @@ export function prepareAnalogTile(
   }
   const dac = dacCost(tile.dac, nodeNm, clockHz);
   const adc = adcCost(tile.adc, nodeNm, clockHz);
+  const slices = weightSlices(tile, weightBits);
+  // Analog accumulation before the ADC (src/spec/types.ts DacSpec.planesPerConversion, slicesPerConversion).
+  const planesPerConversion = tile.dac.planesPerConversion ?? 1;
+  const slicesPerConversion = tile.slicesPerConversion ?? 1;
+  if (!Number.isInteger(planesPerConversion) || planesPerConversion < 1 || planesPerConversion > dac.phases) {
+    throw new AimcsimError("SpecError", `${p}.dac.planesPerConversion`, `must be an integer in 1..${dac.phases} (the DAC's bit-planes; only bit-serial inputs have more than one)`);
+  }
+  if (!Number.isInteger(slicesPerConversion) || slicesPerConversion < 1 || slicesPerConversion > slices) {
+    throw new AimcsimError("SpecError", `${p}.slicesPerConversion`, `must be an integer in 1..${slices} (the slices of a ${weightBits}-bit weight)`);
+  }
+  if ((planesPerConversion > 1 || slicesPerConversion > 1) && tile.adc.kind === "cco") {
+    throw new AimcsimError("SpecError", `${p}.adc.kind`, 'accumulating planes or slices before conversion needs an ADC that samples the held charge (sar, flash, ramp), not "cco"');
+  }
+  const weighting = tile.dac.planeWeighting;
+  if (planesPerConversion > 1 && weighting === undefined) {
+    throw new AimcsimError("SpecError", `${p}.dac.planeWeighting`, 'is required when planesPerConversion > 1: "charge-share" or "repeated-integration"');
+  }
+  const planeGroupSizes = conversionGroups(dac.phases, planesPerConversion);
+  const extraIntegrationCycles =
+    planesPerConversion > 1 && weighting === "repeated-integration" ? planeGroupSizes.reduce((n, sz) => n + repeatedIntegrationExtraSteps(sz), 0) : 0;
+  const sliceGroups = conversionGroups(slices, slicesPerConversion).length;
+  // A group of s binary-weighted planes spans 2^s - 1 plane full scales (s - 1 bits more than one plane's MSB
+  // range); c slices of b-bit cells span (2^(c b) - 1) / (2^b - 1) slice full scales, (c - 1) b bits more.
+  const adcRangeExtraBits = (planeGroupSizes[0]! - 1) + (Math.min(slicesPerConversion, slices) - 1) * tile.bitsPerCell;
   const pwm = tile.dac.kind === "pwm";
   const integrationPs = tile.integrationTimeNs * PS_PER_NS;
   const windowPs = pwm ? Math.max(integrationPs, dac.latencyPs) : integrationPs;
   const adcs = adcsPerTile(tile);
   const accBits = FORMAT_BITS[accumulatorFormat];
-  const slices = weightSlices(tile, weightBits);
   const areaScaleIsaac = areaScale(ISAAC_NODE_NM, nodeNm);
   const assumption =
     `analog tile ${tile.rows}x${tile.cols} ${tile.device}${tile.differential ? " differential" : ""}, ${weightBits}-bit weights over ` +
@@ -154,6 +203,19 @@ export function prepareAnalogTile(
     `; array energy V^2 G t ` +
     `(default mean normalised conductance 0.25, input activity 0.5, assumptions)` +
     (tile.adc.kind === "cco" || tile.adc.kind === "ramp" ? "; time-encoded ADC energy 50 % static + 50 % with |code| when the code is known, full scale otherwise (assumption)" : "") +
+    (planesPerConversion > 1
+      ? `; input planes accumulated in the column integrator in groups [${planeGroupSizes.join(", ")}] (${planeGroupSizes.length} conversion(s) per input instead of ${dac.phases}), ` +
+        (weighting === "repeated-integration"
+          ? `weighted by repeated integration (${extraIntegrationCycles} extra integration step(s) per input, one clock cycle each: assumption)`
+          : "weighted by binary charge sharing (no extra time: assumption)")
+      : "") +
+    (slicesPerConversion > 1
+      ? `; ${slicesPerConversion} slice columns per weight joined by binary-weighted charge sharing, ${sliceGroups} conversion(s) per weight column instead of ${slices} (no extra time: assumption)`
+      : "") +
+    (adcRangeExtraBits > 0
+      ? `; the ADC converts the integrated sum with adc.bits = ${tile.adc.bits} (assumption: its full scale is the sum's, so one plane/slice gets ${adcRangeExtraBits} bit(s) less resolution than a per-plane, per-slice conversion would); ` +
+        `the integrator's per-plane sample and charge-transfer energy and the sharing capacitors' area are not modelled`
+      : "") +
     `. ADC: ${adc.assumption} DAC: ${dac.assumption}`;
   return {
     tile,
@@ -165,6 +227,10 @@ export function prepareAnalogTile(
     colsPerWeight,
     adcs,
     phases: dac.phases,
+    planeGroups: planeGroupSizes.length,
+    extraIntegrationCycles,
+    sliceGroups,
+    adcRangeExtraBits,
     pwm,
     concurrentAdc: tile.adc.kind === "cco",
     adcCodeDependent: (tile.adc.kind === "cco" || tile.adc.kind === "ramp") && tile.adc.energyPerConversionJ === undefined,
@@ -230,21 +296,29 @@ export function analogMvmCostPrepared(
     : m.adc.energyJ;
   const r = out ?? newAnalogMvmCost();
   const physicalCols = activeCols * m.colsPerWeight;
-  const conversions = activeCols * m.slices; // per phase
+  const conversions = activeCols * m.sliceGroups; // per conversion round of the input (plane group)
   const rounds = conversions === 0 ? 0 : Math.ceil(conversions / m.adcs);
   const phases = m.phases;
+  const groups = m.planeGroups;
   const setupPs = m.pwm ? 0 : m.dac.latencyPs;
   // CCO: the oscillator counts while the array drives it, so each round of conversions overlaps the read
   // window. Others sample the integrated result and convert after the window.
   const phasePs = m.concurrentAdc
     ? setupPs + rounds * Math.max(m.windowPs, m.adc.latencyPs)
     : setupPs + m.windowPs + rounds * m.adc.latencyPs;
-  r.latencyPs = activeRows === 0 || activeCols === 0 ? 0 : phases * phasePs + m.cyclePs; // + one cycle: final accumulate
+  // One conversion per plane (default, and always for a CCO): every phase is read and converted. Plane groups:
+  // every plane is still read once (DAC setup + window), the integrator adds its extra weighting steps, and
+  // each group is converted once after its last plane.
+  const inputPs =
+    groups === phases
+      ? phases * phasePs
+      : phases * (setupPs + m.windowPs) + m.extraIntegrationCycles * m.cyclePs + groups * rounds * m.adc.latencyPs;
+  r.latencyPs = activeRows === 0 || activeCols === 0 ? 0 : inputPs + m.cyclePs; // + one cycle: final accumulate
   const e = r.energyByComponentJ;
   e.dac = activeRows * phases * m.dac.energyJ;
   e.crossbar = activeRows * physicalCols * phases * cellReadEnergyJ(tile, m.windowPs, g, a);
-  e.adc = conversions * phases * adcEnergyJ;
-  e.accumulate = conversions * phases * m.accumulateEnergyJ;
+  e.adc = conversions * groups * adcEnergyJ;
+  e.accumulate = conversions * groups * m.accumulateEnergyJ;
   return r;
 }
 
@@ -284,7 +358,7 @@ export const describeMvm = (m: AnalogTileModel, c: AnalogMvmCost): string =>
 
 export const CROSSBAR_MODEL: ComponentModelInfo = {
   kind: "crossbar",
-  parameters: ["tile.rows", "tile.cols", "tile.device", "tile.bitsPerCell", "tile.differential", "tile.gMaxUs", "tile.gMinUs", "tile.readVoltageV", "tile.integrationTimeNs", "analog.weightBits"],
+  parameters: ["tile.rows", "tile.cols", "tile.device", "tile.bitsPerCell", "tile.differential", "tile.gMaxUs", "tile.gMinUs", "tile.readVoltageV", "tile.integrationTimeNs", "tile.slicesPerConversion", "tile.dac.planesPerConversion", "tile.dac.planeWeighting", "analog.weightBits"],
   reference: "Ohm's law V^2 G t per cell; 1T1R cell areas in F^2 (assumptions), SRAM cells from bitcell sizes",
   scaling: "energy linear in cells used, phases, read window, mean conductance and input activity; area: rows*cols*cell area (F^2 at the chip node)",
   actions: ["mvm", "read-cell"],

@@ -3,6 +3,10 @@
 //
 //  - "bit-serial": 1-bit drivers; an input of `bits` bits takes `bits` phases (one bit-plane each, two's
 //    complement, the MSB plane weighted negatively in the shift-add). Energy per phase = one 1-bit conversion.
+//    With DacSpec.planesPerConversion > 1 the column integrator sums groups of planes before one ADC conversion
+//    (src/components/crossbar.ts); the driver still applies every plane once, so its cost here is unchanged.
+//    Assumption: a group is summed with positive binary weights, so the inputs are sign-magnitude (the sign as
+//    pulse polarity, as NeuRRAM's ternary pulses) or the integrator subtracts a two's-complement MSB plane.
 //  - "pwm": time-encoded; the sign selects the read-voltage polarity (HERMES applies signed pulses), the
 //    magnitude (bits - 1 bits) sets the pulse width in unit periods, so one phase of 2^(bits-1) unit periods
 //    (the largest magnitude 2^(bits-1) - 1 rounded up to a power of two window).

@@ -37,7 +37,24 @@ export const DacSchema = Schema.Struct({
   bits: intBetween(1, 16),
   energyPerConversionJ: Schema.optionalKey(positive),
   latencyPs: Schema.optionalKey(positive),
-});
+  planesPerConversion: Schema.optionalKey(intBetween(1, 16)),
+  planeWeighting: Schema.optionalKey(Schema.Literals(["charge-share", "repeated-integration"])),
+}).check(
+  Schema.makeFilter((d) => {
+    // Analog accumulation of input bit-planes (src/components/crossbar.ts): only bit-serial inputs have planes
+    // (a PWM or current-steering input is one phase), a group holds at most all `bits` planes, and the
+    // integrator must say how it weights plane k by 2^k.
+    const p = d.planesPerConversion ?? 1;
+    if (p === 1) return undefined;
+    if (d.kind !== "bit-serial")
+      return { path: ["planesPerConversion"], issue: `a ${d.kind} DAC applies the whole input in one phase; planesPerConversion above 1 needs kind "bit-serial"` };
+    const issues: Schema.FilterIssue[] = [];
+    if (p > d.bits) issues.push({ path: ["planesPerConversion"], issue: `cannot exceed the DAC's ${d.bits} bit-plane(s) (bits)` });
+    if (d.planeWeighting === undefined)
+      issues.push({ path: ["planeWeighting"], issue: 'is required when planesPerConversion > 1: "charge-share" or "repeated-integration" (how plane k gets weight 2^k)' });
+    return issues;
+  }),
+);
 
 export const AdcSchema = Schema.Struct({
   kind: Schema.Literals(["sar", "flash", "ramp", "cco"]),
@@ -74,9 +91,16 @@ export const CrossbarTileSchema = Schema.Struct({
   adc: AdcSchema,
   inputRange: InputRangeSchema,
   outBound: positive,
+  slicesPerConversion: Schema.optionalKey(intBetween(1, 16)),
 }).check(
   Schema.makeFilter((t) => {
     const issues: Schema.FilterIssue[] = [];
+    // Analog accumulation before the ADC holds the integrated charge until it is converted; a CCO converts the
+    // column current during the read (HERMES) and holds none.
+    if ((t.dac.planesPerConversion ?? 1) > 1 && t.adc.kind === "cco")
+      issues.push({ path: ["dac", "planesPerConversion"], issue: 'accumulating bit-planes needs an ADC that samples the integrated charge (sar, flash, ramp); a "cco" ADC converts during the read' });
+    if ((t.slicesPerConversion ?? 1) > 1 && t.adc.kind === "cco")
+      issues.push({ path: ["slicesPerConversion"], issue: 'charge sharing across slice columns needs an ADC that samples the shared charge (sar, flash, ramp); a "cco" ADC converts during the read' });
     if (t.gMinUs >= t.gMaxUs) issues.push({ path: ["gMinUs"], issue: `must be below gMaxUs (${t.gMaxUs})` });
     if (t.differential && t.cols % 2 !== 0)
       issues.push({ path: ["cols"], issue: "a differential tile pairs columns (G+ and G-): cols must be even" });
@@ -99,10 +123,15 @@ export const AnalogSchema = Schema.Struct({
     // One weight takes ceil(magnitude bits / bitsPerCell) slices, x2 for a differential pair
     // (the same rule as src/components/crossbar.ts columnsPerWeight); it must fit on one tile.
     const magnitudeBits = a.tile.differential ? Math.max(1, a.weightBits - 1) : a.weightBits;
-    const colsPerWeight = Math.ceil(magnitudeBits / a.tile.bitsPerCell) * (a.tile.differential ? 2 : 1);
-    return colsPerWeight > a.tile.cols
-      ? { path: ["tile", "cols"], issue: `a ${a.weightBits}-bit weight needs ${colsPerWeight} columns (slices x differential) but the tile has ${a.tile.cols}` }
-      : undefined;
+    const slices = Math.ceil(magnitudeBits / a.tile.bitsPerCell);
+    const colsPerWeight = slices * (a.tile.differential ? 2 : 1);
+    const issues: Schema.FilterIssue[] = [];
+    if (colsPerWeight > a.tile.cols)
+      issues.push({ path: ["tile", "cols"], issue: `a ${a.weightBits}-bit weight needs ${colsPerWeight} columns (slices x differential) but the tile has ${a.tile.cols}` });
+    // Slice columns joined before one conversion belong to one weight: at most its `slices` of them.
+    if ((a.tile.slicesPerConversion ?? 1) > slices)
+      issues.push({ path: ["tile", "slicesPerConversion"], issue: `cannot exceed the ${slices} slice(s) of a ${a.weightBits}-bit weight on ${a.tile.bitsPerCell}-bit cells` });
+    return issues;
   }),
 );
 

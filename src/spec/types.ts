@@ -57,7 +57,24 @@ export interface DacSpec {
   readonly energyPerConversionJ?: number;
   /** Overrides the model's conversion latency (ps). */
   readonly latencyPs?: number;
+  /** Bit-serial inputs only: how many consecutive input bit-planes the column integrator accumulates, with
+   *  binary weights, before ONE ADC conversion (absent or 1: convert after every plane, ISAAC-style; = bits:
+   *  one conversion per input, as NeuRRAM's one-phase mode). Rule: an integer 1 <= planesPerConversion <= bits;
+   *  the bits planes form ceil(bits / planesPerConversion) consecutive groups whose sizes differ by at most one
+   *  (e.g. 7 planes at 4 -> groups of 4 and 3), each group converted once. Values above 1 need a bit-serial DAC,
+   *  an ADC that samples a held charge (not "cco", which converts during the read), and planeWeighting.
+   *  The ADC keeps adc.bits: its full scale is taken to be the integrated sum's, so its LSB is coarser than one
+   *  plane's (see src/components/crossbar.ts). */
+  readonly planesPerConversion?: number;
+  /** How the integrator gives plane k of a group (k = 0 its least significant) the weight 2^k; required when
+   *  planesPerConversion > 1. "charge-share": binary-weighted charge sharing, one read per plane and no extra
+   *  time; "repeated-integration": each plane is read and sampled once and its charge integrated 2^k times
+   *  (NeuRRAM's neuron), 2^s - 1 - s extra integration steps per group of s planes. */
+  readonly planeWeighting?: PlaneWeighting;
 }
+
+/** How accumulated input bit-planes are given their binary weights in the analog integrator (DacSpec). */
+export type PlaneWeighting = "charge-share" | "repeated-integration";
 
 export interface AdcSpec {
   readonly kind: AdcKind;
@@ -101,6 +118,15 @@ export interface CrossbarTileSpec {
   readonly inputRange: InputRangeSpec;
   /** ADC clipping bound in normalised output units (aihwkit out_bound). */
   readonly outBound: number;
+  /** Adjacent slice columns of one weight whose outputs are joined in the analog domain, by binary-weighted
+   *  charge sharing (slice k weighted 2^(k * bitsPerCell)), before ONE ADC conversion (absent or 1: every slice
+   *  column is converted and the slices are shift-added digitally; = slices per weight: one conversion per
+   *  weight, as the TSMC 7 nm SRAM macro's binary-weighted computation caps). Rule: an integer
+   *  1 <= slicesPerConversion <= ceil(magnitude bits / bitsPerCell) of analog.weightBits; the slices form
+   *  ceil(slices / slicesPerConversion) groups whose sizes differ by at most one; above 1 the ADC must sample a
+   *  held charge (not "cco"). adc.colsPerAdc still counts physical output lines, joined ones included. The ADC
+   *  keeps adc.bits (full scale = the combined sum's; see src/components/crossbar.ts). */
+  readonly slicesPerConversion?: number;
 }
 
 export interface AnalogSpec {

@@ -1,0 +1,93 @@
+// Validation of the analog-accumulation fields: analog.tile.dac.planesPerConversion / planeWeighting and
+// analog.tile.slicesPerConversion (src/spec/types.ts documents the rules).
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { produce } from "immer";
+import neurram from "../../hw-specs/neurram.ts";
+import sinangil from "../../hw-specs/sinangil-7nm-sram.ts";
+import hermes from "../../hw-specs/hermes.ts";
+import { checkChipSpec, decodeChipSpec, type ChipSpec } from "../../src/spec/index.ts";
+
+const issuesOf = (input: unknown) => {
+  const r = checkChipSpec(input);
+  if (r.ok) throw new Error("expected the spec to be rejected");
+  return r.issues;
+};
+const accepted = (input: unknown): boolean => checkChipSpec(input).ok;
+
+describe("analog.tile.dac.planesPerConversion", () => {
+  it("is accepted from 1 to the DAC's bits on a bit-serial DAC with a weighting, and rejected above", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 16 }), fc.constantFrom("charge-share" as const, "repeated-integration" as const), (bits, p, w) => {
+        const spec = produce(neurram, (d) => {
+          d.analog!.tile.dac.bits = bits;
+          d.analog!.tile.dac.planesPerConversion = p;
+          d.analog!.tile.dac.planeWeighting = w;
+        });
+        if (p <= bits) expect(accepted(spec)).toBe(true);
+        else expect(issuesOf(spec).map((i) => i.path)).toContain("analog.tile.dac.planesPerConversion");
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("needs planeWeighting above 1, a bit-serial DAC, and an ADC that holds the charge (not a CCO)", () => {
+    const noWeighting = produce(neurram, (d) => {
+      delete d.analog!.tile.dac.planeWeighting;
+    });
+    expect(issuesOf(noWeighting)).toContainEqual({ path: "analog.tile.dac.planeWeighting", rule: expect.stringMatching(/required when planesPerConversion > 1/) });
+    const pwm = produce(hermes, (d) => {
+      d.analog!.tile.dac.planesPerConversion = 2;
+      d.analog!.tile.dac.planeWeighting = "charge-share";
+    });
+    expect(issuesOf(pwm)).toContainEqual({ path: "analog.tile.dac.planesPerConversion", rule: expect.stringMatching(/needs kind "bit-serial"/) });
+    const cco = produce(neurram, (d) => {
+      d.analog!.tile.adc.kind = "cco";
+    });
+    expect(issuesOf(cco)).toContainEqual({ path: "analog.tile.dac.planesPerConversion", rule: expect.stringMatching(/cco/) });
+  });
+
+  it("rejects non-integers and 0 with the field path", () => {
+    for (const v of [0, 1.5, -2]) {
+      const bad = produce(neurram, (d) => {
+        d.analog!.tile.dac.planesPerConversion = v;
+      });
+      expect(issuesOf(bad).map((i) => i.path)).toContain("analog.tile.dac.planesPerConversion");
+    }
+  });
+
+  it("leaves the old specs valid: absent means 1, and a weighting with 1 plane per conversion has no effect", () => {
+    expect(hermes.analog!.tile.dac.planesPerConversion).toBeUndefined();
+    const oneWithWeighting = produce(hermes, (d) => {
+      d.analog!.tile.dac.planesPerConversion = 1;
+      d.analog!.tile.dac.planeWeighting = "charge-share";
+    });
+    expect(accepted(oneWithWeighting)).toBe(true);
+  });
+});
+
+describe("analog.tile.slicesPerConversion", () => {
+  it("is accepted up to the slices of one weight and rejected above, with the path analog.tile.slicesPerConversion", () => {
+    // sinangil: 4-bit unsigned weights on 1-bit SRAM cells = 4 slices.
+    for (let s = 1; s <= 6; s++) {
+      const spec = produce(sinangil, (d) => {
+        d.analog!.tile.slicesPerConversion = s;
+      });
+      if (s <= 4) expect(accepted(spec), `s=${s}`).toBe(true);
+      else expect(issuesOf(spec)).toContainEqual({ path: "analog.tile.slicesPerConversion", rule: expect.stringMatching(/cannot exceed the 4 slice\(s\) of a 4-bit weight/) });
+    }
+  });
+
+  it("rejects charge sharing into a CCO ADC", () => {
+    const bad: ChipSpec = produce(sinangil, (d) => {
+      d.analog!.tile.adc.kind = "cco";
+    });
+    expect(issuesOf(bad).map((i) => i.path)).toContain("analog.tile.slicesPerConversion");
+  });
+
+  it("round-trips through JSON with the new fields", () => {
+    for (const spec of [neurram, sinangil]) {
+      expect(decodeChipSpec(JSON.parse(JSON.stringify(spec)), spec.name)).toEqual(spec);
+    }
+  });
+});
