@@ -68,6 +68,28 @@ const fail = (source: string, field: string, rule: string): never => {
 
 const describe = (v: unknown): string => (typeof v === "string" ? `"${v}"` : JSON.stringify(v) ?? String(v));
 
+/** Sanity maxima of config.json integers, ~8x beyond the largest published models (Llama-3.1-405B: 126 layers,
+ *  hidden 16384, FFN 53248, 128 heads, vocab 128256; Gemma-3: vocab 262144; Llama-4-Scout: 10M-token context).
+ *  Assumption: a value beyond is a corrupt file, and simulating it would not finish (e.g. n_layer 1e9). */
+const CONFIG_INT_MAX: Readonly<Record<string, number>> = {
+  num_hidden_layers: 1024,
+  n_layer: 1024,
+  hidden_size: 1 << 18,
+  n_embd: 1 << 18,
+  word_embed_proj_dim: 1 << 18,
+  intermediate_size: 1 << 20,
+  ffn_dim: 1 << 20,
+  n_inner: 1 << 20,
+  num_attention_heads: 4096,
+  n_head: 4096,
+  num_key_value_heads: 4096,
+  head_dim: 1 << 14,
+  vocab_size: 1 << 23,
+  max_position_embeddings: 1 << 27,
+  n_positions: 1 << 27,
+  sliding_window: 1 << 27,
+};
+
 class Fields {
   constructor(
     readonly json: Json,
@@ -88,6 +110,8 @@ class Fields {
     if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) {
       return fail(this.source, field, `must be a positive integer, got ${describe(v)}`);
     }
+    const max = CONFIG_INT_MAX[field];
+    if (max !== undefined && v > max) return fail(this.source, field, `${v} is beyond the sanity bound ${max} (a corrupt config.json?)`);
     return v;
   }
 
