@@ -183,6 +183,17 @@ describe("corrupt config, tokenizer and index", () => {
     expect(e.message).toMatch(/128/);
   });
 
+  it("absurd sizes in config.json (n_layer 1e9 used to hang the simulation) name the field", async () => {
+    for (const [field, v] of [["n_layer", 1e9], ["n_embd", 2 ** 31], ["vocab_size", 1e15], ["n_head", -4], ["n_layer", 2.5], ["n_embd", "64"]] as const) {
+      const dir = copyFixture(`config-${field}-${String(v)}`);
+      editConfig(dir, (c) => {
+        c[field] = v;
+      });
+      const e = await expectLoadError(dir, configOf(dir), [field], ["ModelError"]);
+      expect(e.path).toBe(`${configOf(dir)}#${field}`);
+    }
+  });
+
   it("invalid JSON in config.json", async () => {
     const dir = copyFixture("config-json");
     writeFileSync(configOf(dir), '{"model_type": "gpt2", "n_layer": 2,');
