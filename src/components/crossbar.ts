@@ -5,6 +5,13 @@
 // with G = gMin + g * (gMax - gMin), g the mean normalised conductance of the cells actually used, and the
 // input activity scaling the fraction of full-scale drive (data-dependent energy: the numerics pass can
 // supply both; otherwise the stated defaults apply).
+//
+// Conversions: by default every bit-serial input plane and every weight-slice column is converted by the ADC
+// and shift-added digitally (ISAAC-style). Two spec options accumulate in the analog domain first
+// (src/spec/types.ts): dac.planesPerConversion groups input planes on the column integrator (NeuRRAM's neuron)
+// and tile.slicesPerConversion joins a weight's slice columns by binary-weighted charge sharing (the TSMC 7 nm
+// SRAM macro's computation caps); each group is converted once. The ADC keeps adc.bits for the integrated sum
+// (assumption, printed in the tile's assumption string with the resolution it gives up).
 
 import type { CrossbarTileSpec, DeviceKind, DigitalFormat } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
