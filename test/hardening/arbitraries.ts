@@ -441,6 +441,9 @@ export const nearValidArb: fc.Arbitrary<NearValid> = fc
     for (const m of muts) {
       const paths = allPaths(spec);
       const path = paths[m.pathSeed % paths.length]!;
+      // never touch a field an earlier mutation broke, nor its parents (that would undo the earlier mutation)
+      const related = (a: Path, b: Path) => a.every((k, i) => b[i] === k) || b.every((k, i) => a[i] === k);
+      if (applied.some((d) => related(d.path, path) || related(d.path.slice(0, -1), path))) continue;
       const done = mutate(spec, { kind: m.kind, path }, m.wrong, m.extraKey);
       if (done) applied.push(done);
     }
