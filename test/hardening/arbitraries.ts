@@ -144,11 +144,22 @@ const analogArb = fc
     clockHz: clock,
     accumulatorFormat: fc.constantFrom(...formats),
   })
-  .map((a) => {
+  .chain((a) => fc.record({ a: fc.constant(a), planes: fc.integer({ min: 1, max: 16 }), weighting: fc.constantFrom("charge-share", "repeated-integration"), slices: fc.integer({ min: 1, max: 16 }), accumulate: fc.boolean() }))
+  .map(({ a, planes, weighting, slices, accumulate }) => {
     // one weight (slices x differential columns) must fit on a tile
     const magnitudeBits = a.tile.differential ? Math.max(1, a.weightBits - 1) : a.weightBits;
-    const colsPerWeight = Math.ceil(magnitudeBits / a.tile.bitsPerCell) * (a.tile.differential ? 2 : 1);
-    return a.tile.cols >= colsPerWeight ? a : { ...a, tile: { ...a.tile, cols: colsPerWeight } };
+    const weightSlices = Math.ceil(magnitudeBits / a.tile.bitsPerCell);
+    const colsPerWeight = weightSlices * (a.tile.differential ? 2 : 1);
+    let tile: Record<string, any> = a.tile.cols >= colsPerWeight ? a.tile : { ...a.tile, cols: colsPerWeight }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // analog accumulation before the ADC: bit-planes (bit-serial DAC) and weight slices, not with a CCO ADC
+    if (accumulate && tile.adc.kind !== "cco") {
+      if (tile.dac.kind === "bit-serial") {
+        const p = Math.min(planes, tile.dac.bits);
+        tile = { ...tile, dac: { ...tile.dac, planesPerConversion: p, ...(p > 1 ? { planeWeighting: weighting } : {}) } };
+      }
+      tile = { ...tile, slicesPerConversion: Math.min(slices, weightSlices) };
+    }
+    return { ...a, tile };
   });
 
 const systolicArb = fc.record({
