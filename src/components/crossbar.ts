@@ -175,11 +175,14 @@ export function prepareAnalogTile(
   // Analog accumulation before the ADC (src/spec/types.ts DacSpec.planesPerConversion, slicesPerConversion).
   const planesPerConversion = tile.dac.planesPerConversion ?? 1;
   const slicesPerConversion = tile.slicesPerConversion ?? 1;
-  if (!Number.isInteger(planesPerConversion) || planesPerConversion < 1 || planesPerConversion > dac.phases) {
-    throw new AimcsimError("SpecError", `${p}.dac.planesPerConversion`, `must be an integer in 1..${dac.phases} (the DAC's bit-planes; only bit-serial inputs have more than one)`);
+  if (!Number.isInteger(planesPerConversion) || planesPerConversion < 1) {
+    throw new AimcsimError("SpecError", `${p}.dac.planesPerConversion`, "must be an integer >= 1");
   }
-  if (!Number.isInteger(slicesPerConversion) || slicesPerConversion < 1 || slicesPerConversion > slices) {
-    throw new AimcsimError("SpecError", `${p}.slicesPerConversion`, `must be an integer in 1..${slices} (the slices of a ${weightBits}-bit weight)`);
+  if (planesPerConversion > 1 && tile.dac.kind !== "bit-serial") {
+    throw new AimcsimError("SpecError", `${p}.dac.planesPerConversion`, `a ${tile.dac.kind} DAC applies the whole input in one phase; above 1 needs kind "bit-serial"`);
+  }
+  if (!Number.isInteger(slicesPerConversion) || slicesPerConversion < 1) {
+    throw new AimcsimError("SpecError", `${p}.slicesPerConversion`, "must be an integer >= 1");
   }
   if ((planesPerConversion > 1 || slicesPerConversion > 1) && tile.adc.kind === "cco") {
     throw new AimcsimError("SpecError", `${p}.adc.kind`, 'accumulating planes or slices before conversion needs an ADC that samples the held charge (sar, flash, ramp), not "cco"');
@@ -188,13 +191,16 @@ export function prepareAnalogTile(
   if (planesPerConversion > 1 && weighting === undefined) {
     throw new AimcsimError("SpecError", `${p}.dac.planeWeighting`, 'is required when planesPerConversion > 1: "charge-share" or "repeated-integration"');
   }
-  const planeGroupSizes = conversionGroups(dac.phases, planesPerConversion);
+  // A value above the planes (slices) a weight has groups all of them: the integrator holds at most that many.
+  const planeGroupSizes = conversionGroups(dac.phases, Math.min(planesPerConversion, dac.phases));
   const extraIntegrationCycles =
     planesPerConversion > 1 && weighting === "repeated-integration" ? planeGroupSizes.reduce((n, sz) => n + repeatedIntegrationExtraSteps(sz), 0) : 0;
-  const sliceGroups = conversionGroups(slices, slicesPerConversion).length;
+  const slicesJoined = Math.min(slicesPerConversion, slices);
+  const sliceGroupSizes = conversionGroups(slices, slicesJoined);
+  const sliceGroups = sliceGroupSizes.length;
   // A group of s binary-weighted planes spans 2^s - 1 plane full scales (s - 1 bits more than one plane's MSB
   // range); c slices of b-bit cells span (2^(c b) - 1) / (2^b - 1) slice full scales, (c - 1) b bits more.
-  const adcRangeExtraBits = (planeGroupSizes[0]! - 1) + (Math.min(slicesPerConversion, slices) - 1) * tile.bitsPerCell;
+  const adcRangeExtraBits = (planeGroupSizes[0]! - 1) + (sliceGroupSizes[0]! - 1) * tile.bitsPerCell;
   const pwm = tile.dac.kind === "pwm";
   const integrationPs = tile.integrationTimeNs * PS_PER_NS;
   const windowPs = pwm ? Math.max(integrationPs, dac.latencyPs) : integrationPs;
@@ -210,14 +216,14 @@ export function prepareAnalogTile(
     `; array energy V^2 G t ` +
     `(default mean normalised conductance 0.25, input activity 0.5, assumptions)` +
     (tile.adc.kind === "cco" || tile.adc.kind === "ramp" ? "; time-encoded ADC energy 50 % static + 50 % with |code| when the code is known, full scale otherwise (assumption)" : "") +
-    (planesPerConversion > 1
+    (planeGroupSizes[0]! > 1
       ? `; input planes accumulated in the column integrator in groups [${planeGroupSizes.join(", ")}] (${planeGroupSizes.length} conversion(s) per input instead of ${dac.phases}), ` +
         (weighting === "repeated-integration"
           ? `weighted by repeated integration (${extraIntegrationCycles} extra integration step(s) per input, one clock cycle each: assumption)`
           : "weighted by binary charge sharing (no extra time: assumption)")
       : "") +
-    (slicesPerConversion > 1
-      ? `; ${slicesPerConversion} slice columns per weight joined by binary-weighted charge sharing, ${sliceGroups} conversion(s) per weight column instead of ${slices} (no extra time: assumption)`
+    (sliceGroupSizes[0]! > 1
+      ? `; slice columns of a weight joined by binary-weighted charge sharing in groups [${sliceGroupSizes.join(", ")}], ${sliceGroups} conversion(s) per weight column instead of ${slices} (no extra time: assumption)`
       : "") +
     (adcRangeExtraBits > 0
       ? `; the ADC converts the integrated sum with adc.bits = ${tile.adc.bits} (assumption: its full scale is the sum's, so one plane/slice gets ${adcRangeExtraBits} bit(s) less resolution than a per-plane, per-slice conversion would); ` +

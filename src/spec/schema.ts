@@ -42,17 +42,15 @@ export const DacSchema = Schema.Struct({
 }).check(
   Schema.makeFilter((d) => {
     // Analog accumulation of input bit-planes (src/components/crossbar.ts): only bit-serial inputs have planes
-    // (a PWM or current-steering input is one phase), a group holds at most all `bits` planes, and the
+    // (a PWM or current-steering input is one phase; a value above `bits` groups all planes), and the
     // integrator must say how it weights plane k by 2^k.
     const p = d.planesPerConversion ?? 1;
     if (p === 1) return undefined;
     if (d.kind !== "bit-serial")
       return { path: ["planesPerConversion"], issue: `a ${d.kind} DAC applies the whole input in one phase; planesPerConversion above 1 needs kind "bit-serial"` };
-    const issues: Schema.FilterIssue[] = [];
-    if (p > d.bits) issues.push({ path: ["planesPerConversion"], issue: `cannot exceed the DAC's ${d.bits} bit-plane(s) (bits)` });
     if (d.planeWeighting === undefined)
-      issues.push({ path: ["planeWeighting"], issue: 'is required when planesPerConversion > 1: "charge-share" or "repeated-integration" (how plane k gets weight 2^k)' });
-    return issues;
+      return { path: ["planeWeighting"], issue: 'is required when planesPerConversion > 1: "charge-share" or "repeated-integration" (how plane k gets weight 2^k)' };
+    return undefined;
   }),
 );
 
@@ -123,15 +121,10 @@ export const AnalogSchema = Schema.Struct({
     // One weight takes ceil(magnitude bits / bitsPerCell) slices, x2 for a differential pair
     // (the same rule as src/components/crossbar.ts columnsPerWeight); it must fit on one tile.
     const magnitudeBits = a.tile.differential ? Math.max(1, a.weightBits - 1) : a.weightBits;
-    const slices = Math.ceil(magnitudeBits / a.tile.bitsPerCell);
-    const colsPerWeight = slices * (a.tile.differential ? 2 : 1);
-    const issues: Schema.FilterIssue[] = [];
-    if (colsPerWeight > a.tile.cols)
-      issues.push({ path: ["tile", "cols"], issue: `a ${a.weightBits}-bit weight needs ${colsPerWeight} columns (slices x differential) but the tile has ${a.tile.cols}` });
-    // Slice columns joined before one conversion belong to one weight: at most its `slices` of them.
-    if ((a.tile.slicesPerConversion ?? 1) > slices)
-      issues.push({ path: ["tile", "slicesPerConversion"], issue: `cannot exceed the ${slices} slice(s) of a ${a.weightBits}-bit weight on ${a.tile.bitsPerCell}-bit cells` });
-    return issues;
+    const colsPerWeight = Math.ceil(magnitudeBits / a.tile.bitsPerCell) * (a.tile.differential ? 2 : 1);
+    return colsPerWeight > a.tile.cols
+      ? { path: ["tile", "cols"], issue: `a ${a.weightBits}-bit weight needs ${colsPerWeight} columns (slices x differential) but the tile has ${a.tile.cols}` }
+      : undefined;
   }),
 );
 

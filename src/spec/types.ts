@@ -57,12 +57,13 @@ export interface DacSpec {
   readonly energyPerConversionJ?: number;
   /** Overrides the model's conversion latency (ps). */
   readonly latencyPs?: number;
-  /** Bit-serial inputs only: how many consecutive input bit-planes the column integrator accumulates, with
-   *  binary weights, before ONE ADC conversion (absent or 1: convert after every plane, ISAAC-style; = bits:
-   *  one conversion per input, as NeuRRAM's one-phase mode). Rule: an integer 1 <= planesPerConversion <= bits;
-   *  the bits planes form ceil(bits / planesPerConversion) consecutive groups whose sizes differ by at most one
-   *  (e.g. 7 planes at 4 -> groups of 4 and 3), each group converted once. Values above 1 need a bit-serial DAC,
-   *  an ADC that samples a held charge (not "cco", which converts during the read), and planeWeighting.
+  /** Bit-serial inputs only: the most consecutive input bit-planes the column integrator accumulates, with
+   *  binary weights, before ONE ADC conversion (absent or 1: convert after every plane, ISAAC-style; >= bits:
+   *  one conversion per input, as NeuRRAM's one-phase mode). Rule: an integer >= 1; the bits planes form
+   *  ceil(bits / min(planesPerConversion, bits)) consecutive groups whose sizes differ by at most one (e.g. 7
+   *  planes at 4 -> groups of 4 and 3; 2 planes at 4 -> one group of 2), each group converted once. Values above
+   *  1 need a bit-serial DAC, an ADC that samples a held charge (not "cco", which converts during the read), and
+   *  planeWeighting.
    *  The ADC keeps adc.bits: its full scale is taken to be the integrated sum's, so its LSB is coarser than one
    *  plane's (see src/components/crossbar.ts). */
   readonly planesPerConversion?: number;
@@ -121,10 +122,10 @@ export interface CrossbarTileSpec {
   /** Adjacent slice columns of one weight whose outputs are joined in the analog domain, by binary-weighted
    *  charge sharing (slice k weighted 2^(k * bitsPerCell)), before ONE ADC conversion (absent or 1: every slice
    *  column is converted and the slices are shift-added digitally; = slices per weight: one conversion per
-   *  weight, as the TSMC 7 nm SRAM macro's binary-weighted computation caps). Rule: an integer
-   *  1 <= slicesPerConversion <= ceil(magnitude bits / bitsPerCell) of analog.weightBits; the slices form
-   *  ceil(slices / slicesPerConversion) groups whose sizes differ by at most one; above 1 the ADC must sample a
-   *  held charge (not "cco"). adc.colsPerAdc still counts physical output lines, joined ones included. The ADC
+   *  weight, as the TSMC 7 nm SRAM macro's binary-weighted computation caps). Rule: an integer >= 1, the most
+   *  slice columns joined; a weight's slices = ceil(magnitude bits / bitsPerCell) form
+   *  ceil(slices / min(slicesPerConversion, slices)) groups whose sizes differ by at most one (a weight with
+   *  fewer slices joins all of them); above 1 the ADC must sample a held charge (not "cco"). adc.colsPerAdc still counts physical output lines, joined ones included. The ADC
    *  keeps adc.bits (full scale = the combined sum's; see src/components/crossbar.ts). */
   readonly slicesPerConversion?: number;
 }

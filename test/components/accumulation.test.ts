@@ -91,9 +91,9 @@ describe("conversion groups (the grouping rule of planesPerConversion and slices
     expect(conversionGroups(5, 3)).toEqual([3, 2]);
     expect(conversionGroups(7, 1)).toEqual([1, 1, 1, 1, 1, 1, 1]);
     expect(conversionGroups(4, 4)).toEqual([4]);
+    expect(conversionGroups(2, 4)).toEqual([2]); // at most 4: fewer planes form one group
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 16 }), (n, max) => {
-        fc.pre(max <= n);
         const g = conversionGroups(n, max);
         expect(g.length).toBe(Math.ceil(n / max));
         expect(g.reduce((s, x) => s + x, 0)).toBe(n);
@@ -227,7 +227,7 @@ describe("combining weight slices in the analog domain before conversion", () =>
     const c = analogMvmCostPrepared(m, a.tile.rows, weightColumnsPerTile(a.tile, a.weightBits));
     expect(c.energyByComponentJ.adc).toBeCloseTo(16 * m.adc.energyJ, 20);
     expect(m.adcRangeExtraBits).toBe(3);
-    expect(m.assumption).toMatch(/4 slice columns per weight joined by binary-weighted charge sharing/);
+    expect(m.assumption).toMatch(/slice columns of a weight joined by binary-weighted charge sharing in groups \[4\]/);
   });
 });
 
@@ -242,17 +242,33 @@ describe("invalid accumulation settings are SpecErrors naming the field", () => 
     }
     throw new Error("expected a SpecError");
   };
-  it("rejects more planes than the DAC has, non-integers, a missing weighting, PWM planes and CCO accumulation", () => {
-    expect(path(() => prepareAnalogTile({ ...bitSerial, dac: { ...bitSerial.dac, planesPerConversion: 5, planeWeighting: "charge-share" } }, 8, 14, 1e9))).toBe("SpecError analog.tile.dac.planesPerConversion");
+  it("rejects non-integers, a missing weighting, PWM planes and CCO accumulation", () => {
+    expect(path(() => prepareAnalogTile({ ...bitSerial, dac: { ...bitSerial.dac, planesPerConversion: 0, planeWeighting: "charge-share" } }, 8, 14, 1e9))).toBe("SpecError analog.tile.dac.planesPerConversion");
     expect(path(() => prepareAnalogTile({ ...bitSerial, dac: { ...bitSerial.dac, planesPerConversion: 1.5, planeWeighting: "charge-share" } }, 8, 14, 1e9))).toBe("SpecError analog.tile.dac.planesPerConversion");
     expect(path(() => prepareAnalogTile({ ...bitSerial, dac: { ...bitSerial.dac, planesPerConversion: 2 } }, 8, 14, 1e9))).toBe("SpecError analog.tile.dac.planeWeighting");
     expect(path(() => prepareAnalogTile({ ...hermesTile, dac: { kind: "pwm", bits: 8, planesPerConversion: 2, planeWeighting: "charge-share" } }, 8, 14, 1e9))).toBe("SpecError analog.tile.dac.planesPerConversion");
     expect(path(() => prepareAnalogTile({ ...bitSerial, adc: { kind: "cco", bits: 8, colsPerAdc: 1 }, dac: { ...bitSerial.dac, planesPerConversion: 2, planeWeighting: "charge-share" } }, 8, 14, 1e9))).toBe("SpecError analog.tile.adc.kind");
   });
-  it("rejects more slices per conversion than a weight has", () => {
-    // hermesTile: 8-bit differential weights on 4-bit cells = 2 slices.
-    expect(path(() => prepareAnalogTile({ ...bitSerial, slicesPerConversion: 3 }, 8, 14, 1e9))).toBe("SpecError analog.tile.slicesPerConversion");
-    expect(prepareAnalogTile({ ...bitSerial, slicesPerConversion: 2 }, 8, 14, 1e9).sliceGroups).toBe(1);
+  it("rejects a fractional slicesPerConversion", () => {
+    expect(path(() => prepareAnalogTile({ ...bitSerial, slicesPerConversion: 2.5 }, 8, 14, 1e9))).toBe("SpecError analog.tile.slicesPerConversion");
+  });
+});
+
+describe("a value above what the DAC or the weight has groups all of it (the integrator holds at most that many)", () => {
+  it("planesPerConversion above bits and slicesPerConversion above the slices cost the same as exactly bits and slices", () => {
+    fc.assert(
+      fc.property(tileArb, weightBitsArb, clockArb, fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 6 }), (t0, wb, clockHz, bits, over) => {
+        fc.pre(weightColumnsPerTile(t0, wb) >= 1);
+        const t = { ...bitSerialTile(t0, bits, t0.adc.kind), dac: { kind: "bit-serial" as const, bits, planeWeighting: "repeated-integration" as const } };
+        const slices = weightSlices(t, wb);
+        const exact = fullMvm({ ...t, slicesPerConversion: slices, dac: { ...t.dac, planesPerConversion: bits } }, wb, clockHz);
+        const above = fullMvm({ ...t, slicesPerConversion: slices + over, dac: { ...t.dac, planesPerConversion: bits + over } }, wb, clockHz);
+        expect(above).toEqual(exact);
+      }),
+      { numRuns: 100 },
+    );
+    // hermesTile: 8-bit differential weights on 4-bit cells = 2 slices; 3 joins both.
+    expect(prepareAnalogTile({ ...hermesTile, adc: { kind: "sar", bits: 8, colsPerAdc: 1 }, slicesPerConversion: 3 }, 8, 14, 1e9).sliceGroups).toBe(1);
   });
 });
 

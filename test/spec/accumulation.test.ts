@@ -16,7 +16,7 @@ const issuesOf = (input: unknown) => {
 const accepted = (input: unknown): boolean => checkChipSpec(input).ok;
 
 describe("analog.tile.dac.planesPerConversion", () => {
-  it("is accepted from 1 to the DAC's bits on a bit-serial DAC with a weighting, and rejected above", () => {
+  it("is accepted from 1 to 16 on a bit-serial DAC of any bits with a weighting (above bits: one group of all planes)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 16 }), fc.constantFrom("charge-share" as const, "repeated-integration" as const), (bits, p, w) => {
         const spec = produce(neurram, (d) => {
@@ -24,11 +24,14 @@ describe("analog.tile.dac.planesPerConversion", () => {
           d.analog!.tile.dac.planesPerConversion = p;
           d.analog!.tile.dac.planeWeighting = w;
         });
-        if (p <= bits) expect(accepted(spec)).toBe(true);
-        else expect(issuesOf(spec).map((i) => i.path)).toContain("analog.tile.dac.planesPerConversion");
+        expect(accepted(spec)).toBe(true);
       }),
       { numRuns: 60 },
     );
+    const over = produce(neurram, (d) => {
+      d.analog!.tile.dac.planesPerConversion = 17;
+    });
+    expect(issuesOf(over)).toContainEqual({ path: "analog.tile.dac.planesPerConversion", rule: expect.stringMatching(/between 1 and 16/) });
   });
 
   it("needs planeWeighting above 1, a bit-serial DAC, and an ADC that holds the charge (not a CCO)", () => {
@@ -67,14 +70,21 @@ describe("analog.tile.dac.planesPerConversion", () => {
 });
 
 describe("analog.tile.slicesPerConversion", () => {
-  it("is accepted up to the slices of one weight and rejected above, with the path analog.tile.slicesPerConversion", () => {
-    // sinangil: 4-bit unsigned weights on 1-bit SRAM cells = 4 slices.
-    for (let s = 1; s <= 6; s++) {
+  it("is accepted from 1 to 16 for any weight precision (above the slices: all of a weight's slices joined) and rejected outside", () => {
+    for (let s = 1; s <= 16; s++) {
+      for (const weightBits of [1, 4, 8]) {
+        const spec = produce(sinangil, (d) => {
+          d.analog!.tile.slicesPerConversion = s;
+          d.analog!.weightBits = weightBits;
+        });
+        expect(accepted(spec), `s=${s} weightBits=${weightBits}`).toBe(true);
+      }
+    }
+    for (const s of [0, 1.5, 17]) {
       const spec = produce(sinangil, (d) => {
         d.analog!.tile.slicesPerConversion = s;
       });
-      if (s <= 4) expect(accepted(spec), `s=${s}`).toBe(true);
-      else expect(issuesOf(spec)).toContainEqual({ path: "analog.tile.slicesPerConversion", rule: expect.stringMatching(/cannot exceed the 4 slice\(s\) of a 4-bit weight/) });
+      expect(issuesOf(spec).map((i) => i.path)).toContain("analog.tile.slicesPerConversion");
     }
   });
 
