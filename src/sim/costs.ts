@@ -54,6 +54,10 @@ const ACT_BYTES = 2; // modelling convention: fp16 activations
  *  Assumption: 256 KiB, a granularity at which a memory controller's request queue interleaves streams
  *  without a measurable row-buffer penalty in this model (which has no row-buffer model). */
 const DRAM_BURST_BYTES = 256 * 1024;
+/** Most engine slots one unit kind gets; more identical instances are grouped (see splitOverInstances).
+ *  A simulation-cost bound, not a hardware number. */
+const MAX_SLOTS = 64;
+const slotsOf = (count: number): number => Math.min(count, MAX_SLOTS);
 
 /** Cycles of one GEMM C[M x N] = A[M x K] B[K x N], repeated `batch` times, on an R x C array
  *  (SCALE-Sim conventions, REFERENCES.md), without memory stalls. */
@@ -155,11 +159,11 @@ export class ChipCostModel {
       return i;
     };
     for (const s of chip.systolic)
-      this.systolic.set(s.name, { spec: s, pe: systolicPeCost(s, node, v), engine: { name: s.name, resource: addResource(s.name, s.count), count: s.count, assignedPs: 0 } });
+      this.systolic.set(s.name, { spec: s, pe: systolicPeCost(s, node, v), engine: { name: s.name, resource: addResource(s.name, slotsOf(s.count)), count: s.count, assignedPs: 0 } });
     for (const b of chip.bitSerial)
-      this.bitSerial.set(b.name, { spec: b, cost: bitSerialCost(b, node, v), engine: { name: b.name, resource: addResource(b.name, b.count), count: b.count, assignedPs: 0 } });
+      this.bitSerial.set(b.name, { spec: b, cost: bitSerialCost(b, node, v), engine: { name: b.name, resource: addResource(b.name, slotsOf(b.count)), count: b.count, assignedPs: 0 } });
     for (const u of chip.vector)
-      this.vector.set(u.name, { spec: u, engine: { name: u.name, resource: addResource(u.name, u.count), count: u.count, assignedPs: 0 } });
+      this.vector.set(u.name, { spec: u, engine: { name: u.name, resource: addResource(u.name, slotsOf(u.count)), count: u.count, assignedPs: 0 } });
     const s0 = chip.sram[0];
     this.sram = s0 ? { spec: s0, cost: sramCost(s0, node, v), resource: addResource(`sram:${s0.name}`, 1) } : null;
     this.dram = dramCost(chip.dram);
@@ -378,9 +382,12 @@ export class ChipCostModel {
     sramBytes: number,
     maxParts: number,
   ): number {
-    const parts = Math.max(1, Math.min(engine.count, maxParts));
+    // Up to `count` instances work on independent pieces (folds, element blocks). Beyond MAX_SLOTS identical
+    // instances are grouped into MAX_SLOTS engine slots, so the task count stays bounded; the op still takes
+    // totalPs / min(count, pieces), the time `count` instances need.
+    const parts = Math.max(1, Math.min(slotsOf(engine.count), maxParts));
     engine.assignedPs += totalPs / engine.count;
-    const partPs = Math.max(totalPs / parts, this.sramTimePs(sramBytes / parts));
+    const partPs = Math.max(totalPs / Math.max(1, Math.min(engine.count, maxParts)), this.sramTimePs(sramBytes / parts));
     if (parts === 1) {
       const t = list.add(engine.resource, partPs, deps, op.opClass, phase, step, label, op.kind);
       charge(t, 1);

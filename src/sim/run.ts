@@ -54,8 +54,13 @@ export interface SimRun {
 
 const S_PER_PS = 1e-12; // unit conversion
 
-const checkWorkload = (field: string, v: number, min: number): void => {
+/** Longest sequence (prompt + generated tokens) a run accepts: beyond this the event count makes a run
+ *  impractical, and no transformer preset has a context anywhere near it. */
+export const MAX_SEQUENCE_TOKENS = 1 << 20;
+
+const checkWorkload = (field: string, v: number, min: number, max = MAX_SEQUENCE_TOKENS): void => {
   if (!Number.isSafeInteger(v) || v < min) throw new AimcsimError("UsageError", field, `must be a whole number >= ${min}, got ${v}`);
+  if (v > max) throw new AimcsimError("UsageError", field, `must be at most ${max}, got ${v}`);
 };
 
 const componentOfResource = (name: string, chip: ChipSpec): ComponentKind => {
@@ -74,7 +79,9 @@ export function simulate(opts: RunOptions): SimRun {
   const batch = opts.batch ?? 1;
   checkWorkload("promptTokens", opts.promptTokens, 1);
   checkWorkload("genTokens", opts.genTokens, 1);
-  checkWorkload("batch", batch, 1);
+  checkWorkload("batch", batch, 1, 4096);
+  if (opts.promptTokens + opts.genTokens > MAX_SEQUENCE_TOKENS)
+    throw new AimcsimError("UsageError", "promptTokens + genTokens", `must be at most ${MAX_SEQUENCE_TOKENS} tokens, got ${opts.promptTokens + opts.genTokens}`);
   const placement = mapModel(shape, chip, { chips: opts.chips ?? 1, batch, contextTokens: opts.promptTokens + opts.genTokens });
   const cost = new ChipCostModel(chip, placement, { activity: opts.activity });
   const list = new TaskList(4096);
