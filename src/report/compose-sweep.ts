@@ -2,6 +2,7 @@
 // the non-dominated designs with their axis values.
 import type { PointRecord } from "../dse/types.ts";
 import { paretoChart } from "./charts/pareto.ts";
+import { summaryTable } from "./compose.ts";
 import type { ReportDoc } from "./doc.ts";
 import type { Table } from "./table.ts";
 
@@ -49,21 +50,13 @@ export function sweepReport(name: string, records: readonly PointRecord[], front
   return {
     title: `Sweep: ${name}`,
     subtitle: `${records.length} points, ${ok.length} ok, ${failed.length} failed`,
-    summary: {
-      name: "summary",
-      caption: "Summary",
-      columns: [
-        { key: "what", label: "quantity" },
-        { key: "value", label: "value", align: "right" },
-      ],
-      rows: [
-        { what: "points", value: records.length },
-        { what: "evaluated ok", value: ok.length },
-        { what: "failed (invalid spec or run error)", value: failed.length },
-        { what: "on the Pareto front", value: front.length },
-        { what: "model", value: records[0]?.model ?? "" },
-      ],
-    },
+    summary: summaryTable([
+      { what: "points", value: records.length },
+      { what: "evaluated ok", value: ok.length },
+      { what: "failed (invalid spec or run error)", value: failed.length },
+      { what: "on the Pareto front", value: front.length },
+      { what: "model", value: records[0]?.model ?? "" },
+    ]),
     sections: [
       { heading: "Pareto fronts", charts, tables: [frontTable] },
       ...(failed.length

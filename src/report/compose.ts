@@ -59,6 +59,19 @@ export function runReport(sim: SimRun, opts: { baseline?: SimResult; title?: str
 
 const num = (v: number, digits = 3): number => Number(v.toPrecision(digits));
 
+/** A two-column "quantity / value" summary table (the head of a report). */
+export function summaryTable(rows: readonly { readonly what: string; readonly value: string | number }[]): Table {
+  return {
+    name: "summary",
+    caption: "Summary",
+    columns: [
+      { key: "what", label: "quantity" },
+      { key: "value", label: "value", align: "right" },
+    ],
+    rows,
+  };
+}
+
 export function amdahlTable(rows: readonly AmdahlRow[], phase: "prefill" | "decode"): Table {
   return {
     name: `amdahl-${phase}`,
@@ -153,22 +166,14 @@ export function amdahlReport(result: AmdahlResult, specs: { chip: unknown; basel
   const decode = result.rows.filter((r) => r.phase === "decode");
   const first = decode[0];
   const last = decode[decode.length - 1];
-  const summary: Table = {
-    name: "summary",
-    caption: "Summary",
-    columns: [
-      { key: "what", label: "quantity" },
-      { key: "value", label: "value", align: "right" },
-    ],
-    rows: [
+  const summary = summaryTable([
       { what: "hybrid chip", value: result.chip },
       { what: "baseline chip", value: result.baseline },
       { what: "models", value: result.models.join(", ") },
       { what: "contexts (tokens)", value: result.contexts.join(", ") },
       ...(first ? [{ what: `decode speed-up at ${first.context} (${first.model})`, value: `${num(first.speedup)}x (ceiling ${num(first.ceiling)}x)` }] : []),
       ...(last ? [{ what: `decode speed-up at ${last.context} (${last.model})`, value: `${num(last.speedup)}x (ceiling ${num(last.ceiling)}x)` }] : []),
-    ],
-  };
+  ]);
   return {
     title: `Amdahl analysis: ${result.chip} vs ${result.baseline}`,
     subtitle: `batch ${result.batch}`,
