@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     maxWorkers: 2,
+    // The terminal report, plus a machine-readable one that .ci/run summarises as "N passed, N failed".
+    reporters: ["default", ["json", { outputFile: ".vitest-results.json" }]],
   },
 });
