@@ -16,7 +16,7 @@ import { AimcsimError } from "../errors.ts";
 import { deriveSeed } from "../util/rng.ts";
 import { fakeQuantBackend } from "../numerics/digital-backends.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
-import { interval, type Interval } from "./stats.ts";
+import { clampInterval, interval, logInterval, type Interval } from "./stats.ts";
 import { MetricSums, argmaxRow, logSoftmaxRows } from "./metrics.ts";
 
 export interface EvaluateOptions {
@@ -189,7 +189,12 @@ export function calibrateStaticRanges(prep: PreparedEval, chip: ChipSpec, calibr
     return { mode: "fixed", bounds: Object.fromEntries(linears.map((w) => [w.name, tile.inputRange.bound!])), note: null };
   const cal = createRangeCalibrator({ mode: "quantile" });
   const n = calibrationTokens ?? 4 * prep.windowLength;
-  let calIds = prep.rest.subarray(0, n);
+  // A fixed calibration slice, so the ranges (and the results) do not change with the number of tokens
+  // scored: the n tokens after the first CALIBRATION_OFFSET of the stream, or right after the scored text
+  // when more than that is scored (never overlapping it).
+  const scored = prep.ids.length - prep.rest.length;
+  const from = Math.max(scored, CALIBRATION_OFFSET_TOKENS);
+  let calIds = prep.ids.subarray(from, from + n);
   let note: string | null = null;
   if (calIds.length < Math.min(n, prep.windowLength)) {
     calIds = prep.ids.subarray(0, Math.min(n, prep.ids.length));
@@ -198,6 +203,10 @@ export function calibrateStaticRanges(prep: PreparedEval, chip: ChipSpec, calibr
   for (let s = 0; s < calIds.length; s += prep.windowLength) forwardLogits(prep.model, cal.backend, calIds.subarray(s, s + prep.windowLength));
   return { mode: "quantile", bounds: cal.bounds().bounds, note };
 }
+
+/** Where the static-range calibration slice starts in the held-out stream (tokens); a fixed offset keeps the
+ *  calibration independent of how many tokens an evaluation scores (up to this many). */
+export const CALIBRATION_OFFSET_TOKENS = 4096;
 
 export interface AnalogRunOptions {
   readonly seeds: number;
@@ -239,7 +248,7 @@ export function scoreAnalog(prep: PreparedEval, chip: ChipSpec, o: AnalogRunOpti
     tInfS,
     driftCompensation,
     analogLayers: linears.map((w) => w.name),
-    analog: { label, perplexity: interval(ppl), top1Agreement: interval(agree), klDivergence: interval(kl) },
+    analog: { label, perplexity: logInterval(ppl), top1Agreement: clampInterval(interval(agree), 0, 1), klDivergence: clampInterval(interval(kl), 0, Infinity) },
     stats: stats!,
   };
 }

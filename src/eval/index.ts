@@ -13,7 +13,7 @@ export {
   type EvalWindow,
   type AnalogRunOptions,
 } from "./evaluate.ts";
-export { interval, studentT975, type Interval } from "./stats.ts";
+export { interval, logInterval, clampInterval, studentT975, type Interval } from "./stats.ts";
 export { MetricSums, logSoftmaxRows, argmaxRow } from "./metrics.ts";
 export {
   andaPrecisionSearch,

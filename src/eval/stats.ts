@@ -37,3 +37,23 @@ export function interval(values: readonly number[]): Interval {
   const half = (studentT975(k - 1) * std) / Math.sqrt(k);
   return { mean, low: mean - half, high: mean + half, std, perSeed: [...values] };
 }
+
+/**
+ * The interval of a positive quantity whose logarithm is the natural scale (perplexity = exp(mean NLL)): the
+ * Student-t interval is taken over log(values) and mapped back, so the bounds stay positive and the
+ * interval is asymmetric like the quantity; `mean` is the arithmetic mean of the values, which the interval
+ * (around their geometric mean) contains. `std` is the sample standard deviation of the values.
+ */
+export function logInterval(values: readonly number[]): Interval {
+  const plain = interval(values);
+  if (values.length < 2 || values.some((v) => !(v > 0))) return plain;
+  const logs = interval(values.map(Math.log));
+  const low = Math.min(Math.exp(logs.low), plain.mean);
+  const high = Math.max(Math.exp(logs.high), plain.mean);
+  return { mean: plain.mean, low, high, std: plain.std, perSeed: [...values] };
+}
+
+/** Clip an interval's bounds to the range the quantity can take (an agreement in [0, 1], a KL >= 0). */
+export function clampInterval(i: Interval, min: number, max: number): Interval {
+  return { ...i, low: Math.min(Math.max(i.low, min), max), high: Math.max(Math.min(i.high, max), min) };
+}
