@@ -226,7 +226,10 @@ describe("SentencePiece-style BPE (Llama-2 / Phi-3): ▁ prefix, byte fallback",
     });
     it(`${variant}: decode(encode(s)) === s`, () => {
       for (const s of ["hello world", "hello  é世界🙂 world", "wow", "x"]) expect(tok.decode(tok.encode(s))).toBe(s);
-      fc.assert(fc.property(fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 }).filter((s) => !s.startsWith(" ")), (s) => tok.decode(tok.encode(s)) === s));
+      // A literal U+2581 in the input is indistinguishable from an encoded space after Metaspace (HF's
+      // tokenizers decode it as a space too), so such strings do not round-trip by design.
+      fc.assert(fc.property(fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 }).filter((s) => !s.startsWith(" ") && !s.includes("\u2581")), (s) => tok.decode(tok.encode(s)) === s));
+      expect(tok.decode(tok.encode("a\u2581b"))).toBe("a b");
     });
   }
 });
