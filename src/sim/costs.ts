@@ -215,13 +215,13 @@ export class ChipCostModel {
           hops: averageHops(chip.noc.topology, Math.max(1, Math.ceil(layerTiles.get(m.layer)! / ANALOG_TILES_PER_ROUTER))),
         });
       }
-      this.assumptions.push(tm.assumption);
       if (opts.activity) this.assumptions.push(`data-dependent analog energy: mean normalised conductance ${opts.activity.meanConductance ?? "default"}, input activity ${opts.activity.inputActivity ?? "default"} (measured by the numerics pass)`);
     } else this.tile = null;
     for (const d of placement.digitalMatrices) this.digitalWeightBytes.set(d.name, d.weightBytes);
 
+    // The component models' own assumptions (tile, ADC, DAC, DRAM energy) are stated by describeChip, which
+    // every result includes; these are the simulation's.
     this.assumptions.push(
-      this.dram.assumption,
       `KV cache in ${placement.kvCache.memory.toUpperCase()}: ${placement.kvCache.reason}`,
       `NoC: ${chip.noc.topology}, ${this.nocParallelLinks} parallel ${chip.noc.linkWidthBits}-bit links (bisection bound, assumption); analog traffic stays within its layer's contiguous tile region (mean hops of that region); input vectors multicast, partial sums gathered.`,
       "Activations are fp16 through the first SRAM (global buffer); digital projection weights stream from DRAM into a double buffer.",

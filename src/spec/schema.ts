@@ -5,7 +5,6 @@
 import { Schema } from "effect";
 import type { ChipSpec } from "./types.ts";
 
-const finite = Schema.Finite;
 const positive = Schema.Finite.check(Schema.isGreaterThan(0));
 const nonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0));
 const positiveInt = Schema.Finite.check(Schema.isInt(), Schema.isGreaterThan(0));
@@ -235,4 +234,3 @@ type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends obje
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _schemaMatchesContract: Same<Mutable<typeof ChipSpecSchema.Type>, Mutable<ChipSpec>> = true;
 void _schemaMatchesContract;
-void finite;
