@@ -7,12 +7,12 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { AimcsimError } from "../errors.ts";
-import type { LinearWeight } from "../numerics/backend.ts";
+import type { LinearWeight } from "../formats/tensors.ts";
 import type { TransformerShape } from "./shape.ts";
 import { SafetensorsFile, type DecodedTensor } from "./safetensors.ts";
 import { shapeDetails, shapeFromConfig } from "./config.ts";
 import { loadTokenizer, specialsFromTokenizerConfig, type Tokenizer } from "./tokenizer.ts";
-import { quantiseTernaryAbsmean } from "../numerics/formats.ts";
+import { quantiseTernaryAbsmean } from "../formats/numbers.ts";
 
 export interface NormWeights {
   readonly weight: Float32Array;

@@ -6,7 +6,7 @@
 
 import { open, rename, unlink, writeFile } from "node:fs/promises";
 import { AimcsimError } from "../errors.ts";
-import { f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from "../numerics/formats.ts";
+import { f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from "../formats/numbers.ts";
 
 export type SafetensorsDtype = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
 

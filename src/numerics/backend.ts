@@ -2,14 +2,9 @@
 // fake-quantised digital baselines (W4A8, Anda) and the analog crossbar backend (src/numerics/analog/)
 // all implement this one interface, so the same forward pass serves the reference and every noisy chip.
 
-/** A projection weight as Hugging Face stores it: row-major [outFeatures x inFeatures]. */
-export interface LinearWeight {
-  readonly name: string; // HF tensor name without ".weight", e.g. "model.layers.0.self_attn.q_proj"
-  readonly outFeatures: number;
-  readonly inFeatures: number;
-  readonly data: Float32Array; // length outFeatures * inFeatures
-  readonly bias: Float32Array | null; // length outFeatures
-}
+import type { LinearWeight } from "../formats/tensors.ts";
+
+export type { LinearWeight };
 
 export interface LinearBackend {
   /** Human-readable description for reports ("fp32 exact", "analog PCM 8b DAC/8b ADC t=3600s seed 1"). */

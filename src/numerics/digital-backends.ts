@@ -7,7 +7,7 @@
 
 import { AimcsimError } from "../errors.ts";
 import { exactBackend, type LinearBackend, type LinearWeight } from "./backend.ts";
-import { quantiseAnda, quantiseIntSymmetric, roundToFp16, type AndaOptions, type Granularity } from "./formats.ts";
+import { quantiseAnda, quantiseIntSymmetric, roundToFp16, type AndaOptions, type Granularity } from "../formats/numbers.ts";
 
 class Scratch {
   private buf = new Float32Array(0);

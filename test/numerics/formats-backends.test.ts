@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exactBackend, type LinearWeight } from "../../src/numerics/backend.ts";
 import { andaBackend, classifyProjection, fakeQuantBackend, fp16Backend } from "../../src/numerics/digital-backends.ts";
-import { quantiseAnda, quantiseIntSymmetric, roundToFp16 } from "../../src/numerics/formats.ts";
+import { quantiseAnda, quantiseIntSymmetric, roundToFp16 } from "../../src/formats/numbers.ts";
 import { forwardLogits } from "../../src/numerics/forward.ts";
 import { loadModel } from "../../src/model/checkpoint.ts";
 import { Rng } from "../../src/util/rng.ts";

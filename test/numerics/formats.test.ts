@@ -16,7 +16,7 @@ import {
   roundToFp16,
   roundToFp8E4M3,
   roundToFp8E5M2,
-} from "../../src/numerics/formats.ts";
+} from "../../src/formats/numbers.ts";
 
 const f32 = (n: number) => Math.fround(n);
 const floatArb = fc.float({ noNaN: true, noDefaultInfinity: true, min: f32(-1e5), max: f32(1e5) });
