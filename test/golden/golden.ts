@@ -21,7 +21,7 @@ export const goldenSpecFiles = (): string[] =>
 export const goldenEntry = async (file: string): Promise<unknown> => {
   const chip = await loadSpecFile(join(SPEC_DIR, file));
   const describe = describeChip(chip);
-  const { result } = await run({ chip, ...GOLDEN_WORKLOAD });
+  const result = await run({ chip, ...GOLDEN_WORKLOAD });
   return JSON.parse(JSON.stringify({ describe, run: result }));
 };
 
