@@ -1,5 +1,5 @@
 // NVIDIA A100-like digital accelerator (NVIDIA A100 Tensor Core GPU datasheet / architecture whitepaper, 2020;
-// REFERENCES.md "Digital baselines": A100 40 GB: 624 INT8 TOPS, 312 FP16 TFLOPS dense, 1,555 GB/s, 400 W).
+// docs/REFERENCES.md [nvidia-a100]: A100 40 GB: 624 INT8 TOPS, 312 FP16 TFLOPS dense, 1,555 GB/s, 400 W).
 // 108 SMs x 4 third-generation tensor cores = 432 tensor cores at a 1.41 GHz boost clock (A100 whitepaper). Each
 // tensor core is written as a small output-stationary systolic array: 256 FP16 FMA per clock (16 x 16 PEs) or
 // 512 INT8 MACs per clock (16 x 32 PEs), which reproduces the datasheet peaks exactly:
@@ -25,7 +25,7 @@ const a100: ChipSpec = chip({
   dram: dram({ kind: "HBM2", capacityBytes: 40 * 2 ** 30, bandwidthBytesPerS: 1555e9, channels: 5 }), // 40 GB HBM2, 1,555 GB/s, 5 stacks (datasheet)
   noc: noc({ topology: "crossbar", linkWidthBits: 1024, hopLatencyCycles: 2, clockHz: BOOST_HZ }), // assumption: SM-to-L2 crossbar
   mapping: { projections: "digital", lmHead: "digital", kvCache: "dram" },
-  sources: ["NVIDIA A100 Tensor Core GPU datasheet and architecture whitepaper (2020)", "REFERENCES.md digital baselines"],
+  sources: ["NVIDIA A100 Tensor Core GPU datasheet and architecture whitepaper (2020)", "docs/REFERENCES.md [nvidia-a100]"],
 });
 
 export default a100;

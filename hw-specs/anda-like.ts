@@ -1,5 +1,5 @@
 // Anda-like accelerator (C. Fang, M. Shi, R. Geens, A. Symons, Z. Wang, M. Verhelst, "Anda: Unlocking Efficient
-// LLM Inference with a Variable-Length Grouped Activation Data Format", HPCA 2025, arXiv 2411.15982; REFERENCES.md
+// LLM Inference with a Variable-Length Grouped Activation Data Format", HPCA 2025, arXiv 2411.15982; docs/REFERENCES.md [anda-hpca2025]
 // "Seed architectures"): FP16 activations converted to groups of 64 sharing an exponent, processed bit-plane by
 // bit-plane against INT4 weights on bit-serial APUs (64-wide adder tree, shift-accumulate, FP32 group
 // accumulation); a 16 x 16 APU array in 16 nm at 285 MHz with HBM2 at 3.9 pJ/bit and 256 GB/s.
@@ -27,7 +27,7 @@ const anda: ChipSpec = chip({
   dram: HBM2,
   noc: NOC,
   mapping: { projections: "digital", lmHead: "digital", kvCache: "dram" },
-  sources: ["Fang et al., Anda, HPCA 2025 (arXiv 2411.15982)", "REFERENCES.md (Anda hardware: 16 nm, 285 MHz, HBM2 3.9 pJ/bit at 256 GB/s)"],
+  sources: ["Fang et al., Anda, HPCA 2025 (arXiv 2411.15982)", "docs/REFERENCES.md [anda-hpca2025] (Anda hardware: 16 nm, 285 MHz, HBM2 3.9 pJ/bit at 256 GB/s)"],
 });
 
 export default anda;

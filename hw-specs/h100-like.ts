@@ -1,5 +1,5 @@
 // NVIDIA H100 SXM-like digital accelerator (NVIDIA H100 Tensor Core GPU datasheet / Hopper whitepaper, 2022;
-// REFERENCES.md "Digital baselines": H100 SXM: 1,979 INT8 TOPS, 989 FP16 TFLOPS (dense), 3.35 TB/s, 700 W).
+// docs/REFERENCES.md [nvidia-h100]: H100 SXM: 1,979 INT8 TOPS, 989 FP16 TFLOPS (dense), 3.35 TB/s, 700 W).
 // 132 SMs x 4 fourth-generation tensor cores = 528 tensor cores (Hopper whitepaper), clocked at 1.83 GHz (see BOOST_HZ).
 // Each tensor core as an output-stationary systolic array: 512 FP16 FMA per clock (16 x 32 PEs) or 1024 INT8 MACs
 // per clock (32 x 32 PEs), which reproduces the datasheet peaks:
@@ -24,7 +24,7 @@ const h100: ChipSpec = chip({
   dram: dram({ kind: "HBM3", capacityBytes: 80 * 2 ** 30, bandwidthBytesPerS: 3.35e12, channels: 5 }), // 80 GB HBM3, 3.35 TB/s, 5 active stacks (datasheet)
   noc: noc({ topology: "crossbar", linkWidthBits: 2048, hopLatencyCycles: 2, clockHz: BOOST_HZ }), // assumption
   mapping: { projections: "digital", lmHead: "digital", kvCache: "dram" },
-  sources: ["NVIDIA H100 Tensor Core GPU datasheet and Hopper architecture whitepaper (2022)", "REFERENCES.md digital baselines"],
+  sources: ["NVIDIA H100 Tensor Core GPU datasheet and Hopper architecture whitepaper (2022)", "docs/REFERENCES.md [nvidia-h100]"],
 });
 
 export default h100;

@@ -18,7 +18,7 @@ export default chip({
       device: "PCM",
       bitsPerCell: 8, // analog conductance; modelled as 8-bit levels (assumption; the noise model dominates)
       differential: true,
-      gMaxUs: 25, // aihwkit PCM g_max (REFERENCES.md)
+      gMaxUs: 25, // aihwkit PCM g_max (docs/REFERENCES.md [aihwkit])
       gMinUs: 0,
       readVoltageV: 0.2, // assumption: PCM read voltage well below threshold switching
       integrationTimeNs: 128, // 8-bit signed PWM: 2^7 unit pulses of 1 ns at 1 GHz (Khaddam-Aljameh JSSC 2022)

@@ -12,7 +12,7 @@ import { adc, chip, crossbarTile, dac, dram, noc, sram, systolicArray, vectorUni
 export default chip({
   name: "hybrid-bitnet",
   description: "PIM-LLM-style hybrid: ternary weights in RRAM crossbars, int8 OS systolic array for attention, LPDDR4",
-  technologyNm: 32, // assumption: ISAAC's node (Shafiee et al., ISCA 2016), whose ADC figures REFERENCES.md gives
+  technologyNm: 32, // assumption: ISAAC's node (Shafiee et al., ISCA 2016), whose ADC figures docs/REFERENCES.md [isaac-isca2016] gives
   supplyV: 0.9, // assumption: nominal logic supply at 32 nm
   analog: {
     tile: crossbarTile({
@@ -21,7 +21,7 @@ export default chip({
       device: "RRAM", // PIM-LLM: 1T1R memristive crossbars
       bitsPerCell: 1, // binary cells; a differential pair of binary cells stores a ternary weight {-1, 0, +1}
       differential: true,
-      gMaxUs: 25, // assumption: same on-state as aihwkit's PCM g_max (REFERENCES.md) for comparable read energy
+      gMaxUs: 25, // assumption: same on-state as aihwkit's PCM g_max (docs/REFERENCES.md [aihwkit]) for comparable read energy
       gMinUs: 0.25, // assumption: on/off ratio 100 for 1T1R RRAM
       readVoltageV: 0.2, // assumption: typical RRAM read voltage below the set threshold
       integrationTimeNs: 10, // assumption: one bit-serial input phase
@@ -33,7 +33,7 @@ export default chip({
         relSigma: 0.02, // assumption: 2% of g_max programming spread for binary RRAM states
         readRelSigma: 0.01, // assumption: 1% read noise
         wNoise: 0,
-        outNoise: 0.04, // aihwkit StandardHWATrainingPreset out_noise (REFERENCES.md)
+        outNoise: 0.04, // aihwkit StandardHWATrainingPreset out_noise (docs/REFERENCES.md [aihwkit])
         tInfS: 0,
         driftCompensation: false,
       },

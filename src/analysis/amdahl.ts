@@ -1,5 +1,5 @@
 // The Amdahl-style throughput analysis of a hybrid chip against a digital baseline
-// (Malekar & Zand, "Amdahl's law for LLMs", TMLR 2025, arXiv 2408.11939; REFERENCES.md):
+// (Malekar & Zand, "Amdahl's law for LLMs", TMLR 2025, arXiv 2408.11939; docs/REFERENCES.md [amdahl-llm-2025]):
 // only the projection layers move to the analog crossbars. With f the share of the baseline's time spent
 // in them and s their measured speed-up, Amdahl predicts S = 1 / ((1 - f) + f / s), bounded by the ceiling
 // 1 / (1 - f) however fast the analog part gets. f falls as the context grows (attention grows with it)

@@ -1,4 +1,4 @@
-// ADC cost models, selected by AdcSpec.kind. Peers disagree 10-20x on ADC energy (REFERENCES.md,
+// ADC cost models, selected by AdcSpec.kind. Peers disagree 10-20x on ADC energy (docs/REFERENCES.md [neurosim, cimloop, isaac-isca2016],
 // "Tool spread for an 8-bit ADC conversion"), so every model returns the assumption it made, and the
 // reports print it. Explicit AdcSpec overrides (energyPerConversionJ, latencyPs, waldenFomJ) win.
 //
@@ -22,15 +22,15 @@ export interface ConverterCost {
 }
 
 /** Median Walden FOM of single-channel SAR ADCs at 6-8 ENOB, 2010-2025 (B. Murmann, ADC Performance Survey
- *  1997-2025; REFERENCES.md "Converters"): 20.6 fJ per conversion step. */
+ *  1997-2025; docs/REFERENCES.md [murmann-adc-survey]): 20.6 fJ per conversion step. */
 export const SAR_WALDEN_FOM_J = 20.6 * FJ;
-/** Survey median energy per conversion for SAR at 6-8 ENOB (Murmann survey 1997-2025, REFERENCES.md): 2.7 pJ. */
+/** Survey median energy per conversion for SAR at 6-8 ENOB (Murmann survey 1997-2025, docs/REFERENCES.md [murmann-adc-survey]): 2.7 pJ. */
 export const SAR_MEDIAN_ENERGY_J = 2.7 * PJ;
 /** ENOB = bits - ENOB_LOSS_BITS. Assumption: ~1 bit lost to noise and nonlinearity; it makes the 8-bit SAR cost
- *  20.6 fJ * 2^7 = 2.64 pJ, consistent with the survey's 2.7 pJ median energy (Murmann survey, REFERENCES.md). */
+ *  20.6 fJ * 2^7 = 2.64 pJ, consistent with the survey's 2.7 pJ median energy (Murmann survey, docs/REFERENCES.md [murmann-adc-survey]). */
 export const ENOB_LOSS_BITS = 1;
 /** SAR latency is (bits + SAR_EXTRA_CYCLES) cycles of its clock: one sample cycle plus one per bit
- *  (NeuroSim SAR model, REFERENCES.md "NeuroSim SAR latency: (bits + 1) cycles"). */
+ *  (NeuroSim SAR model, docs/REFERENCES.md [neurosim]). */
 export const SAR_EXTRA_CYCLES = 1;
 /** ISAAC 8-bit SAR ADC area at 32 nm: 9600 um^2 for 8 ADCs = 1200 um^2 each (Shafiee et al., ISCA 2016, Table;
  *  Accelergy-Project/hwcomponents-library hwcomponents_library/library/isaac.py IsaacADC, from Kull et al. ISSCC 2013). */
@@ -43,16 +43,16 @@ export const ISAAC_ADC_ENERGY_J = 1.67 * PJ;
 
 /** Flash: energy of one comparator decision incl. its share of the reference ladder. Assumption: 40 fJ, chosen
  *  so that a 6-bit flash (63 comparators, 2.5 pJ) sits at the survey's 2.7 pJ median for 6-8 ENOB converters
- *  (Murmann survey, REFERENCES.md); a flash converter's energy then grows as 2^bits - 1 comparators. */
+ *  (Murmann survey, docs/REFERENCES.md [murmann-adc-survey]); a flash converter's energy then grows as 2^bits - 1 comparators. */
 export const FLASH_COMPARATOR_ENERGY_J = 40 * FJ;
 /** Flash comparator area at 32 nm. Assumption: 30 um^2 (a StrongARM latch with offset trim is a few tens of
  *  um^2 at 32 nm; 1/40 of the ISAAC 8-bit SAR's 1200 um^2, ISCA 2016). */
 export const FLASH_COMPARATOR_AREA_UM2 = 30;
 
-/** Time-encoded ADCs: 300 ps per LSB (HERMES CCO ADC, Khaddam-Aljameh et al. JSSC 2022; REFERENCES.md). */
+/** Time-encoded ADCs: 300 ps per LSB (HERMES CCO ADC, Khaddam-Aljameh et al. JSSC 2022; docs/REFERENCES.md [hermes-jssc2022]). */
 export const TIME_ENCODED_LSB_PS = 300;
 /** Energy per LSB period of a time-encoded (CCO or ramp) ADC. Assumption: 2.7 pJ / 2^8 = 10.5 fJ, so that an
- *  8-bit time-encoded conversion costs the survey's 2.7 pJ SAR median (Murmann survey, REFERENCES.md); the
+ *  8-bit time-encoded conversion costs the survey's 2.7 pJ SAR median (Murmann survey, docs/REFERENCES.md [murmann-adc-survey]); the
  *  oscillator/counter (CCO) or comparator + counter (ramp) is active for 2^bits LSB periods. */
 export const TIME_ENCODED_ENERGY_PER_LSB_J = SAR_MEDIAN_ENERGY_J / 256; // 256 = 2^8 (8-bit anchor above)
 /** Share of a time-encoded conversion's energy that does not depend on the output code (bias, reference ramp,

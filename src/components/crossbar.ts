@@ -36,7 +36,7 @@ export const CELL_AREA_F2: Readonly<Record<Exclude<DeviceKind, "SRAM">, number>>
  *  transistors on a 6-transistor cell, partly sharing diffusion). */
 export const SRAM_CIM_OVER_6T = 1.3;
 /** Default mean normalised conductance (G - gMin)/(gMax - gMin) over the used cells. Assumption: 0.25.
- *  Gaussian weights clipped at 2.5 sigma (AFM, REFERENCES.md) have mean |w|/max|w| ~ 0.8/2.5 = 0.32; with a
+ *  Gaussian weights clipped at 2.5 sigma (AFM, docs/REFERENCES.md [afm-neurips2025]) have mean |w|/max|w| ~ 0.8/2.5 = 0.32; with a
  *  differential pair only one device of the pair carries |w| (the other sits at gMin), so per device ~0.16;
  *  0.25 is a rounded middle of single-ended (0.32) and differential (0.16). */
 export const DEFAULT_MEAN_CONDUCTANCE = 0.25;
@@ -375,7 +375,7 @@ export const CROSSBAR_MODEL: ComponentModelInfo = {
   reference: "Ohm's law V^2 G t per cell; 1T1R cell areas in F^2 (assumptions), SRAM cells from bitcell sizes",
   scaling: "energy linear in cells used, phases, read window, mean conductance and input activity; area: rows*cols*cell area (F^2 at the chip node)",
   actions: ["mvm", "read-cell"],
-  sources: ["REFERENCES.md (aihwkit mapping, g_max 25 uS)", "assumptions stated in crossbar.ts"],
+  sources: ["aihwkit mapping, g_max 25 uS (docs/REFERENCES.md [aihwkit])", "assumptions stated in crossbar.ts"],
 };
 export const ACCUMULATE_MODEL: ComponentModelInfo = {
   kind: "accumulate",

@@ -54,7 +54,7 @@ export interface ChipDescription {
 }
 
 /** Analog tiles sharing one NoC router. Assumption: 16, as PIM-LLM joins 4x4 crossbar PEs per tile with an adder
- *  tree before the network (REFERENCES.md, Malekar et al. arXiv 2504.01994); ISAAC shares a router among 4 tiles of
+ *  tree before the network (docs/REFERENCES.md [pimllm-2025], Malekar et al. arXiv 2504.01994); ISAAC shares a router among 4 tiles of
  *  96 crossbars each (ISCA 2016), so this is conservative for small crossbars. */
 export const ANALOG_TILES_PER_ROUTER = 16;
 const OPS_PER_MAC = 2; // definition: a MAC is a multiply and an add

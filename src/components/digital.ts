@@ -23,7 +23,7 @@ export const HOROWITZ_VDD_V = 0.9; // Horowitz ISSCC 2014
 export const DIGITAL_FORMATS: readonly DigitalFormat[] = ["int4", "int8", "int16", "int32", "fp8", "fp16", "bf16", "fp32"];
 
 /** Energy (pJ, 45 nm) of one add and one multiply per format. int8/int32/fp16/fp32: Horowitz ISSCC 2014
- *  (REFERENCES.md table). The others are assumptions derived from it, each stated on its line. */
+ *  (docs/REFERENCES.md [horowitz-isscc2014]). The others are assumptions derived from it, each stated on its line. */
 const ADD_PJ_45: Readonly<Record<DigitalFormat, number>> = {
   int4: 0.015, // assumption: ripple add linear in width, half of Horowitz int8 0.03 pJ
   int8: 0.03, // Horowitz ISSCC 2014
@@ -46,7 +46,7 @@ const MULT_PJ_45: Readonly<Record<DigitalFormat, number>> = {
 };
 /** Area (um^2, 45 nm) of one adder and one multiplier. int8/int32 add, int8/int32 mult, fp16/fp32 add and mult:
  *  Horowitz ISSCC 2014 area table (8b add 36, 32b add 137, 8b mult 282, 32b mult 3495, fp16 add 1360, fp32 add
- *  4184, fp16 mult 1640, fp32 mult 7700 um^2), recalled from the talk, not in REFERENCES.md: verify before a
+ *  4184, fp16 mult 1640, fp32 mult 7700 um^2), recalled from the talk, not re-read (docs/REFERENCES.md [horowitz-isscc2014]): verify before a
  *  preset's area is validated against them. */
 const ADD_UM2_45: Readonly<Record<DigitalFormat, number>> = {
   int4: 18, // assumption: half of Horowitz int8 adder 36 um^2
@@ -168,7 +168,7 @@ export function vectorLaneAreaMm2(vu: VectorUnitSpec, nodeNm: number): number {
 
 // ---------------------------------------------------------------- bit-serial (Anda) unit
 
-/** Anda APU (HPCA 2025, REFERENCES.md): per cycle one mantissa bit-plane of a group of groupSize activations
+/** Anda APU (HPCA 2025, docs/REFERENCES.md [anda-hpca2025]): per cycle one mantissa bit-plane of a group of groupSize activations
  *  meets groupSize INT4 weights: AND gating, a groupSize-wide adder tree, and a shift-accumulate; at the end of
  *  each group an FP32 accumulation (align by the shared exponent, add). Assumptions for the energy:
  *  adder-tree nodes average ~8-bit wide (inputs are 4-bit products, the root is 4 + log2(64) = 10 bits), so
@@ -177,7 +177,7 @@ export function vectorLaneAreaMm2(vu: VectorUnitSpec, nodeNm: number): number {
 export const ANDA_TREE_ADD_FORMAT: DigitalFormat = "int8"; // assumption (see above)
 export const ANDA_SHIFT_ACC_FORMAT: DigitalFormat = "int32"; // assumption (see above)
 /** Mantissa bits assumed for a bit-serial unit's peak throughput when the workload's are unknown. Assumption:
- *  8, the middle of Anda's searched range 4..13 (Anda HPCA 2025, REFERENCES.md). */
+ *  8, the middle of Anda's searched range 4..13 (Anda HPCA 2025, docs/REFERENCES.md [anda-hpca2025]). */
 export const ANDA_DEFAULT_MANTISSA_BITS = 8;
 /** Area overhead of an APU over its adders for bit-plane buffers and control. Assumption: 1.5x. */
 export const APU_AREA_OVERHEAD = 1.5;
@@ -240,5 +240,5 @@ export const BITSERIAL_MODEL: ComponentModelInfo = {
   reference: "Anda HPCA 2025 APU: one bit-plane per cycle, groupSize-wide adder tree, shift-accumulate, FP32 group accumulation",
   scaling: "bit-plane cycle: (groupSize-1) int8 adds + one int32 add; per group: one fp32 mult + add; node and supply as systolic",
   actions: ["bit-plane cycle", "group accumulate"],
-  sources: ["Anda HPCA 2025 (REFERENCES.md)", "Horowitz ISSCC 2014"],
+  sources: ["Anda HPCA 2025 (docs/REFERENCES.md [anda-hpca2025])", "Horowitz ISSCC 2014"],
 };

@@ -10,7 +10,7 @@ import { HOROWITZ_NODE_NM, HOROWITZ_VDD_V } from "./digital.ts";
 import { requireClock, requireNode } from "./checks.ts";
 import type { ComponentModelInfo } from "./model.ts";
 
-/** 64-bit read of an 8 KB SRAM at 45 nm: about 10 pJ (Horowitz ISSCC 2014; REFERENCES.md). */
+/** 64-bit read of an 8 KB SRAM at 45 nm: about 10 pJ (Horowitz ISSCC 2014; docs/REFERENCES.md [horowitz-isscc2014]). */
 export const HOROWITZ_SRAM_READ_J = 10 * PJ;
 export const HOROWITZ_SRAM_BYTES = 8192; // 8 KB, Horowitz ISSCC 2014
 export const HOROWITZ_SRAM_WORD_BITS = 64; // Horowitz ISSCC 2014 (64-bit access)
@@ -25,7 +25,7 @@ export const SRAM_WRITE_OVER_READ = 1;
 
 /** 6T SRAM bitcell areas (um^2) by node: Intel 45 nm 0.346, Intel 32 nm 0.171, Intel 22 nm 0.092, Intel 14 nm
  *  0.0588 (IEDM/ISSCC announcements 2007-2014), TSMC N7 0.027 um^2 (IEDM 2016 HD cell). Recalled figures, not in
- *  REFERENCES.md: verify before validating a preset's area. Interpolated log-log between nodes. */
+ *  docs/REFERENCES.md [sram-bitcells]: verify before validating a preset's area. Interpolated log-log between nodes. */
 const BITCELL_NODES_NM: readonly number[] = [45, 32, 22, 14, 7]; // nodes of the table above (Intel/TSMC 2007-2016)
 const BITCELL_UM2: readonly number[] = [0.346, 0.171, 0.092, 0.0588, 0.027]; // see the table comment above (2007-2016)
 /** Array efficiency (bitcells / macro area incl. decoders, sense amps, I/O). Assumption: 0.7, typical of
@@ -80,16 +80,16 @@ export function sramCost(s: SramSpec, nodeNm: number, supplyV?: number): SramCos
 
 /** DRAM access energy per bit (J) by kind, interface + core, as used for whole-system estimates. */
 export const DRAM_ENERGY_PER_BIT_J: Readonly<Record<DramKind, number>> = {
-  LPDDR4: 8 * PJ, // REFERENCES.md "LPDDR4 about 8 pJ/bit" (as used by PIM-LLM-style edge estimates)
+  LPDDR4: 8 * PJ, // estimate, not a measurement: docs/REFERENCES.md [lpddr4-estimate]
   LPDDR5: 6 * PJ, // assumption: LPDDR4's 8 pJ/bit less ~25 % (JEDEC LPDDR5's lower I/O voltage and DVFS); uncertain
   DDR4: 15 * PJ, // assumption: ~15 pJ/bit for a DIMM channel incl. termination (between LPDDR4 8 and GDDR5 ~14-18, O'Connor MICRO 2017 context); uncertain
-  HBM2: 3.9 * PJ, // O'Connor et al., "Fine-Grained DRAM", MICRO 2017; used by Anda HPCA 2025 (REFERENCES.md)
+  HBM2: 3.9 * PJ, // O'Connor et al., "Fine-Grained DRAM", MICRO 2017; used by Anda HPCA 2025 (docs/REFERENCES.md [oconnor-micro2017])
   HBM3: 3.5 * PJ, // assumption: HBM2's 3.9 pJ/bit less ~10 % (lower 1.1 V core / 0.4 V I/O); uncertain
   GDDR6: 7.5 * PJ, // assumption: ~7.5 pJ/bit (vendor-quoted GDDR6 efficiency, roughly half of GDDR5); uncertain
 };
 /** The source of each kind's number, printed with the assumptions. */
 export const DRAM_ENERGY_SOURCE: Readonly<Record<DramKind, string>> = {
-  LPDDR4: "REFERENCES.md (LPDDR4 ~8 pJ/bit)",
+  LPDDR4: "LPDDR4 ~8 pJ/bit, an estimate: docs/REFERENCES.md [lpddr4-estimate]",
   LPDDR5: "assumption (LPDDR4 - 25 %), uncertain",
   DDR4: "assumption (~15 pJ/bit DIMM channel), uncertain",
   HBM2: "O'Connor et al. MICRO 2017, as used by Anda HPCA 2025",
@@ -134,5 +134,5 @@ export const DRAM_MODEL: ComponentModelInfo = {
   reference: "per-kind energy per bit table (HBM2 3.9 pJ/bit, LPDDR4 8 pJ/bit; others assumptions)",
   scaling: "energy linear in bits moved; off-chip, no die area",
   actions: ["access"],
-  sources: ["O'Connor et al. MICRO 2017", "REFERENCES.md"],
+  sources: ["O'Connor et al. MICRO 2017", "docs/REFERENCES.md [oconnor-micro2017, lpddr4-estimate]"],
 };

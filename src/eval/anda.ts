@@ -1,5 +1,5 @@
 // Anda precision search (Fang et al., "Anda: Unlocking Efficient LLM Inference with a Variable-Length
-// Grouped Activation Data Format", HPCA 2025; REFERENCES.md): choose a mantissa length per activation
+// Grouped Activation Data Format", HPCA 2025; docs/REFERENCES.md [anda-hpca2025]): choose a mantissa length per activation
 // tensor type [qkv, o, up, down]. A priority queue starts with the uniform tuples [m, m, m, m] for
 // m = 4..13; the tuple with the lowest bit-operation count is popped and evaluated; it is accepted when
 // its accuracy is >= (1 - delta) of the floating-point model, and only accepted tuples are expanded by

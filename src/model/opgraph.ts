@@ -35,7 +35,7 @@ import {
 } from "./projections.ts";
 
 /** Bytes of one cached K or V element. Assumption: an FP16 KV cache, as the Analog Foundation Models
- *  deployment keeps it (Buchel et al., arXiv 2505.09663; REFERENCES.md "Analog noise"). */
+ *  deployment keeps it (Buchel et al., arXiv 2505.09663; docs/REFERENCES.md [afm-neurips2025]). */
 export const KV_BYTES_PER_ELEMENT = 2;
 
 /** An op of the graph with the fused-tensor slice of its weight (projections over fused HF tensors). */

@@ -2,7 +2,7 @@
 // (architecture fields copied verbatim; training-only fields such as dropout and token ids left out), run
 // through the same parser as a checkpoint folder, so a preset and a downloaded config give the same shape.
 //
-// The "bitnet-*" 1-bit variants are the models of PIM-LLM (Malekar et al., arXiv 2504.01994, REFERENCES.md
+// The "bitnet-*" 1-bit variants are the models of PIM-LLM (Malekar et al., arXiv 2504.01994, docs/REFERENCES.md [pimllm-2025]
 // "Seed architectures"): GPT2-350M/774M/1.5B, OPT-1.3B/2.7B/6.7B and LLaMA-7B as BitNet-style 1-bit models.
 // They keep the shape of the full-precision model and set weightFormat "ternary" (BitNet b1.58 weights in
 // {-1, 0, +1}); no sub-norms are added (PIM-LLM changes the projection precision, not the block layout).

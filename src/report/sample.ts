@@ -1,6 +1,6 @@
 // ILLUSTRATIVE DATA, NOT A SIMULATION. Hand-written inputs that exercise every chart and table of the
 // report layer until the simulator, the Amdahl analysis, the accuracy evaluation and the sweeps land.
-// The numbers are shaped like real results (orders of magnitude in the spirit of REFERENCES.md) but
+// The numbers are shaped like real results (orders of magnitude in the spirit of docs/REFERENCES.md [horowitz-isscc2014, murmann-adc-survey]) but
 // none of them was computed by aimcsim; the report title says so.
 import type { OpClass } from "../model/ops.ts";
 import { COMPONENT_KINDS, type ComponentKind, type PhaseResult, type SimResult } from "../sim/result.ts";
@@ -83,7 +83,7 @@ export function illustrativeRuns(): { readonly hybrid: SimResult; readonly basel
       mapping: { tilesNeeded: 1180, tilesAvailable: 1536, chips: 1, kvCache: "dram" },
       assumptions: [
         `ADC: SAR, 8 bits, E = FOM_W x 2^ENOB with FOM_W = 20.6 fJ/conv-step (Murmann ADC survey median) [${ILLUSTRATIVE}]`,
-        `DRAM: LPDDR4 at 8 pJ/bit (REFERENCES.md) [${ILLUSTRATIVE}]`,
+        `DRAM: LPDDR4 at 8 pJ/bit (docs/REFERENCES.md [lpddr4-estimate]) [${ILLUSTRATIVE}]`,
         `Digital MACs: Horowitz ISSCC 2014 int8 energies at 45 nm, unscaled [${ILLUSTRATIVE}]`,
       ],
     },
@@ -101,7 +101,7 @@ export function illustrativeRuns(): { readonly hybrid: SimResult; readonly basel
       areaMm2: 31.5,
       areaByComponentMm2: { ...zeroComponents(), systolic: 16.3, vector: 1.2, sram: 12.0, noc: 2.0 },
       mapping: { tilesNeeded: 0, tilesAvailable: 0, chips: 1, kvCache: "dram" },
-      assumptions: [`DRAM: LPDDR4 at 8 pJ/bit (REFERENCES.md) [${ILLUSTRATIVE}]`],
+      assumptions: [`DRAM: LPDDR4 at 8 pJ/bit (docs/REFERENCES.md [lpddr4-estimate]) [${ILLUSTRATIVE}]`],
     },
   );
   return { hybrid, baseline };

@@ -9,7 +9,7 @@
 //   by a pipelined adder tree (ceil(log2(rowSplits)) cycles). The input vector is multicast to the tiles and
 //   the partial sums are gathered over the NoC (one NoC task before the MVMs).
 // - Digital GEMMs (attention, and projections on an all-digital chip): SCALE-Sim closed forms per dataflow
-//   (REFERENCES.md), folds split over the array's identical instances, each fold stretched when the SRAM
+//   (docs/REFERENCES.md [scalesim]), folds split over the array's identical instances, each fold stretched when the SRAM
 //   cannot deliver its operands in time (memory stall). Digital projection weights stream from DRAM into a
 //   double buffer: the fetch of a weight waits for the compute two weights back.
 // - Vector ops: one element per lane per cycle (src/components/digital.ts vectorOpCost), split over instances.
@@ -60,7 +60,7 @@ const MAX_SLOTS = 64;
 const slotsOf = (count: number): number => Math.min(count, MAX_SLOTS);
 
 /** Cycles of one GEMM C[M x N] = A[M x K] B[K x N], repeated `batch` times, on an R x C array
- *  (SCALE-Sim conventions, REFERENCES.md), without memory stalls. */
+ *  (SCALE-Sim conventions, docs/REFERENCES.md [scalesim]), without memory stalls. */
 export function systolicGemmCycles(sa: Pick<SystolicArraySpec, "rows" | "cols" | "dataflow">, M: number, K: number, N: number, batch = 1): { folds: number; cyclesPerFold: number; cycles: number } {
   const R = sa.rows;
   const C = sa.cols;

@@ -48,7 +48,7 @@ export function pcmNoise(overrides: Partial<NoiseSpec> = {}): NoiseSpec {
     relSigma: 0,
     readRelSigma: 0,
     wNoise: 0,
-    outNoise: 0.06, // aihwkit IOParameters default out_noise (REFERENCES.md, parameters/io.py)
+    outNoise: 0.06, // aihwkit IOParameters default out_noise (docs/REFERENCES.md [aihwkit], parameters/io.py)
     tInfS: 3600,
     driftCompensation: true,
     ...overrides,
@@ -75,7 +75,7 @@ export function crossbarTile(spec: CrossbarTileInput): CrossbarTileSpec {
     gMinUs: 0,
     noise: idealNoise(),
     inputRange: { mode: "dynamic" },
-    outBound: 12, // aihwkit IOParameters default out_bound (REFERENCES.md)
+    outBound: 12, // aihwkit IOParameters default out_bound (docs/REFERENCES.md [aihwkit])
     ...spec,
   };
 }

@@ -22,7 +22,7 @@ export type DramKind = "LPDDR4" | "LPDDR5" | "DDR4" | "HBM2" | "HBM3" | "GDDR6";
 export type NocTopology = "mesh" | "ring" | "bus" | "crossbar" | "tree";
 export type VectorOp = "softmax" | "norm" | "activation" | "rope" | "elementwise";
 
-/** Conductance noise model of the analog devices (REFERENCES.md: aihwkit PCM, generic Gaussian, RRAM). */
+/** Conductance noise model of the analog devices (docs/REFERENCES.md [aihwkit, nandakumar-icecs2019]: aihwkit PCM, generic Gaussian, RRAM). */
 export interface NoiseSpec {
   /** "pcm": aihwkit PCMLikeNoiseModel (programming noise, drift, 1/f read noise);
    *  "gaussian": programming noise = relSigma * g_max, no drift;

@@ -1,4 +1,4 @@
-// The Analog Foundation Models finding (Buchel et al., NeurIPS 2025, arXiv 2505.09663; REFERENCES.md): an
+// The Analog Foundation Models finding (Buchel et al., NeurIPS 2025, arXiv 2505.09663; docs/REFERENCES.md [afm-neurips2025]): an
 // off-the-shelf LLM whose linear layers run on PCM tiles with 8-bit static-range inputs and 8-bit outputs loses
 // accuracy that a digital W4A8 model (4-bit weights, 8-bit activations) keeps. Reproduced in its trend on the one
 // trained checkpoint aimcsim ships (models/tiny-llama-wordnet, held-out WordNet glosses) with hw-specs/afm-pcm.ts

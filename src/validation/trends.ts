@@ -1,5 +1,5 @@
 // The seed papers' claims reproduced in their trend:
-//  - PIM-LLM (Malekar et al., arXiv 2504.01994; REFERENCES.md "Seed architectures"): the hybrid analog/digital chip
+//  - PIM-LLM (Malekar et al., arXiv 2504.01994; docs/REFERENCES.md [pimllm-2025]): the hybrid analog/digital chip
 //    speeds up decode of 1-bit GPT-2/OPT models over a digital baseline, most at short contexts; as the context
 //    grows, attention (digital on both chips) takes a larger share and the speed-up shrinks (Amdahl: Malekar & Zand,
 //    TMLR 2025, arXiv 2408.11939: "f falls as context length grows").
@@ -13,7 +13,7 @@ import digital from "../../hw-specs/digital-baseline.ts";
 import { ANDA_MODELS, andaRuns, type CheckContext } from "./checks.ts";
 import type { TrendRow } from "./types.ts";
 
-/** Contexts of the PIM-LLM study (128 to 4096, REFERENCES.md). */
+/** Contexts of the PIM-LLM study (128 to 4096, docs/REFERENCES.md [pimllm-2025]). */
 export const PIMLLM_CONTEXTS: readonly number[] = [128, 512, 1024, 2048, 4096];
 /** BitNet-style models of the PIM-LLM study that aimcsim has as presets (the smallest GPT-2 and OPT). */
 export const PIMLLM_MODELS: readonly string[] = ["bitnet-gpt2-350m", "bitnet-opt-1.3b"];

@@ -1,4 +1,5 @@
-// Published figures the presets are validated against, each with its source and, where the source states
+// Published figures the presets are validated against, each with its source (its reference key in brackets
+// at the end of `source`, resolved by test/docs/references.test.ts) and, where the source states
 // the number in words, the quote. "derived" says how a figure was computed from quoted numbers (never from
 // aimcsim's own output). src/validation/checks.ts pairs each figure with the simulated quantity.
 //
@@ -17,7 +18,7 @@
 //  - Princeton 65 nm SRAM CIMU: H. Jia et al., IEEE JSSC 55(9), 2020, Tables I and II, as digitised in
 //    mit-emze/cimloop .../jia_jssc_2020/_tests.py (test_tops: 0.874 TOPS, 400 TOPS/W 1-b at 0.85 V;
 //    test_energy_breakdown: ADC 1.79 pJ and CiM 9.7 pJ per column at 0.85 V).
-//  - NVIDIA A100 / H100 SXM datasheets (REFERENCES.md "Digital baselines").
+//  - NVIDIA A100 / H100 SXM datasheets (docs/REFERENCES.md [nvidia-a100, nvidia-h100]).
 //  - Anda: C. Fang et al., HPCA 2025, arXiv 2411.15982, abstract: "Anda achieves a 2.4x speedup, 4.0x area
 //    efficiency, and 3.1x energy efficiency improvement on average ... over the GPU-like FP-FP baseline"
 //    (FP-INT GeMM operations).
@@ -36,17 +37,17 @@ export interface PublishedFigure {
   readonly derived?: string;
 }
 
-const HERMES_NE = "Le Gallo et al., Nature Electronics 2023, abstract";
+const HERMES_NE = "Le Gallo et al., Nature Electronics 2023, abstract [hermes-ne2023]";
 const HERMES_QUOTE =
   "in the four-phase (high-precision) or one-phase (low-precision) operational read mode, the chip can achieve a maximum " +
   "throughput of 16.1 or 63.1 tera-operations per second at an energy efficiency of 2.48 or 9.76 tera-operations per second per watt";
-const HERMES_JSSC = "Khaddam-Aljameh et al., IEEE JSSC 2022, abstract";
+const HERMES_JSSC = "Khaddam-Aljameh et al., IEEE JSSC 2022, abstract [hermes-jssc2022]";
 const HERMES_JSSC_QUOTE = "For a performance density of 1.59 TOPS/mm2, a measured energy efficiency of 10.5 TOPS/W, at a main clock frequency of 1 GHz";
 /** Operations of one full HERMES core MVM: 256 x 256 weights, 2 ops per MAC. */
 const HERMES_CORE_OPS = 2 * 256 * 256;
 const HERMES_CORES = 64; // Le Gallo et al. 2023
 
-const NEURRAM_SRC = "Wan et al., Nature 2022, efficiency and throughput vs I/O bits (digitised in cimloop wan_nature_2022/_tests.py)";
+const NEURRAM_SRC = "Wan et al., Nature 2022, efficiency and throughput vs I/O bits (digitised in cimloop wan_nature_2022/_tests.py) [neurram-nature2022, cimloop]";
 /** (input bits, output bits, chip TOPS, TOPS/W), two-phase mode, 4-bit weights. */
 export const NEURRAM_POINTS: readonly (readonly [number, number, number, number])[] = [
   [1, 3, 2.12230988, 43.07875866],
@@ -59,9 +60,9 @@ export const NEURRAM_POINTS: readonly (readonly [number, number, number, number]
   [8, 10, 0.2638743409, 6.437388185],
 ];
 
-const A100 = "NVIDIA A100 40 GB datasheet (REFERENCES.md)";
-const H100 = "NVIDIA H100 SXM datasheet (REFERENCES.md)";
-const ANDA = "Fang et al., Anda, HPCA 2025 (arXiv 2411.15982), abstract";
+const A100 = "NVIDIA A100 40 GB datasheet [nvidia-a100]";
+const H100 = "NVIDIA H100 SXM datasheet [nvidia-h100]";
+const ANDA = "Fang et al., Anda, HPCA 2025 (arXiv 2411.15982), abstract [anda-hpca2025]";
 const ANDA_QUOTE = "Anda achieves a 2.4x speedup, 4.0x area efficiency, and 3.1x energy efficiency improvement on average";
 
 export const PUBLISHED: readonly PublishedFigure[] = [
@@ -107,12 +108,12 @@ export const PUBLISHED: readonly PublishedFigure[] = [
   ]),
 
   // ---------------------------------------------------------------- SRAM CIM macros
-  { id: "sinangil.gops", quantity: "TSMC 7 nm SRAM CIM throughput, 4b/4b/4b, 0.8 V", unit: "GOPS", value: 372.4, source: "Sinangil et al., IEEE JSSC 2021, title / Table I", quote: "Achieving 351 TOPS/W and 372.4 GOPS" },
-  { id: "sinangil.topsPerW", quantity: "TSMC 7 nm SRAM CIM energy efficiency, 4b/4b/4b, 0.8 V, average output", unit: "TOPS/W", value: 351, source: "Sinangil et al., IEEE JSSC 2021, title / Table I", quote: "Achieving 351 TOPS/W and 372.4 GOPS" },
-  { id: "jia.tops1b", quantity: "Princeton 65 nm CIMU 1-b throughput, 0.85 V", unit: "TOPS", value: 0.874, source: "Jia et al., IEEE JSSC 2020, Table II (via cimloop jia_jssc_2020 test_tops)" },
-  { id: "jia.topsPerW1b", quantity: "Princeton 65 nm CIMU 1-b energy efficiency, 0.85 V", unit: "TOPS/W", value: 400, source: "Jia et al., IEEE JSSC 2020, Table II (via cimloop jia_jssc_2020 test_tops)" },
-  { id: "jia.adcPj", quantity: "Princeton CIMU 8-bit ADC energy per conversion, 0.85 V", unit: "pJ", value: 1.79, source: "Jia et al., IEEE JSSC 2020, Table I (via cimloop jia_jssc_2020 test_energy_breakdown)" },
-  { id: "jia.cimPjPerCol", quantity: "Princeton CIMU array + drivers energy per column per 1-b MVM, 0.85 V", unit: "pJ", value: 9.7, source: "Jia et al., IEEE JSSC 2020, Table I (via cimloop jia_jssc_2020 test_energy_breakdown)" },
+  { id: "sinangil.gops", quantity: "TSMC 7 nm SRAM CIM throughput, 4b/4b/4b, 0.8 V", unit: "GOPS", value: 372.4, source: "Sinangil et al., IEEE JSSC 2021, title / Table I [sinangil-jssc2021]", quote: "Achieving 351 TOPS/W and 372.4 GOPS" },
+  { id: "sinangil.topsPerW", quantity: "TSMC 7 nm SRAM CIM energy efficiency, 4b/4b/4b, 0.8 V, average output", unit: "TOPS/W", value: 351, source: "Sinangil et al., IEEE JSSC 2021, title / Table I [sinangil-jssc2021]", quote: "Achieving 351 TOPS/W and 372.4 GOPS" },
+  { id: "jia.tops1b", quantity: "Princeton 65 nm CIMU 1-b throughput, 0.85 V", unit: "TOPS", value: 0.874, source: "Jia et al., IEEE JSSC 2020, Table II (via cimloop jia_jssc_2020 test_tops) [jia-jssc2020, cimloop]" },
+  { id: "jia.topsPerW1b", quantity: "Princeton 65 nm CIMU 1-b energy efficiency, 0.85 V", unit: "TOPS/W", value: 400, source: "Jia et al., IEEE JSSC 2020, Table II (via cimloop jia_jssc_2020 test_tops) [jia-jssc2020, cimloop]" },
+  { id: "jia.adcPj", quantity: "Princeton CIMU 8-bit ADC energy per conversion, 0.85 V", unit: "pJ", value: 1.79, source: "Jia et al., IEEE JSSC 2020, Table I (via cimloop jia_jssc_2020 test_energy_breakdown) [jia-jssc2020, cimloop]" },
+  { id: "jia.cimPjPerCol", quantity: "Princeton CIMU array + drivers energy per column per 1-b MVM, 0.85 V", unit: "pJ", value: 9.7, source: "Jia et al., IEEE JSSC 2020, Table I (via cimloop jia_jssc_2020 test_energy_breakdown) [jia-jssc2020, cimloop]" },
 
   // ---------------------------------------------------------------- GPUs
   { id: "a100.int8.tops", quantity: "A100 dense INT8 peak", unit: "TOPS", value: 624, source: A100 },
