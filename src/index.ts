@@ -39,7 +39,7 @@ export { createAnalogBackend } from "./numerics/analog/index.ts";
 // Accuracy evaluation and the Anda precision search.
 export * from "./eval/index.ts";
 // Analyses: Amdahl.
-export { amdahl, amdahlSpeedup, amdahlCeiling, type AmdahlOptions, type AmdahlResult } from "./analysis/index.ts";
+export { amdahl, amdahlSpeedup, amdahlCeiling, opShare, MACS_ONLY, PIMLLM_FIG1B, type AmdahlOptions, type AmdahlResult, type OpShare, type OpShareConvention } from "./analysis/index.ts";
 export type { AmdahlRow as AmdahlAnalysisRow } from "./analysis/index.ts";
 // Design-space exploration.
 export {

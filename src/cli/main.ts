@@ -30,7 +30,9 @@ const commands: Record<string, CommandEntry> = {
   },
   amdahl: {
     run: amdahlCommand,
-    usage: "amdahl [--chip <hybrid>] [--baseline <digital>] [--model m1,m2] [--contexts 128,...,4096] [--batch B] [--json] [--report dir]",
+    usage:
+      "amdahl [--chip <hybrid>] [--baseline <digital>] [--model m1,m2] [--contexts 128,...,4096] [--batch B] [--json] [--report dir]\n" +
+      "       amdahl --ops-only [--model m1,m2] [--contexts ...] [--convention macs|pimllm-fig1b] [--phase prefill|decode] [--softmax-ops N] [--lm-head] [--json]",
     summary: "Amdahl analysis: projection share f, measured speed-up s, prediction and ceiling vs context",
   },
   eval: {

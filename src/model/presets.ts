@@ -76,10 +76,19 @@ const OPT_COMMON = {
   vocab_size: 50272,
 };
 const OPT_1_3B = { ...OPT_COMMON, ffn_dim: 8192, hidden_size: 2048, num_attention_heads: 32, num_hidden_layers: 24, word_embed_proj_dim: 2048 };
+/** https://huggingface.co/facebook/opt-350m/blob/main/config.json (post-norm, 512-wide embeddings with
+ *  project_in/project_out). */
+const OPT_350M = { ...OPT_COMMON, do_layer_norm_before: false, ffn_dim: 4096, hidden_size: 1024, num_attention_heads: 16, num_hidden_layers: 24, word_embed_proj_dim: 512 };
 /** https://huggingface.co/facebook/opt-2.7b/blob/main/config.json */
 const OPT_2_7B = { ...OPT_COMMON, _remove_final_layer_norm: false, ffn_dim: 10240, hidden_size: 2560, num_attention_heads: 32, num_hidden_layers: 32, word_embed_proj_dim: 2560 };
 /** https://huggingface.co/facebook/opt-6.7b/blob/main/config.json */
 const OPT_6_7B = { ...OPT_COMMON, _remove_final_layer_norm: false, ffn_dim: 16384, hidden_size: 4096, num_attention_heads: 32, num_hidden_layers: 32, word_embed_proj_dim: 4096 };
+/** https://huggingface.co/facebook/opt-13b/blob/main/config.json */
+const OPT_13B = { ...OPT_COMMON, _remove_final_layer_norm: false, ffn_dim: 20480, hidden_size: 5120, num_attention_heads: 40, num_hidden_layers: 40, word_embed_proj_dim: 5120 };
+/** https://huggingface.co/facebook/opt-30b/blob/main/config.json */
+const OPT_30B = { ...OPT_COMMON, _remove_final_layer_norm: false, ffn_dim: 28672, hidden_size: 7168, num_attention_heads: 56, num_hidden_layers: 48, word_embed_proj_dim: 7168 };
+/** https://huggingface.co/facebook/opt-66b/blob/main/config.json */
+const OPT_66B = { ...OPT_COMMON, _remove_final_layer_norm: false, ffn_dim: 36864, hidden_size: 9216, num_attention_heads: 72, num_hidden_layers: 64, word_embed_proj_dim: 9216 };
 
 /** https://huggingface.co/openai-community/gpt2/blob/main/config.json (n_inner null => 4 * n_embd). */
 const GPT2_COMMON = {
@@ -155,16 +164,24 @@ const build = (): ReadonlyMap<string, ModelShape> => {
   const gpt2Medium = fromConfig("gpt2-medium", GPT2_MEDIUM, "openai-community/gpt2-medium");
   const gpt2Large = fromConfig("gpt2-large", GPT2_LARGE, "openai-community/gpt2-large");
   const gpt2Xl = fromConfig("gpt2-xl", GPT2_XL, "openai-community/gpt2-xl");
+  const opt350 = fromConfig("opt-350m", OPT_350M, "facebook/opt-350m");
   const opt13 = fromConfig("opt-1.3b", OPT_1_3B, "facebook/opt-1.3b");
   const opt27 = fromConfig("opt-2.7b", OPT_2_7B, "facebook/opt-2.7b");
   const opt67 = fromConfig("opt-6.7b", OPT_6_7B, "facebook/opt-6.7b");
+  const opt13b = fromConfig("opt-13b", OPT_13B, "facebook/opt-13b");
+  const opt30b = fromConfig("opt-30b", OPT_30B, "facebook/opt-30b");
+  const opt66b = fromConfig("opt-66b", OPT_66B, "facebook/opt-66b");
   const llama7 = fromConfig("llama-7b", LLAMA_7B, "huggyllama/llama-7b");
   const list: ModelShape[] = [
     fromConfig("llama-3.2-1b", LLAMA_3_2_1B, "meta-llama/Llama-3.2-1B"),
     fromConfig("phi-3-mini-4k-instruct", PHI_3_MINI_4K, "microsoft/Phi-3-mini-4k-instruct"),
+    opt350,
     opt13,
     opt27,
     opt67,
+    opt13b,
+    opt30b,
+    opt66b,
     fromConfig("gpt2", GPT2_SMALL, "openai-community/gpt2"),
     gpt2Medium,
     gpt2Large,

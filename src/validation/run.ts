@@ -1,6 +1,7 @@
 // runValidation: every check of checks.ts against its published figure, and the seed claims' trends.
 import { runAccuracyTrend, type AccuracyTrendOptions } from "./accuracy.ts";
 import { CHECKS, CheckContext, publishedFor } from "./checks.ts";
+import { fig1bRows } from "./fig1b.ts";
 import { PIMLLM_CONTEXTS, runTrends } from "./trends.ts";
 import type { TrendRow, ValidationReport, ValidationRow } from "./types.ts";
 
@@ -36,6 +37,8 @@ function runChecks(ctx: CheckContext, only?: readonly string[]): ValidationRow[]
       note: check.note,
     });
   }
+  // The 42 analytic rows of PIM-LLM Fig. 1(b) (their published values live with their computation).
+  rows.push(...fig1bRows(only));
   return rows;
 }
 

@@ -19,6 +19,7 @@ const PUBLISHED_TOTALS: Record<string, number> = {
   "gpt2-xl": 1_557_611_200,
   "llama-3.2-1b": 1_235_814_400,
   "phi-3-mini-4k-instruct": 3_821_079_552,
+  "opt-350m": 331_196_416,
   "opt-1.3b": 1_315_758_080,
   "opt-2.7b": 2_651_596_800,
   "opt-6.7b": 6_658_473_984,

@@ -12,6 +12,7 @@ import {
   type ValidationRow,
 } from "../../src/validation/index.ts";
 import { PUBLISHED } from "./published.ts";
+import { FIG1B_CONTEXTS, FIG1B_MODELS } from "../../src/validation/fig1b.ts";
 
 // One full run shared by the tests below (about 10 s of simulation).
 let reportPromise: Promise<ValidationReport> | undefined;
@@ -38,7 +39,7 @@ describe("published figures", () => {
 describe("validation table", () => {
   it("every row is within its recorded error bound", { timeout: 60_000 }, async () => {
     const { rows } = await report();
-    expect(rows.length).toBe(CHECKS.length);
+    expect(rows.length).toBe(CHECKS.length + FIG1B_MODELS.length * FIG1B_CONTEXTS.length);
     const over = rows.filter(rowFails).map((r) => `${r.id}: ${r.errorPct.toFixed(1)} % > ${r.bound} %`);
     expect(over).toEqual([]);
   });
@@ -46,7 +47,7 @@ describe("validation table", () => {
   it("calibrated rows are flagged and the held-out rows outnumber them", { timeout: 60_000 }, async () => {
     const { rows } = await report();
     const calibrated = rows.filter((r) => r.usedForCalibration);
-    expect(calibrated.map((r) => r.id).sort()).toEqual(
+    expect(calibrated.map((r) => r.id).filter((id) => !id.startsWith("pimllm.fig1b.")).sort()).toEqual(
       ["a100.fp16.tflops", "a100.int8.tops", "h100.fp16.tflops", "h100.int8.tops", "jia.tops1b", "sinangil.gops"].sort(),
     );
     expect(rows.length - calibrated.length).toBeGreaterThan(2 * calibrated.length);

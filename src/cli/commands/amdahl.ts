@@ -1,7 +1,9 @@
 // `aimcsim amdahl --chip <hybrid> --baseline <digital> --model <m1,m2> --contexts 128,256,... [--batch B] [--json]`
 import { amdahl, type AmdahlResult } from "../../analysis/index.ts";
+import { MACS_ONLY, opShare, PIMLLM_FIG1B, type OpShareConvention } from "../../analysis/opshare.ts";
+import { AimcsimError } from "../../errors.ts";
 import { loadSpecFile } from "../../spec/index.ts";
-import { flag, int, intList, parse, requireStr, str } from "../args.ts";
+import { flag, int, intList, num, parse, requireStr, str, type Parsed } from "../args.ts";
 import { table } from "../format.ts";
 import type { Io } from "../io.ts";
 
@@ -37,12 +39,58 @@ export function formatAmdahl(r: AmdahlResult): string {
   return out.join("\n");
 }
 
+/** Named op-counting conventions of `--ops-only` (src/analysis/opshare.ts). */
+const CONVENTIONS: Readonly<Record<string, OpShareConvention>> = { macs: MACS_ONLY, "pimllm-fig1b": PIMLLM_FIG1B };
+
+function conventionOf(p: Parsed): OpShareConvention {
+  const name = str(p, "convention") ?? "macs";
+  const base = CONVENTIONS[name];
+  if (!base) throw new AimcsimError("UsageError", "amdahl --convention", `must be one of ${Object.keys(CONVENTIONS).join(", ")}, got "${name}"`);
+  const phase = str(p, "phase") ?? base.phase;
+  if (phase !== "prefill" && phase !== "decode") throw new AimcsimError("UsageError", "amdahl --phase", `must be prefill or decode, got "${phase}"`);
+  return {
+    phase,
+    softmaxOpsPerScore: num(p, "softmax-ops", base.softmaxOpsPerScore, "amdahl", 0),
+    lmHead: flag(p, "lm-head") || base.lmHead,
+  };
+}
+
+/** `amdahl --ops-only`: f counted from the op graph, no simulation (milliseconds). */
+function opsOnly(p: Parsed, models: readonly string[], contexts: readonly number[], io: Io): number {
+  const convention = conventionOf(p);
+  const rows = models.flatMap((m) => contexts.map((c) => opShare(m, c, convention)));
+  if (flag(p, "json")) {
+    io.out(JSON.stringify({ convention, rows: rows.map(({ model, context, projectionOps, attentionOps, f }) => ({ model, context, projectionOps, attentionOps, f })) }, null, 2));
+    return 0;
+  }
+  io.out(`aimcsim amdahl --ops-only: projection share of operations (${convention.phase}, ${convention.softmaxOpsPerScore} ops per softmax score, lm_head ${convention.lmHead ? "counted" : "left out"})`);
+  io.out(table(["model", "context", "projection ops", "attention ops", "f", "ceiling 1/(1-f)"], rows.map((r) => [r.model, String(r.context), String(r.projectionOps), String(r.attentionOps), r.f.toFixed(4), (1 / (1 - r.f)).toPrecision(4)])));
+  return 0;
+}
+
 export async function amdahlCommand(argv: readonly string[], io: Io): Promise<number> {
   const p = parse(
     argv,
-    { chip: { type: "string" }, baseline: { type: "string" }, model: { type: "string" }, contexts: { type: "string" }, batch: { type: "string" }, json: { type: "boolean" }, report: { type: "string" } },
+    {
+      chip: { type: "string" },
+      baseline: { type: "string" },
+      model: { type: "string" },
+      contexts: { type: "string" },
+      batch: { type: "string" },
+      json: { type: "boolean" },
+      report: { type: "string" },
+      "ops-only": { type: "boolean" },
+      convention: { type: "string" },
+      phase: { type: "string" },
+      "softmax-ops": { type: "string" },
+      "lm-head": { type: "boolean" },
+    },
     "amdahl",
   );
+  if (flag(p, "ops-only")) {
+    const models = (str(p, "model") ?? DEFAULT_AMDAHL_MODELS.join(",")).split(",").map((s) => s.trim()).filter(Boolean);
+    return opsOnly(p, models, intList(p, "contexts", DEFAULT_CONTEXTS, "amdahl"), io);
+  }
   const chip = await loadSpecFile(str(p, "chip") ?? "hybrid-bitnet");
   const baseline = await loadSpecFile(str(p, "baseline") ?? "digital-baseline");
   const models = (str(p, "model") ?? DEFAULT_AMDAHL_MODELS.join(",")).split(",").map((s) => s.trim()).filter(Boolean);
