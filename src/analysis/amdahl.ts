@@ -9,6 +9,7 @@
 // step at context L (the "decode" row). f and s come from the schedule's time by op class (time shared
 // equally by the classes running at each instant, src/sim/run.ts), and the same for energy.
 import type { ChipSpec } from "../spec/types.ts";
+import { isAimcsimError } from "../errors.ts";
 import { simulate } from "../sim/index.ts";
 import type { PhaseResult, SimResult } from "../sim/result.ts";
 import type { TransformerShape } from "../model/shape.ts";
@@ -64,7 +65,17 @@ export interface AmdahlResult {
   readonly models: readonly string[];
   readonly sweepS: readonly (number | "inf")[];
   readonly rows: readonly AmdahlRow[];
+  /** (model, context) points that could not be simulated (e.g. the KV cache exceeds the DRAM), with why;
+   *  the other points' rows are still given. */
+  readonly skipped: readonly AmdahlSkipped[];
   readonly assumptions: readonly string[];
+}
+
+export interface AmdahlSkipped {
+  readonly model: string;
+  readonly context: number;
+  /** The typed error's path and rule. */
+  readonly reason: string;
 }
 
 export const amdahlSpeedup = (f: number, s: number): number => 1 / (1 - f + (s === Infinity ? 0 : f / s));
@@ -109,14 +120,21 @@ export function amdahl(opts: AmdahlOptions): AmdahlResult {
   const batch = opts.batch ?? 1;
   const sweepS = opts.sweepS ?? [2, 10, 100, Infinity];
   const rows: AmdahlRow[] = [];
+  const skipped: AmdahlSkipped[] = [];
   const total = opts.models.length * opts.contexts.length;
   let done = 0;
   for (const model of opts.models) {
     for (const context of opts.contexts) {
-      const h = point(opts.chip, model, context, batch);
-      const b = point(opts.baseline, model, context, batch);
-      rows.push(row(h.model, "prefill", context, b.prefill, h.prefill, sweepS));
-      rows.push(row(h.model, "decode", context, b.decode, h.decode, sweepS));
+      try {
+        const h = point(opts.chip, model, context, batch);
+        const b = point(opts.baseline, model, context, batch);
+        rows.push(row(h.model, "prefill", context, b.prefill, h.prefill, sweepS));
+        rows.push(row(h.model, "decode", context, b.decode, h.decode, sweepS));
+      } catch (e) {
+        // A point that does not fit (a typed error) is reported and the others go on; anything else is a bug.
+        if (!isAimcsimError(e)) throw e;
+        skipped.push({ model: typeof model === "string" ? model : model.name, context, reason: `${e.path}: ${e.rule}` });
+      }
       opts.onPoint?.(++done, total);
     }
   }
@@ -128,6 +146,7 @@ export function amdahl(opts: AmdahlOptions): AmdahlResult {
     models: opts.models.map((m) => (typeof m === "string" ? m : m.name)),
     sweepS: sweepS.map((x) => (x === Infinity ? "inf" : x)),
     rows,
+    skipped,
     assumptions: [
       "f = share of the baseline's schedule time attributed to projection ops (time shared equally by the op classes running at each instant); s = baseline projection time / hybrid projection time.",
       "prefill row: the prompt of `context` tokens; decode row: one decode step with `context` cached tokens; models that do not fit one chip are spread over as many as needed (chips: auto).",

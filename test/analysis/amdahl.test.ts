@@ -73,3 +73,14 @@ describe("amdahl analysis (simulated)", () => {
     }
   });
 });
+
+describe("amdahl: points that do not fit", () => {
+  it("a context whose KV cache exceeds the DRAM is reported as skipped with the reason; the other rows are given", () => {
+    const small = (c: typeof hybrid) => variant(c, (d) => { d.dram.capacityBytes = 96 * 2 ** 20; });
+    const r = amdahl({ chip: small(hybrid), baseline: small(digital), models: ["bitnet-gpt2-350m"], contexts: [128, 4096] });
+    expect(r.rows.map((x) => x.context)).toEqual([128, 128]);
+    expect(r.skipped).toHaveLength(1);
+    expect(r.skipped[0]).toMatchObject({ model: "bitnet-gpt2-350m", context: 4096 });
+    expect(r.skipped[0]!.reason.length).toBeGreaterThan(10);
+  });
+});

@@ -35,6 +35,7 @@ export function formatAmdahl(r: AmdahlResult): string {
       ),
     );
   }
+  if (r.skipped.length > 0) out.push("", "not simulated:", ...r.skipped.map((x) => `  - ${x.model} at context ${x.context}: ${x.reason}`));
   out.push("", "assumptions:", ...r.assumptions.map((a) => `  - ${a}`));
   return out.join("\n");
 }
