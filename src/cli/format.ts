@@ -1,5 +1,5 @@
 // Plain-text formatting of results for the terminal.
-import { COMPONENT_KINDS, OP_CLASSES, type PhaseResult, type SimResult } from "../sim/result.ts";
+import { COMPONENT_KINDS, OP_CLASSES, isCrossbarUnit, type PhaseResult, type SimResult } from "../sim/result.ts";
 
 const PREFIXES: [number, string][] = [
   [1e12, "T"],
@@ -77,8 +77,8 @@ export function formatSimResult(r: SimResult): string {
       ),
     );
   }
-  const util = Object.entries(r.utilization).filter(([n]) => !n.startsWith("xbar:"));
-  const xbars = Object.entries(r.utilization).filter(([n]) => n.startsWith("xbar:"));
+  const util = Object.entries(r.utilization).filter(([n]) => !isCrossbarUnit(n));
+  const xbars = Object.entries(r.utilization).filter(([n]) => isCrossbarUnit(n));
   const rows = util.map(([n, u]) => [n, pct(u)]);
   if (xbars.length > 0) rows.push([`crossbar banks (${xbars.length}, mean)`, pct(xbars.reduce((a, [, u]) => a + u, 0) / xbars.length)]);
   out.push("", table(["unit", "utilization"], rows));

@@ -3,7 +3,7 @@
 // formatDescription renders it as a plain-text table for the CLI.
 
 import type { ChipSpec } from "../spec/types.ts";
-import { COMPONENT_KINDS, type ComponentKind } from "../sim/result.ts";
+import { COMPONENT_KINDS, type ComponentKind } from "./kinds.ts";
 import { fmtJ, fmtPs } from "./adc.ts";
 import { analogMvmCostPrepared, prepareAnalogTile, weightColumnsPerTile } from "./crossbar.ts";
 import {

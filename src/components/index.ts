@@ -2,7 +2,7 @@
 // action, latency (ps) and area (mm^2), with every constant cited in its own file. `componentModels` is the
 // registry: look a model up by ComponentKind instead of importing its file.
 
-import type { ComponentKind } from "../sim/result.ts";
+import type { ComponentKind } from "./kinds.ts";
 import { ADC_MODEL, adcCost } from "./adc.ts";
 import { DAC_MODEL, dacCost } from "./dac.ts";
 import { ACCUMULATE_MODEL, CROSSBAR_MODEL, analogMvmCost } from "./crossbar.ts";
@@ -13,6 +13,7 @@ import { NOC_MODEL, nocCost } from "./noc.ts";
 
 export type { ComponentModelInfo } from "./model.ts";
 
+export { COMPONENT_KINDS, type ComponentKind } from "./kinds.ts";
 export { ADC_KINDS, adcCost, type ConverterCost } from "./adc.ts";
 export { DAC_KINDS, dacCost, type DacCost } from "./dac.ts";
 export {

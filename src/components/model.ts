@@ -1,7 +1,7 @@
 // What every component cost model declares about itself (Accelergy/HWComponents style): the spec fields it
 // reads, its reference design, how it scales from it, its actions, and its sources. The registry in index.ts
 // pairs each with the function that computes it.
-import type { ComponentKind } from "../sim/result.ts";
+import type { ComponentKind } from "./kinds.ts";
 
 export interface ComponentModelInfo {
   readonly kind: ComponentKind;

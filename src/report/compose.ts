@@ -26,9 +26,9 @@ export function decodeStepSlices(sim: SimRun): { slices: TimelineSlice[]; step: 
   }
   for (let t = 0; t < tasks.count; t++) {
     if (tasks.step[t] !== step || tasks.resource[t]! < 0 || tasks.durationPs[t] === 0) continue;
-    const r = resources[tasks.resource[t]!]!.name;
+    const r = resources[tasks.resource[t]!]!;
     slices.push({
-      track: r.startsWith("xbar:") ? "crossbars" : r,
+      track: r.component === "crossbar" ? "crossbars" : r.name,
       name: tasks.labels[t]!.replace(/^(decode|prefill)\[\d+\] /, ""),
       startPs: schedule.startPs[t]! - t0,
       durPs: schedule.endPs[t]! - schedule.startPs[t]!,

@@ -1,7 +1,7 @@
 // reportFromSimResult: the standard report of one simulation run (optionally against a baseline run).
 import { AimcsimError } from "../errors.ts";
 import type { OpClass } from "../model/ops.ts";
-import { COMPONENT_KINDS, OP_CLASSES, type ComponentKind, type PhaseResult, type SimResult } from "../sim/result.ts";
+import { COMPONENT_KINDS, OP_CLASSES, isCrossbarUnit, type ComponentKind, type PhaseResult, type SimResult } from "../sim/result.ts";
 import { stackedBarChart } from "./charts/stacked.ts";
 import type { ReportChart, ReportDoc, ReportSection } from "./doc.ts";
 import { formatQuantity } from "./format.ts";
@@ -275,20 +275,20 @@ export function reportFromSimResult(result: SimResult, opts: SimReportOptions = 
     ],
     rows: [
       ...unionKeys(runs.map((x) => x.r.utilization))
-        .filter((u) => !u.startsWith("xbar:"))
+        .filter((u) => !isCrossbarUnit(u))
         .map((u) => {
           const row: Record<string, Cell> = { unit: u };
           runs.forEach((run, i) => (row[`u${i}`] = run.r.utilization[u] === undefined ? null : run.r.utilization[u] * 100));
           return row;
         }),
       // Crossbar banks (one per weight matrix, hundreds of them) as one row: their mean busy fraction.
-      ...(runs.some((run) => Object.keys(run.r.utilization).some((u) => u.startsWith("xbar:")))
+      ...(runs.some((run) => Object.keys(run.r.utilization).some(isCrossbarUnit))
         ? [
             {
               unit: "crossbar banks (mean over matrices)",
               ...Object.fromEntries(
                 runs.map((run, i) => {
-                  const xs = Object.entries(run.r.utilization).filter(([u]) => u.startsWith("xbar:")).map(([, v]) => v);
+                  const xs = Object.entries(run.r.utilization).filter(([u]) => isCrossbarUnit(u)).map(([, v]) => v);
                   return [`u${i}`, xs.length ? (xs.reduce((a, b) => a + b, 0) / xs.length) * 100 : null];
                 }),
               ),

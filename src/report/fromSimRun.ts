@@ -1,6 +1,7 @@
 // Adapters from a full simulation run (result + schedule) to report inputs: the timeline of one
 // decode step (or of the prefill) as slices per unit.
-import { OP_CLASSES } from "../sim/result.ts";
+import { OP_CLASSES, isCrossbarUnit } from "../sim/result.ts";
+import type { ChipResource } from "../sim/resources.ts";
 import type { SimRun } from "../sim/run.ts";
 import { CLASS_INDEX, PHASE_DECODE, PHASE_PREFILL } from "../sim/tasks.ts";
 import type { TimelineSlice } from "./charts/timeline.ts";
@@ -10,7 +11,7 @@ export interface SliceOptions {
   readonly phase?: "prefill" | "decode";
   /** Decode step (default 0, the first step after prefill). Ignored for prefill. */
   readonly step?: number;
-  /** Track name of a resource (default: every crossbar bank "xbar:*" becomes one "crossbars" track). */
+  /** Track name of a resource (default: every crossbar bank becomes one "crossbars" track). */
   readonly trackOf?: (resourceName: string) => string;
   /** Skip zero-duration tasks (default true). */
   readonly skipEmpty?: boolean;
@@ -18,14 +19,15 @@ export interface SliceOptions {
 
 const CLASS_OF = OP_CLASSES.map((c) => ({ c, i: CLASS_INDEX[c] })).sort((a, b) => a.i - b.i).map((x) => x.c);
 
-export const defaultTrackOf = (name: string): string => (name.startsWith("xbar:") ? "crossbars" : name);
+export const defaultTrackOf = (name: string): string => (isCrossbarUnit(name) ? "crossbars" : name);
+const defaultTrack = (r: ChipResource): string => (r.component === "crossbar" ? "crossbars" : r.name);
 
 /** Slices of one phase / decode step of a run, categorised by op class, in picoseconds. */
 export function slicesFromSimRun(sim: SimRun, opts: SliceOptions = {}): TimelineSlice[] {
   const { tasks, schedule, resources } = sim;
   const phase = opts.phase === "prefill" ? PHASE_PREFILL : PHASE_DECODE;
   const step = opts.phase === "prefill" ? -1 : (opts.step ?? 0);
-  const trackOf = opts.trackOf ?? defaultTrackOf;
+  const trackOf = opts.trackOf;
   const skip = opts.skipEmpty ?? true;
   const out: TimelineSlice[] = [];
   for (let t = 0; t < tasks.count; t++) {
@@ -34,7 +36,7 @@ export function slicesFromSimRun(sim: SimRun, opts: SliceOptions = {}): Timeline
     const dur = schedule.endPs[t] - schedule.startPs[t];
     if (skip && dur <= 0) continue;
     out.push({
-      track: trackOf(resources[tasks.resource[t]].name),
+      track: trackOf ? trackOf(resources[tasks.resource[t]].name) : defaultTrack(resources[tasks.resource[t]]),
       name: tasks.labels[t].replace(/^(prefill\[\d+\]|decode\[\d+\]) /, ""),
       startPs: schedule.startPs[t],
       durPs: dur,

@@ -39,11 +39,11 @@ import {
   type UnitCost,
 } from "../components/index.ts";
 import { ANALOG_TILES_PER_ROUTER } from "../components/describe.ts";
-import type { ResourceDef } from "../engine/index.ts";
 import { AimcsimError } from "../errors.ts";
 import { assignmentFor, type MatrixPlacement, type Placement, type UnitAssignment } from "../mapping/index.ts";
 import type { ModelOp } from "../model/opgraph.ts";
 import type { BitSerialUnitSpec, ChipSpec, SramSpec, SystolicArraySpec, VectorOp, VectorUnitSpec } from "../spec/types.ts";
+import { ChipResources, type ChipResource } from "./resources.ts";
 import { TaskList } from "./tasks.ts";
 
 const PS_PER_S = 1e12; // unit conversion
@@ -125,9 +125,9 @@ interface AnalogMatrixCost {
 }
 
 export class ChipCostModel {
-  readonly resources: ResourceDef[] = [];
+  private readonly chipResources = new ChipResources();
+  readonly resources: readonly ChipResource[] = this.chipResources.list;
   readonly assumptions: string[] = [];
-  private readonly resourceIndex = new Map<string, number>();
   private readonly systolic = new Map<string, { spec: SystolicArraySpec; pe: UnitCost; engine: Engine }>();
   private readonly bitSerial = new Map<string, { spec: BitSerialUnitSpec; cost: BitSerialCost; engine: Engine }>();
   private readonly vector = new Map<string, { spec: VectorUnitSpec; engine: Engine }>();
@@ -152,24 +152,19 @@ export class ChipCostModel {
   ) {
     const node = chip.technologyNm;
     const v = chip.supplyV;
-    const addResource = (name: string, capacity: number): number => {
-      const i = this.resources.length;
-      this.resources.push({ name, capacity });
-      this.resourceIndex.set(name, i);
-      return i;
-    };
+    const res = this.chipResources;
     for (const s of chip.systolic)
-      this.systolic.set(s.name, { spec: s, pe: systolicPeCost(s, node, v), engine: { name: s.name, resource: addResource(s.name, slotsOf(s.count)), count: s.count, assignedPs: 0 } });
+      this.systolic.set(s.name, { spec: s, pe: systolicPeCost(s, node, v), engine: { name: s.name, resource: res.add(s.name, slotsOf(s.count), "systolic"), count: s.count, assignedPs: 0 } });
     for (const b of chip.bitSerial)
-      this.bitSerial.set(b.name, { spec: b, cost: bitSerialCost(b, node, v), engine: { name: b.name, resource: addResource(b.name, slotsOf(b.count)), count: b.count, assignedPs: 0 } });
+      this.bitSerial.set(b.name, { spec: b, cost: bitSerialCost(b, node, v), engine: { name: b.name, resource: res.add(b.name, slotsOf(b.count), "bitserial"), count: b.count, assignedPs: 0 } });
     for (const u of chip.vector)
-      this.vector.set(u.name, { spec: u, engine: { name: u.name, resource: addResource(u.name, slotsOf(u.count)), count: u.count, assignedPs: 0 } });
+      this.vector.set(u.name, { spec: u, engine: { name: u.name, resource: res.add(u.name, slotsOf(u.count), "vector"), count: u.count, assignedPs: 0 } });
     const s0 = chip.sram[0];
-    this.sram = s0 ? { spec: s0, cost: sramCost(s0, node, v), resource: addResource(`sram:${s0.name}`, 1) } : null;
+    this.sram = s0 ? { spec: s0, cost: sramCost(s0, node, v), resource: res.add(`sram:${s0.name}`, 1, "sram") } : null;
     this.dram = dramCost(chip.dram);
-    this.dramResource = addResource("dram", 1);
+    this.dramResource = res.add("dram", 1, "dram");
     this.noc = nocCost(chip.noc, node, v);
-    this.nocResource = addResource("noc", 1);
+    this.nocResource = res.add("noc", 1, "noc");
     // Routers as src/components/describe.ts counts them (one per digital unit, SRAM and group of tiles).
     const routers = Math.max(
       2,
@@ -208,7 +203,7 @@ export class ChipCostModel {
         per.accumulate += (m.rowSplits - 1) * m.outFeatures * addEnergyJ(analog.accumulatorFormat, node, v);
         this.analogByName.set(m.name, {
           placement: m,
-          resource: addResource(`xbar:${m.name}`, 1),
+          resource: res.addCrossbarBank(m.name),
           mvmPs,
           perVector: per,
           treeCycles: Math.ceil(Math.log2(Math.max(1, m.rowSplits))),
@@ -232,9 +227,7 @@ export class ChipCostModel {
   }
 
   resourceNamed(name: string): number {
-    const i = this.resourceIndex.get(name);
-    if (i === undefined) throw new AimcsimError("SimError", name, "no such resource on the chip");
-    return i;
+    return this.chipResources.named(name);
   }
 
   private sramTimePs(bytes: number): number {

@@ -2,6 +2,7 @@
 export { run, simulate, type RunOptions, type SimRun } from "./run.ts";
 export { ChipCostModel, systolicGemmCycles } from "./costs.ts";
 export { checkInvariants } from "./invariants.ts";
+export { ChipResources, type ChipResource } from "./resources.ts";
 export * from "./result.ts";
 export { simTrace } from "./trace.ts";
 export { activityFromStats } from "./activity.ts";

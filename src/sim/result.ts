@@ -1,31 +1,13 @@
 // What a simulation run returns. Documented in README ("Outputs"); printed by `aimcsim run --json`.
+import type { ComponentKind } from "../components/kinds.ts";
 import type { OpClass } from "../model/ops.ts";
 
-/** Hardware component kinds that energy, time and area are broken down by. */
-export type ComponentKind =
-  | "dac"
-  | "crossbar"
-  | "adc"
-  | "accumulate"
-  | "systolic"
-  | "bitserial"
-  | "vector"
-  | "sram"
-  | "dram"
-  | "noc";
+export { COMPONENT_KINDS, type ComponentKind } from "../components/kinds.ts";
 
-export const COMPONENT_KINDS: readonly ComponentKind[] = [
-  "dac",
-  "crossbar",
-  "adc",
-  "accumulate",
-  "systolic",
-  "bitserial",
-  "vector",
-  "sram",
-  "dram",
-  "noc",
-];
+/** `utilization` keys of the analog crossbar banks (one per weight matrix, often hundreds) start with this
+ *  prefix, so a reader of a result (also one loaded from JSON) can group them; src/sim/resources.ts names them. */
+export const CROSSBAR_UNIT_PREFIX = "xbar:";
+export const isCrossbarUnit = (unit: string): boolean => unit.startsWith(CROSSBAR_UNIT_PREFIX);
 
 export const OP_CLASSES: readonly OpClass[] = ["projection", "attention", "other"];
 

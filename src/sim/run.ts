@@ -7,7 +7,7 @@
 // to promptTokens + s cached tokens and starts when the previous token is sampled (its lm_head ended).
 // TPOT = (end - TTFT) / (genTokens - 1).
 import { describeChip } from "../components/index.ts";
-import { criticalPathPs, runTaskGraph, type ResourceDef, type TaskGraphRun } from "../engine/index.ts";
+import { criticalPathPs, runTaskGraph, type TaskGraphRun } from "../engine/index.ts";
 import { AimcsimError } from "../errors.ts";
 import { mapModel, type Placement } from "../mapping/index.ts";
 import { buildDecodeGraph, buildPrefillGraph, resolveModelShape, type ModelOp } from "../model/index.ts";
@@ -17,6 +17,7 @@ import type { ChipSpec } from "../spec/types.ts";
 import type { MvmActivity } from "../components/index.ts";
 import { ChipCostModel } from "./costs.ts";
 import { checkInvariants } from "./invariants.ts";
+import type { ChipResource } from "./resources.ts";
 import { COMPONENT_KINDS, OP_CLASSES, type ComponentKind, type PhaseResult, type SimResult } from "./result.ts";
 import { NK, PHASE_DECODE, PHASE_PREFILL, TaskList } from "./tasks.ts";
 
@@ -46,7 +47,7 @@ export interface SimRun {
   readonly result: SimResult;
   readonly tasks: TaskList;
   readonly schedule: TaskGraphRun;
-  readonly resources: readonly ResourceDef[];
+  readonly resources: readonly ChipResource[];
   readonly placement: Placement;
   readonly shape: TransformerShape;
   readonly chip: ChipSpec;
@@ -61,16 +62,6 @@ export const MAX_SEQUENCE_TOKENS = 1 << 20;
 const checkWorkload = (field: string, v: number, min: number, max = MAX_SEQUENCE_TOKENS): void => {
   if (!Number.isSafeInteger(v) || v < min) throw new AimcsimError("UsageError", field, `must be a whole number >= ${min}, got ${v}`);
   if (v > max) throw new AimcsimError("UsageError", field, `must be at most ${max}, got ${v}`);
-};
-
-const componentOfResource = (name: string, chip: ChipSpec): ComponentKind => {
-  if (name.startsWith("xbar:")) return "crossbar";
-  if (name.startsWith("sram:")) return "sram";
-  if (name === "dram") return "dram";
-  if (name === "noc") return "noc";
-  if (chip.systolic.some((s) => s.name === name)) return "systolic";
-  if (chip.bitSerial.some((s) => s.name === name)) return "bitserial";
-  return "vector";
 };
 
 export function simulate(opts: RunOptions): SimRun {
@@ -266,7 +257,7 @@ function reduce(
   let ttftPs = 0;
   for (let t = 0; t < prefillTasks; t++) ttftPs = Math.max(ttftPs, schedule.endPs[t]!);
   const endPs = schedule.makespanPs;
-  const resourceKind = cost.resources.map((r) => componentOfResource(r.name, chip));
+  const resourceKind = cost.resources.map((r) => r.component);
   const prefill = phaseResult(list, schedule, PHASE_PREFILL, 0, ttftPs, resourceKind);
   const decode = phaseResult(list, schedule, PHASE_DECODE, ttftPs, endPs, resourceKind);
   const totalS = endPs * S_PER_PS;

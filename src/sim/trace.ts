@@ -22,13 +22,13 @@ export function simTrace(sim: SimRun): TraceInput {
       return args;
     },
     resourceProcess: (r) => {
-      const n = resources[r]!.name;
-      return n.startsWith("xbar:") ? "analog crossbars" : n === "dram" || n === "noc" || n.startsWith("sram:") ? "memory and interconnect" : "digital units";
+      const c = resources[r]!.component;
+      return c === "crossbar" ? "analog crossbars" : c === "dram" || c === "noc" || c === "sram" ? "memory and interconnect" : "digital units";
     },
     metadata: { chip: sim.result.chip, model: sim.result.model, promptTokens: sim.result.workload.promptTokens, genTokens: sim.result.workload.genTokens, batch: sim.result.workload.batch },
   });
   // DRAM bandwidth: a DRAM task moves data at the full bandwidth for its duration (capacity-1 resource).
-  const dram = resources.findIndex((r) => r.name === "dram");
+  const dram = resources.findIndex((r) => r.component === "dram");
   const points: [number, number][] = [];
   if (dram >= 0) {
     const ids: number[] = [];
@@ -39,6 +39,6 @@ export function simTrace(sim: SimRun): TraceInput {
       points.push([schedule.startPs[t]!, gbps], [schedule.endPs[t]!, 0]);
     }
   }
-  const counters: TraceCounter[] = [...(base.counters ?? []), { name: "DRAM bandwidth (GB/s)", track: "dram", points }];
+  const counters: TraceCounter[] = [...(base.counters ?? []), { name: "DRAM bandwidth (GB/s)", track: dram >= 0 ? resources[dram]!.name : "dram", points }];
   return { ...base, counters };
 }
