@@ -19,34 +19,34 @@ interface CommandEntry {
 }
 
 const commands: Record<string, CommandEntry> = {
-  start: { run: startCommand, usage: "start [--out reports/default]", summary: "the main job on the defaults: describe, run vs baseline, Amdahl, accuracy, trace, report" },
+  start: { run: startCommand, usage: "start [--out reports/default] [--force]", summary: "the main job on the defaults: describe, run vs baseline, Amdahl, accuracy, trace, report" },
   validate: { run: validateCommand, usage: "validate <spec...> [--json]", summary: "check chip specs; errors name the field path and the rule" },
   describe: { run: describeCommand, usage: "describe <spec> [--json]", summary: "per-component energy, latency, area; peak TOPS and TOPS/W" },
   schema: { run: schemaCommand, usage: "schema", summary: "print the JSON Schema of a chip spec (for editors)" },
   run: {
     run: runCommand,
-    usage: "run --chip <spec> --model <preset|folder> [--prompt 512] [--gen 128] [--batch 1] [--chips N|auto] [--json] [--trace f.json] [--report dir] [--baseline <spec>] [--activity eval.json] [--kv-prefetch]",
+    usage: "run --chip <spec> --model <preset|folder> [--prompt 512] [--gen 128] [--batch 1] [--chips N|auto] [--json] [--trace f.json] [--report dir [--force]] [--baseline <spec>] [--activity eval.json] [--kv-prefetch]",
     summary: "simulate prefill + decode: latency, energy, area, breakdowns, trace",
   },
   amdahl: {
     run: amdahlCommand,
     usage:
-      "amdahl [--chip <hybrid>] [--baseline <digital>] [--model m1,m2] [--contexts 128,...,4096] [--batch B] [--json] [--report dir]\n" +
+      "amdahl [--chip <hybrid>] [--baseline <digital>] [--model m1,m2] [--contexts 128,...,4096] [--batch B] [--json] [--report dir [--force]]\n" +
       "       amdahl --ops-only [--model m1,m2] [--contexts ...] [--convention macs|pimllm-fig1b] [--phase prefill|decode] [--softmax-ops N] [--lm-head] [--json]",
     summary: "Amdahl analysis: projection share f, measured speed-up s, prediction and ceiling vs context",
   },
   eval: {
     run: evalCommand,
-    usage: "eval [--chip <spec>] [--model <folder>] [--tokens 2048] [--seeds 3] [--t-inf 3600] [--no-compensation] [--json] [--report dir]",
+    usage: "eval [--chip <spec>] [--model <folder>] [--tokens 2048] [--seeds 3] [--t-inf 3600] [--no-compensation] [--json] [--report dir [--force]]",
     summary: "accuracy under analog noise: perplexity, top-1 agreement, KL vs noise-free; W4A8 baseline",
   },
   sweep: {
     run: sweepCommand,
-    usage: "sweep <sweeps/name.ts> [--workers N] [--queue redis://127.0.0.1:6379] [--store dir] [--report dir] [--json]",
+    usage: "sweep <sweeps/name.ts> [--workers N] [--queue redis://127.0.0.1:6379] [--store dir] [--report dir [--force]] [--json]",
     summary: "design-space sweep: grid/random/evolutionary over spec axes; resumable store; Pareto front",
   },
   worker: { run: workerCommand, usage: "worker --queue redis://127.0.0.1:6379 [--concurrency N]", summary: "a distributed sweep worker (BullMQ on Redis)" },
-  report: { run: reportCommand, usage: "report <results.json|store dir> [--out dir]", summary: "HTML report (charts, Markdown/LaTeX/CSV tables) from saved results" },
+  report: { run: reportCommand, usage: "report <results.json|store dir> [--out dir] [--force]", summary: "HTML report (charts, Markdown/LaTeX/CSV tables) from saved results" },
 };
 
 export function registerCommand(name: string, entry: CommandEntry): void {

@@ -1,7 +1,7 @@
 // Export of a store to a SQLite file (sql.js, SQLite compiled to wasm): one table `points` with one
 // column per axis and per metric, plus `on_front` (1 for the Pareto front when objectives are given).
 // Written to a temp file and renamed, so a reader never sees half a database.
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { writeFileAtomicSync } from "../util/atomic-write.ts";
 import { createRequire } from "node:module";
 import { AimcsimError } from "../errors.ts";
 import { paretoFront } from "./pareto.ts";
@@ -73,22 +73,7 @@ export async function exportSqlite(store: Store | readonly PointRecord[], path: 
     db.run("COMMIT");
     stmt.free();
     const bytes = db.export();
-    const tmp = `${path}.${process.pid}.tmp`;
-    try {
-      const fd = openSync(tmp, "w");
-      try {
-        writeSync(fd, bytes);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, path);
-    } catch (e) {
-      try {
-        unlinkSync(tmp);
-      } catch {}
-      throw new AimcsimError("IoError", path, `cannot write the SQLite export: ${(e as Error).message}`);
-    }
+    writeFileAtomicSync(path, bytes, "the SQLite export");
     return names;
   } finally {
     db.close();

@@ -4,7 +4,8 @@
 // Every tensor is returned as a Float32Array (F16/BF16 widened exactly; integer dtypes converted by value).
 // Files are read with positioned reads, so only the tensors asked for are brought into memory.
 
-import { open, rename, unlink, writeFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
+import { writeFileAtomic } from "../util/atomic-write.ts";
 import { AimcsimError } from "../errors.ts";
 import { f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from "../formats/numbers.ts";
 
@@ -310,12 +311,5 @@ export async function writeSafetensors(
   metadata?: Readonly<Record<string, string>>,
 ): Promise<void> {
   const bytes = encodeSafetensors(tensors, metadata);
-  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw new AimcsimError("IoError", path, `cannot write safetensors file (${(e as Error).message})`, { cause: e });
-  }
+  await writeFileAtomic(path, bytes, "the safetensors file");
 }

@@ -1,9 +1,12 @@
 // writeReport: the report folder appears complete or not at all. Everything is built in a temp folder
 // next to the target and renamed into place; a previous report at the same path is swapped out and
-// removed only after the new one is in place.
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
+// removed only after the new one is in place, and only when it is an earlier aimcsim output (marker file),
+// empty, or the caller forces it (see src/util/output-dir.ts).
+import { chmod, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { AimcsimError } from "../errors.ts";
+import { writeFileAtomicSync } from "../util/atomic-write.ts";
+import { checkOutputDir, OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from "../util/output-dir.ts";
 import type { ReportDoc } from "./doc.ts";
 import { slug } from "./format.ts";
 import { chartOf, renderHtml, svgTitle } from "./html.ts";
@@ -76,24 +79,35 @@ export function reportFiles(doc: ReportDoc): { readonly path: string; readonly c
   return files;
 }
 
-/** Write the report folder atomically (build in a sibling temp folder, then rename into place). */
-export async function writeReport(dir: string, doc: ReportDoc): Promise<WrittenReport> {
+export interface WriteReportOptions {
+  /** Replace an existing non-empty folder that holds no aimcsim marker (the user asked for it: --force). */
+  readonly force?: boolean;
+  /** The option named in errors ("--report", "--out"). */
+  readonly flag?: string;
+}
+
+/**
+ * Write the report folder atomically (build in a sibling temp folder, then rename into place). An existing
+ * folder is replaced only when checkOutputDir allows it (absent, empty, an earlier aimcsim output, or
+ * force); the folder gets the aimcsim marker and mode 0755 (readable by others, like any output).
+ */
+export async function writeReport(dir: string, doc: ReportDoc, opts: WriteReportOptions = {}): Promise<WrittenReport> {
   const target = resolve(dir);
   const files = reportFiles(doc); // validation errors surface before anything touches the disk
+  checkOutputDir(target, opts);
   const parent = dirname(target);
   const base = basename(target);
   let tmp: string | undefined;
   try {
     await mkdir(parent, { recursive: true });
     tmp = await mkdtemp(join(parent, `.${base}.tmp-`));
+    await chmod(tmp, 0o755);
     await mkdir(join(tmp, "tables"));
     await mkdir(join(tmp, "charts"));
-    for (const f of files) await writeFile(join(tmp, f.path), f.content, "utf8");
-    const existing = await stat(target).catch(() => undefined);
-    if (existing && !existing.isDirectory()) {
-      throw new AimcsimError("IoError", target, "exists and is not a directory; refusing to replace it");
-    }
-    if (existing) {
+    for (const f of files) writeFileAtomicSync(join(tmp, f.path), f.content);
+    writeFileAtomicSync(join(tmp, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
+    const existing = checkOutputDir(target, opts); // again, right before the swap
+    if (existing === "aimcsim" || existing === "empty" || existing === "forced") {
       const old = `${tmp}.old`;
       await rename(target, old);
       try {

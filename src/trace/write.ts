@@ -1,8 +1,7 @@
 // Validate a Chrome trace and write it atomically (temp file in the same folder, then rename), in
 // chunks so traces larger than one JS string can be written.
 
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { writeFileAtomicSync } from "../util/atomic-write.ts";
 import { AimcsimError } from "../errors.ts";
 import type { ChromeTrace } from "./build.ts";
 
@@ -44,34 +43,20 @@ export function validateTrace(trace: ChromeTrace): void {
   checkNumbers(trace.otherData, "trace.otherData");
 }
 
-let tmpCounter = 0;
-
 /** Validate, then write `trace` as JSON to `path` atomically (creating the folder). */
 export function writeTraceFile(path: string, trace: ChromeTrace): void {
   validateTrace(trace);
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-  } catch (e) {
-    throw new AimcsimError("IoError", path, `cannot create the folder: ${(e as Error).message}`, { cause: e });
+  writeFileAtomicSync(path, traceChunks(trace), "the trace");
+}
+
+/** The trace JSON in chunks of 4096 events, so a large trace is never one giant string. */
+function* traceChunks(trace: ChromeTrace): Generator<string> {
+  yield `{"displayTimeUnit":${JSON.stringify(trace.displayTimeUnit)},"otherData":${JSON.stringify(trace.otherData ?? {})},"traceEvents":[\n`;
+  const ev = trace.traceEvents;
+  const CHUNK = 4096;
+  for (let i = 0; i < ev.length; i += CHUNK) {
+    const part = ev.slice(i, i + CHUNK).map((e) => JSON.stringify(e)).join(",\n");
+    yield i === 0 ? part : ",\n" + part;
   }
-  const tmp = `${path}.${process.pid}.${tmpCounter++}.tmp`;
-  let fd = -1;
-  try {
-    fd = openSync(tmp, "w");
-    writeSync(fd, `{"displayTimeUnit":${JSON.stringify(trace.displayTimeUnit)},"otherData":${JSON.stringify(trace.otherData ?? {})},"traceEvents":[\n`);
-    const ev = trace.traceEvents;
-    const CHUNK = 4096;
-    for (let i = 0; i < ev.length; i += CHUNK) {
-      const part = ev.slice(i, i + CHUNK).map((e) => JSON.stringify(e)).join(",\n");
-      writeSync(fd, i === 0 ? part : ",\n" + part);
-    }
-    writeSync(fd, "\n]}\n");
-    closeSync(fd);
-    fd = -1;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd >= 0) closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw new AimcsimError("IoError", path, `cannot write the trace: ${(e as Error).message}`, { cause: e });
-  }
+  yield "\n]}\n";
 }

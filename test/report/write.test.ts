@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir, stat, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeReport, reportFiles, stackedBarChart, type ReportDoc } from "../../src/report/index.ts";
 import { isAimcsimError } from "../../src/errors.ts";
+import { OUTPUT_MARKER } from "../../src/util/output-dir.ts";
 import { checkWellFormed, parseCsv } from "./helpers.ts";
 
 const root = await mkdtemp(join(tmpdir(), "aimcsim-report-"));
@@ -47,13 +48,66 @@ describe("writeReport", () => {
     expect(await readFile(join(dir, "tables/t-1-50.tex"), "utf8")).toContain("\\caption{T\\_1 \\& 50\\%}");
   });
 
-  it("replaces an existing report completely and leaves no temp folders", async () => {
+  it("replaces an earlier report (marker file) completely and leaves no temp folders", async () => {
     const dir = join(root, "r2");
-    await mkdir(join(dir, "charts"), { recursive: true });
+    await writeReport(dir, doc);
     await writeFile(join(dir, "charts", "stale.svg"), "<svg/>");
     await writeReport(dir, doc);
     expect(await readdir(join(dir, "charts"))).not.toContain("stale.svg");
     expect((await readdir(root)).filter((n) => n.includes(".tmp-"))).toEqual([]);
+  });
+
+  it("refuses to replace a non-empty folder aimcsim did not write (IoError naming it); --force replaces it", async () => {
+    const dir = join(root, "thesis");
+    await mkdir(join(dir, "sub"), { recursive: true });
+    await writeFile(join(dir, "thesis.tex"), "\\documentclass{article}");
+    await writeFile(join(dir, "sub", "data.csv"), "a,b\n1,2\n");
+    const err = await writeReport(dir, doc).then(() => undefined, (e: unknown) => e);
+    expect(isAimcsimError(err) && err._tag === "IoError").toBe(true);
+    expect((err as Error).message).toContain(dir);
+    expect((err as Error).message).toMatch(/aimcsim did not write.*--force/);
+    expect(await readFile(join(dir, "thesis.tex"), "utf8")).toBe("\\documentclass{article}");
+    expect(await readFile(join(dir, "sub", "data.csv"), "utf8")).toBe("a,b\n1,2\n");
+    expect((await readdir(root)).filter((n) => n.includes(".tmp-"))).toEqual([]);
+    await writeReport(dir, doc, { force: true });
+    expect(await readdir(dir)).not.toContain("thesis.tex");
+    expect(await readdir(dir)).toContain("index.html");
+  });
+
+  it("writes into an empty folder, marks it, and makes it readable by others (0755, not 0700)", async () => {
+    const dir = join(root, "empty");
+    await mkdir(dir);
+    await writeReport(dir, doc);
+    expect((await readdir(dir)).sort()).toContain(OUTPUT_MARKER);
+    expect((await stat(dir)).mode & 0o777).toBe(0o755);
+    expect((await stat(join(dir, "index.html"))).mode & 0o044).toBe(0o044);
+  });
+
+  it("never replaces the current folder or a folder above it, even with force", async () => {
+    const cwd = process.cwd();
+    const here = join(root, "cwd");
+    await mkdir(join(here, "inner"), { recursive: true });
+    await writeFile(join(here, "keep.txt"), "x");
+    process.chdir(join(here, "inner"));
+    try {
+      for (const target of [".", "..", join(here, "inner"), here]) {
+        const err = await writeReport(target, doc, { force: true }).then(() => undefined, (e: unknown) => e);
+        expect(isAimcsimError(err) && err._tag === "IoError" && /current folder/.test(err.rule)).toBe(true);
+      }
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(await readFile(join(here, "keep.txt"), "utf8")).toBe("x");
+    expect(await readdir(join(here, "inner"))).toEqual([]);
+  });
+
+  it("refuses a symbolic link as the report folder and leaves its target alone", async () => {
+    const real = join(root, "real");
+    await writeReport(real, doc);
+    const link = join(root, "link");
+    await symlink(real, link);
+    await expect(writeReport(link, doc)).rejects.toThrow(/symbolic link/);
+    expect(await readdir(real)).toContain("index.html");
   });
 
   it("is byte-identical for the same input", async () => {

@@ -6,6 +6,7 @@ import { loadSpecFile } from "../../spec/index.ts";
 import { flag, int, intList, num, parse, requireStr, str, type Parsed } from "../args.ts";
 import { table } from "../format.ts";
 import type { Io } from "../io.ts";
+import { outputDir, writeAmdahlReport } from "../reporting.ts";
 
 export const DEFAULT_CONTEXTS = [128, 256, 512, 1024, 2048, 4096];
 export const DEFAULT_AMDAHL_MODELS = ["bitnet-gpt2-350m", "bitnet-gpt2-774m", "bitnet-opt-1.3b"];
@@ -80,6 +81,7 @@ export async function amdahlCommand(argv: readonly string[], io: Io): Promise<nu
       batch: { type: "string" },
       json: { type: "boolean" },
       report: { type: "string" },
+      force: { type: "boolean" },
       "ops-only": { type: "boolean" },
       convention: { type: "string" },
       phase: { type: "string" },
@@ -88,6 +90,7 @@ export async function amdahlCommand(argv: readonly string[], io: Io): Promise<nu
     },
     "amdahl",
   );
+  const out = outputDir(p, "report");
   if (flag(p, "ops-only")) {
     const models = (str(p, "model") ?? DEFAULT_AMDAHL_MODELS.join(",")).split(",").map((s) => s.trim()).filter(Boolean);
     return opsOnly(p, models, intList(p, "contexts", DEFAULT_CONTEXTS, "amdahl"), io);
@@ -104,11 +107,9 @@ export async function amdahlCommand(argv: readonly string[], io: Io): Promise<nu
     batch: int(p, "batch", 1, "amdahl", 1),
     onPoint: flag(p, "json") ? undefined : (d, t) => io.err(`  simulated ${d}/${t} (model, context) points`),
   });
-  const reportDir = str(p, "report");
-  if (reportDir) {
-    const { writeAmdahlReport } = await import("../reporting.ts");
-    await writeAmdahlReport(reportDir, result, chip, baseline);
-    if (!flag(p, "json")) io.err(`report written to ${reportDir}/index.html`);
+  if (out) {
+    const index = await writeAmdahlReport(out.dir, result, chip, baseline, out);
+    if (!flag(p, "json")) io.err(`report written to ${index}`);
   }
   io.out(flag(p, "json") ? JSON.stringify(result, null, 2) : formatAmdahl(result));
   return 0;

@@ -9,6 +9,7 @@ import { loadSpecFile, variant } from "../../spec/index.ts";
 import { flag, int, num, parse, str } from "../args.ts";
 import { table } from "../format.ts";
 import type { Io } from "../io.ts";
+import { outputDir } from "../reporting.ts";
 
 export const BUNDLED_MODEL = "models/tiny-llama-wordnet";
 
@@ -42,9 +43,11 @@ export async function evalCommand(argv: readonly string[], io: Io): Promise<numb
       "no-baseline": { type: "boolean" },
       json: { type: "boolean" },
       report: { type: "string" },
+      force: { type: "boolean" },
     },
     "eval",
   );
+  const out = outputDir(p, "report");
   const chip = await loadSpecFile(str(p, "chip") ?? "afm-pcm");
   const model = await loadModel(str(p, "model") ?? BUNDLED_MODEL);
   const tInf = str(p, "t-inf");
@@ -57,8 +60,7 @@ export async function evalCommand(argv: readonly string[], io: Io): Promise<numb
     ...(flag(p, "no-compensation") ? { driftCompensation: false } : {}),
     baselineW4A8: !flag(p, "no-baseline"),
   });
-  const reportDir = str(p, "report");
-  if (reportDir) {
+  if (out) {
     const doc: ReportDoc = {
       title: `Accuracy: ${r.model} on ${r.chip}`,
       summary: evalTable([{ label: r.analog.label, r }]),
@@ -68,7 +70,7 @@ export async function evalCommand(argv: readonly string[], io: Io): Promise<numb
       assumptions: r.notes,
       data: r,
     };
-    const w = await writeReport(reportDir, doc);
+    const w = await writeReport(out.dir, doc, out);
     if (!flag(p, "json")) io.err(`report written to ${join(w.dir, "index.html")}`);
   }
   io.out(flag(p, "json") ? JSON.stringify(r, null, 2) : formatEval(r));

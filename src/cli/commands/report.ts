@@ -10,6 +10,7 @@ import { sweepReport } from "../../report/compose-sweep.ts";
 import { reportFromSimResult, writeReport, type ReportDoc } from "../../report/index.ts";
 import { parse, str } from "../args.ts";
 import type { Io } from "../io.ts";
+import { outputDir } from "../reporting.ts";
 
 async function docFor(input: string): Promise<ReportDoc> {
   let isDir = false;
@@ -45,10 +46,11 @@ async function docFor(input: string): Promise<ReportDoc> {
 }
 
 export async function reportCommand(argv: readonly string[], io: Io): Promise<number> {
-  const p = parse(argv, { out: { type: "string" } }, "report");
+  const p = parse(argv, { out: { type: "string" }, force: { type: "boolean" } }, "report");
+  const out = outputDir(p, "out", "reports/report")!;
   if (p.positionals.length !== 1) throw new AimcsimError("UsageError", "report", "give one results file or sweep store folder");
   const doc = await docFor(p.positionals[0]!);
-  const w = await writeReport(str(p, "out") ?? "reports/report", doc);
+  const w = await writeReport(out.dir, doc, out);
   io.out(`report written to ${join(w.dir, "index.html")}`);
   return 0;
 }

@@ -8,6 +8,7 @@ import { buildTrace, writeTraceFile } from "../../trace/index.ts";
 import { flag, int, parse, requireStr, str } from "../args.ts";
 import { formatSimResult } from "../format.ts";
 import type { Io } from "../io.ts";
+import { outputDir, writeRunReport } from "../reporting.ts";
 
 export const runOptions = {
   chip: { type: "string" },
@@ -23,6 +24,7 @@ export const runOptions = {
   baseline: { type: "string" },
   activity: { type: "string" },
   "kv-prefetch": { type: "boolean" },
+  force: { type: "boolean" },
 } as const;
 
 export function parseChips(v: string | undefined): number | "auto" {
@@ -47,6 +49,7 @@ async function readActivity(file: string) {
 
 export async function runCommand(argv: readonly string[], io: Io): Promise<number> {
   const p = parse(argv, runOptions, "run");
+  const out = outputDir(p, "report");
   const chip = await loadSpecFile(requireStr(p, "chip", "run"));
   const model = requireStr(p, "model", "run");
   const chunk = str(p, "prefill-chunk");
@@ -69,15 +72,13 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
   });
   const tracePath = str(p, "trace");
   if (tracePath) writeTraceFile(tracePath, buildTrace(simTrace(sim)));
-  const reportDir = str(p, "report");
   const baselineSpec = str(p, "baseline");
   let baseline: SimResult | undefined;
   if (baselineSpec) {
     baseline = simulate({ ...common, chip: await loadSpecFile(baselineSpec), prefillChunk: undefined }).result;
   }
-  if (reportDir) {
-    const { writeRunReport } = await import("../reporting.ts");
-    const index = await writeRunReport(reportDir, sim, baseline);
+  if (out) {
+    const index = await writeRunReport(out.dir, sim, baseline, out);
     if (!flag(p, "json")) io.err(`report written to ${index}`);
   }
   io.out(flag(p, "json") ? JSON.stringify(sim.result, null, 2) : formatSimResult(sim.result));

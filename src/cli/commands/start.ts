@@ -13,6 +13,7 @@ import { buildTrace, writeTraceFile } from "../../trace/index.ts";
 import { parse, str } from "../args.ts";
 import { formatSimResult } from "../format.ts";
 import type { Io } from "../io.ts";
+import { outputDir } from "../reporting.ts";
 import { formatAmdahl } from "./amdahl.ts";
 import { evalSection } from "./eval.ts";
 
@@ -29,8 +30,8 @@ export const DEFAULTS = {
 } as const;
 
 export async function startCommand(argv: readonly string[], io: Io): Promise<number> {
-  const p = parse(argv, { out: { type: "string" } }, "start");
-  const outDir = str(p, "out") ?? "reports/default";
+  const p = parse(argv, { out: { type: "string" }, force: { type: "boolean" } }, "start");
+  const out = outputDir(p, "out", "reports/default")!;
   const chip = await loadSpecFile(DEFAULTS.chip);
   const baselineChip = await loadSpecFile(DEFAULTS.baseline);
 
@@ -66,7 +67,7 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
     assumptions: [...runDoc.assumptions, ...amDoc.assumptions, ...(evalPart ? evalPart.assumptions : [])],
     data: { run: sim.result, baseline: base, amdahl: am, ...(evalPart ? { eval: evalPart.data } : {}) },
   };
-  const written = await writeReport(outDir, doc);
+  const written = await writeReport(out.dir, doc, out);
   io.out("");
   io.out(`trace:  ${tracePath} (open in ui.perfetto.dev)`);
   io.out(`report: ${join(written.dir, "index.html")}`);

@@ -7,13 +7,15 @@ import { sweepReport } from "../../report/compose-sweep.ts";
 import { writeReport } from "../../report/index.ts";
 import { flag, int, parse, str } from "../args.ts";
 import type { Io } from "../io.ts";
+import { outputDir } from "../reporting.ts";
 
 export async function sweepCommand(argv: readonly string[], io: Io): Promise<number> {
   const p = parse(
     argv,
-    { workers: { type: "string" }, queue: { type: "string" }, store: { type: "string" }, report: { type: "string" }, json: { type: "boolean" }, progress: { type: "boolean" } },
+    { workers: { type: "string" }, queue: { type: "string" }, store: { type: "string" }, report: { type: "string" }, json: { type: "boolean" }, progress: { type: "boolean" }, force: { type: "boolean" } },
     "sweep",
   );
+  const out = outputDir(p, "report");
   if (p.positionals.length !== 1) throw new AimcsimError("UsageError", "sweep", "give exactly one sweep file (sweeps/<name>.ts)");
   const def = await loadSweep(p.positionals[0]!);
   const store = str(p, "store") ?? join("reports", "sweeps", def.name);
@@ -25,9 +27,8 @@ export async function sweepCommand(argv: readonly string[], io: Io): Promise<num
     ...(workers !== undefined ? { workers: int(p, "workers", 1, "sweep", 0, 256) } : {}),
     progress: flag(p, "progress") || process.stderr.isTTY === true,
   });
-  const reportDir = str(p, "report");
-  if (reportDir) {
-    const w = await writeReport(reportDir, sweepReport(def.name, r.records, r.front));
+  if (out) {
+    const w = await writeReport(out.dir, sweepReport(def.name, r.records, r.front), out);
     if (!flag(p, "json")) io.err(`report written to ${join(w.dir, "index.html")}`);
   }
   if (flag(p, "json")) io.out(JSON.stringify({ name: r.name, evaluated: r.evaluated, reused: r.reused, failed: r.failed, elapsedS: r.elapsedS, front: r.front }, null, 2));
