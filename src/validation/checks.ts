@@ -1,8 +1,11 @@
 // Each published figure paired with aimcsim's number for it: how it is computed (describeChip peaks, the
-// per-MVM cost model, or full simulations), whether a preset was calibrated on it, and its recorded error
-// bound. The bound is the |error| recorded when the row was last reviewed, plus headroom (about 10 % of the
-// error, at least 3 points); a model change that moves an error past its bound fails `npm run validate`
-// and test/validation, and must be reviewed (and the bound re-recorded with the reason) rather than ignored.
+// per-MVM cost model, or full simulations), whether a preset was calibrated on it, and its error bound.
+// Bounds follow from the goal, not from the errors (issue 14): a held-out row must stay within 25 % (the goal is
+// 15 %); a row outside it is a known gap that names the mechanism aimcsim lacks and is bounded at 50 %; a known
+// gap beyond 50 % is listed with its mechanism but bounded by nothing and claimed as nothing. The checks are
+// two-sided: a known gap that comes within 25 % fails until its label is removed (and one beyond 50 % that
+// comes within 50 % fails until it is bounded), so the table cannot keep describing a model that moved.
+// A row whose number is computed from another row's (derivedFrom) is shown but is not separate evidence.
 import { analogMvmCost, describeChip, dramCost, weightColumnsPerTile, type PeakPart } from "../components/index.ts";
 import { AimcsimError } from "../errors.ts";
 import { simulate } from "../sim/index.ts";
@@ -20,10 +23,25 @@ import anda, { andaFp16Baseline } from "../../hw-specs/anda-like.ts";
 export interface Check {
   readonly id: string;
   readonly usedForCalibration: boolean;
-  readonly bound: number;
+  /** The mechanism aimcsim lacks, for a row outside the 25 % held-out bound. */
+  readonly knownGap?: string;
+  /** A known gap beyond 50 %: listed, not bounded (fails if it comes within 50 %, to be bounded then). */
+  readonly beyond50?: boolean;
+  /** The row this one's published or simulated value is computed from (not separate evidence). */
+  readonly derivedFrom?: string;
   readonly note: string;
   /** aimcsim's value, and the published value when it is computed at run time (rooflines). */
   readonly run: (ctx: CheckContext) => { readonly simulated: number; readonly published?: number };
+}
+
+/** Bounds from the goal (issue 14), in percent. */
+export const BOUNDS = { heldOut: 25, knownGap: 50, calibration: 1 } as const;
+
+/** The |error| bound of a check (Infinity for a known gap beyond 50 %: listed, not bounded). */
+export function boundOf(c: Pick<Check, "usedForCalibration" | "knownGap" | "beyond50">): number {
+  if (c.usedForCalibration) return BOUNDS.calibration;
+  if (c.knownGap !== undefined) return c.beyond50 ? Infinity : BOUNDS.knownGap;
+  return BOUNDS.heldOut;
 }
 
 /** Memoised expensive results shared by several checks within one validation run. */
@@ -85,83 +103,62 @@ export function andaRuns(ctx: CheckContext, model: string): { anda: SimResult; b
 }
 const geomean = (xs: readonly number[]): number => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 
-/** Recorded |error| bounds of the NeuRRAM rows (see the header for how bounds are recorded). Re-recorded when
- *  hw-specs/neurram.ts gained the neuron's analog integration of the input bit-planes (dac.planesPerConversion,
- *  two-phase mode, repeated integration): one conversion per phase instead of per plane. */
-const NEURRAM_BOUNDS: Readonly<Record<string, number>> = {
-  "neurram.in1.out3.topsPerW": 12,
-  "neurram.in1.out3.tops": 22,
-  "neurram.in2.out4.topsPerW": 18,
-  "neurram.in2.out4.tops": 20,
-  "neurram.in3.out5.topsPerW": 4,
-  "neurram.in3.out5.tops": 14,
-  "neurram.in4.out6.topsPerW": 7,
-  "neurram.in4.out6.tops": 10,
-  "neurram.in5.out7.topsPerW": 4,
-  "neurram.in5.out7.tops": 17,
-  "neurram.in6.out8.topsPerW": 8,
-  "neurram.in6.out8.tops": 17,
-  "neurram.in7.out9.topsPerW": 16,
-  "neurram.in7.out9.tops": 17,
-  "neurram.in8.out10.topsPerW": 21,
-  "neurram.in8.out10.tops": 16,
-};
 
 export const CHECKS: readonly Check[] = [
   // ---------------------------------------------------------------- HERMES (hw-specs/hermes.ts, not calibrated)
-  { id: "hermes.1phase.tops", usedForCalibration: false, bound: 7, note: "describeChip analog peak: 64 cores x 65,536 MACs per 129 ns MVM", run: (c) => ({ simulated: c.peak(hermes, "analog").tops }) },
-  { id: "hermes.4phase.tops", usedForCalibration: false, bound: 4, note: "one-phase peak / 4 (four sequential reads; no read-phase field in the spec)", run: (c) => ({ simulated: c.peak(hermes, "analog").tops / HERMES_PHASES_4 }) },
-  { id: "hermes.1phase.mvmNs", usedForCalibration: false, bound: 6, note: "analogMvmCost: 128 ns PWM window, CCO converting in it, + 1 cycle", run: () => ({ simulated: fullTileMvm(hermes).latencyPs / 1e3 }) },
-  { id: "hermes.4phase.mvmNs", usedForCalibration: false, bound: 4, note: "4 x the one-phase MVM", run: () => ({ simulated: (HERMES_PHASES_4 * fullTileMvm(hermes).latencyPs) / 1e3 }) },
-  { id: "hermes.1phase.mvmEnergyNj", usedForCalibration: false, bound: 86, note: "DAC + array + ADC + accumulate only; no LDPU, local memories, network, leakage", run: () => ({ simulated: fullTileMvm(hermes).energyJ * 1e9 }) },
-  { id: "hermes.1phase.topsPerW", usedForCalibration: false, bound: 392, note: "compute-only power (converters, array, accumulators); chip figure includes digital units, network, bias", run: (c) => ({ simulated: c.peak(hermes, "analog").topsPerW }) },
-  { id: "hermes.4phase.topsPerW", usedForCalibration: false, bound: 384, note: "4 x one-phase MVM energy; same omissions as the one-phase row", run: (c) => ({ simulated: c.peak(hermes, "analog").topsPerW / HERMES_PHASES_4 }) },
-  { id: "hermes.core.topsPerW", usedForCalibration: false, bound: 357, note: "per core = chip compute-only efficiency; the core figure includes its LDPU", run: (c) => ({ simulated: c.peak(hermes, "analog").topsPerW }) },
-  { id: "hermes.core.topsPerMm2", usedForCalibration: false, bound: 470, note: "analog area only (cells 25 F^2, converters, shift-add); no LDPU, SRAM, routing", run: (c) => ({ simulated: c.peak(hermes, "analog").tops / analogAreaMm2(hermes) }) },
+  { id: "hermes.1phase.tops", usedForCalibration: false, note: "describeChip analog peak: 64 cores x 65,536 MACs per 129 ns MVM", run: (c) => ({ simulated: c.peak(hermes, "analog").tops }) },
+  { id: "hermes.4phase.tops", usedForCalibration: false, derivedFrom: "hermes.1phase.tops", note: "one-phase peak / 4 (four sequential reads; no read-phase field in the spec)", run: (c) => ({ simulated: c.peak(hermes, "analog").tops / HERMES_PHASES_4 }) },
+  { id: "hermes.1phase.mvmNs", usedForCalibration: false, derivedFrom: "hermes.1phase.tops", note: "analogMvmCost: 128 ns PWM window, CCO converting in it, + 1 cycle", run: () => ({ simulated: fullTileMvm(hermes).latencyPs / 1e3 }) },
+  { id: "hermes.4phase.mvmNs", usedForCalibration: false, derivedFrom: "hermes.1phase.tops", note: "4 x the one-phase MVM", run: () => ({ simulated: (HERMES_PHASES_4 * fullTileMvm(hermes).latencyPs) / 1e3 }) },
+  { id: "hermes.1phase.mvmEnergyNj", usedForCalibration: false, derivedFrom: "hermes.1phase.topsPerW", knownGap: "bit-line readout current drawn at the supply, per-core local digital processing (LDPU), control/clock, local buffers, leakage", beyond50: true, note: "DAC + array + ADC + accumulate only; no LDPU, local memories, network, leakage", run: () => ({ simulated: fullTileMvm(hermes).energyJ * 1e9 }) },
+  { id: "hermes.1phase.topsPerW", usedForCalibration: false, knownGap: "bit-line readout current drawn at the supply, per-core local digital processing (LDPU), control/clock, local buffers, leakage", beyond50: true, note: "compute-only power (converters, array, accumulators); chip figure includes digital units, network, bias", run: (c) => ({ simulated: c.peak(hermes, "analog").topsPerW }) },
+  { id: "hermes.4phase.topsPerW", usedForCalibration: false, derivedFrom: "hermes.1phase.topsPerW", knownGap: "bit-line readout current drawn at the supply, per-core local digital processing (LDPU), control/clock, local buffers, leakage", beyond50: true, note: "4 x one-phase MVM energy; same omissions as the one-phase row", run: (c) => ({ simulated: c.peak(hermes, "analog").topsPerW / HERMES_PHASES_4 }) },
+  { id: "hermes.core.topsPerW", usedForCalibration: false, derivedFrom: "hermes.1phase.topsPerW", knownGap: "bit-line readout current drawn at the supply, per-core local digital processing (LDPU), control/clock, local buffers, leakage", beyond50: true, note: "per core = chip compute-only efficiency; the core figure includes its LDPU", run: (c) => ({ simulated: c.peak(hermes, "analog").topsPerW }) },
+  { id: "hermes.core.topsPerMm2", usedForCalibration: false, knownGap: "area of the LDPU, local SRAM, control and routing; the 4-device PCM unit cell", beyond50: true, note: "analog area only (cells 25 F^2, converters, shift-add); no LDPU, SRAM, routing", run: (c) => ({ simulated: c.peak(hermes, "analog").tops / analogAreaMm2(hermes) }) },
 
   // ---------------------------------------------------------------- NeuRRAM (hw-specs/neurram.ts, not calibrated)
   ...NEURRAM_POINTS.flatMap(([inB, outB]): Check[] => [
     {
       id: `neurram.in${inB}.out${outB}.topsPerW`,
       usedForCalibration: false,
-      bound: NEURRAM_BOUNDS[`neurram.in${inB}.out${outB}.topsPerW`] ?? 0,
       note: "describeChip analog peak of neurramAt(in, out); planes integrated per two-phase phase, one conversion per phase",
       run: (c) => ({ simulated: c.peak(neurramAt(inB, outB), "analog").topsPerW }),
     },
     {
       id: `neurram.in${inB}.out${outB}.tops`,
       usedForCalibration: false,
-      bound: NEURRAM_BOUNDS[`neurram.in${inB}.out${outB}.tops`] ?? 0,
       note: "48 cores; plane k integrated 2^k times (one clock each), one full (bits+1)-step conversion per phase",
       run: (c) => ({ simulated: c.peak(neurramAt(inB, outB), "analog").tops }),
     },
   ]),
 
   // ---------------------------------------------------------------- SRAM macros
-  { id: "sinangil.gops", usedForCalibration: true, bound: 1, note: "CALIBRATED: periphery clock set so one MVM takes the paper's 5.5 ns", run: (c) => ({ simulated: c.peak(sinangil, "analog").tops * 1e3 }) },
-  { id: "sinangil.topsPerW", usedForCalibration: false, bound: 69, note: "one conversion per weight (slicesPerConversion 4) on flash ADCs of 40 fJ/comparator (not node-scaled); ADC 62 %, PWM drivers 34 % of the modelled energy", run: (c) => ({ simulated: c.peak(sinangil, "analog").topsPerW }) },
-  { id: "jia.tops1b", usedForCalibration: true, bound: 1, note: "CALIBRATED: periphery clock set so one 1-b MVM takes 1.35 us", run: (c) => ({ simulated: c.peak(jia, "analog").tops }) },
-  { id: "jia.topsPerW1b", usedForCalibration: false, bound: 17, note: "compute-only; 1.2 fF cell (assumption), survey SAR ADC, ISAAC DAC at 65 nm", run: (c) => ({ simulated: c.peak(jia, "analog").topsPerW }) },
-  { id: "jia.adcPj", usedForCalibration: false, bound: 53, note: "Murmann-survey median SAR: 20.6 fJ x 2^7, not node-scaled", run: () => { const m = fullTileMvm(jia); return { simulated: (m.adcJ / m.weightCols) * 1e12 }; } },
-  { id: "jia.cimPjPerCol", usedForCalibration: false, bound: 26, note: "(row drivers + array) / 256 columns", run: () => { const m = fullTileMvm(jia); return { simulated: ((m.dacJ + m.arrayJ) / m.weightCols) * 1e12 }; } },
+  { id: "sinangil.gops", usedForCalibration: true, note: "CALIBRATED: periphery clock set so one MVM takes the paper's 5.5 ns", run: (c) => ({ simulated: c.peak(sinangil, "analog").tops * 1e3 }) },
+  { id: "sinangil.topsPerW", usedForCalibration: false, knownGap: "flash comparators and row drivers at the macro's 7 nm, 0.8 V circuits (generic survey comparator, no supply scaling)", beyond50: true, note: "one conversion per weight (slicesPerConversion 4) on flash ADCs of 40 fJ/comparator (not node-scaled); ADC 62 %, PWM drivers 34 % of the modelled energy", run: (c) => ({ simulated: c.peak(sinangil, "analog").topsPerW }) },
+  { id: "jia.tops1b", usedForCalibration: true, note: "CALIBRATED: periphery clock set so one 1-b MVM takes 1.35 us", run: (c) => ({ simulated: c.peak(jia, "analog").tops }) },
+  { id: "jia.topsPerW1b", usedForCalibration: false, note: "compute-only; 1.2 fF cell (assumption), survey SAR ADC, ISAAC DAC at 65 nm", run: (c) => ({ simulated: c.peak(jia, "analog").topsPerW }) },
+  { id: "jia.adcPj", usedForCalibration: false, knownGap: "ADC energy at the macro's 0.85 V supply (survey median, not supply-scaled)", note: "Murmann-survey median SAR: 20.6 fJ x 2^7, not node-scaled", run: () => { const m = fullTileMvm(jia); return { simulated: (m.adcJ / m.weightCols) * 1e12 }; } },
+  { id: "jia.cimPjPerCol", usedForCalibration: false, note: "(row drivers + array) / 256 columns", run: () => { const m = fullTileMvm(jia); return { simulated: ((m.dacJ + m.arrayJ) / m.weightCols) * 1e12 }; } },
 
   // ---------------------------------------------------------------- GPUs (peaks calibrated by construction)
-  { id: "a100.int8.tops", usedForCalibration: true, bound: 1, note: "CALIBRATED: 432 tensor cores x 16x32 INT8 PEs x 1.41 GHz", run: (c) => ({ simulated: c.peak(a100Int8, "total").tops }) },
-  { id: "a100.fp16.tflops", usedForCalibration: true, bound: 1, note: "CALIBRATED: 432 x 16x16 FP16 PEs x 1.41 GHz", run: (c) => ({ simulated: c.peak(a100, "total").tops }) },
-  { id: "h100.int8.tops", usedForCalibration: true, bound: 1, note: "CALIBRATED: 528 x 32x32 INT8 PEs x 1.83 GHz", run: (c) => ({ simulated: c.peak(h100Int8, "total").tops }) },
-  { id: "h100.fp16.tflops", usedForCalibration: true, bound: 1, note: "CALIBRATED: 528 x 16x32 FP16 PEs x 1.83 GHz", run: (c) => ({ simulated: c.peak(h100, "total").tops }) },
-  { id: "a100.int8.topsPerW", usedForCalibration: false, bound: 4005, note: "Horowitz MACs scaled to 7 nm, compute only; board power adds HBM, SRAM, control, leakage, VRMs", run: (c) => ({ simulated: c.peak(a100Int8, "total").topsPerW }) },
+  { id: "a100.int8.tops", usedForCalibration: true, note: "CALIBRATED: 432 tensor cores x 16x32 INT8 PEs x 1.41 GHz", run: (c) => ({ simulated: c.peak(a100Int8, "total").tops }) },
+  { id: "a100.fp16.tflops", usedForCalibration: true, note: "CALIBRATED: 432 x 16x16 FP16 PEs x 1.41 GHz", run: (c) => ({ simulated: c.peak(a100, "total").tops }) },
+  { id: "h100.int8.tops", usedForCalibration: true, note: "CALIBRATED: 528 x 32x32 INT8 PEs x 1.83 GHz", run: (c) => ({ simulated: c.peak(h100Int8, "total").tops }) },
+  { id: "h100.fp16.tflops", usedForCalibration: true, note: "CALIBRATED: 528 x 16x32 FP16 PEs x 1.83 GHz", run: (c) => ({ simulated: c.peak(h100, "total").tops }) },
+  { id: "a100.int8.topsPerW", usedForCalibration: false, knownGap: "operand delivery (register files, shared memory, L2), static power, board overheads (HBM, VRM)", beyond50: true, note: "Horowitz MACs scaled to 7 nm, compute only; board power adds HBM, SRAM, control, leakage, VRMs", run: (c) => ({ simulated: c.peak(a100Int8, "total").topsPerW }) },
   {
     id: "a100.decode.roofline",
     usedForCalibration: false,
-    bound: 5,
+    derivedFrom: "aimcsim's own DRAM byte count (a roofline, not a measurement)",
+   
     note: "simulated decode step vs HBM bytes / 1,555 GB/s",
     run: (c) => { const d = gpuDecode(c, a100); return { simulated: d.tokensPerS, published: d.rooflineTokensPerS }; },
   },
   {
     id: "h100.decode.roofline",
     usedForCalibration: false,
-    bound: 9,
+    derivedFrom: "aimcsim's own DRAM byte count (a roofline, not a measurement)",
+   
     note: "simulated decode step vs HBM bytes / 3.35 TB/s",
     run: (c) => { const d = gpuDecode(c, h100); return { simulated: d.tokensPerS, published: d.rooflineTokensPerS }; },
   },
@@ -170,14 +167,14 @@ export const CHECKS: readonly Check[] = [
   {
     id: "anda.prefill.speedup",
     usedForCalibration: false,
-    bound: 17,
+   
     note: `geomean over ${ANDA_MODELS.join(", ")}: FP16-baseline / Anda projection time, ${ANDA_PROMPT}-token prefill, 8 mantissa planes`,
     run: (c) => ({ simulated: geomean(ANDA_MODELS.map((m) => { const r = andaRuns(c, m); return r.base.prefill.timeByOpClassS.projection / r.anda.prefill.timeByOpClassS.projection; })) }),
   },
   {
     id: "anda.prefill.energyGain",
     usedForCalibration: false,
-    bound: 14,
+   
     note: "geomean: FP16-baseline / Anda projection energy in prefill (DRAM weight traffic included)",
     run: (c) => ({ simulated: geomean(ANDA_MODELS.map((m) => { const r = andaRuns(c, m); return r.base.prefill.energyByOpClassJ.projection / r.anda.prefill.energyByOpClassJ.projection; })) }),
   },

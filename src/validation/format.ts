@@ -9,12 +9,22 @@ const sig = (x: number): string => {
 };
 const esc = (s: string): string => s.replace(/\|/g, "\\|");
 
+/** What a row is worth as evidence: held out, derived from another row, a known gap (with the missing mechanism). */
+export function evidence(r: ValidationRow): string {
+  const parts: string[] = [];
+  if (r.usedForCalibration) parts.push("calibration, not evidence");
+  else if (r.derivedFrom !== undefined) parts.push(`derived from ${r.derivedFrom}, not separate evidence`);
+  else parts.push("held out");
+  if (r.knownGap !== undefined) parts.push(`KNOWN GAP${r.bound === Infinity ? " beyond 50 %" : ""}: ${r.knownGap}`);
+  return parts.join("; ");
+}
+
 export function formatValidationTable(rows: readonly ValidationRow[]): string {
-  const head = "| id | quantity | unit | published | simulated | error % | bound % | calibration | source |";
-  const rule = "|---|---|---|---:|---:|---:|---:|:---:|---|";
+  const head = "| id | quantity | unit | published | simulated | error % | bound % | calibration | evidence | source |";
+  const rule = "|---|---|---|---:|---:|---:|---:|:---:|---|---|";
   const body = rows.map(
     (r) =>
-      `| ${r.id} | ${esc(r.quantity)} | ${esc(r.unit)} | ${sig(r.published)} | ${sig(r.simulated)} | ${r.errorPct >= 0 ? "+" : ""}${r.errorPct.toFixed(1)} | ${r.bound} | ${r.usedForCalibration ? "yes" : "no"} | ${esc(r.source)} |`,
+      `| ${r.id} | ${esc(r.quantity)} | ${esc(r.unit)} | ${sig(r.published)} | ${sig(r.simulated)} | ${r.errorPct >= 0 ? "+" : ""}${r.errorPct.toFixed(1)} | ${r.bound === Infinity ? "none" : r.bound} | ${r.usedForCalibration ? "yes" : "no"} | ${esc(evidence(r))} | ${esc(r.source)} |`,
   );
   return [head, rule, ...body].join("\n");
 }

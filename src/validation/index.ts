@@ -1,8 +1,8 @@
 // Validation of aimcsim against published silicon (HERMES, NeuRRAM, SRAM CIM macros, GPU datasheets) and the
 // seed papers' claims (PIM-LLM, Anda). Published figures: test/validation/published.ts.
 export type { TrendRow, ValidationReport, ValidationRow } from "./types.ts";
-export { runValidation, runValidationReport, rowFails, type ValidationOptions } from "./run.ts";
-export { formatTrendTable, formatValidationTable } from "./format.ts";
-export { CHECKS, CheckContext, type Check } from "./checks.ts";
+export { runValidation, runValidationReport, rowFailure, rowFails, type ValidationOptions } from "./run.ts";
+export { evidence, formatTrendTable, formatValidationTable } from "./format.ts";
+export { BOUNDS, CHECKS, CheckContext, boundOf, type Check } from "./checks.ts";
 export { PIMLLM_CONTEXTS, PIMLLM_MODELS, runTrends } from "./trends.ts";
 export { runAccuracyTrend, type AccuracyTrendOptions } from "./accuracy.ts";
