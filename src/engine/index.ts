@@ -2,8 +2,9 @@
 //
 // Design (SimPy-sized, allocation-free in the loop):
 // - Time is an integer number of picoseconds held in a double (exact up to 2^53 ps ~ 2.5 h).
-// - EventQueue: a binary heap of (timePs, seq, kind, payload) records in parallel typed arrays,
-//   doubling when full; ties in time pop in scheduling order (seq), so runs are deterministic.
+// - BinaryHeap: the one priority queue, (key, tie, a, b) records in parallel typed arrays, doubling
+//   when full. EventQueue is a BinaryHeap keyed by (timePs, seq): ties in time pop in scheduling order,
+//   so runs are deterministic; each resource's wait queue is another.
 // - Simulator: now + queue + `run(handler)`. An event is an int `kind` and an int `payload`; the
 //   model's handler switches on `kind` and keeps its own state in typed arrays.
 //     const sim = new Simulator();
@@ -17,6 +18,7 @@
 //   classic makespan lower bounds, for invariant checks.
 // Bad input raises AimcsimError("SimError", path, rule) naming the task or resource index.
 
+export { BinaryHeap } from "./heap.ts";
 export { EventQueue } from "./event-queue.ts";
 export { Simulator, type EventHandler, type RunOptions } from "./simulator.ts";
 export { ResourceSet, type ResourceDef, type WaitOrder, type QueueDepthLog } from "./resources.ts";

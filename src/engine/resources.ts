@@ -9,6 +9,7 @@
 // event handler and schedules the completion of whatever was granted. All state is typed arrays.
 
 import { AimcsimError } from "../errors.ts";
+import { BinaryHeap } from "./heap.ts";
 
 export interface ResourceDef {
   readonly name: string;
@@ -22,53 +23,6 @@ export type WaitOrder = "fifo" | "priority";
 export interface QueueDepthLog {
   readonly timePs: Float64Array;
   readonly depth: Int32Array;
-}
-
-/** A min-heap of waiting tokens ordered by (key, tie). */
-class WaitHeap {
-  key = new Float64Array(4);
-  tie = new Float64Array(4);
-  token = new Int32Array(4);
-  n = 0;
-
-  push(token: number, key: number, tie: number): void {
-    if (this.n === this.token.length) {
-      const cap = this.n * 2;
-      const k = new Float64Array(cap), t = new Float64Array(cap), o = new Int32Array(cap);
-      k.set(this.key); t.set(this.tie); o.set(this.token);
-      this.key = k; this.tie = t; this.token = o;
-    }
-    const K = this.key, T = this.tie, O = this.token;
-    let i = this.n++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (K[p] < key || (K[p] === key && T[p] < tie)) break;
-      K[i] = K[p]; T[i] = T[p]; O[i] = O[p];
-      i = p;
-    }
-    K[i] = key; T[i] = tie; O[i] = token;
-  }
-
-  /** Remove and return the first token (caller checks n > 0). */
-  pop(): number {
-    const K = this.key, T = this.tie, O = this.token;
-    const top = O[0];
-    const last = --this.n;
-    if (last === 0) return top;
-    const lk = K[last], lt = T[last], lo = O[last];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= last) break;
-      const r = c + 1;
-      if (r < last && (K[r] < K[c] || (K[r] === K[c] && T[r] < T[c]))) c = r;
-      if (lk < K[c] || (lk === K[c] && lt < T[c])) break;
-      K[i] = K[c]; T[i] = T[c]; O[i] = O[c];
-      i = c;
-    }
-    K[i] = lk; T[i] = lt; O[i] = lo;
-    return top;
-  }
 }
 
 class DepthLog {
@@ -104,7 +58,8 @@ export class ResourceSet {
   private readonly busyAreaPs: Float64Array;
   private readonly queueAreaPs: Float64Array;
   private readonly maxDepth: Int32Array;
-  private readonly waiting: WaitHeap[];
+  /** Per resource, its waiters: BinaryHeap records (key, tie, token, 0). */
+  private readonly waiting: BinaryHeap[];
   private readonly logs: DepthLog[] | null;
   private readonly priorityOrder: boolean;
   private arrivals = 0;
@@ -132,7 +87,7 @@ export class ResourceSet {
     this.busyAreaPs = new Float64Array(n);
     this.queueAreaPs = new Float64Array(n);
     this.maxDepth = new Int32Array(n);
-    this.waiting = defs.map(() => new WaitHeap());
+    this.waiting = defs.map(() => new BinaryHeap(4));
     this.logs = opts?.record ? defs.map(() => new DepthLog()) : null;
     this.priorityOrder = opts?.order === "priority";
     if (this.logs) for (const l of this.logs) l.add(clock.nowPs, 0);
@@ -140,14 +95,14 @@ export class ResourceSet {
 
   /** Waiters currently queued at resource r. */
   queueDepth(r: number): number {
-    return this.waiting[r].n;
+    return this.waiting[r].size;
   }
 
   /** Bring r's time integrals up to now (before any change). */
   private touch(r: number, now: number): void {
     const dt = now - this.lastPs[r];
     if (dt > 0) {
-      const depth = this.waiting[r].n;
+      const depth = this.waiting[r].size;
       this.busyAreaPs[r] += this.inUse[r] * dt;
       this.queueAreaPs[r] += depth * dt;
       if (depth > this.maxDepth[r]) this.maxDepth[r] = depth;
@@ -168,20 +123,21 @@ export class ResourceSet {
     const now = this.clock.nowPs;
     this.touch(r, now);
     const w = this.waiting[r];
-    if (this.priorityOrder) w.push(token, key, token);
-    else w.push(token, 0, this.arrivals++);
-    if (this.logs) this.logs[r].add(now, w.n);
+    if (this.priorityOrder) w.push(key, token, token, 0);
+    else w.push(0, this.arrivals++, token, 0);
+    if (this.logs) this.logs[r].add(now, w.size);
   }
 
   /** If a unit of r is free and someone waits, grant the unit to the first waiter and return its token; else -1. */
   grantNext(r: number): number {
     const w = this.waiting[r];
-    if (w.n === 0 || this.inUse[r] >= this.capacity[r]) return -1;
+    if (w.size === 0 || this.inUse[r] >= this.capacity[r]) return -1;
     const now = this.clock.nowPs;
     this.touch(r, now);
     this.inUse[r]++;
-    const token = w.pop();
-    if (this.logs) this.logs[r].add(now, w.n);
+    w.pop();
+    const token = w.poppedA;
+    if (this.logs) this.logs[r].add(now, w.size);
     return token;
   }
 
