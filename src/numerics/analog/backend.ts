@@ -18,6 +18,7 @@ import { tileGrid, type TileSpan } from "./tiling.ts";
 import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEncoding } from "./encoding.ts";
 import { exactLinearBlocked, gemmTile, gemmTileNoise } from "./kernels.ts";
 import { LayerCounters, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
+import { accumulator, conversionPlan, groupInput, onesOf, roundAcc } from "./conversion.ts";
 
 /** Static input ranges per layer (HF name without ".weight"), e.g. from calibrateInputRanges. */
 export interface InputCalibration {
@@ -132,26 +133,44 @@ export function createAnalogBackend(
     maxOut = Math.max(maxOut, w.outFeatures);
   }
 
+  // Converter organisation (conversion.ts): plane groups of the DAC, slice groups of the weights, accumulator.
+  const plan = conversionPlan(tile.dac, enc.slices, tile.bitsPerCell, tile.slicesPerConversion);
+  const accu = accumulator(analog.accumulatorFormat);
+  const accKind = accu.kind;
+  const intMax = accu.intMax;
+  // integers up to 2^(significand bits) are exact in a float accumulator: fp32 2^24, fp16 2^11, bf16 2^8, fp8 E4M3 2^4
+  const exactInt = [Infinity, 2 ** 24, 2 ** 11, 2 ** 8, 2 ** 4][accKind];
+  const maxJoined = Math.max(...plan.sliceGroups.map((g) => g.size));
+  const phases = plan.phases;
+
   // Scratch, grown when a call brings more tokens than before.
   let cap = 0;
+  let codes = new Int32Array(0);
   let xq = new Float32Array(0);
   let xsq = new Float32Array(0);
   let inScale = new Float64Array(0);
   let sumX = new Float64Array(0);
-  let ybuf = new Float64Array(0);
-  let vbuf = new Float64Array(0);
+  let ybufs: Float64Array[] = [];
+  let vbufs: Float64Array[] = [];
   let sliceAcc = new Float64Array(0);
+  let intAcc = new Float64Array(0);
   let acc = new Float64Array(0);
   const ensure = (T: number) => {
     if (T <= cap) return;
     cap = Math.max(T, cap * 2);
+    codes = new Int32Array(cap * maxRows);
     xq = new Float32Array(cap * maxRows);
     xsq = new Float32Array(wNoise > 0 ? cap * maxRows : 0);
     inScale = new Float64Array(cap);
     sumX = new Float64Array(cap);
-    ybuf = new Float64Array(cap * maxCols);
-    vbuf = new Float64Array(wNoise > 0 ? cap * maxCols : 0);
-    sliceAcc = new Float64Array(cap * maxCols);
+    ybufs = [];
+    vbufs = [];
+    for (let j = 0; j < maxJoined; j++) {
+      ybufs.push(new Float64Array(cap * maxCols));
+      vbufs.push(new Float64Array(wNoise > 0 ? cap * maxCols : 0));
+    }
+    sliceAcc = new Float64Array(ideal ? cap * maxCols : 0);
+    intAcc = new Float64Array(cap * maxOut);
     acc = new Float64Array(cap * maxOut);
   };
   let digitalCalls = 0;
@@ -161,6 +180,8 @@ export function createAnalogBackend(
   const encC = enc.c;
   const nSlices = enc.slices;
   const halfBins = adcBins / 2;
+  // normalised output of one unit of the shift-added integer code sum
+  const codeUnit = adcStep * enc.sliceDenom * plan.planeScale;
 
   const linear = (w: LinearWeight, x: Float32Array, T: number, out: Float32Array): void => {
     const L = layers.get(w) ?? byName.get(w.name);
@@ -188,14 +209,14 @@ export function createAnalogBackend(
     const bias = w.bias;
     for (let t = 0; t < T; t++) {
       const o0 = t * outF;
-      for (let o = 0; o < outF; o++) acc[o0 + o] = bias ? bias[o] : 0;
+      for (let o = 0; o < outF; o++) acc[o0 + o] = roundAcc(ideal ? 0 : accKind === 0 ? 1 : accKind, bias ? bias[o] : 0);
     }
     const nCol = L.nColTiles;
     for (let r = 0; r < L.rowTiles.length; r++) {
       const rs = L.rowTiles[r];
       const R = rs.length;
       const r0 = rs.start;
-      // input range, DAC
+      // input range, DAC codes
       let clip = 0;
       let codeAbs = 0;
       let nonzero = 0;
@@ -213,7 +234,10 @@ export function createAnalogBackend(
         const qo = t * R;
         let s = 0;
         if (range === 0) {
-          for (let i = 0; i < R; i++) xq[qo + i] = 0;
+          for (let i = 0; i < R; i++) {
+            xq[qo + i] = 0;
+            codes[qo + i] = 0;
+          }
         } else if (ideal) {
           const inv = 1 / range;
           for (let i = 0; i < R; i++) {
@@ -223,6 +247,8 @@ export function createAnalogBackend(
           }
         } else {
           const inv = 1 / range;
+          const ones = plan.ones;
+          const dacBits = tile.dac.bits;
           for (let i = 0; i < R; i++) {
             let v = x[xo + i] * inv;
             if (v > 1) {
@@ -233,17 +259,16 @@ export function createAnalogBackend(
               clip++;
             }
             const c = v < 0 ? -Math.round(-v * dacLevels) : Math.round(v * dacLevels);
+            codes[qo + i] = c;
             if (c !== 0) {
               nonzero++;
-              codeAbs += c < 0 ? -c : c;
+              codeAbs += phases > 1 ? ((ones ? ones[c + dacLevels] : onesOf(c, dacBits)) * dacLevels) / phases : c < 0 ? -c : c;
             }
-            const q = c / dacLevels;
-            xq[qo + i] = q;
-            s += q;
+            s += c / dacLevels;
           }
         }
         sumX[t] = s;
-        if (wNoise > 0) for (let i = 0; i < R; i++) xsq[qo + i] = xq[qo + i] * xq[qo + i];
+        if (ideal && wNoise > 0) for (let i = 0; i < R; i++) xsq[qo + i] = xq[qo + i] * xq[qo + i];
       }
       if (record) {
         C.dacConv += T * R;
@@ -251,61 +276,121 @@ export function createAnalogBackend(
         C.dacCodeAbsSum += codeAbs / dacLevels;
         C.dacNonzero += ideal ? T * R : nonzero;
       }
+      if (ideal) {
+        const ybuf = ybufs[0];
+        for (let c = 0; c < nCol; c++) {
+          const P = L.tiles[r * nCol + c];
+          const K = P.cols.length;
+          const n = T * K;
+          for (let j = 0; j < n; j++) sliceAcc[j] = 0;
+          for (let k = 0; k < nSlices; k++) {
+            gemmTile(P.slices[k], R, K, xq, T, ybuf);
+            const swk = sw[k];
+            for (let j = 0; j < n; j++) sliceAcc[j] += swk * ybuf[j];
+          }
+          addPartials(P, T, K, outF, sliceAcc, 1, K, 0);
+        }
+        continue;
+      }
+      for (let j = 0, n = T * outF; j < n; j++) intAcc[j] = 0;
+      // one pass per plane group: the group's tile input from the codes, then every column tile's conversions
+      for (const G of plan.planeGroups) {
+        const gx = G.x;
+        const gsq = G.xsq;
+        if (gx && gsq) {
+          for (let j = 0, n = T * R; j < n; j++) xq[j] = gx[codes[j] + dacLevels];
+          if (wNoise > 0) for (let j = 0, n = T * R; j < n; j++) xsq[j] = gsq[codes[j] + dacLevels];
+        } else {
+          for (let j = 0, n = T * R; j < n; j++) xq[j] = groupInput(plan, G, codes[j], false);
+          if (wNoise > 0) for (let j = 0, n = T * R; j < n; j++) xsq[j] = groupInput(plan, G, codes[j], true);
+        }
+        for (let c = 0; c < nCol; c++) {
+          const P = L.tiles[r * nCol + c];
+          const K = P.cols.length;
+          const c0 = P.cols.start;
+          const n = T * K;
+          let adcClip = 0;
+          for (const S of plan.sliceGroups) {
+            const fs = G.range * S.range;
+            const bound = outBound * fs;
+            const step = adcStep * fs;
+            const sigOut = outNoise * fs;
+            const cw = G.codeWeight * S.codeWeight;
+            for (let jj = 0; jj < S.size; jj++) {
+              if (wNoise > 0) gemmTileNoise(P.slices[S.j0 + jj], R, K, xq, xsq, T, ybufs[jj], vbufs[jj]);
+              else gemmTile(P.slices[S.j0 + jj], R, K, xq, T, ybufs[jj]);
+            }
+            const y0 = ybufs[0];
+            const v0 = vbufs[0];
+            for (let t = 0; t < T; t++) {
+              const io = t * outF + c0;
+              for (let o = 0, j = t * K; o < K; o++, j++) {
+                let y = y0[j];
+                let v = wNoise > 0 ? v0[j] : 0;
+                for (let jj = 1; jj < S.size; jj++) {
+                  const sj = S.weights[jj];
+                  y += sj * ybufs[jj][j];
+                  if (wNoise > 0) v += sj * sj * vbufs[jj][j];
+                }
+                if (wNoise > 0) y += wNoise * Math.sqrt(v) * normal(rng);
+                if (outNoise > 0) y += sigOut * normal(rng);
+                let code: number;
+                if (y > bound) {
+                  code = adcLevels;
+                  adcClip++;
+                } else if (y < -bound) {
+                  code = -adcLevels;
+                  adcClip++;
+                } else {
+                  const u = y / step;
+                  code = u < 0 ? -Math.round(-u) : Math.round(u);
+                }
+                if (record && adcBins > 0) C.adcHist[code + halfBins]++;
+                let a = intAcc[io + o] + code * cw;
+                if (accKind === 0) a = a > intMax ? intMax : a < -intMax ? -intMax : a;
+                else if (a > exactInt || a < -exactInt) a = roundAcc(accKind, a);
+                intAcc[io + o] = a;
+              }
+            }
+          }
+          if (record) {
+            C.adcConv += n * plan.sliceGroups.length;
+            C.adcClip += adcClip;
+          }
+        }
+      }
+      // digital rescale and accumulation of this row tile's partial sums
       for (let c = 0; c < nCol; c++) {
         const P = L.tiles[r * nCol + c];
-        const K = P.cols.length;
-        const c0 = P.cols.start;
-        const n = T * K;
-        for (let j = 0; j < n; j++) sliceAcc[j] = 0;
-        let adcClip = 0;
-        for (let k = 0; k < nSlices; k++) {
-          if (wNoise > 0) gemmTileNoise(P.slices[k], R, K, xq, xsq, T, ybuf, vbuf);
-          else gemmTile(P.slices[k], R, K, xq, T, ybuf);
-          const swk = sw[k];
-          if (ideal) {
-            for (let j = 0; j < n; j++) sliceAcc[j] += swk * ybuf[j];
-            continue;
-          }
-          for (let j = 0; j < n; j++) {
-            let y = ybuf[j];
-            if (wNoise > 0) y += wNoise * Math.sqrt(vbuf[j]) * normal(rng);
-            if (outNoise > 0) y += outNoise * normal(rng);
-            let code: number;
-            if (y > outBound) {
-              code = adcLevels;
-              adcClip++;
-            } else if (y < -outBound) {
-              code = -adcLevels;
-              adcClip++;
-            } else {
-              const u = y / adcStep;
-              code = u < 0 ? -Math.round(-u) : Math.round(u);
-            }
-            if (record && adcBins > 0) C.adcHist[code + halfBins]++;
-            sliceAcc[j] += swk * code * adcStep;
-          }
-        }
-        if (record) {
-          C.adcConv += n * nSlices;
-          C.adcClip += adcClip;
-        }
-        // digital rescale and accumulation of this tile's partial sums
-        const cs = P.colScale;
-        for (let t = 0; t < T; t++) {
-          const sIn = inScale[t];
-          if (sIn === 0) continue;
-          const off = encC * sumX[t];
-          const ao = t * outF + c0;
-          const so = t * K;
-          for (let o = 0; o < K; o++) acc[ao + o] += cs[o] * sIn * (encA * sliceAcc[so + o] - off);
-        }
+        addPartials(P, T, P.cols.length, outF, intAcc, codeUnit, outF, P.cols.start);
       }
     }
     for (let j = 0, n = T * outF; j < n; j++) out[j] = acc[j];
   };
 
+  /** acc[t, c0 + o] += colScale[o] * inScale[t] * (encA * unit * src[t * stride + off + o] - encC * sumX[t]),
+   *  each product and sum rounded to the accumulator format (fp32 when the format is an integer one). */
+  const addPartials = (P: ProgrammedTile, T: number, K: number, outF: number, src: Float64Array, unit: number, stride: number, off: number): void => {
+    const cs = P.colScale;
+    const c0 = P.cols.start;
+    const k = ideal ? 0 : accKind === 0 ? 1 : accKind; // ideal periphery: exact (double) accumulation
+    for (let t = 0; t < T; t++) {
+      const sIn = inScale[t];
+      if (sIn === 0) continue;
+      const offV = encC * sumX[t];
+      const ao = t * outF + c0;
+      const so = t * stride + off;
+      for (let o = 0; o < K; o++) {
+        const p = roundAcc(k, cs[o] * sIn * (encA * unit * src[so + o] - offV));
+        acc[ao + o] = roundAcc(k, acc[ao + o] + p);
+      }
+    }
+  };
+
+  const dacOrg = () =>
+    !plan.bitSerial ? tile.dac.kind : plan.planeGroups.length === phases ? "bit-serial" : `bit-serial (${phases} planes in ${plan.planeGroups.length} conversions)`;
   const label =
-    `analog ${tile.device} ${noise.model} ${ideal ? "ideal converters" : `${tile.dac.bits}b DAC/${tile.adc.bits}b ADC`}` +
+    `analog ${tile.device} ${noise.model} ${ideal ? "ideal converters" : `${tile.dac.bits}b ${dacOrg()} DAC/${tile.adc.bits}b ADC${plan.sliceGroups.length < nSlices ? ` (${nSlices} slices in ${plan.sliceGroups.length} conversion(s))` : ""}`}` +
     ` W${analog.weightBits}/${tile.bitsPerCell}b-cells t=${tInfS}s${compensate ? " drift-comp" : ""} seed ${opts.seed}`;
 
   return {
