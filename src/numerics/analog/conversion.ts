@@ -23,7 +23,7 @@
 
 import { AimcsimError } from "../../errors.ts";
 import type { DigitalFormat } from "../../spec/types.ts";
-import { FP8_E4M3, bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits, roundMinifloat } from "../formats.ts";
+import { FP8_E4M3, bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits, roundMinifloat } from "../../formats/numbers.ts";
 
 /** ceil(n / maxPerGroup) consecutive groups whose sizes differ by at most one, larger groups first: the rule of
  *  DacSpec.planesPerConversion and CrossbarTileSpec.slicesPerConversion (same as src/components/crossbar.ts
