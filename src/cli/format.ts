@@ -1,38 +1,17 @@
 // Plain-text formatting of results for the terminal.
+import { formatQuantity } from "../util/numbers.ts";
+import { textTable } from "../util/text-table.ts";
 import { COMPONENT_KINDS, OP_CLASSES, isCrossbarUnit, type PhaseResult, type SimResult } from "../sim/result.ts";
 
-const PREFIXES: [number, string][] = [
-  [1e12, "T"],
-  [1e9, "G"],
-  [1e6, "M"],
-  [1e3, "k"],
-  [1, ""],
-  [1e-3, "m"],
-  [1e-6, "µ"],
-  [1e-9, "n"],
-  [1e-12, "p"],
-  [1e-15, "f"],
-];
-
-/** 3 significant digits with an SI prefix: si(0.0123, "s") = "12.3 ms". */
-export function si(v: number, unit: string): string {
-  if (v === 0) return `0 ${unit}`;
-  if (!Number.isFinite(v)) return `${v} ${unit}`;
-  const a = Math.abs(v);
-  for (const [scale, p] of PREFIXES) if (a >= scale * 0.9995) return `${(v / scale).toPrecision(3)} ${p}${unit}`;
-  return `${v.toExponential(2)} ${unit}`;
-}
+/** 3 significant digits with an SI prefix: si(0.0123, "s") = "12.3 ms" (the one SI formatter, src/util/numbers.ts). */
+export const si = (v: number, unit: string): string => formatQuantity(v, unit);
 
 export function pct(v: number): string {
   return `${(v * 100).toFixed(1)}%`;
 }
 
-export function table(header: readonly string[], rows: readonly (readonly string[])[], align: readonly ("l" | "r")[] = []): string {
-  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => ((align[i] ?? (i === 0 ? "l" : "r")) === "l" ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ").trimEnd();
-  return [line(header), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(line)].join("\n");
-}
+/** The one plain-text table renderer (src/util/text-table.ts). */
+export const table = textTable;
 
 function phaseRows(p: PhaseResult): string[][] {
   return COMPONENT_KINDS.filter((k) => p.energyByComponentJ[k] > 0 || p.busyByComponentS[k] > 0).map((k) => [

@@ -9,6 +9,7 @@ import { AimcsimError } from "../errors.ts";
 import { requireClock } from "./checks.ts";
 import { FJ, ISAAC_NODE_NM, PJ, UM2_TO_MM2, areaScale, periodPs } from "./technology.ts";
 import type { ComponentModelInfo } from "./model.ts";
+import { formatQuantity } from "../util/numbers.ts";
 
 export interface ConverterCost {
   /** Energy of one conversion (J). */
@@ -134,11 +135,10 @@ export function adcCost(adc: AdcSpec, nodeNm: number, clockHz: number): Converte
   return { energyJ, latencyPs, areaMm2: areaUm2 * UM2_TO_MM2 * toNode, assumption };
 }
 
-// Formatting helpers for assumption strings (unit conversions only).
-export const fmtJ = (j: number): string =>
-  j >= 1e-9 ? `${(j * 1e9).toPrecision(3)} nJ` : j >= 1e-12 ? `${(j * 1e12).toPrecision(3)} pJ` : `${(j * 1e15).toPrecision(3)} fJ`; // unit conversion
-export const fmtPs = (ps: number): string => (ps >= 1e3 ? `${(ps / 1e3).toPrecision(3)} ns` : `${ps.toPrecision(3)} ps`); // unit conversion
-export const fmtHz = (hz: number): string => (hz >= 1e9 ? `${(hz / 1e9).toPrecision(3)} GHz` : `${(hz / 1e6).toPrecision(3)} MHz`); // unit conversion
+// Formatting helpers for assumption strings: the one SI formatter (src/util/numbers.ts).
+export const fmtJ = (j: number): string => formatQuantity(j, "J");
+export const fmtPs = (ps: number): string => formatQuantity(ps * 1e-12, "s"); // unit conversion ps -> s
+export const fmtHz = (hz: number): string => formatQuantity(hz, "Hz");
 
 
 export const ADC_MODEL: ComponentModelInfo = {

@@ -16,6 +16,7 @@ import {
 import { dramCost, sramCost } from "./memory.ts";
 import { averageHops, nocCost } from "./noc.ts";
 import { BITS_PER_BYTE, PS_PER_S } from "./technology.ts";
+import { textTable } from "../util/text-table.ts";
 
 export interface DescriptionRow {
   readonly component: ComponentKind;
@@ -190,13 +191,8 @@ export function describeChip(spec: ChipSpec): ChipDescription {
 
 const sig = (x: number): string => (x === 0 ? "0" : x.toPrecision(3)); // 3 significant digits (formatting)
 
-/** Columns in `left` are left-aligned text, the others right-aligned numbers. */
-function table(header: readonly string[], body: readonly (readonly string[])[], left: readonly number[] = [0]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (r: readonly string[]): string =>
-    r.map((c, i) => (left.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
-}
+/** Columns in `left` are left-aligned text, the others right-aligned numbers (the one text-table renderer). */
+const table = (header: readonly string[], body: readonly (readonly string[])[], left: readonly number[] = [0]): string => textTable(header, body, header.map((_, i) => (left.includes(i) ? "l" : "r")));
 
 export function formatDescription(desc: ChipDescription): string {
   const out: string[] = [];
