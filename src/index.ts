@@ -58,8 +58,7 @@ export {
 } from "./dse/index.ts";
 // Reports: charts, tables, HTML.
 export * from "./report/index.ts";
-export { runReport, amdahlReport } from "./report/compose.ts";
-export { evalSections, evalTable } from "./report/compose-eval.ts";
+export { evalSections, evalTable } from "./report/eval-report.ts";
 // CLI entry (for embedding).
 export { runCli } from "./cli/main.ts";
 export { AimcsimError, isAimcsimError, type ErrorTag } from "./errors.ts";

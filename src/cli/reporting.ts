@@ -1,7 +1,8 @@
 // Report writing for the CLI commands (`--report <dir>`): compose the document, write it atomically.
 import { join } from "node:path";
 import type { AmdahlResult } from "../analysis/index.ts";
-import { amdahlReport, runReport } from "../report/compose.ts";
+import { amdahlReport } from "../report/amdahl-report.ts";
+import { runReport } from "../report/run-report.ts";
 import { writeReport } from "../report/index.ts";
 import type { SimRun } from "../sim/index.ts";
 import type { SimResult } from "../sim/result.ts";

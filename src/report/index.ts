@@ -9,8 +9,8 @@ export { paretoChart, paretoFrontIndices, type Direction, type ParetoInput, type
 export type { ScaleKind, ScaleOptions } from "./charts/scales.ts";
 export type { ChartCommon } from "./svg.ts";
 export {
-  tableToMarkdown, tableToLatex, tableToCsv, tableToHtml, tableFromRecords, checkTable,
-  type Table, type Column, type Cell,
+  tableToMarkdown, tableToLatex, tableToCsv, tableToHtml, tableFromRecords, checkTable, summaryTable,
+  type Table, type Column, type Cell, type SummaryRow,
 } from "./table.ts";
 export {
   escapeLatex, escapeXml, escapeMarkdownCell, csvField, formatNumber, formatQuantity, compactNumber, LATEX_SPECIALS,
@@ -18,12 +18,11 @@ export {
 export type { ReportDoc, ReportSection, ReportChart } from "./doc.ts";
 export { renderHtml } from "./html.ts";
 export { writeReport, reportFiles, type WrittenReport } from "./write.ts";
-export { reportFromSimResult, checkSimResult, type SimReportOptions } from "./fromSim.ts";
-export {
-  amdahlChart, amdahlTable, amdahlRowsFromAnalysis, type AnalysisAmdahlLike, accuracyChart, throughputCharts, sweepParetoChart, sweepTable, slicesFromTraceEvents,
-  type AmdahlRow, type AccuracyRow, type ThroughputRow, type SweepRow, type TraceCompleteEvent,
-} from "./inputs.ts";
-export { slicesFromSimRun, defaultTrackOf, type SliceOptions } from "./fromSimRun.ts";
+export { reportFromSimResult, runReport, checkSimResult, throughputCharts, type SimReportOptions, type ThroughputRow } from "./run-report.ts";
+export { amdahlChart, amdahlTable, amdahlReport, type AmdahlChartRow, type AmdahlTableRow } from "./amdahl-report.ts";
+export { sweepReport, sweepParetoChart, sweepTable, type SweepRow } from "./sweep-report.ts";
+export { evalTable, evalSections, accuracyChart, type AccuracyRow, type EvalSweep } from "./eval-report.ts";
+export { slicesFromSimRun, slicesFromTraceEvents, middleDecodeStep, defaultTrackOf, type SliceOptions, type TraceCompleteEvent } from "./timeline-slices.ts";
 export { packLanes } from "./charts/timeline.ts";
 export { COMPONENT_COLORS, OP_CLASS_COLORS, LINE_PALETTE, CATEGORY_PALETTE } from "./palette.ts";
 export { COMPONENT_LABELS, OP_CLASS_LABELS } from "./labels.ts";

@@ -2,6 +2,7 @@
 // (RFC 4180, raw numbers in base units for re-plotting). Numbers are formatted per column with one
 // common SI prefix, so a column reads "TTFT (ms)" over "1.23", "45.6".
 import { AimcsimError } from "../errors.ts";
+import { textTable } from "../util/text-table.ts";
 import {
   commonPrefix, csvField, escapeLatex, escapeMarkdownCell, formatFixedSig, formatNumber, formatQuantity, prefixStyle,
 } from "./format.ts";
@@ -73,12 +74,21 @@ export function formatTable(t: Table): Formatted {
     const digits = c.digits ?? 3;
     if (c.unitKey) {
       header.push(c.label);
-      perCol.push((v, row) => (typeof v === "number" ? formatQuantity(v, String(row[c.unitKey!] ?? ""), digits) : cellText(v)));
+      perCol.push((v, row) => {
+        if (typeof v !== "number") return cellText(v);
+        const unit = String(row[c.unitKey!] ?? "");
+        // A count prints in full ("18,432 tokens"), a measured quantity with a prefix ("1.23 ms").
+        if (Number.isInteger(v)) return unit ? `${formatNumber(v)} ${unit}` : formatNumber(v);
+        return formatQuantity(v, unit, digits);
+      });
       continue;
     }
     const groupCols = c.prefixGroup ? columns.filter((d) => d.prefixGroup === c.prefixGroup && d.unit === c.unit) : [c];
     const nums = t.rows.flatMap((r) => groupCols.map((d) => r[d.key])).filter((v): v is number => typeof v === "number");
-    if (nums.length > 0 && prefixStyle(c.unit) !== "none") {
+    // Counts (every number of the column an integer: contexts, tokens, MACs) print in full, unprefixed and
+    // unrounded; measured quantities get one SI prefix per column (or prefix group).
+    const counts = nums.length > 0 && nums.every((v) => Number.isInteger(v));
+    if (nums.length > 0 && !counts && prefixStyle(c.unit) !== "none") {
       const { factor, unitLabel } = commonPrefix(nums, c.unit);
       header.push(`${c.label} (${unitLabel})`);
       perCol.push((v) => (typeof v === "number" ? (Number.isFinite(v) ? formatFixedSig(v * factor, digits) : formatNumber(v)) : cellText(v)));
@@ -156,6 +166,12 @@ export function tableToCsv(t: Table): string {
   return lines.join("\r\n") + "\r\n";
 }
 
+/** Plain text for the terminal (the CLI prints report tables through this). */
+export function tableToText(t: Table): string {
+  const f = formatTable(t);
+  return textTable(f.header, f.cells, f.columns.map((c) => (alignOf(c, t) === "right" ? "r" : "l")));
+}
+
 /** HTML <table> (used by the report page). */
 export function tableToHtml(t: Table, escape: (s: string) => string): string {
   const f = formatTable(t);
@@ -177,4 +193,45 @@ export function tableFromRecords(
 ): Table {
   const cols = columns ?? (rows.length > 0 ? Object.keys(rows[0]).map((k) => ({ key: k, label: k })) : []);
   return { ...meta, columns: cols, rows };
+}
+
+/** One line of a summary table: a quantity, its value (one per run) and the unit of the values. */
+export interface SummaryRow {
+  readonly what: string;
+  /** The value of a single-run summary (or use `values`, one per label). */
+  readonly value?: Cell;
+  readonly values?: readonly Cell[];
+  readonly unit?: string;
+}
+
+/** The summary table at the head of every report: "Metric | Value" (or one value column per run, and with
+ *  two runs their ratio); each value carries its own unit (SI-prefixed in Markdown/LaTeX, base unit in a
+ *  CSV-only column). */
+export function summaryTable(
+  rows: readonly SummaryRow[],
+  opts: { readonly labels?: readonly string[]; readonly caption?: string; readonly name?: string } = {},
+): Table {
+  const labels = opts.labels ?? ["Value"];
+  const multi = labels.length > 1;
+  const columns: Column[] = [
+    { key: "metric", label: "Metric" },
+    ...labels.map((l, i) => ({ key: `v${i}`, label: multi ? l : "Value", unitKey: "unit", align: "right" as const })),
+    ...(labels.length === 2 ? [{ key: "ratio", label: `${labels[0]} / ${labels[1]}`, unit: "×", digits: 3, align: "right" as const }] : []),
+    { key: "unit", label: "Unit", csvOnly: true },
+  ];
+  return {
+    name: opts.name ?? "summary",
+    caption: opts.caption ?? "Summary",
+    columns,
+    rows: rows.map((r) => {
+      const vs = r.values ?? [r.value];
+      const row: Record<string, Cell> = { metric: r.what, unit: r.unit ?? "" };
+      vs.forEach((v, i) => (row[`v${i}`] = v ?? null));
+      if (labels.length === 2) {
+        const [a, b] = vs;
+        row.ratio = typeof a === "number" && typeof b === "number" && b !== 0 ? a / b : null;
+      }
+      return row;
+    }),
+  };
 }

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { writeReport } from "../../src/report/index.ts";
-import { illustrativeReport } from "../../src/report/sample.ts";
-import { CHROMIUM_ARGS, chromiumPath } from "../../src/report/screenshot.ts";
+import { illustrativeReport } from "../../scripts/report-sample.ts";
+import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/screenshot.ts";
 
 async function waitForChromium(path: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
   errorBarChart, groupedBarChart, lineChart, paretoChart, paretoFrontIndices, stackedBarChart, timelineChart,
-  amdahlChart, slicesFromTraceEvents, packLanes, amdahlRowsFromAnalysis,
+  amdahlChart, slicesFromTraceEvents, packLanes,
 } from "../../src/report/index.ts";
 import { isAimcsimError } from "../../src/errors.ts";
 import { checkWellFormed, countBy, markSeries } from "./helpers.ts";
@@ -235,14 +235,10 @@ describe("amdahlChart", () => {
   it("draws measured, Amdahl and ceiling series for one model and phase", () => {
     const rows = [128, 1024, 4096].map((context) => {
       const f = 0.9 / (1 + context / 3000);
-      return { model: "m", phase: "prefill" as const, context, f, sAnalog: 40, speedupAmdahl: 1 / (1 - f + f / 40), speedupMeasured: 0.9 / (1 - f + f / 40), ceiling: 1 / (1 - f) };
+      return { model: "m", phase: "prefill" as const, context, f, s: 40, amdahl: 1 / (1 - f + f / 40), speedup: 0.9 / (1 - f + f / 40), ceiling: 1 / (1 - f) };
     });
     const svg = amdahlChart(rows);
     expectChart(svg, ["m prefill:measured", "m prefill:amdahl", "m prefill:ceiling"]);
     expect(svg).toContain("Speed-up (×)");
-  });
-  it("maps src/analysis rows onto the generic shape", () => {
-    const [r] = amdahlRowsFromAnalysis([{ model: "m", phase: "decode", context: 512, f: 0.8, s: 10, speedup: 3, amdahl: 1 / (0.2 + 0.08), ceiling: 5 }]);
-    expect(r).toEqual({ model: "m", phase: "decode", context: 512, f: 0.8, sAnalog: 10, speedupMeasured: 3, speedupAmdahl: 1 / 0.28, ceiling: 5 });
   });
 });

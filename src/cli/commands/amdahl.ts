@@ -5,6 +5,8 @@ import { AimcsimError } from "../../errors.ts";
 import { loadSpecFile } from "../../spec/index.ts";
 import { flag, int, intList, num, parse, requireStr, str, type Parsed } from "../args.ts";
 import { table } from "../format.ts";
+import { amdahlTable, amdahlWhatIfTable } from "../../report/amdahl-report.ts";
+import { tableToText } from "../../report/table.ts";
 import type { Io } from "../io.ts";
 import { outputDir, writeAmdahlReport } from "../reporting.ts";
 
@@ -14,28 +16,11 @@ export const DEFAULT_AMDAHL_MODELS = ["bitnet-gpt2-350m", "bitnet-gpt2-774m", "b
 export function formatAmdahl(r: AmdahlResult): string {
   const out: string[] = [`aimcsim amdahl: ${r.chip} vs ${r.baseline} (batch ${r.batch})`];
   for (const phase of ["prefill", "decode"] as const) {
-    out.push("", `${phase}: time (f = projection share of baseline time, s = measured projection speed-up)`);
-    out.push(
-      table(
-        ["model", "context", "f", "ops f", "s", "speed-up", "Amdahl", "ceiling", ...r.sweepS.map((s) => `s=${s}`), "energy gain", "E ceiling"],
-        r.rows
-          .filter((x) => x.phase === phase)
-          .map((x) => [
-            x.model,
-            String(x.context),
-            x.f.toFixed(3),
-            x.fOps.toFixed(3),
-            x.s.toPrecision(3),
-            x.speedup.toPrecision(3),
-            x.amdahl.toPrecision(3),
-            x.ceiling.toPrecision(3),
-            ...x.whatIf.map((v) => v.toPrecision(3)),
-            x.energyGain.toPrecision(3),
-            x.ceilingEnergy.toPrecision(3),
-          ]),
-      ),
-    );
+    out.push("", `${phase}: f = projection share of the baseline's time (ops: of its MACs), s = measured projection speed-up`);
+    out.push(tableToText(amdahlTable(r.rows, { phase })));
   }
+  out.push("", "decode, what if the projections were s times faster (Amdahl's prediction from the measured f):");
+  out.push(tableToText(amdahlWhatIfTable(r)));
   if (r.skipped.length > 0) out.push("", "not simulated:", ...r.skipped.map((x) => `  - ${x.model} at context ${x.context}: ${x.reason}`));
   out.push("", "assumptions:", ...r.assumptions.map((a) => `  - ${a}`));
   return out.join("\n");

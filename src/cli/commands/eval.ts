@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { evaluate, type EvalResult } from "../../eval/index.ts";
 import { prepareEval } from "../../eval/evaluate.ts";
 import { loadModel } from "../../model/checkpoint.ts";
-import { evalSections, evalTable } from "../../report/compose-eval.ts";
+import { evalSections, evalTable } from "../../report/eval-report.ts";
 import { writeReport, type ReportDoc } from "../../report/index.ts";
 import { loadSpecFile, variant } from "../../spec/index.ts";
 import { flag, int, num, parse, str } from "../args.ts";

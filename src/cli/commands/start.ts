@@ -5,7 +5,8 @@
 import { join } from "node:path";
 import { amdahl } from "../../analysis/index.ts";
 import { describeChip, formatDescription } from "../../components/index.ts";
-import { amdahlReport, runReport } from "../../report/compose.ts";
+import { amdahlReport } from "../../report/amdahl-report.ts";
+import { runReport } from "../../report/run-report.ts";
 import { writeReport, type ReportDoc } from "../../report/index.ts";
 import { simulate, simTrace } from "../../sim/index.ts";
 import { loadSpecFile } from "../../spec/index.ts";

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { AimcsimError } from "../../errors.ts";
 import { loadSweep, runSweep, runWorker } from "../../dse/index.ts";
-import { sweepReport } from "../../report/compose-sweep.ts";
+import { sweepReport } from "../../report/sweep-report.ts";
 import { writeReport } from "../../report/index.ts";
 import { flag, int, parse, str } from "../args.ts";
 import type { Io } from "../io.ts";

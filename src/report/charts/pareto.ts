@@ -1,5 +1,6 @@
 // Scatter of design points on two objectives with the Pareto front highlighted and joined.
 import { line as d3line } from "d3";
+import { paretoFront } from "../../dse/pareto.ts";
 import { coord, escapeXml, formatQuantity } from "../format.ts";
 import { INK, LINE_PALETTE, MUTED } from "../palette.ts";
 import {
@@ -34,29 +35,10 @@ export interface ParetoInput extends ChartCommon {
 }
 
 /** Indices of the non-dominated points (a point is dominated when another is at least as good in both
- *  objectives and better in one). Exact duplicates are all kept. O(n log n). */
+ *  objectives and better in one; exact duplicates are all kept): the one Pareto front, src/dse/pareto.ts. */
 export function paretoFrontIndices(points: readonly ScatterPoint[], xDir: Direction = "min", yDir: Direction = "max"): number[] {
-  const sx = xDir === "min" ? 1 : -1;
-  const sy = yDir === "min" ? 1 : -1;
-  // Minimise (sx*x, sy*y): sort by x then y, sweep keeping the best y seen.
-  const order = points.map((_, i) => i).sort((a, b) => sx * points[a].x - sx * points[b].x || sy * points[a].y - sy * points[b].y || a - b);
-  const front: number[] = [];
-  let bestY = Infinity;
-  let lastX = NaN;
-  let lastY = NaN;
-  for (const i of order) {
-    const px = sx * points[i].x;
-    const py = sy * points[i].y;
-    if (py < bestY) {
-      front.push(i);
-      bestY = py;
-      lastX = px;
-      lastY = py;
-    } else if (px === lastX && py === lastY) {
-      front.push(i); // exact duplicate of a front point
-    }
-  }
-  return front.sort((a, b) => a - b);
+  const rows = points.map((p, i) => ({ i, metrics: { x: p.x, y: p.y } }));
+  return paretoFront(rows, [{ key: "x", goal: xDir }, { key: "y", goal: yDir }]).map((r) => r.i);
 }
 
 export function paretoChart(input: ParetoInput): string {

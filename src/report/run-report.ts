@@ -2,12 +2,17 @@
 import { AimcsimError } from "../errors.ts";
 import type { OpClass } from "../model/ops.ts";
 import { COMPONENT_KINDS, OP_CLASSES, isCrossbarUnit, type ComponentKind, type PhaseResult, type SimResult } from "../sim/result.ts";
+import type { SimRun } from "../sim/run.ts";
+import { groupedBarChart } from "./charts/grouped.ts";
 import { stackedBarChart } from "./charts/stacked.ts";
+import { timelineChart } from "./charts/timeline.ts";
+import { requireNonEmpty } from "./charts/validate.ts";
+import { middleDecodeStep, slicesFromSimRun } from "./timeline-slices.ts";
 import type { ReportChart, ReportDoc, ReportSection } from "./doc.ts";
 import { formatQuantity } from "./format.ts";
 import { COMPONENT_LABELS, OP_CLASS_LABELS } from "./labels.ts";
 import { COMPONENT_COLORS, OP_CLASS_COLORS } from "./palette.ts";
-import type { Cell, Table } from "./table.ts";
+import { summaryTable, type Cell, type Table } from "./table.ts";
 
 export interface SimReportOptions {
   readonly title?: string;
@@ -78,46 +83,31 @@ function phaseBars<K extends string>(runs: readonly Run[], pick: (p: PhaseResult
   return bars;
 }
 
-function summaryTable(runs: readonly Run[]): Table {
-  type Metric = { key: string; label: string; unit: string; get: (r: SimResult) => Cell };
+function runSummary(runs: readonly Run[]): Table {
+  type Metric = { label: string; unit: string; get: (r: SimResult) => Cell };
   const metrics: Metric[] = [
-    { key: "ttft", label: "Time to first token (TTFT)", unit: "s", get: (r) => r.ttftS },
-    { key: "tpot", label: "Time per output token (TPOT)", unit: "s", get: (r) => r.tpotS },
-    { key: "throughput", label: "Throughput", unit: "tokens/s", get: (r) => r.tokensPerS },
-    { key: "decodeThroughput", label: "Decode throughput (steady state)", unit: "tokens/s", get: (r) => r.decodeTokensPerS },
-    { key: "energyPerToken", label: "Energy per generated token", unit: "J/token", get: (r) => r.energyPerTokenJ },
-    { key: "decodeEnergyPerToken", label: "Decode energy per token", unit: "J/token", get: (r) => r.decodeEnergyPerTokenJ },
-    { key: "tokensPerJ", label: "Energy efficiency", unit: "tokens/J", get: (r) => r.tokensPerJ },
-    { key: "energy", label: "Total energy", unit: "J", get: (r) => r.energyJ },
-    { key: "time", label: "Total time", unit: "s", get: (r) => r.totalS },
-    { key: "area", label: "Area", unit: "mm²", get: (r) => r.areaMm2 },
-    { key: "tiles", label: "Crossbar tiles needed / available", unit: "", get: (r) => `${r.mapping.tilesNeeded} / ${r.mapping.tilesAvailable}` },
-    { key: "chips", label: "Chips", unit: "", get: (r) => r.mapping.chips },
-    { key: "kv", label: "KV cache in", unit: "", get: (r) => r.mapping.kvCache.toUpperCase() },
+    { label: "Time to first token (TTFT)", unit: "s", get: (r) => r.ttftS },
+    { label: "Time per output token (TPOT)", unit: "s", get: (r) => r.tpotS },
+    { label: "Throughput", unit: "tokens/s", get: (r) => r.tokensPerS },
+    { label: "Decode throughput (steady state)", unit: "tokens/s", get: (r) => r.decodeTokensPerS },
+    { label: "Energy per generated token", unit: "J/token", get: (r) => r.energyPerTokenJ },
+    { label: "Decode energy per token", unit: "J/token", get: (r) => r.decodeEnergyPerTokenJ },
+    { label: "Energy efficiency", unit: "tokens/J", get: (r) => r.tokensPerJ },
+    { label: "Total energy", unit: "J", get: (r) => r.energyJ },
+    { label: "Total time", unit: "s", get: (r) => r.totalS },
+    { label: "Area", unit: "mm²", get: (r) => r.areaMm2 },
+    { label: "Crossbar tiles needed / available", unit: "", get: (r) => `${r.mapping.tilesNeeded} / ${r.mapping.tilesAvailable}` },
+    { label: "Chips", unit: "", get: (r) => r.mapping.chips },
+    { label: "KV cache in", unit: "", get: (r) => r.mapping.kvCache.toUpperCase() },
   ];
-  const columns = [
-    { key: "metric", label: "Metric" },
-    ...runs.map((run, i) => ({ key: `v${i}`, label: runs.length > 1 ? run.label : "Value", unitKey: "unit", align: "right" as const })),
-    ...(runs.length === 2 ? [{ key: "ratio", label: `${runs[0].label} / ${runs[1].label}`, align: "right" as const }] : []),
-    { key: "unit", label: "Unit", csvOnly: true },
-  ];
-  const rows = metrics.map((m) => {
-    const row: Record<string, Cell> = { metric: m.label, unit: m.unit };
-    runs.forEach((run, i) => (row[`v${i}`] = m.get(run.r)));
-    if (runs.length === 2) {
-      const a = row.v0;
-      const b = row.v1;
-      row.ratio = typeof a === "number" && typeof b === "number" && b !== 0 ? `${(a / b).toPrecision(3)}×` : null;
-    }
-    return row;
-  });
   const w = runs[0].r.workload;
-  return {
-    name: "summary",
-    caption: `Summary: ${runs[0].r.model}, prompt ${w.promptTokens} tokens, ${w.genTokens} generated, batch ${w.batch}`,
-    columns,
-    rows,
-  };
+  return summaryTable(
+    metrics.map((m) => ({ what: m.label, unit: m.unit, values: runs.map((run) => m.get(run.r)) })),
+    {
+      labels: runs.length > 1 ? runs.map((run) => run.label) : undefined,
+      caption: `Summary: ${runs[0].r.model}, prompt ${w.promptTokens} tokens, ${w.genTokens} generated, batch ${w.batch}`,
+    },
+  );
 }
 
 function shareRows<K extends string>(keys: readonly K[], labels: Readonly<Record<K, string>>, r: SimResult, pick: (p: PhaseResult) => Readonly<Record<K, number>>, unit: string) {
@@ -363,7 +353,7 @@ export function reportFromSimResult(result: SimResult, opts: SimReportOptions = 
     subtitle:
       opts.subtitle ??
       `Prompt ${w.promptTokens} tokens, ${w.genTokens} generated, batch ${w.batch}${opts.baseline ? `; baseline: ${opts.baseline.chip}` : ""}. ${result.events} simulation events.`,
-    summary: summaryTable(runs),
+    summary: runSummary(runs),
     sections,
     spec: opts.spec ?? null,
     model: opts.model ?? result.model,
@@ -389,4 +379,70 @@ function mappingText(r: SimResult): string {
     (m.chips > 1 ? `, so the model spans ${m.chips} chips.` : ".") +
     ` The KV cache is held in ${m.kvCache.toUpperCase()}. Total area ${r.areaMm2.toPrecision(3)} mm² per chip.`
   );
+}
+
+/** The standard report of a run (reportFromSimResult) plus the timeline of its middle decode step. */
+export function runReport(sim: SimRun, opts: { baseline?: SimResult; title?: string } = {}): ReportDoc {
+  const doc = reportFromSimResult(sim.result, { spec: sim.chip, model: sim.shape, ...(opts.baseline ? { baseline: opts.baseline } : {}), ...(opts.title ? { title: opts.title } : {}) });
+  const step = middleDecodeStep(sim);
+  const slices = step < 0 ? slicesFromSimRun(sim, { phase: "prefill", rebase: true }) : slicesFromSimRun(sim, { step, rebase: true });
+  if (slices.length === 0) return doc;
+  const timeline: ReportSection = {
+    heading: `Timeline of one decode step (step ${step}, context ${sim.result.workload.promptTokens + step})`,
+    text: "Each bar is one task on one unit, coloured by op class; all crossbar banks share the 'crossbars' lane. The gaps on a unit are time it waits for its inputs.",
+    charts: [
+      {
+        name: "decode-step-timeline",
+        svg: timelineChart({ title: `${sim.result.model} on ${sim.result.chip}: one decode step`, slices, xLabel: "time in the step" }),
+        caption: "Time line of one decode step from the event simulation.",
+      },
+    ],
+    tables: [],
+  };
+  return { ...doc, sections: [...doc.sections, timeline] };
+}
+
+/** Throughput and efficiency of several designs (hybrid, baseline) at one context length. */
+export interface ThroughputRow {
+  readonly context: number;
+  readonly design: string;
+  readonly tokensPerS: number;
+  readonly tokensPerJ: number;
+}
+
+/** Two grouped bar charts (tokens/s on a log axis, tokens/J linear) per context length. */
+export function throughputCharts(rows: readonly ThroughputRow[], opts: { readonly logTokensPerS?: boolean } = {}): { readonly tokensPerS: string; readonly tokensPerJ: string } {
+  requireNonEmpty(rows, "throughputCharts.rows");
+  const designs: string[] = [];
+  const contexts: number[] = [];
+  for (const r of rows) {
+    if (!designs.includes(r.design)) designs.push(r.design);
+    if (!contexts.includes(r.context)) contexts.push(r.context);
+  }
+  contexts.sort((a, b) => a - b);
+  const groups = (pick: (r: ThroughputRow) => number) =>
+    contexts.map((c) => {
+      const values: Record<string, number> = {};
+      for (const r of rows) if (r.context === c) values[r.design] = pick(r);
+      return { label: String(c), values };
+    });
+  return {
+    tokensPerS: groupedBarChart({
+      title: "Throughput per context length",
+      groups: groups((r) => r.tokensPerS),
+      seriesKeys: designs,
+      xLabel: "Context length (tokens)",
+      yLabel: "Throughput",
+      yUnit: "tokens/s",
+      yScale: opts.logTokensPerS === false ? "linear" : "log",
+    }),
+    tokensPerJ: groupedBarChart({
+      title: "Energy efficiency per context length",
+      groups: groups((r) => r.tokensPerJ),
+      seriesKeys: designs,
+      xLabel: "Context length (tokens)",
+      yLabel: "Efficiency",
+      yUnit: "tokens/J",
+    }),
+  };
 }

@@ -2,17 +2,13 @@
 // report layer until the simulator, the Amdahl analysis, the accuracy evaluation and the sweeps land.
 // The numbers are shaped like real results (orders of magnitude in the spirit of docs/REFERENCES.md [horowitz-isscc2014, murmann-adc-survey]) but
 // none of them was computed by aimcsim; the report title says so.
-import type { OpClass } from "../model/ops.ts";
-import { COMPONENT_KINDS, type ComponentKind, type PhaseResult, type SimResult } from "../sim/result.ts";
-import { Rng } from "../util/rng.ts";
-import { timelineChart } from "./charts/timeline.ts";
-import type { ReportDoc, ReportSection } from "./doc.ts";
-import { reportFromSimResult } from "./fromSim.ts";
+import type { OpClass } from "../src/model/ops.ts";
+import { COMPONENT_KINDS, type ComponentKind, type PhaseResult, type SimResult } from "../src/sim/result.ts";
+import { Rng } from "../src/util/rng.ts";
 import {
-  accuracyChart, amdahlChart, amdahlTable, sweepParetoChart, sweepTable, throughputCharts,
-  type AccuracyRow, type AmdahlRow, type SweepRow, type ThroughputRow,
-} from "./inputs.ts";
-import type { TimelineSlice } from "./charts/timeline.ts";
+  accuracyChart, amdahlChart, amdahlTable, reportFromSimResult, sweepParetoChart, sweepTable, throughputCharts, timelineChart,
+  type AccuracyRow, type AmdahlTableRow, type ReportDoc, type ReportSection, type SweepRow, type ThroughputRow, type TimelineSlice,
+} from "../src/report/index.ts";
 
 export const ILLUSTRATIVE = "illustrative data, not a simulation";
 
@@ -110,14 +106,14 @@ export function illustrativeRuns(): { readonly hybrid: SimResult; readonly basel
 /** Extra sections showing the Amdahl, throughput, timeline, accuracy and Pareto charts. */
 export function illustrativeSections(): ReportSection[] {
   const contexts = [128, 256, 512, 1024, 2048, 4096];
-  const amdahl: AmdahlRow[] = [];
+  const amdahl: AmdahlTableRow[] = [];
   for (const phase of ["prefill", "decode"] as const) {
     for (const c of contexts) {
       // Illustrative: projection share falls with context as attention grows (shape per Malekar & Zand 2025).
       const f = phase === "prefill" ? 0.93 / (1 + c / 3000) : 0.97 / (1 + c / 9000);
       const s = 40;
       const sA = 1 / (1 - f + f / s);
-      amdahl.push({ model: "GPT-2 350M", phase, context: c, f, sAnalog: s, speedupAmdahl: sA, speedupMeasured: sA * (0.86 + 0.02 * Math.log2(c / 128)), ceiling: 1 / (1 - f) });
+      amdahl.push({ model: "GPT-2 350M", phase, context: c, f, s, amdahl: sA, speedup: sA * (0.86 + 0.02 * Math.log2(c / 128)), ceiling: 1 / (1 - f) });
     }
   }
   const tp: ThroughputRow[] = contexts.flatMap((c, i) => [

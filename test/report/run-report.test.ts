@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import hybridChip from "../../hw-specs/hybrid-bitnet.ts";
 import { simulate } from "../../src/sim/index.ts";
 import { reportFromSimResult, reportFiles, slicesFromSimRun, timelineChart, type ReportChart } from "../../src/report/index.ts";
-import { illustrativeReport, illustrativeRuns, ILLUSTRATIVE } from "../../src/report/sample.ts";
+import { illustrativeReport, illustrativeRuns, ILLUSTRATIVE } from "../../scripts/report-sample.ts";
 import { isAimcsimError } from "../../src/errors.ts";
 import { checkWellFormed, countBy, markSeries } from "./helpers.ts";
 

@@ -4,7 +4,7 @@
 import { chromium } from "playwright-core";
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { AimcsimError } from "../errors.ts";
+import { AimcsimError } from "../src/errors.ts";
 
 /** Chromium flags for a sandbox-less, network-quiet headless run. */
 export const CHROMIUM_ARGS = [

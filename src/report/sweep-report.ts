@@ -1,10 +1,10 @@
 // Report of a design-space sweep: the Pareto front of tokens/J vs tokens/s (and area), and the table of
 // the non-dominated designs with their axis values.
 import type { PointRecord } from "../dse/types.ts";
-import { paretoChart } from "./charts/pareto.ts";
-import { summaryTable } from "./compose.ts";
+import { paretoChart, type Direction } from "./charts/pareto.ts";
+import { fail } from "./charts/validate.ts";
 import type { ReportDoc } from "./doc.ts";
-import type { Table } from "./table.ts";
+import { summaryTable, type Cell, type Column, type Table } from "./table.ts";
 
 const metric = (r: PointRecord, k: string): number | undefined => {
   const v = (r.metrics as Record<string, unknown>)[k];
@@ -84,4 +84,36 @@ export function sweepReport(name: string, records: readonly PointRecord[], front
     assumptions: [`each point simulated with aimcsim ${records[0]?.version ?? ""}, evaluator ${records[0]?.evaluator ?? ""}`],
     data: { name, records: records.length, front },
   };
+}
+
+/** A sweep result row: parameters and metrics by name. */
+export type SweepRow = Readonly<Record<string, Cell>>;
+
+/** Pareto scatter of two numeric metrics of a sweep. Rows lacking either metric are skipped. */
+export function sweepParetoChart(
+  rows: readonly SweepRow[],
+  o: {
+    readonly title: string;
+    readonly x: string; readonly xLabel: string; readonly xUnit?: string; readonly xDirection?: Direction;
+    readonly y: string; readonly yLabel: string; readonly yUnit?: string; readonly yDirection?: Direction;
+    /** Keys joined into each point's tooltip label. */
+    readonly labelKeys?: readonly string[];
+    readonly xLog?: boolean; readonly yLog?: boolean;
+  },
+): string {
+  const points = rows
+    .filter((r) => typeof r[o.x] === "number" && typeof r[o.y] === "number")
+    .map((r) => ({ x: r[o.x] as number, y: r[o.y] as number, label: (o.labelKeys ?? []).map((k) => `${k}=${String(r[k])}`).join(", ") }));
+  if (points.length === 0) fail("sweepParetoChart.rows", `no row has numeric "${o.x}" and "${o.y}"`);
+  return paretoChart({
+    title: o.title, points,
+    xLabel: o.xLabel, xUnit: o.xUnit, xDirection: o.xDirection,
+    yLabel: o.yLabel, yUnit: o.yUnit, yDirection: o.yDirection,
+    ...(o.xLog ? { x: { kind: "log" as const } } : {}),
+    ...(o.yLog ? { y: { kind: "log" as const } } : {}),
+  });
+}
+
+export function sweepTable(rows: readonly SweepRow[], columns: readonly Column[], caption = "Sweep results"): Table {
+  return { name: "sweep", caption, columns, rows };
 }

@@ -2,6 +2,7 @@
 // ADC bits, t_inf, ...) as error-bar charts of perplexity with the 95% interval over seeds.
 import type { EvalResult } from "../eval/evaluate.ts";
 import { errorBarChart } from "./charts/errorbars.ts";
+import { requireNonEmpty } from "./charts/validate.ts";
 import type { ReportSection } from "./doc.ts";
 import type { Table } from "./table.ts";
 
@@ -70,4 +71,32 @@ export function evalSections(sweeps: readonly EvalSweep[]): ReportSection[] {
     ],
     tables: [evalTable(s.points.map((p) => ({ label: `${s.axis} = ${p.label}`, r: p.r })))],
   }));
+}
+
+/** One accuracy estimate: a metric's mean and interval at one setting (ADC bits, t_inf) of one series. */
+export interface AccuracyRow {
+  readonly series: string;
+  readonly x: number;
+  readonly mean: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+export function accuracyChart(
+  rows: readonly AccuracyRow[],
+  opts: { readonly title: string; readonly xLabel: string; readonly xUnit?: string; readonly yLabel: string; readonly yUnit?: string; readonly xLog?: boolean; readonly intervalLabel?: string },
+): string {
+  requireNonEmpty(rows, "accuracyChart.rows");
+  const groups = new Map<string, AccuracyRow[]>();
+  for (const r of rows) groups.set(r.series, [...(groups.get(r.series) ?? []), r]);
+  return errorBarChart({
+    title: opts.title,
+    series: [...groups].map(([k, rs]) => ({ key: k, label: k, points: rs })),
+    xLabel: opts.xLabel,
+    xUnit: opts.xUnit,
+    yLabel: opts.yLabel,
+    yUnit: opts.yUnit,
+    intervalLabel: opts.intervalLabel ?? "95 % CI",
+    ...(opts.xLog ? { x: { kind: "log" as const } } : {}),
+  });
 }
