@@ -15,8 +15,9 @@
 
 import type { CrossbarTileSpec, DeviceKind, DigitalFormat } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
-import { TIME_ENCODED_STATIC_FRACTION, adcCost, fmtJ, fmtPs, type ConverterCost } from "./adc.ts";
+import { adcCost, fmtJ, fmtPs, type ConverterCost } from "./adc.ts";
 import { dacCost, type DacCost } from "./dac.ts";
+import { adcModels, dacModels } from "./registry.ts";
 import { FORMAT_BITS, addEnergyJ } from "./digital.ts";
 import { sramBitcellUm2 } from "./memory.ts";
 import { ISAAC_NODE_NM, NM_TO_MM, PJ, PS_PER_NS, UM2_TO_MM2, areaScale, periodPs } from "./technology.ts";
@@ -137,6 +138,8 @@ export interface AnalogTileModel {
   readonly concurrentAdc: boolean;
   /** Time-encoded ADC without an energy override: its energy follows the output code when that is known. */
   readonly adcCodeDependent: boolean;
+  /** Share of the ADC energy independent of the output code (when adcCodeDependent). */
+  readonly adcCodeIndependentFraction: number;
   readonly dac: DacCost;
   readonly adc: ConverterCost;
   /** Read window of one phase (ps): PWM: max(integration, pulse window); otherwise the integration time. */
@@ -171,6 +174,10 @@ export function prepareAnalogTile(
   }
   const dac = dacCost(tile.dac, nodeNm, clockHz);
   const adc = adcCost(tile.adc, nodeNm, clockHz);
+  const adcModel = adcModels.get(tile.adc.kind);
+  const dacModel = dacModels.get(tile.dac.kind);
+  const concurrentAdc = adcModel.convertsDuringRead === true;
+  const adcStaticFraction = adcModel.codeIndependentEnergyFraction;
   const slices = weightSlices(tile, weightBits);
   // Analog accumulation before the ADC (src/spec/types.ts DacSpec.planesPerConversion, slicesPerConversion).
   const planesPerConversion = tile.dac.planesPerConversion ?? 1;
@@ -178,14 +185,16 @@ export function prepareAnalogTile(
   if (!Number.isInteger(planesPerConversion) || planesPerConversion < 1) {
     throw new AimcsimError("SpecError", `${p}.dac.planesPerConversion`, "must be an integer >= 1");
   }
-  if (planesPerConversion > 1 && tile.dac.kind !== "bit-serial") {
-    throw new AimcsimError("SpecError", `${p}.dac.planesPerConversion`, `a ${tile.dac.kind} DAC applies the whole input in one phase; above 1 needs kind "bit-serial"`);
+  if (planesPerConversion > 1 && dacModel.bitPlanePhases !== true) {
+    const serial = dacModels.kinds().filter((k) => dacModels.get(k).bitPlanePhases === true);
+    throw new AimcsimError("SpecError", `${p}.dac.planesPerConversion`, `a ${tile.dac.kind} DAC applies the whole input in one phase; above 1 needs kind ${serial.map((k) => `"${k}"`).join(" or ")}`);
   }
   if (!Number.isInteger(slicesPerConversion) || slicesPerConversion < 1) {
     throw new AimcsimError("SpecError", `${p}.slicesPerConversion`, "must be an integer >= 1");
   }
-  if ((planesPerConversion > 1 || slicesPerConversion > 1) && tile.adc.kind === "cco") {
-    throw new AimcsimError("SpecError", `${p}.adc.kind`, 'accumulating planes or slices before conversion needs an ADC that samples the held charge (sar, flash, ramp), not "cco"');
+  if ((planesPerConversion > 1 || slicesPerConversion > 1) && concurrentAdc) {
+    const sampling = adcModels.kinds().filter((k) => adcModels.get(k).convertsDuringRead !== true);
+    throw new AimcsimError("SpecError", `${p}.adc.kind`, `accumulating planes or slices before conversion needs an ADC that samples the held charge (${sampling.join(", ")}), not "${tile.adc.kind}"`);
   }
   const weighting = tile.dac.planeWeighting;
   if (planesPerConversion > 1 && weighting === undefined) {
@@ -201,7 +210,7 @@ export function prepareAnalogTile(
   // A group of s binary-weighted planes spans 2^s - 1 plane full scales (s - 1 bits more than one plane's MSB
   // range); c slices of b-bit cells span (2^(c b) - 1) / (2^b - 1) slice full scales, (c - 1) b bits more.
   const adcRangeExtraBits = (planeGroupSizes[0]! - 1) + (sliceGroupSizes[0]! - 1) * tile.bitsPerCell;
-  const pwm = tile.dac.kind === "pwm";
+  const pwm = dacModel.pulseWidth === true;
   const integrationPs = tile.integrationTimeNs * PS_PER_NS;
   const windowPs = pwm ? Math.max(integrationPs, dac.latencyPs) : integrationPs;
   const adcs = adcsPerTile(tile);
@@ -210,12 +219,14 @@ export function prepareAnalogTile(
   const assumption =
     `analog tile ${tile.rows}x${tile.cols} ${tile.device}${tile.differential ? " differential" : ""}, ${weightBits}-bit weights over ` +
     `${slices} slice(s) of ${tile.bitsPerCell}-bit cells; per phase: ${pwm ? "" : "DAC + "}` +
-    (tile.adc.kind === "cco"
+    (concurrentAdc
       ? `ceil(conversions / ${adcs} ADCs) x max(read window, CCO conversion) (the CCO counts during the read, as in HERMES)`
       : `read window + ceil(conversions / ${adcs} ADCs) x ADC latency (sample after the read, no overlap: assumption)`) +
     `; array energy V^2 G t ` +
     `(default mean normalised conductance 0.25, input activity 0.5, assumptions)` +
-    (tile.adc.kind === "cco" || tile.adc.kind === "ramp" ? "; time-encoded ADC energy 50 % static + 50 % with |code| when the code is known, full scale otherwise (assumption)" : "") +
+    (adcStaticFraction !== undefined
+      ? `; time-encoded ADC energy ${adcStaticFraction * 100} % static + ${(1 - adcStaticFraction) * 100} % with |code| when the code is known, full scale otherwise (assumption)` // percent (formatting)
+      : "") +
     (planeGroupSizes[0]! > 1
       ? `; input planes accumulated in the column integrator in groups [${planeGroupSizes.join(", ")}] (${planeGroupSizes.length} conversion(s) per input instead of ${dac.phases}), ` +
         (weighting === "repeated-integration"
@@ -245,8 +256,9 @@ export function prepareAnalogTile(
     sliceGroups,
     adcRangeExtraBits,
     pwm,
-    concurrentAdc: tile.adc.kind === "cco",
-    adcCodeDependent: (tile.adc.kind === "cco" || tile.adc.kind === "ramp") && tile.adc.energyPerConversionJ === undefined,
+    concurrentAdc,
+    adcCodeDependent: adcStaticFraction !== undefined && tile.adc.energyPerConversionJ === undefined,
+    adcCodeIndependentFraction: adcStaticFraction ?? 1,
     dac,
     adc,
     windowPs,
@@ -305,7 +317,7 @@ export function analogMvmCostPrepared(
     throw new AimcsimError("SimError", "activity", `mean conductance, input activity and ADC code fraction must lie in [0, 1], got ${g}, ${a}, ${code}`);
   }
   const adcEnergyJ = m.adcCodeDependent
-    ? m.adc.energyJ * (TIME_ENCODED_STATIC_FRACTION + (1 - TIME_ENCODED_STATIC_FRACTION) * code)
+    ? m.adc.energyJ * (m.adcCodeIndependentFraction + (1 - m.adcCodeIndependentFraction) * code)
     : m.adc.energyJ;
   const r = out ?? newAnalogMvmCost();
   const physicalCols = activeCols * m.colsPerWeight;

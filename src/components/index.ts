@@ -11,7 +11,9 @@ import { DRAM_MODEL, SRAM_MODEL, dramCost, sramCost } from "./memory.ts";
 import type { ComponentModelInfo } from "./model.ts";
 import { NOC_MODEL, nocCost } from "./noc.ts";
 
-export type { ComponentModelInfo } from "./model.ts";
+export type { AdcModel, ComponentModelInfo, DacConversion, DacModel, DramModel, SystolicDataflow } from "./model.ts";
+export { ModelRegistry, adcModels, dacModels, dataflows, dramModels } from "./registry.ts";
+export { systolicGemmCycles, systolicGemmTiming, type SystolicGemmTiming } from "./systolic/gemm.ts";
 
 export { COMPONENT_KINDS, type ComponentKind } from "./kinds.ts";
 export { ADC_KINDS, adcCost, type ConverterCost } from "./adc.ts";

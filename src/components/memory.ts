@@ -8,7 +8,8 @@ import { AimcsimError } from "../errors.ts";
 import { BITS_PER_BYTE, PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
 import { HOROWITZ_NODE_NM, HOROWITZ_VDD_V } from "./digital.ts";
 import { requireClock, requireNode } from "./checks.ts";
-import type { ComponentModelInfo } from "./model.ts";
+import type { ComponentModelInfo, DramModel } from "./model.ts";
+import { dramModels } from "./registry.ts";
 
 /** 64-bit read of an 8 KB SRAM at 45 nm: about 10 pJ (Horowitz ISSCC 2014; docs/REFERENCES.md [horowitz-isscc2014]). */
 export const HOROWITZ_SRAM_READ_J = 10 * PJ;
@@ -78,24 +79,11 @@ export function sramCost(s: SramSpec, nodeNm: number, supplyV?: number): SramCos
   };
 }
 
-/** DRAM access energy per bit (J) by kind, interface + core, as used for whole-system estimates. */
-export const DRAM_ENERGY_PER_BIT_J: Readonly<Record<DramKind, number>> = {
-  LPDDR4: 8 * PJ, // estimate, not a measurement: docs/REFERENCES.md [lpddr4-estimate]
-  LPDDR5: 6 * PJ, // assumption: LPDDR4's 8 pJ/bit less ~25 % (JEDEC LPDDR5's lower I/O voltage and DVFS); uncertain
-  DDR4: 15 * PJ, // assumption: ~15 pJ/bit for a DIMM channel incl. termination (between LPDDR4 8 and GDDR5 ~14-18, O'Connor MICRO 2017 context); uncertain
-  HBM2: 3.9 * PJ, // O'Connor et al., "Fine-Grained DRAM", MICRO 2017; used by Anda HPCA 2025 (docs/REFERENCES.md [oconnor-micro2017])
-  HBM3: 3.5 * PJ, // assumption: HBM2's 3.9 pJ/bit less ~10 % (lower 1.1 V core / 0.4 V I/O); uncertain
-  GDDR6: 7.5 * PJ, // assumption: ~7.5 pJ/bit (vendor-quoted GDDR6 efficiency, roughly half of GDDR5); uncertain
-};
-/** The source of each kind's number, printed with the assumptions. */
-export const DRAM_ENERGY_SOURCE: Readonly<Record<DramKind, string>> = {
-  LPDDR4: "LPDDR4 ~8 pJ/bit, an estimate: docs/REFERENCES.md [lpddr4-estimate]",
-  LPDDR5: "assumption (LPDDR4 - 25 %), uncertain",
-  DDR4: "assumption (~15 pJ/bit DIMM channel), uncertain",
-  HBM2: "O'Connor et al. MICRO 2017, as used by Anda HPCA 2025",
-  HBM3: "assumption (HBM2 - 10 %), uncertain",
-  GDDR6: "assumption (~7.5 pJ/bit), uncertain",
-};
+/** DRAM access energy per bit (J) by kind, interface + core, as used for whole-system estimates: the built-in
+ *  DRAM models (one file each in src/components/dram/, registered in src/components/registry.ts). */
+export const DRAM_ENERGY_PER_BIT_J: Readonly<Record<DramKind, number>> = Object.fromEntries(
+  Object.values<DramModel>(dramModels.builtIn).map((m) => [m.kind, m.energyPerBitJ]),
+) as Record<DramKind, number>;
 
 export interface DramCost {
   readonly energyPerBitJ: number;
@@ -104,8 +92,8 @@ export interface DramCost {
 }
 
 export function dramCost(d: DramSpec): DramCost {
-  const table = DRAM_ENERGY_PER_BIT_J[d.kind];
-  if (table === undefined) throw new AimcsimError("SpecError", "dram.kind", `unknown DRAM kind ${String(d.kind)}`);
+  const model = dramModels.get(d.kind);
+  const table = model.energyPerBitJ;
   if (!(d.bandwidthBytesPerS > 0)) throw new AimcsimError("SpecError", "dram.bandwidthBytesPerS", "bandwidth must be > 0");
   const override = d.energyPerBitJ !== undefined;
   const e = override ? (d.energyPerBitJ as number) : table;
@@ -115,7 +103,7 @@ export function dramCost(d: DramSpec): DramCost {
     bandwidthBytesPerS: d.bandwidthBytesPerS,
     assumption: override
       ? `DRAM ${d.kind}: ${pj} pJ/bit from the spec (overrides the ${d.kind} default ${(table / PJ).toPrecision(3)} pJ/bit).` // formatting
-      : `DRAM ${d.kind}: ${pj} pJ/bit (${DRAM_ENERGY_SOURCE[d.kind]}).`,
+      : `DRAM ${d.kind}: ${pj} pJ/bit (${model.source}).`,
   };
 }
 

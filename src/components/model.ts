@@ -1,6 +1,7 @@
 // What every component cost model declares about itself (Accelergy/HWComponents style): the spec fields it
 // reads, its reference design, how it scales from it, its actions, and its sources. The registry in index.ts
 // pairs each with the function that computes it.
+import type { AdcSpec, DacSpec } from "../spec/types.ts";
 import type { ComponentKind } from "./kinds.ts";
 
 export interface ComponentModelInfo {
@@ -14,4 +15,77 @@ export interface ComponentModelInfo {
   /** Actions with energy (J) and latency (ps). */
   readonly actions: readonly string[];
   readonly sources: readonly string[];
+}
+
+/** What one conversion of a converter (ADC or DAC) costs, and the assumption behind it (printed by every report). */
+export interface ConverterCost {
+  /** Energy of one conversion (J). */
+  readonly energyJ: number;
+  /** Latency of one conversion (ps). */
+  readonly latencyPs: number;
+  /** Area of one converter instance (mm^2). */
+  readonly areaMm2: number;
+  /** Which model, which numbers, which source: printed by every report. */
+  readonly assumption: string;
+}
+
+/** An ADC model (one file in src/components/adc/, one line in src/components/registry.ts). `convert` gets a
+ *  validated AdcSpec (bits an integer >= 1, clock > 0); spec overrides (energyPerConversionJ, latencyPs) are
+ *  applied by adcCost after it, so a model never reads them. */
+export interface AdcModel {
+  /** The AdcSpec.kind it models. */
+  readonly kind: string;
+  /** The published design or survey its numbers come from. */
+  readonly reference: string;
+  readonly sources: readonly string[];
+  /** Converts while the array drives it (a CCO counts during the read window) instead of sampling the
+   *  integrated result after the window; such an ADC cannot convert charge accumulated over several phases. */
+  readonly convertsDuringRead?: boolean;
+  /** Share of a conversion's energy that does not depend on the output code; the rest scales with |code| / full
+   *  scale when the numerics measured it. Absent: the energy does not depend on the code. */
+  readonly codeIndependentEnergyFraction?: number;
+  convert(adc: AdcSpec, nodeNm: number, clockHz: number): ConverterCost;
+}
+
+/** What one DAC conversion (one row, one phase) costs. */
+export interface DacConversion extends ConverterCost {
+  /** Analog phases one input needs (bit-serial: bits; pwm and current-steering: 1). */
+  readonly phases: number;
+}
+
+/** A DAC (row driver) model (one file in src/components/dac/, one line in src/components/registry.ts). */
+export interface DacModel {
+  readonly kind: string;
+  readonly reference: string;
+  readonly sources: readonly string[];
+  /** Applies an input one bit-plane per phase (so the column integrator may sum several planes per conversion). */
+  readonly bitPlanePhases?: boolean;
+  /** Encodes the input magnitude as a pulse width: the read window is at least the pulse window, and the
+   *  driver needs no settling time before it. */
+  readonly pulseWidth?: boolean;
+  convert(dac: DacSpec, nodeNm: number, clockHz: number): DacConversion;
+}
+
+/** A DRAM kind (one file in src/components/dram/, one line in src/components/registry.ts). */
+export interface DramModel {
+  readonly kind: string;
+  /** Access energy per bit, interface + core (J); DramSpec.energyPerBitJ overrides it. */
+  readonly energyPerBitJ: number;
+  /** The source of the number, printed with the assumptions. */
+  readonly source: string;
+}
+
+/** A systolic dataflow (one file in src/components/systolic/, one line in src/components/registry.ts): SCALE-Sim's
+ *  closed forms for one GEMM C[M x N] = A[M x K] B[K x N] on an R x C array, without memory stalls. */
+export interface SystolicDataflow {
+  readonly kind: string;
+  /** What stays in the PEs. */
+  readonly stationary: string;
+  readonly sources: readonly string[];
+  /** Array-sized pieces (folds) the GEMM is cut into. */
+  folds(R: number, C: number, M: number, K: number, N: number): number;
+  /** Cycles of one fold: fill, stream, drain. */
+  cyclesPerFold(R: number, C: number, M: number, K: number, N: number): number;
+  /** Operand elements one fold reads from the SRAM (SCALE-Sim's demand matrices). */
+  foldOperandElements(R: number, C: number, M: number, K: number, N: number): number;
 }

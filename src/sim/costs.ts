@@ -28,6 +28,7 @@ import {
   nocCost,
   prepareAnalogTile,
   sramCost,
+  systolicGemmTiming,
   systolicPeCost,
   vectorOpCost,
   type AnalogTileModel,
@@ -58,45 +59,6 @@ const DRAM_BURST_BYTES = 256 * 1024;
  *  A simulation-cost bound, not a hardware number. */
 const MAX_SLOTS = 64;
 const slotsOf = (count: number): number => Math.min(count, MAX_SLOTS);
-
-/** Cycles of one GEMM C[M x N] = A[M x K] B[K x N], repeated `batch` times, on an R x C array
- *  (SCALE-Sim conventions, docs/REFERENCES.md [scalesim]), without memory stalls. */
-export function systolicGemmCycles(sa: Pick<SystolicArraySpec, "rows" | "cols" | "dataflow">, M: number, K: number, N: number, batch = 1): { folds: number; cyclesPerFold: number; cycles: number } {
-  const R = sa.rows;
-  const C = sa.cols;
-  let folds: number;
-  let cyclesPerFold: number;
-  switch (sa.dataflow) {
-    case "OS":
-      folds = Math.ceil(M / R) * Math.ceil(N / C);
-      cyclesPerFold = K + R + C - 2;
-      break;
-    case "WS":
-      folds = Math.ceil(K / R) * Math.ceil(N / C);
-      cyclesPerFold = 2 * R + C + M - 2;
-      break;
-    case "IS":
-      folds = Math.ceil(K / R) * Math.ceil(M / C);
-      cyclesPerFold = 2 * R + C + N - 2;
-      break;
-  }
-  folds *= batch;
-  return { folds, cyclesPerFold, cycles: folds * cyclesPerFold };
-}
-
-/** Operand bytes one fold reads from SRAM (A and B tiles streamed in; SCALE-Sim's demand matrices). */
-function foldOperandElements(sa: Pick<SystolicArraySpec, "rows" | "cols" | "dataflow">, M: number, K: number, N: number): number {
-  const R = sa.rows;
-  const C = sa.cols;
-  switch (sa.dataflow) {
-    case "OS":
-      return Math.min(R, M) * K + Math.min(C, N) * K; // rows of A and columns of B for one output tile
-    case "WS":
-      return Math.min(R, K) * Math.min(C, N) + M * Math.min(R, K); // the stationary weight tile + all of A's slice
-    case "IS":
-      return Math.min(R, K) * Math.min(C, M) + N * Math.min(R, K);
-  }
-}
 
 interface Engine {
   readonly name: string;
@@ -331,11 +293,10 @@ export class ChipCostModel {
       }, (M * K * B + K * N + M * N * B) * ACT_BYTES, dots);
     } else {
       const u = this.pick(a.units, this.systolic, (x) => this.systolicPs(x.spec, M, K, N, B));
-      const totalPs = this.systolicPs(u.spec, M, K, N, B);
-      const bytes = FORMAT_BITS[u.spec.format] / BITS_PER_BYTE;
-      const g = systolicGemmCycles(u.spec, M, K, N, B);
+      const g = systolicGemmTiming(u.spec, M, K, N, B, this.sramPs);
+      const totalPs = g.totalPs;
       // SRAM operand reads (SCALE-Sim demand): every fold streams its operand tiles; outputs written once.
-      const readBytes = g.folds * foldOperandElements(u.spec, M, K, N) * bytes;
+      const readBytes = g.readBytes;
       const writeBytes = M * N * B * ACT_BYTES;
       done = this.splitOverInstances(list, u.engine, totalPs, allDeps, op, phase, step, label, (t, share) => {
         list.addEnergy(t, "systolic", share * computedMacs * u.pe.energyJ);
@@ -347,14 +308,10 @@ export class ChipCostModel {
   }
 
   private systolicPs(sa: SystolicArraySpec, M: number, K: number, N: number, B: number): number {
-    const g = systolicGemmCycles(sa, M, K, N, B);
-    const bytes = FORMAT_BITS[sa.format] / BITS_PER_BYTE;
-    const cyclePs = PS_PER_S / sa.clockHz;
-    // Memory stall: a fold cannot finish before the SRAM delivered its operands.
-    const foldBytes = foldOperandElements(sa, M, K, N) * bytes;
-    const foldPs = Math.max(g.cyclesPerFold * cyclePs, this.sramTimePs(foldBytes));
-    return g.folds * foldPs;
+    return systolicGemmTiming(sa, M, K, N, B, this.sramPs).totalPs;
   }
+
+  private readonly sramPs = (bytes: number): number => this.sramTimePs(bytes);
 
   private bitSerialPs(bs: BitSerialUnitSpec, M: number, K: number, N: number, B: number): number {
     return ((M * N * B * Math.ceil(K / bs.groupSize) * this.mantissaBits) / bs.units) * (PS_PER_S / bs.clockHz);

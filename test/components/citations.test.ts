@@ -94,7 +94,7 @@ describe("citation rule", () => {
   });
 
   it("every numeric literal in src/components has a citation comment on its line or the block above", () => {
-    const files = readdirSync(DIR).filter((f) => f.endsWith(".ts"));
+    const files = readdirSync(DIR, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
     expect(files.length).toBeGreaterThanOrEqual(8);
     const bad = files.flatMap((f) => uncitedLiterals(readFileSync(join(DIR, f), "utf8")).map((b) => `${f}:${b}`));
     expect(bad).toEqual([]);
