@@ -1,13 +1,14 @@
 // Loading a Hugging Face checkpoint folder (config.json, model.safetensors or sharded
 // model.safetensors.index.json, tokenizer.json) into float32 tensors, the list of projection weights
 // (LinearWeight, [out x in]) and a per-layer layout the forward pass (src/numerics/forward.ts) walks.
-// Tensor names follow transformers' modeling files: Llama/Phi-3/BitNet ("model.layers.N..."),
+// Tensor names (the one table: hf-names.ts) follow transformers' modeling files: Llama/Phi-3/BitNet ("model.layers.N..."),
 // GPT-2 ("transformer.h.N..." or unprefixed "h.N..."), OPT ("model.decoder.layers.N...").
 
 import { readFile, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { AimcsimError } from "../errors.ts";
 import type { LinearWeight } from "../formats/tensors.ts";
+import { hfTensorNames } from "./hf-names.ts";
 import type { TransformerShape } from "./shape.ts";
 import { SafetensorsFile, type DecodedTensor } from "./safetensors.ts";
 import { shapeDetails, shapeFromConfig } from "./config.ts";
@@ -294,7 +295,8 @@ export function buildModel(
     case "llama":
     case "phi3":
     case "bitnet": {
-      embed = get("model.embed_tokens.weight", [V, H]);
+      const names = hfTensorNames(shape.family);
+      embed = get(`${names.embed}.weight`, [V, H]);
       const details = shapeDetails(shape);
       const rotaryDim = details.rotaryDim;
       if (rotaryDim % 2 !== 0 || rotaryDim <= 0 || rotaryDim > hd)
@@ -305,89 +307,91 @@ export function buildModel(
       if (rsType && rsType !== "llama3" && rsType !== "default")
         throw new AimcsimError("ModelError", `${source}#rope_scaling`, `rope type "${rsType}" is not implemented (supported: default, llama3)`);
       for (let l = 0; l < shape.numLayers; l++) {
-        const p = `model.layers.${l}`;
-        const attnNorm = norm(`${p}.input_layernorm`, H, false);
+        const n = names.layer(l);
+        const attnNorm = norm(n.attnNorm, H, false);
         let q = null, k = null, v = null, qkv = null;
-        if (shape.fusedQkv) qkv = linear(`${p}.self_attn.qkv_proj`, qDim + 2 * kvDim, H, "optional");
+        if (shape.fusedQkv) qkv = linear(n.qkv, qDim + 2 * kvDim, H, "optional");
         else {
-          q = linear(`${p}.self_attn.q_proj`, qDim, H, shape.attentionBias);
-          k = linear(`${p}.self_attn.k_proj`, kvDim, H, shape.attentionBias);
-          v = linear(`${p}.self_attn.v_proj`, kvDim, H, shape.attentionBias);
+          q = linear(n.q, qDim, H, shape.attentionBias);
+          k = linear(n.k, kvDim, H, shape.attentionBias);
+          v = linear(n.v, kvDim, H, shape.attentionBias);
         }
-        const attnSubNorm = shape.family === "bitnet" ? norm(`${p}.self_attn.attn_sub_norm`, H, false) : null;
-        const o = linear(`${p}.self_attn.o_proj`, H, qDim, shape.attentionBias);
-        const mlpNorm = norm(`${p}.post_attention_layernorm`, H, false);
+        const attnSubNorm = shape.family === "bitnet" ? norm(n.attnSubNorm, H, false) : null;
+        const o = linear(n.o, H, qDim, shape.attentionBias);
+        const mlpNorm = norm(n.mlpNorm, H, false);
         let gate = null, up;
-        if (shape.fusedGateUp) up = linear(`${p}.mlp.gate_up_proj`, 2 * I, H, shape.mlpBias);
+        if (shape.fusedGateUp) up = linear(n.gateUp, 2 * I, H, shape.mlpBias);
         else {
-          gate = linear(`${p}.mlp.gate_proj`, I, H, shape.mlpBias);
-          up = linear(`${p}.mlp.up_proj`, I, H, shape.mlpBias);
+          gate = linear(n.gate, I, H, shape.mlpBias);
+          up = linear(n.up, I, H, shape.mlpBias);
         }
-        const ffnSubNorm = shape.family === "bitnet" ? norm(`${p}.mlp.ffn_sub_norm`, I, false) : null;
-        const down = linear(`${p}.mlp.down_proj`, H, I, shape.mlpBias);
+        const ffnSubNorm = shape.family === "bitnet" ? norm(n.ffnSubNorm, I, false) : null;
+        const down = linear(n.down, H, I, shape.mlpBias);
         layers.push({ attnNorm, q, k, v, qkv, o, attnSubNorm, mlpNorm, gate, up, fusedGateUp: shape.fusedGateUp, ffnSubNorm, down });
       }
-      finalNorm = norm("model.norm", H, false);
-      lmHead = headLinear("lm_head", embed, V, H);
+      finalNorm = norm(names.finalNorm, H, false);
+      lmHead = headLinear(names.lmHead, embed, V, H);
       break;
     }
     case "gpt2": {
-      const pre = has("transformer.wte.weight") ? "transformer." : "";
-      embed = get(`${pre}wte.weight`, [V, H]);
-      positions = get(`${pre}wpe.weight`, [shape.maxPositions, H]);
+      // Hub safetensors of GPT-2 often omit the "transformer." prefix.
+      const names = hfTensorNames("gpt2", { root: has(`${hfTensorNames("gpt2").embed}.weight`) ? "transformer." : "" });
+      embed = get(`${names.embed}.weight`, [V, H]);
+      positions = get(`${names.positions}.weight`, [shape.maxPositions, H]);
       options = {
         ...options,
         scaleAttnByInverseLayerIdx: config.scale_attn_by_inverse_layer_idx === true,
         scaleAttnWeights: config.scale_attn_weights !== false,
       };
       for (let l = 0; l < shape.numLayers; l++) {
-        const p = `${pre}h.${l}`;
-        const attnNorm = norm(`${p}.ln_1`, H, true);
-        const qkv = linear(`${p}.attn.c_attn`, 3 * H, H, true, true);
-        const o = linear(`${p}.attn.c_proj`, H, H, true, true);
-        const mlpNorm = norm(`${p}.ln_2`, H, true);
-        const up = linear(`${p}.mlp.c_fc`, I, H, true, true);
-        const down = linear(`${p}.mlp.c_proj`, H, I, true, true);
+        const n = names.layer(l);
+        const attnNorm = norm(n.attnNorm, H, true);
+        const qkv = linear(n.qkv, 3 * H, H, true, true);
+        const o = linear(n.o, H, H, true, true);
+        const mlpNorm = norm(n.mlpNorm, H, true);
+        const up = linear(n.fc1, I, H, true, true);
+        const down = linear(n.fc2, H, I, true, true);
         layers.push({ attnNorm, q: null, k: null, v: null, qkv, o, attnSubNorm: null, mlpNorm, gate: null, up, fusedGateUp: false, ffnSubNorm: null, down });
       }
-      finalNorm = norm(`${pre}ln_f`, H, true);
-      lmHead = headLinear("lm_head", embed, V, H);
+      finalNorm = norm(names.finalNorm, H, true);
+      lmHead = headLinear(names.lmHead, embed, V, H);
       break;
     }
     case "opt": {
       const E = shape.wordEmbedProjDim > 0 ? shape.wordEmbedProjDim : H;
-      const p0 = "model.decoder";
-      embed = get(`${p0}.embed_tokens.weight`, [V, E]);
-      const posShape = data.get(`${p0}.embed_positions.weight`) ? shapes.get(`${p0}.embed_positions.weight`) : undefined;
-      positions = get(`${p0}.embed_positions.weight`, [posShape?.[0] ?? shape.maxPositions + 2, H]);
+      const names = hfTensorNames("opt");
+      const pos = `${names.positions}.weight`;
+      embed = get(`${names.embed}.weight`, [V, E]);
+      const posShape = data.get(pos) ? shapes.get(pos) : undefined;
+      positions = get(pos, [posShape?.[0] ?? shape.maxPositions + 2, H]);
       if (positions.shape[0]! < shape.maxPositions + 2)
         throw new AimcsimError(
           "CheckpointError",
-          where(`${p0}.embed_positions.weight`),
-          `tensor ${p0}.embed_positions.weight: has ${positions.shape[0]} rows, needs max_position_embeddings + 2 = ${shape.maxPositions + 2}`,
+          where(pos),
+          `tensor ${pos}: has ${positions.shape[0]} rows, needs max_position_embeddings + 2 = ${shape.maxPositions + 2}`,
         );
       const details = shapeDetails(shape);
       const preNorm = details.normPlacement === "pre";
       options = { ...options, preNorm, positionOffset: details.positionOffset };
-      if (E !== H) projectIn = linear(`${p0}.project_in`, H, E, false, false, false);
+      if (E !== H) projectIn = linear(names.projectIn, H, E, false, false, false);
       const bias = shape.attentionBias;
       const hasLnBiasFinal = true;
       for (let l = 0; l < shape.numLayers; l++) {
-        const p = `${p0}.layers.${l}`;
+        const n = names.layer(l);
         const hasLnBias = true;
-        const attnNorm = norm(`${p}.self_attn_layer_norm`, H, hasLnBias);
-        const q = linear(`${p}.self_attn.q_proj`, H, H, bias);
-        const k = linear(`${p}.self_attn.k_proj`, H, H, bias);
-        const v = linear(`${p}.self_attn.v_proj`, H, H, bias);
-        const o = linear(`${p}.self_attn.out_proj`, H, H, bias);
-        const mlpNorm = norm(`${p}.final_layer_norm`, H, hasLnBias);
-        const up = linear(`${p}.fc1`, I, H, bias);
-        const down = linear(`${p}.fc2`, H, I, bias);
+        const attnNorm = norm(n.attnNorm, H, hasLnBias);
+        const q = linear(n.q, H, H, bias);
+        const k = linear(n.k, H, H, bias);
+        const v = linear(n.v, H, H, bias);
+        const o = linear(n.o, H, H, bias);
+        const mlpNorm = norm(n.mlpNorm, H, hasLnBias);
+        const up = linear(n.fc1, I, H, bias);
+        const down = linear(n.fc2, H, I, bias);
         layers.push({ attnNorm, q, k, v, qkv: null, o, attnSubNorm: null, mlpNorm, gate: null, up, fusedGateUp: false, ffnSubNorm: null, down });
       }
-      finalNorm = details.finalNorm ? norm(`${p0}.final_layer_norm`, H, hasLnBiasFinal) : null;
-      if (E !== H) projectOut = linear(`${p0}.project_out`, E, H, false, false, false);
-      lmHead = headLinear("lm_head", embed, V, E);
+      finalNorm = details.finalNorm ? norm(names.finalNorm, H, hasLnBiasFinal) : null;
+      if (E !== H) projectOut = linear(names.projectOut, E, H, false, false, false);
+      lmHead = headLinear(names.lmHead, embed, V, E);
       break;
     }
   }

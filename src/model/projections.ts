@@ -5,6 +5,7 @@
 // The op graph (opgraph.ts), the parameter count (presets.ts) and the crossbar mapping (src/mapping) all
 // read this one list, so they agree on names and sizes.
 
+import { hfTensorNames } from "./hf-names.ts";
 import type { TransformerShape } from "./shape.ts";
 
 export type ProjectionRole =
@@ -48,22 +49,8 @@ export interface ProjectionMatrix {
   readonly tied: boolean;
 }
 
-/** Tensor name prefixes per family (transformers modeling files; safetensors of GPT-2 and OPT checkpoints
- *  on the Hub may omit the "transformer." / "model." prefix, which the checkpoint loader must tolerate). */
-const prefix = (shape: TransformerShape, layer: number): { attn: string; mlp: string } => {
-  switch (shape.family) {
-    case "gpt2":
-      return { attn: `transformer.h.${layer}.attn`, mlp: `transformer.h.${layer}.mlp` };
-    case "opt":
-      return { attn: `model.decoder.layers.${layer}.self_attn`, mlp: `model.decoder.layers.${layer}` };
-    default:
-      return { attn: `model.layers.${layer}.self_attn`, mlp: `model.layers.${layer}.mlp` };
-  }
-};
-
 /** HF tensor name of the token embedding table. */
-export const embeddingWeightName = (shape: TransformerShape): string =>
-  shape.family === "gpt2" ? "transformer.wte" : shape.family === "opt" ? "model.decoder.embed_tokens" : "model.embed_tokens";
+export const embeddingWeightName = (shape: TransformerShape): string => hfTensorNames(shape.family).embed;
 
 /** The projection matrices of one decoder layer, in dataflow order. */
 export const layerProjections = (shape: TransformerShape, layer: number): ProjectionMatrix[] => {
@@ -71,7 +58,7 @@ export const layerProjections = (shape: TransformerShape, layer: number): Projec
   const f = shape.intermediateSize;
   const qOut = shape.numHeads * shape.headDim;
   const kvOut = shape.numKvHeads * shape.headDim;
-  const p = prefix(shape, layer);
+  const n = hfTensorNames(shape.family).layer(layer);
   const L = `L${layer}`;
   const ab = shape.attentionBias;
   const mb = shape.mlpBias;
@@ -81,7 +68,7 @@ export const layerProjections = (shape: TransformerShape, layer: number): Projec
   // Attention input projections.
   if (shape.fusedQkv) {
     const fused = qOut + 2 * kvOut;
-    const weight = shape.family === "gpt2" ? `${p.attn}.c_attn` : `${p.attn}.qkv_proj`;
+    const weight = n.qkv;
     const storage = shape.family === "gpt2" ? "conv1d" : "linear";
     const parts: [ProjectionRole, number, number][] = [
       ["q", 0, qOut],
@@ -92,30 +79,29 @@ export const layerProjections = (shape: TransformerShape, layer: number): Projec
       out.push({ ...base, name: `${L}.${role}_proj`, role, weight, slice: { outStart: s, outEnd: e, fusedOut: fused }, storage, inFeatures: h, outFeatures: e - s, bias: ab });
     }
   } else {
-    out.push({ ...base, name: `${L}.q_proj`, role: "q", weight: `${p.attn}.q_proj`, storage: "linear", inFeatures: h, outFeatures: qOut, bias: ab });
-    out.push({ ...base, name: `${L}.k_proj`, role: "k", weight: `${p.attn}.k_proj`, storage: "linear", inFeatures: h, outFeatures: kvOut, bias: ab });
-    out.push({ ...base, name: `${L}.v_proj`, role: "v", weight: `${p.attn}.v_proj`, storage: "linear", inFeatures: h, outFeatures: kvOut, bias: ab });
+    out.push({ ...base, name: `${L}.q_proj`, role: "q", weight: n.q, storage: "linear", inFeatures: h, outFeatures: qOut, bias: ab });
+    out.push({ ...base, name: `${L}.k_proj`, role: "k", weight: n.k, storage: "linear", inFeatures: h, outFeatures: kvOut, bias: ab });
+    out.push({ ...base, name: `${L}.v_proj`, role: "v", weight: n.v, storage: "linear", inFeatures: h, outFeatures: kvOut, bias: ab });
   }
   // Attention output projection.
-  const oWeight = shape.family === "gpt2" ? `${p.attn}.c_proj` : shape.family === "opt" ? `${p.attn}.out_proj` : `${p.attn}.o_proj`;
-  out.push({ ...base, name: `${L}.o_proj`, role: "o", weight: oWeight, storage: shape.family === "gpt2" ? "conv1d" : "linear", inFeatures: qOut, outFeatures: h, bias: ab });
+  out.push({ ...base, name: `${L}.o_proj`, role: "o", weight: n.o, storage: shape.family === "gpt2" ? "conv1d" : "linear", inFeatures: qOut, outFeatures: h, bias: ab });
 
   // MLP.
   if (shape.gatedMlp) {
     if (shape.fusedGateUp) {
       // Phi-3 (modeling_phi3.py Phi3MLP): gate, up = gate_up_proj(x).chunk(2): gate is the first half.
-      const weight = `${p.mlp}.gate_up_proj`;
+      const weight = n.gateUp;
       out.push({ ...base, name: `${L}.gate_proj`, role: "gate", weight, slice: { outStart: 0, outEnd: f, fusedOut: 2 * f }, storage: "linear", inFeatures: h, outFeatures: f, bias: mb });
       out.push({ ...base, name: `${L}.up_proj`, role: "up", weight, slice: { outStart: f, outEnd: 2 * f, fusedOut: 2 * f }, storage: "linear", inFeatures: h, outFeatures: f, bias: mb });
     } else {
-      out.push({ ...base, name: `${L}.gate_proj`, role: "gate", weight: `${p.mlp}.gate_proj`, storage: "linear", inFeatures: h, outFeatures: f, bias: mb });
-      out.push({ ...base, name: `${L}.up_proj`, role: "up", weight: `${p.mlp}.up_proj`, storage: "linear", inFeatures: h, outFeatures: f, bias: mb });
+      out.push({ ...base, name: `${L}.gate_proj`, role: "gate", weight: n.gate, storage: "linear", inFeatures: h, outFeatures: f, bias: mb });
+      out.push({ ...base, name: `${L}.up_proj`, role: "up", weight: n.up, storage: "linear", inFeatures: h, outFeatures: f, bias: mb });
     }
-    out.push({ ...base, name: `${L}.down_proj`, role: "down", weight: `${p.mlp}.down_proj`, storage: "linear", inFeatures: f, outFeatures: h, bias: mb });
+    out.push({ ...base, name: `${L}.down_proj`, role: "down", weight: n.down, storage: "linear", inFeatures: f, outFeatures: h, bias: mb });
   } else {
     const conv = shape.family === "gpt2";
-    out.push({ ...base, name: `${L}.fc1`, role: "fc1", weight: conv ? `${p.mlp}.c_fc` : `${p.mlp}.fc1`, storage: conv ? "conv1d" : "linear", inFeatures: h, outFeatures: f, bias: mb });
-    out.push({ ...base, name: `${L}.fc2`, role: "fc2", weight: conv ? `${p.mlp}.c_proj` : `${p.mlp}.fc2`, storage: conv ? "conv1d" : "linear", inFeatures: f, outFeatures: h, bias: mb });
+    out.push({ ...base, name: `${L}.fc1`, role: "fc1", weight: n.fc1, storage: conv ? "conv1d" : "linear", inFeatures: h, outFeatures: f, bias: mb });
+    out.push({ ...base, name: `${L}.fc2`, role: "fc2", weight: n.fc2, storage: conv ? "conv1d" : "linear", inFeatures: f, outFeatures: h, bias: mb });
   }
   return out;
 };
@@ -130,13 +116,13 @@ export const embeddingDim = (shape: TransformerShape): number => (hasEmbedProjec
 /** OPT-350m style project_in (embedding -> hidden), or null. */
 export const projectIn = (shape: TransformerShape): ProjectionMatrix | null =>
   hasEmbedProjection(shape)
-    ? { name: "project_in", role: "project_in", layer: -1, tied: false, weight: "model.decoder.project_in", storage: "linear", inFeatures: shape.wordEmbedProjDim, outFeatures: shape.hiddenSize, bias: false }
+    ? { name: "project_in", role: "project_in", layer: -1, tied: false, weight: hfTensorNames(shape.family).projectIn, storage: "linear", inFeatures: shape.wordEmbedProjDim, outFeatures: shape.hiddenSize, bias: false }
     : null;
 
 /** OPT-350m style project_out (hidden -> embedding width), or null. */
 export const projectOut = (shape: TransformerShape): ProjectionMatrix | null =>
   hasEmbedProjection(shape)
-    ? { name: "project_out", role: "project_out", layer: -1, tied: false, weight: "model.decoder.project_out", storage: "linear", inFeatures: shape.hiddenSize, outFeatures: shape.wordEmbedProjDim, bias: false }
+    ? { name: "project_out", role: "project_out", layer: -1, tied: false, weight: hfTensorNames(shape.family).projectOut, storage: "linear", inFeatures: shape.hiddenSize, outFeatures: shape.wordEmbedProjDim, bias: false }
     : null;
 
 /** The output head. When tied, its weight is the token embedding tensor. */
