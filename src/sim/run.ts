@@ -17,6 +17,7 @@ import type { ChipSpec } from "../spec/types.ts";
 import type { MvmActivity } from "../components/index.ts";
 import { ChipCostModel } from "./costs.ts";
 import { checkInvariants } from "./invariants.ts";
+import { checkRunSize } from "./budget.ts";
 import type { ChipResource } from "./resources.ts";
 import { COMPONENT_KINDS, OP_CLASSES, type ComponentKind, type PhaseResult, type SimResult } from "./result.ts";
 import { NK, PHASE_DECODE, PHASE_PREFILL, TaskList } from "./tasks.ts";
@@ -79,6 +80,7 @@ export function simulate(opts: RunOptions): SimRun {
   const analogProjections = placement.analogMatrices.length > 0;
   const chunk = opts.prefillChunk ?? (analogProjections ? 64 : opts.promptTokens);
   checkWorkload("prefillChunk", chunk, 1);
+  checkRunSize({ chip, shape, placement, activity: opts.activity, promptTokens: opts.promptTokens, genTokens: opts.genTokens, batch, prefillChunk: chunk, record: opts.record ?? false });
 
   // ---- prefill, in chunks
   const layers = shape.numLayers;
