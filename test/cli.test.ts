@@ -19,7 +19,7 @@ describe("aimcsim CLI", () => {
     const hermes = JSON.parse(lib.specToJson(await lib.loadSpecFile("hermes")));
     const cases: [string, (s: any) => void, RegExp][] = [
       ["neg-cols.json", (s) => (s.analog.tile.cols = -512), /analog\.tile\.cols: Expected a value between 1 and 65536/],
-      ["adc0.json", (s) => (s.analog.tile.adc.bits = 0), /analog\.tile\.adc\.bits: Expected a value between 1 and 16/],
+      ["adc0.json", (s) => (s.analog.tile.adc.bits = 0), /analog\.tile\.adc\.bits: Expected a value between 2 and 16/],
       ["typo.json", (s) => { s.analog.tile.adc.bitz = s.analog.tile.adc.bits; delete s.analog.tile.adc.bits; }, /analog\.tile\.adc\.bitz: unknown field "bitz" \(did you mean "bits"\?\)/],
     ];
     for (const [name, edit, message] of cases) {

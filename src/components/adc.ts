@@ -5,7 +5,7 @@
 //
 // Action: convert (one conversion of one column): energyJ, latencyPs. Area: one ADC instance.
 
-import type { AdcKind, AdcSpec } from "../spec/types.ts";
+import type { AdcSpec } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
 import { requireClock } from "./checks.ts";
 import { fmtJ, fmtPs } from "./format.ts";
@@ -30,8 +30,6 @@ export {
   TIME_ENCODED_LSB_PS,
   TIME_ENCODED_STATIC_FRACTION,
 } from "./adc/time-encoded.ts";
-
-export const ADC_KINDS: readonly AdcKind[] = ["sar", "flash", "cco", "ramp"];
 
 function checkBits(bits: number, path: string): void {
   if (!Number.isInteger(bits) || bits < 1) {

@@ -2,7 +2,7 @@
 // in src/components/dac/). DacSpec overrides (energyPerConversionJ, latencyPs) win. One conversion = one input
 // row driven for one analog phase.
 
-import type { DacKind, DacSpec } from "../spec/types.ts";
+import type { DacSpec } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
 import { requireClock } from "./checks.ts";
 import { fmtJ, fmtPs } from "./format.ts";
@@ -24,7 +24,6 @@ export interface DacCost {
   readonly assumption: string;
 }
 
-export const DAC_KINDS: readonly DacKind[] = ["pwm", "current-steering", "bit-serial"];
 
 export function dacCost(dac: DacSpec, nodeNm: number, clockHz: number): DacCost {
   if (!Number.isInteger(dac.bits) || dac.bits < 1) {

@@ -13,14 +13,13 @@ import type {
   VectorUnitSpec,
 } from "../spec/types.ts";
 import { requireClock, requireSpec as check } from "./checks.ts";
+import { VECTOR_OPS } from "../spec/schema.ts";
 import { PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
 import type { ComponentModelInfo } from "./model.ts";
 
 /** Reference design of the Horowitz numbers: 45 nm, 0.9 V (M. Horowitz, "Computing's energy problem", ISSCC 2014). */
 export const HOROWITZ_NODE_NM = 45;
 export const HOROWITZ_VDD_V = 0.9; // Horowitz ISSCC 2014
-
-export const DIGITAL_FORMATS: readonly DigitalFormat[] = ["int4", "int8", "int16", "int32", "fp8", "fp16", "bf16", "fp32"];
 
 /** Energy (pJ, 45 nm) of one add and one multiply per format. int8/int32/fp16/fp32: Horowitz ISSCC 2014
  *  (docs/REFERENCES.md [horowitz-isscc2014]). The others are assumptions derived from it, each stated on its line. */
@@ -231,7 +230,7 @@ export const VECTOR_MODEL: ComponentModelInfo = {
   parameters: ["vector[].lanes", "vector[].format", "vector[].clockHz", "vector[].count", "vector[].ops"],
   reference: "per-element multiply/add mixes (assumptions) at Horowitz energies",
   scaling: "one element per lane per cycle; node and supply as systolic",
-  actions: ["softmax", "norm", "activation", "rope", "elementwise"],
+  actions: VECTOR_OPS,
   sources: ["Horowitz ISSCC 2014", "assumptions stated in digital.ts"],
 };
 export const BITSERIAL_MODEL: ComponentModelInfo = {

@@ -16,8 +16,8 @@ export { ModelRegistry, adcModels, dacModels, dataflows, dramModels } from "./re
 export { systolicGemmCycles, systolicGemmTiming, type SystolicGemmTiming } from "./systolic/gemm.ts";
 
 export { COMPONENT_KINDS, type ComponentKind } from "./kinds.ts";
-export { ADC_KINDS, adcCost, type ConverterCost } from "./adc.ts";
-export { DAC_KINDS, dacCost, type DacCost } from "./dac.ts";
+export { adcCost, type ConverterCost } from "./adc.ts";
+export { dacCost, type DacCost } from "./dac.ts";
 export {
   DEFAULT_INPUT_ACTIVITY,
   DEFAULT_MEAN_CONDUCTANCE,
@@ -37,7 +37,6 @@ export {
   type MvmActivity,
 } from "./crossbar.ts";
 export {
-  DIGITAL_FORMATS,
   FORMAT_BITS,
   VECTOR_OP_MIX,
   addEnergyJ,
@@ -53,7 +52,7 @@ export {
   type UnitCost,
 } from "./digital.ts";
 export { DRAM_ENERGY_PER_BIT_J, dramCost, sramBitcellUm2, sramCost, type DramCost, type SramCost } from "./memory.ts";
-export { NOC_TOPOLOGIES, averageHops, nocCost, type NocCost } from "./noc.ts";
+export { averageHops, nocCost, type NocCost } from "./noc.ts";
 export { TECH_NODES_NM, areaScale, energyScale, periodPs } from "./technology.ts";
 export {
   describeChip,

@@ -4,6 +4,7 @@
 // Action: "hop" (one bit over one router + link): energy; latency hopLatencyCycles of the NoC clock.
 
 import type { NocSpec, NocTopology } from "../spec/types.ts";
+import { NOC_TOPOLOGIES } from "../spec/schema.ts";
 import { AimcsimError } from "../errors.ts";
 import { ISAAC_NODE_NM, PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
 import { requireClock } from "./checks.ts";
@@ -19,8 +20,6 @@ export const ISAAC_ROUTER_WIDTH_BITS = 256; // ISAAC ISCA 2016 via hwcomponents-
  *  library isaac.py IsaacRouter). Scaled linearly with link width as that file does (assumption: a crossbar
  *  router grows faster, ~width^2, so this is optimistic for wide links). */
 export const ISAAC_ROUTER_AREA_UM2 = 150000;
-
-export const NOC_TOPOLOGIES: readonly NocTopology[] = ["mesh", "ring", "bus", "crossbar", "tree"];
 
 /** Average hops between two endpoints chosen uniformly (including same-node pairs for the mesh):
  *  mesh k x k (k = ceil(sqrt N)): 2 (k^2 - 1) / (3k), the mean Manhattan distance (mean |i - j| over a line of

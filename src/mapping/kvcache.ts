@@ -4,14 +4,14 @@
 import { AimcsimError } from "../errors.ts";
 import { KV_BYTES_PER_ELEMENT, kvCacheBytes, kvCacheTokens } from "../model/opgraph.ts";
 import type { TransformerShape } from "../model/shape.ts";
-import type { ChipSpec } from "../spec/types.ts";
+import type { ChipSpec, KvCacheLocation } from "../spec/types.ts";
 
 /** Activation element bytes in the on-chip buffers. Assumption: FP16 activations between the digital units,
  *  the same precision as the KV cache (opgraph.ts KV_BYTES_PER_ELEMENT). */
 export const ACTIVATION_BYTES_PER_ELEMENT = KV_BYTES_PER_ELEMENT;
 
 export interface KvCachePlacement {
-  readonly memory: "sram" | "dram";
+  readonly memory: KvCacheLocation;
   /** SRAM instance names holding it (empty for DRAM). */
   readonly srams: readonly string[];
   /** Bytes of the cache at `contextTokens` tokens for `batch` sequences (all layers, K and V, fp16;

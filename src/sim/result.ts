@@ -1,6 +1,7 @@
 // What a simulation run returns. Documented in README ("Outputs"); printed by `aimcsim run --json`.
 import type { ComponentKind } from "../components/kinds.ts";
 import type { OpClass } from "../model/ops.ts";
+import type { KvCacheLocation } from "../spec/types.ts";
 
 export { COMPONENT_KINDS, type ComponentKind } from "../components/kinds.ts";
 
@@ -53,7 +54,7 @@ export interface SimResult {
     readonly tilesNeeded: number;
     readonly tilesAvailable: number;
     readonly chips: number;
-    readonly kvCache: "sram" | "dram";
+    readonly kvCache: KvCacheLocation;
   };
   /** Every model assumption a reader must know (ADC model used, DRAM energy per bit, ...). */
   readonly assumptions: readonly string[];

@@ -3,6 +3,8 @@
 // that loads is a valid spec. The defaults are modelling conventions, not physical constants.
 import { produce, type Draft } from "immer";
 import { decodeChipSpec } from "./validate.ts";
+import { SPEC_DEFAULTS } from "./schema.ts";
+import { BUILTIN_NOISE_DEFAULTS, type NoiseParams } from "./noise.ts";
 import type {
   AdcSpec,
   AnalogSpec,
@@ -22,42 +24,25 @@ import type {
 type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 
 /** Ideal devices: no programming, drift or read noise. */
-export function idealNoise(): NoiseSpec {
-  return {
-    model: "none",
-    progNoiseScale: 0,
-    readNoiseScale: 0,
-    driftScale: 0,
-    relSigma: 0,
-    readRelSigma: 0,
-    wNoise: 0,
-    outNoise: 0,
-    tInfS: 0,
-    driftCompensation: false,
-  };
+export function idealNoise(overrides: Partial<NoiseParams> = {}): NoiseSpec {
+  return { model: "none", ...BUILTIN_NOISE_DEFAULTS.none, ...overrides };
 }
 
 /** PCM noise as IBM aihwkit's PCMLikeNoiseModel (scales 1 = the published fit), with aihwkit's
- *  default output noise and, unless given, inference one hour after programming. */
-export function pcmNoise(overrides: Partial<NoiseSpec> = {}): NoiseSpec {
-  return {
-    model: "pcm",
-    progNoiseScale: 1,
-    readNoiseScale: 1,
-    driftScale: 1,
-    relSigma: 0,
-    readRelSigma: 0,
-    wNoise: 0,
-    outNoise: 0.06, // aihwkit IOParameters default out_noise (docs/REFERENCES.md [aihwkit], parameters/io.py)
-    tInfS: 3600,
-    driftCompensation: true,
-    ...overrides,
-  };
+ *  default output noise and, unless given, inference one hour after programming (src/spec/noise.ts). */
+export function pcmNoise(overrides: Partial<NoiseParams> = {}): NoiseSpec {
+  return { model: "pcm", ...BUILTIN_NOISE_DEFAULTS.pcm, ...overrides };
 }
 
 /** Generic Gaussian programming noise, relSigma of g_max. */
-export function gaussianNoise(relSigma: number, overrides: Partial<NoiseSpec> = {}): NoiseSpec {
-  return { ...idealNoise(), model: "gaussian", relSigma, ...overrides };
+export function gaussianNoise(relSigma: number, overrides: Partial<NoiseParams> = {}): NoiseSpec {
+  return { model: "gaussian", ...BUILTIN_NOISE_DEFAULTS.gaussian, relSigma, ...overrides };
+}
+
+/** RRAM noise: Gaussian programming noise relSigma of g_max, plus a read-noise draw readRelSigma of |g|
+ *  fixed at t_inf; no drift. */
+export function rramNoise(relSigma: number, readRelSigma: number, overrides: Partial<NoiseParams> = {}): NoiseSpec {
+  return { model: "rram", ...BUILTIN_NOISE_DEFAULTS.rram, relSigma, readRelSigma, ...overrides };
 }
 
 export function dac(spec: DacSpec): DacSpec {
@@ -65,19 +50,13 @@ export function dac(spec: DacSpec): DacSpec {
 }
 
 export function adc(spec: Optional<AdcSpec, "colsPerAdc">): AdcSpec {
-  return { colsPerAdc: 1, ...spec };
+  return { ...SPEC_DEFAULTS.adc, ...spec };
 }
 
 export type CrossbarTileInput = Optional<CrossbarTileSpec, "noise" | "inputRange" | "outBound" | "gMinUs">;
 
 export function crossbarTile(spec: CrossbarTileInput): CrossbarTileSpec {
-  return {
-    gMinUs: 0,
-    noise: idealNoise(),
-    inputRange: { mode: "dynamic" },
-    outBound: 12, // aihwkit IOParameters default out_bound (docs/REFERENCES.md [aihwkit])
-    ...spec,
-  };
+  return { ...SPEC_DEFAULTS.tile, noise: idealNoise(), ...spec };
 }
 
 export function analogArray(spec: AnalogSpec): AnalogSpec {
@@ -85,15 +64,15 @@ export function analogArray(spec: AnalogSpec): AnalogSpec {
 }
 
 export function systolicArray(spec: Optional<SystolicArraySpec, "count">): SystolicArraySpec {
-  return { count: 1, ...spec };
+  return { ...SPEC_DEFAULTS.unit, ...spec };
 }
 
 export function vectorUnit(spec: Optional<VectorUnitSpec, "count" | "ops">): VectorUnitSpec {
-  return { count: 1, ops: ["softmax", "norm", "activation", "rope", "elementwise"], ...spec };
+  return { ...SPEC_DEFAULTS.unit, ops: [...SPEC_DEFAULTS.vector.ops], ...spec };
 }
 
 export function bitSerialUnit(spec: Optional<BitSerialUnitSpec, "count">): BitSerialUnitSpec {
-  return { count: 1, ...spec };
+  return { ...SPEC_DEFAULTS.unit, ...spec };
 }
 
 export function sram(spec: SramSpec): SramSpec {
@@ -112,24 +91,10 @@ export type ChipInput = Optional<ChipSpec, "description" | "bitSerial" | "source
   readonly mapping?: Partial<MappingPolicy>;
 };
 
-/** Assemble and validate a chip. Throws SpecValidationError naming the field path of every problem. */
+/** Assemble and validate a chip, filling the schema's defaults (as a JSON spec gets them). Throws
+ *  SpecValidationError naming the field path of every problem. */
 export function chip(input: ChipInput, source = ""): ChipSpec {
-  const { mapping, ...rest } = input;
-  const assembled = {
-    description: "",
-    systolic: [],
-    vector: [],
-    bitSerial: [],
-    sources: [],
-    ...rest,
-    mapping: {
-      projections: input.analog ? "analog" : "digital",
-      lmHead: "digital",
-      kvCache: "dram",
-      ...mapping,
-    },
-  };
-  return decodeChipSpec(assembled, source || input.name);
+  return decodeChipSpec(input, source || input.name);
 }
 
 /** A variant of a spec, written as edits to a draft (immer), validated like any spec. */

@@ -1,43 +1,118 @@
-// Effect Schema definitions of the chip spec language. `ChipSpecSchema.Type` is structurally the
-// ChipSpec of ./types.ts (checked at the bottom of this file), so validation and the contract cannot drift.
-// Rules are written where they belong: ranges on the field, cross-field rules on the struct that owns
-// both fields, with the path of the field a user must change.
-import { Schema } from "effect";
-import type { ChipSpec } from "./types.ts";
+// Effect Schema definitions of the chip spec language: the single source of the spec. Every enum is declared
+// once here as schema literals; its runtime list (ADC_KINDS, ...) and its TypeScript type (./types.ts) are
+// derived from it. Every rule that makes a spec valid is here too: ranges on the field, cross-field rules on
+// the struct that owns both fields, with the path of the field a user must change. Component models and
+// numerics receive a decoded spec and do not re-check it.
+//
+// Each field carries its description (with its unit) and, where it has one, its default: the JSON Schema
+// for editors (`aimcsim schema`) and the defaults JSON specs get are both read from here, so TypeScript and
+// JSON specs fill the same defaults.
+import { Effect, Schema, SchemaTransformation } from "effect";
+import { between, doc, intBetween, nonEmpty, nonNegative, positive, positiveInt, withDefault } from "./fields.ts";
+import { isNoiseModelKind, NOISE_MODELS, noiseModelDefaults, NoiseParamsFields, type NoiseModelKind } from "./noise.ts";
 
-const positive = Schema.Finite.check(Schema.isGreaterThan(0));
-const nonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0));
-const positiveInt = Schema.Finite.check(Schema.isInt(), Schema.isGreaterThan(0));
-const intBetween = (minimum: number, maximum: number) =>
-  Schema.Finite.check(Schema.isInt(), Schema.isBetween({ minimum, maximum }));
-const between = (minimum: number, maximum: number) => Schema.Finite.check(Schema.isBetween({ minimum, maximum }));
-const name = Schema.String.check(Schema.isMinLength(1));
+// ---------------------------------------------------------------------------------------------------------------
+// Enums: one declaration each. `X_KINDS` is the list, `XSchema` the schema; the type is in ./types.ts.
+
+export const DeviceKindSchema = Schema.Literals(["PCM", "RRAM", "SRAM", "Flash"]);
+export const DEVICE_KINDS = DeviceKindSchema.literals;
+export const DacKindSchema = Schema.Literals(["pwm", "current-steering", "bit-serial"]);
+export const DAC_KINDS = DacKindSchema.literals;
+export const AdcKindSchema = Schema.Literals(["sar", "flash", "ramp", "cco"]);
+export const ADC_KINDS = AdcKindSchema.literals;
+export const PlaneWeightingSchema = Schema.Literals(["charge-share", "repeated-integration"]);
+export const PLANE_WEIGHTINGS = PlaneWeightingSchema.literals;
+export const InputRangeModeSchema = Schema.Literals(["dynamic", "static"]);
+export const INPUT_RANGE_MODES = InputRangeModeSchema.literals;
+export const DataflowSchema = Schema.Literals(["OS", "WS", "IS"]);
+export const DATAFLOWS = DataflowSchema.literals;
+export const DigitalFormatSchema = Schema.Literals(["int4", "int8", "int16", "int32", "fp8", "fp16", "bf16", "fp32"]);
+export const DIGITAL_FORMATS = DigitalFormatSchema.literals;
+export const DramKindSchema = Schema.Literals(["LPDDR4", "LPDDR5", "DDR4", "HBM2", "HBM3", "GDDR6"]);
+export const DRAM_KINDS = DramKindSchema.literals;
+export const NocTopologySchema = Schema.Literals(["mesh", "ring", "bus", "crossbar", "tree"]);
+export const NOC_TOPOLOGIES = NocTopologySchema.literals;
+export const VectorOpSchema = Schema.Literals(["softmax", "norm", "activation", "rope", "elementwise"]);
+export const VECTOR_OPS = VectorOpSchema.literals;
+/** Where a class of layers runs (MappingPolicy.projections / lmHead). */
+export const ComputeDomainSchema = Schema.Literals(["analog", "digital"]);
+export const COMPUTE_DOMAINS = ComputeDomainSchema.literals;
+/** Where the KV cache lives (MappingPolicy.kvCache). */
+export const KvCacheLocationSchema = Schema.Literals(["sram", "dram"]);
+export const KV_CACHE_LOCATIONS = KvCacheLocationSchema.literals;
+/** Conductance noise models: the keys of the noise-model table in ./noise.ts (built-ins, listed in NOISE_MODELS)
+ *  plus any registered since with registerNoiseModel (src/numerics/noise/registry.ts). */
+export const NoiseModelKindSchema = Schema.String.annotate({
+  description:
+    'Conductance noise model (src/spec/noise.ts): "pcm" aihwkit PCMLikeNoiseModel (programming noise, drift, 1/f read noise); "gaussian" programming noise relSigma * g_max, no drift; "rram" Gaussian programming noise plus read noise readRelSigma * |g|; "none" ideal devices; or a model registered with registerNoiseModel. Fields left out take the model\'s defaults.',
+  examples: [...NOISE_MODELS],
+}).pipe(
+  Schema.refine((k: string): k is NoiseModelKind => isNoiseModelKind(k), {
+    message: `unknown noise model; built in: ${NOISE_MODELS.join(", ")} (others are added with registerNoiseModel)`,
+  }),
+);
+export { NOISE_MODELS };
 
 // Clocks from 1 kHz to 100 GHz; a value outside is a unit mistake (Hz vs MHz), not a design.
-const clockHz = between(1e3, 1e11);
+const clockHz = (what: string) => doc(between(1e3, 1e11), what, "Hz");
+const unitName = doc(nonEmpty, "Unit name, unique across all digital units of the chip (systolic, vector, bit-serial); names its resource in results and traces.");
+const unitCount = withDefault(intBetween(1, 1 << 16), 1, "Identical instances.");
 
-export const DigitalFormatSchema = Schema.Literals(["int4", "int8", "int16", "int32", "fp8", "fp16", "bf16", "fp32"]);
+// ---------------------------------------------------------------------------------------------------------------
+// Defaults the TS constructors (./dsl.ts) and JSON specs share
 
-export const NoiseSchema = Schema.Struct({
-  model: Schema.Literals(["pcm", "gaussian", "rram", "none"]),
-  progNoiseScale: nonNegative,
-  readNoiseScale: nonNegative,
-  driftScale: nonNegative,
-  relSigma: between(0, 1),
-  readRelSigma: between(0, 1),
-  wNoise: between(0, 1),
-  outNoise: between(0, 10),
-  tInfS: between(0, 1e10),
-  driftCompensation: Schema.Boolean,
+export const SPEC_DEFAULTS = {
+  adc: { colsPerAdc: 1 },
+  tile: { gMinUs: 0, inputRange: { mode: "dynamic" as const }, outBound: 12 }, // outBound: aihwkit IOParameters default out_bound (docs/REFERENCES.md [aihwkit])
+  unit: { count: 1 },
+  vector: { ops: VECTOR_OPS },
+  chip: { description: "", systolic: [], vector: [], bitSerial: [], sources: [] },
+  mapping: { lmHead: "digital" as const, kvCache: "dram" as const },
+} as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Noise: one struct for every model; the fields a spec leaves out are the chosen model's defaults
+// (NOISE_MODEL_DEFAULTS, the same table the constructors idealNoise()/pcmNoise()/... read).
+
+const NoiseFull = Schema.Struct({ model: NoiseModelKindSchema, ...NoiseParamsFields });
+const noiseInputFields = Object.fromEntries(Object.entries(NoiseParamsFields).map(([k, s]) => [k, Schema.optionalKey(s)])) as {
+  readonly [K in keyof typeof NoiseParamsFields]: Schema.optionalKey<(typeof NoiseParamsFields)[K]>;
+};
+const NoiseInput = Schema.Struct({ model: NoiseModelKindSchema, ...noiseInputFields }).annotate({
+  description: 'Conductance noise of the analog devices; the fields left out take the chosen model\'s defaults (src/spec/noise.ts). Default: {"model":"none"} (ideal devices).',
+  default: { model: "none" },
 });
 
+export const NoiseSchema = NoiseInput.pipe(
+  Schema.decodeTo(
+    NoiseFull,
+    SchemaTransformation.transform({
+      decode: (n) => ({ ...noiseModelDefaults(n.model), ...n }) as typeof NoiseFull.Encoded,
+      encode: (n) => n as typeof NoiseInput.Type,
+    }),
+  ),
+).annotate({ description: "Conductance noise of the analog devices." });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Converters and the crossbar tile
+
 export const DacSchema = Schema.Struct({
-  kind: Schema.Literals(["pwm", "current-steering", "bit-serial"]),
-  bits: intBetween(1, 16),
-  energyPerConversionJ: Schema.optionalKey(positive),
-  latencyPs: Schema.optionalKey(positive),
-  planesPerConversion: Schema.optionalKey(intBetween(1, 16)),
-  planeWeighting: Schema.optionalKey(Schema.Literals(["charge-share", "repeated-integration"])),
+  kind: doc(DacKindSchema, "DAC kind: pwm (pulse width), current-steering (one phase), bit-serial (one input bit-plane per phase)."),
+  bits: doc(intBetween(1, 16), "Input resolution in bits, sign included (8 => -127..127; 1 => the sign alone, as a binary input driver)."),
+  energyPerConversionJ: Schema.optionalKey(doc(positive, "Overrides the model's energy per conversion.", "J")),
+  latencyPs: Schema.optionalKey(doc(positive, "Overrides the model's conversion latency.", "ps")),
+  planesPerConversion: Schema.optionalKey(
+    doc(
+      intBetween(1, 16),
+      "Bit-serial inputs only: the most consecutive input bit-planes the column integrator accumulates, with binary weights, before ONE ADC conversion (absent or 1: convert after every plane, ISAAC-style; >= bits: one conversion per input, as NeuRRAM's one-phase mode). The bits planes form ceil(bits / min(planesPerConversion, bits)) consecutive groups whose sizes differ by at most one (e.g. 7 planes at 4 -> groups of 4 and 3), each group converted once. Values above 1 need a bit-serial DAC, an ADC that samples a held charge (not \"cco\"), and planeWeighting. The ADC keeps adc.bits: its full scale is the integrated sum's, so its LSB is coarser than one plane's (src/components/crossbar.ts).",
+    ),
+  ),
+  planeWeighting: Schema.optionalKey(
+    doc(
+      PlaneWeightingSchema,
+      'How the integrator gives plane k of a group the weight 2^k; required when planesPerConversion > 1. "charge-share": binary-weighted charge sharing, one read per plane and no extra time; "repeated-integration": each plane is read and sampled once and its charge integrated 2^k times (NeuRRAM\'s neuron), 2^s - 1 - s extra integration steps per group of s planes.',
+    ),
+  ),
 }).check(
   Schema.makeFilter((d) => {
     // Analog accumulation of input bit-planes (src/components/crossbar.ts): only bit-serial inputs have planes
@@ -54,12 +129,18 @@ export const DacSchema = Schema.Struct({
 );
 
 export const AdcSchema = Schema.Struct({
-  kind: Schema.Literals(["sar", "flash", "ramp", "cco"]),
-  bits: intBetween(1, 16),
-  colsPerAdc: positiveInt,
-  energyPerConversionJ: Schema.optionalKey(positive),
-  latencyPs: Schema.optionalKey(positive),
-  waldenFomJ: Schema.optionalKey(positive),
+  kind: doc(AdcKindSchema, "ADC kind: sar, flash, ramp (single slope), cco (current-controlled oscillator, converts during the read)."),
+  // >= 2: the analog numerics read a signed code (sign + magnitude, 8 bits => -127..127); a 1-bit ADC would have
+  // no magnitude level (src/numerics/analog/backend.ts), so the schema rejects it rather than the numerics.
+  bits: doc(intBetween(2, 16), "Output resolution in bits, sign included (8 => -127..127); at least 2 (a sign and one magnitude bit)."),
+  colsPerAdc: withDefault(
+    positiveInt,
+    SPEC_DEFAULTS.adc.colsPerAdc,
+    "Output columns time-multiplexed onto one ADC (1 = one ADC per output). A differential pair (G+ and G- subtracted before conversion) is ONE output column.",
+  ),
+  energyPerConversionJ: Schema.optionalKey(doc(positive, "Overrides the model's energy per conversion.", "J")),
+  latencyPs: Schema.optionalKey(doc(positive, "Overrides the model's conversion latency.", "ps")),
+  waldenFomJ: Schema.optionalKey(doc(positive, "Walden figure of merit for the SAR model (energy per conversion step); default from the Murmann survey.", "J")),
 }).check(
   Schema.makeFilter((a) =>
     a.kind === "flash" && a.bits > 10
@@ -69,26 +150,35 @@ export const AdcSchema = Schema.Struct({
 );
 
 export const InputRangeSchema = Schema.Struct({
-  mode: Schema.Literals(["dynamic", "static"]),
-  bound: Schema.optionalKey(positive),
+  mode: doc(InputRangeModeSchema, "How the analog input range is set before the DAC: dynamic (per input vector, aihwkit noise management) or static (a fixed bound, AFM)."),
+  bound: Schema.optionalKey(doc(positive, 'For "static": the clipping bound in units of the activation; calibrated on data when absent.')),
 });
 
 export const CrossbarTileSchema = Schema.Struct({
-  rows: intBetween(1, 1 << 16),
-  cols: intBetween(1, 1 << 16),
-  device: Schema.Literals(["PCM", "RRAM", "SRAM", "Flash"]),
-  bitsPerCell: intBetween(1, 8),
-  differential: Schema.Boolean,
-  gMaxUs: between(1e-6, 1e6),
-  gMinUs: nonNegative,
-  readVoltageV: between(1e-3, 5),
-  integrationTimeNs: between(1e-3, 1e6),
-  noise: NoiseSchema,
+  rows: doc(intBetween(1, 1 << 16), "Physical cell rows (inputs, word lines)."),
+  cols: doc(intBetween(1, 1 << 16), "Physical cell columns (outputs, bit lines), differential pairs counted as 2."),
+  device: doc(DeviceKindSchema, "Memory device of the cells."),
+  bitsPerCell: doc(intBetween(1, 8), "Conductance levels stored per cell, in bits."),
+  differential: doc(Schema.Boolean, "Signed weights as a differential pair of cells (G+ - G-)."),
+  gMaxUs: doc(between(1e-6, 1e6), "Maximum cell conductance.", "uS"),
+  gMinUs: withDefault(nonNegative, SPEC_DEFAULTS.tile.gMinUs, "Minimum cell conductance; below gMaxUs.", "uS"),
+  readVoltageV: doc(between(1e-3, 5), "Read voltage.", "V"),
+  integrationTimeNs: doc(between(1e-3, 1e6), "Integration (read) time of one analog MVM phase.", "ns"),
+  noise: NoiseSchema.pipe(Schema.withDecodingDefaultKey(Effect.sync(() => ({ model: "none" as const })))),
   dac: DacSchema,
   adc: AdcSchema,
-  inputRange: InputRangeSchema,
-  outBound: positive,
-  slicesPerConversion: Schema.optionalKey(intBetween(1, 16)),
+  inputRange: withDefault(
+    InputRangeSchema,
+    SPEC_DEFAULTS.tile.inputRange,
+    "How the analog input range is set before the DAC (aihwkit noise management / AFM static ranges).",
+  ),
+  outBound: withDefault(positive, SPEC_DEFAULTS.tile.outBound, "ADC clipping bound in normalised output units (aihwkit out_bound)."),
+  slicesPerConversion: Schema.optionalKey(
+    doc(
+      intBetween(1, 16),
+      "Adjacent slice columns of one weight whose outputs are joined in the analog domain, by binary-weighted charge sharing (slice k weighted 2^(k * bitsPerCell)), before ONE ADC conversion (absent or 1: every slice column is converted and the slices are shift-added digitally; = slices per weight: one conversion per weight, as the TSMC 7 nm SRAM macro's binary-weighted computation caps). A weight's slices = ceil(magnitude bits / bitsPerCell) form ceil(slices / min(slicesPerConversion, slices)) groups whose sizes differ by at most one; above 1 the ADC must sample a held charge (not \"cco\"). adc.colsPerAdc still counts physical output lines, joined ones included. The ADC keeps adc.bits (full scale = the combined sum's; see src/components/crossbar.ts).",
+    ),
+  ),
 }).check(
   Schema.makeFilter((t) => {
     const issues: Schema.FilterIssue[] = [];
@@ -111,10 +201,10 @@ export const CrossbarTileSchema = Schema.Struct({
 
 export const AnalogSchema = Schema.Struct({
   tile: CrossbarTileSchema,
-  tiles: intBetween(1, 1 << 24),
-  weightBits: intBetween(1, 16),
-  clockHz,
-  accumulatorFormat: DigitalFormatSchema,
+  tiles: doc(intBetween(1, 1 << 24), "Physical crossbar tiles on the chip."),
+  weightBits: doc(intBetween(1, 16), "Bits of each stored weight (1 = binary, 2 = ternary, 8 = int8 sliced over cells)."),
+  clockHz: clockHz("Clock of the tile periphery and the digital partial-sum accumulation."),
+  accumulatorFormat: doc(DigitalFormatSchema, "Format of the digital partial-sum accumulation across tiles and slices."),
 }).check(
   Schema.makeFilter((a) => {
     // One weight takes ceil(magnitude bits / bitsPerCell) slices, x2 for a differential pair
@@ -127,90 +217,102 @@ export const AnalogSchema = Schema.Struct({
   }),
 );
 
+// ---------------------------------------------------------------------------------------------------------------
+// Digital units, memories, NoC, mapping
+
 export const SystolicArraySchema = Schema.Struct({
-  name,
-  rows: intBetween(1, 4096),
-  cols: intBetween(1, 4096),
-  dataflow: Schema.Literals(["OS", "WS", "IS"]),
-  format: DigitalFormatSchema,
-  clockHz,
-  count: intBetween(1, 1 << 16),
+  name: unitName,
+  rows: doc(intBetween(1, 4096), "Processing-element rows."),
+  cols: doc(intBetween(1, 4096), "Processing-element columns."),
+  dataflow: doc(DataflowSchema, "Dataflow (SCALE-Sim): OS output-stationary, WS weight-stationary, IS input-stationary."),
+  format: doc(DigitalFormatSchema, "Operand format of the MACs."),
+  clockHz: clockHz("Array clock."),
+  count: unitCount,
 });
 
 export const VectorUnitSchema = Schema.Struct({
-  name,
-  lanes: intBetween(1, 1 << 16),
-  format: DigitalFormatSchema,
-  clockHz,
-  count: intBetween(1, 1 << 16),
-  ops: Schema.Array(Schema.Literals(["softmax", "norm", "activation", "rope", "elementwise"])).check(
-    Schema.isMinLength(1),
-  ),
+  name: unitName,
+  lanes: doc(intBetween(1, 1 << 16), "Elements processed per cycle."),
+  format: doc(DigitalFormatSchema, "Operand format."),
+  clockHz: clockHz("Unit clock."),
+  count: unitCount,
+  ops: withDefault(Schema.Array(VectorOpSchema).check(Schema.isMinLength(1)), [...SPEC_DEFAULTS.vector.ops], "Vector ops the unit runs."),
 });
 
 export const BitSerialUnitSchema = Schema.Struct({
-  name,
-  // >= 2: the group's adder tree needs two inputs (src/components/digital.ts bitSerialCost rejects 1).
-  groupSize: intBetween(2, 4096),
-  units: intBetween(1, 1 << 20),
-  clockHz,
-  count: intBetween(1, 1 << 16),
-});
+  name: unitName,
+  // >= 2: the group's adder tree needs two inputs.
+  groupSize: doc(intBetween(2, 4096), "Group size sharing one exponent (Anda: 64) = adder-tree width."),
+  units: doc(intBetween(1, 1 << 20), "Processing elements (APUs) per array."),
+  clockHz: clockHz("Unit clock."),
+  count: unitCount,
+}).annotate({ description: "Anda-style bit-serial unit: one mantissa bit-plane per cycle over a group adder tree." });
 
 export const SramSchema = Schema.Struct({
-  name,
-  capacityBytes: intBetween(64, 2 ** 40),
-  banks: intBetween(1, 1 << 16),
-  bytesPerCyclePerBank: intBetween(1, 1 << 16),
-  clockHz,
+  name: doc(nonEmpty, "SRAM name, unique among the chip's SRAMs."),
+  capacityBytes: doc(intBetween(64, 2 ** 40), "Capacity.", "bytes"),
+  banks: doc(intBetween(1, 1 << 16), "Banks."),
+  bytesPerCyclePerBank: doc(intBetween(1, 1 << 16), "Bytes delivered per cycle per bank.", "bytes"),
+  clockHz: clockHz("SRAM clock."),
 });
 
 export const DramSchema = Schema.Struct({
-  kind: Schema.Literals(["LPDDR4", "LPDDR5", "DDR4", "HBM2", "HBM3", "GDDR6"]),
-  capacityBytes: intBetween(1 << 20, 2 ** 50),
-  bandwidthBytesPerS: between(1e6, 1e14),
-  channels: intBetween(1, 1024),
-  energyPerBitJ: Schema.optionalKey(between(1e-15, 1e-9)),
+  kind: doc(DramKindSchema, "DRAM standard (sets the per-bit access energy)."),
+  capacityBytes: doc(intBetween(1 << 20, 2 ** 50), "Capacity.", "bytes"),
+  bandwidthBytesPerS: doc(between(1e6, 1e14), "Peak bandwidth.", "bytes/s"),
+  channels: doc(intBetween(1, 1024), "Channels."),
+  energyPerBitJ: Schema.optionalKey(doc(between(1e-15, 1e-9), "Overrides the per-bit access energy of the kind.", "J")),
 });
 
 export const NocSchema = Schema.Struct({
-  topology: Schema.Literals(["mesh", "ring", "bus", "crossbar", "tree"]),
-  linkWidthBits: intBetween(1, 1 << 16),
-  hopLatencyCycles: intBetween(0, 1 << 16),
-  clockHz,
+  topology: doc(NocTopologySchema, "Network-on-chip topology."),
+  linkWidthBits: doc(intBetween(1, 1 << 16), "Link width.", "bits"),
+  hopLatencyCycles: doc(intBetween(0, 1 << 16), "Latency per hop.", "cycles"),
+  clockHz: clockHz("NoC clock."),
 });
 
 export const MappingPolicySchema = Schema.Struct({
-  projections: Schema.Literals(["analog", "digital"]),
-  lmHead: Schema.Literals(["analog", "digital"]),
-  kvCache: Schema.Literals(["sram", "dram"]),
+  projections: withDefault(
+    ComputeDomainSchema,
+    "digital",
+    'Where the projection layers (q,k,v,o,gate,up,down) run. When left out: "analog" if the chip has an analog section, else "digital".',
+  ),
+  lmHead: withDefault(ComputeDomainSchema, SPEC_DEFAULTS.mapping.lmHead, "Where the output head runs (AFM keeps it digital)."),
+  kvCache: withDefault(KvCacheLocationSchema, SPEC_DEFAULTS.mapping.kvCache, "Where the KV cache lives."),
 });
 
-const uniqueNames = (units: readonly { readonly name: string }[], field: string): Schema.FilterIssue[] => {
-  const seen = new Map<string, number>();
+/** Digital compute units: their names share one namespace (each names a resource and a utilisation row). */
+const DIGITAL_UNIT_FIELDS = ["systolic", "vector", "bitSerial"] as const;
+
+const uniqueNames = (groups: readonly (readonly [string, readonly { readonly name: string }[]])[]): Schema.FilterIssue[] => {
+  const seen = new Map<string, string>();
   const issues: Schema.FilterIssue[] = [];
-  units.forEach((u, i) => {
-    const prev = seen.get(u.name);
-    if (prev !== undefined) issues.push({ path: [field, i, "name"], issue: `duplicate unit name "${u.name}" (also ${field}[${prev}])` });
-    else seen.set(u.name, i);
-  });
+  for (const [field, units] of groups)
+    units.forEach((u, i) => {
+      const prev = seen.get(u.name);
+      if (prev !== undefined) issues.push({ path: [field, i, "name"], issue: `duplicate unit name "${u.name}" (also ${prev})` });
+      else seen.set(u.name, `${field}[${i}]`);
+    });
   return issues;
 };
 
 export const ChipSpecSchema = Schema.Struct({
-  name,
-  description: Schema.String,
-  technologyNm: between(1, 1000),
-  supplyV: between(0.1, 5),
-  analog: Schema.optionalKey(AnalogSchema),
-  systolic: Schema.Array(SystolicArraySchema),
-  vector: Schema.Array(VectorUnitSchema),
-  bitSerial: Schema.Array(BitSerialUnitSchema),
-  sram: Schema.Array(SramSchema),
+  // A JSON spec may name its JSON Schema (editors read it); it is not part of the decoded spec.
+  name: doc(nonEmpty, "Chip name."),
+  description: withDefault(Schema.String, SPEC_DEFAULTS.chip.description, "Free-form description."),
+  technologyNm: doc(between(1, 1000), "Technology node of the digital logic and periphery.", "nm"),
+  supplyV: doc(between(0.1, 5), "Supply voltage.", "V"),
+  analog: Schema.optionalKey(AnalogSchema.annotate({ description: "The analog in-memory-compute part; absent for an all-digital chip." })),
+  systolic: withDefault(Schema.Array(SystolicArraySchema), [], "Systolic arrays."),
+  vector: withDefault(Schema.Array(VectorUnitSchema), [], "Vector units (softmax, norms, activations)."),
+  bitSerial: withDefault(Schema.Array(BitSerialUnitSchema), [], "Anda-style bit-serial units."),
+  sram: doc(Schema.Array(SramSchema), "On-chip SRAMs."),
   dram: DramSchema,
   noc: NocSchema,
-  mapping: MappingPolicySchema,
-  sources: Schema.Array(Schema.String),
+  mapping: MappingPolicySchema.annotate({ description: "Which layers run where; every field has a default." }).pipe(
+    Schema.withDecodingDefaultKey(Effect.sync(() => ({}))),
+  ),
+  sources: withDefault(Schema.Array(Schema.String), [], "Free-form provenance (papers, datasheets) shown in reports."),
 }).check(
   Schema.makeFilter((c) => {
     const issues: Schema.FilterIssue[] = [];
@@ -223,14 +325,7 @@ export const ChipSpecSchema = Schema.Struct({
     if (c.vector.length === 0) issues.push({ path: ["vector"], issue: "the chip needs at least one vector unit (softmax, norms)" });
     if (c.mapping.kvCache === "sram" && c.sram.length === 0)
       issues.push({ path: ["mapping", "kvCache"], issue: 'is "sram" but the chip has no SRAM' });
-    issues.push(...uniqueNames(c.systolic, "systolic"), ...uniqueNames(c.vector, "vector"));
-    issues.push(...uniqueNames(c.bitSerial, "bitSerial"), ...uniqueNames(c.sram, "sram"));
+    issues.push(...uniqueNames(DIGITAL_UNIT_FIELDS.map((f) => [f, c[f]] as const)), ...uniqueNames([["sram", c.sram]]));
     return issues;
   }),
 );
-
-// The schema and the hand-written contract must describe the same type, both ways.
-type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _schemaMatchesContract: Same<Mutable<typeof ChipSpecSchema.Type>, Mutable<ChipSpec>> = true;
-void _schemaMatchesContract;

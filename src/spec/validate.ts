@@ -86,9 +86,28 @@ function describeIssue(path: readonly PropertyKey[], message: string): SpecIssue
   return { path: formatPath(path), rule: message };
 }
 
-/** Validate unknown input as a complete ChipSpec. Throws SpecValidationError listing every issue. */
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The two input conventions the schema's per-field defaults cannot express: a top-level `$schema` (the JSON
+ *  Schema an editor reads, not part of the spec) is dropped, and `mapping.projections` left out defaults to
+ *  "analog" when the chip has an analog section (the schema's own default, "digital", covers the rest). */
+function normaliseInput(input: unknown): unknown {
+  if (!isRecord(input)) return input;
+  let out = input;
+  if ("$schema" in out) {
+    const { $schema, ...rest } = out;
+    if (typeof $schema !== "string") return input; // left in: the validator names it as an unknown field
+    out = rest;
+  }
+  if (out.analog !== undefined && (out.mapping === undefined || (isRecord(out.mapping) && out.mapping.projections === undefined)))
+    out = { ...out, mapping: { ...(isRecord(out.mapping) ? out.mapping : {}), projections: "analog" } };
+  return out;
+}
+
+/** Validate unknown input as a complete ChipSpec, filling the schema's defaults (the same for TS constructors
+ *  and JSON specs). Throws SpecValidationError listing every issue. */
 export function decodeChipSpec(input: unknown, source = ""): ChipSpec {
-  const r = decode(input, { errors: "all", onExcessProperty: "error" });
+  const r = decode(normaliseInput(input), { errors: "all", onExcessProperty: "error" });
   if (r._tag === "Success") return r.success as ChipSpec;
   const formatted = formatIssues(r.failure.issue);
   const issues: SpecIssue[] = [];
@@ -126,9 +145,13 @@ export function chipJsonSchema(): Record<string, unknown> {
     }
   };
   closeObjects(doc);
+  // A JSON spec may name this schema for its editor; the loader drops the key.
+  const properties = (doc.schema.properties ?? {}) as Record<string, unknown>;
+  doc.schema.properties = { $schema: { type: "string", description: "The JSON Schema of the file (for editors); ignored by aimcsim." }, ...properties };
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     title: "aimcsim chip spec",
+    description: "A chip for aimcsim. Field descriptions give units; fields with a default may be left out (TypeScript constructors fill the same defaults).",
     ...doc.schema,
     ...(doc.definitions && Object.keys(doc.definitions).length > 0 ? { $defs: doc.definitions } : {}),
   };

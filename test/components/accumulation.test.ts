@@ -15,10 +15,11 @@ import {
 import { TIME_ENCODED_STATIC_FRACTION } from "../../src/components/adc.ts";
 import { weightColumnsPerTile, weightSlices } from "../../src/components/index.ts";
 import { isAimcsimError } from "../../src/errors.ts";
-import type { AdcKind, CrossbarTileSpec, DacKind, DeviceKind, PlaneWeighting } from "../../src/spec/types.ts";
+import type { AdcKind, CrossbarTileSpec } from "../../src/spec/types.ts";
 import { hermesTile } from "./chips.ts";
 import { neurramAt, neurramPlanesPerConversion } from "../../hw-specs/neurram.ts";
 import sinangil from "../../hw-specs/sinangil-7nm-sram.ts";
+import { ADC_KINDS, DAC_KINDS, DEVICE_KINDS, PLANE_WEIGHTINGS } from "../../src/spec/schema.ts";
 
 /** The per-MVM cost exactly as src/components/crossbar.ts computed it before planesPerConversion and
  *  slicesPerConversion existed (one conversion per plane and per slice column): the defaults must reproduce it. */
@@ -47,13 +48,13 @@ const tileArb = fc
   .record({
     rows: fc.constantFrom(32, 64, 256, 512),
     cols: fc.constantFrom(64, 128, 256, 1024),
-    device: fc.constantFrom<DeviceKind>("PCM", "RRAM", "SRAM", "Flash"),
+    device: fc.constantFrom(...DEVICE_KINDS),
     bitsPerCell: fc.integer({ min: 1, max: 4 }),
     differential: fc.boolean(),
     integrationTimeNs: fc.double({ min: 1, max: 500, noNaN: true }),
-    dacKind: fc.constantFrom<DacKind>("pwm", "current-steering", "bit-serial"),
+    dacKind: fc.constantFrom(...DAC_KINDS),
     dacBits: fc.integer({ min: 1, max: 10 }),
-    adcKind: fc.constantFrom<AdcKind>("sar", "flash", "cco", "ramp"),
+    adcKind: fc.constantFrom(...ADC_KINDS),
     adcBits: fc.integer({ min: 1, max: 10 }),
     colsPerAdc: fc.constantFrom(1, 2, 4, 8),
   })
@@ -132,7 +133,7 @@ describe("defaults reproduce the per-plane, per-slice cost model exactly", () =>
 describe("accumulating input bit-planes before conversion", () => {
   it("more planes per conversion never increases ADC or accumulate energy, and leaves DAC and array energy alone", () => {
     fc.assert(
-      fc.property(tileArb, weightBitsArb, clockArb, fc.integer({ min: 2, max: 10 }), fc.constantFrom<PlaneWeighting>("charge-share", "repeated-integration"), (t0, wb, clockHz, bits, w) => {
+      fc.property(tileArb, weightBitsArb, clockArb, fc.integer({ min: 2, max: 10 }), fc.constantFrom(...PLANE_WEIGHTINGS), (t0, wb, clockHz, bits, w) => {
         fc.pre(weightColumnsPerTile(t0, wb) >= 1);
         const t = bitSerialTile(t0, bits, t0.adc.kind);
         let prev = fullMvm(t, wb, clockHz);

@@ -1,5 +1,6 @@
 // Test chips for the component models: plain objects typed as ChipSpec with every required field.
 import type { ChipSpec, CrossbarTileSpec, NoiseSpec } from "../../src/spec/types.ts";
+import { VECTOR_OPS } from "../../src/spec/schema.ts";
 
 export const pcmNoise: NoiseSpec = {
   model: "pcm",
@@ -39,7 +40,7 @@ export const hybridChip: ChipSpec = {
   supplyV: 0.8,
   analog: { tile: hermesTile, tiles: 64, weightBits: 8, clockHz: 1e9, accumulatorFormat: "int32" },
   systolic: [{ name: "attn", rows: 32, cols: 32, dataflow: "OS", format: "int8", clockHz: 1e9, count: 2 }],
-  vector: [{ name: "nl", lanes: 64, format: "fp16", clockHz: 1e9, count: 1, ops: ["softmax", "norm", "activation", "rope", "elementwise"] }],
+  vector: [{ name: "nl", lanes: 64, format: "fp16", clockHz: 1e9, count: 1, ops: [...VECTOR_OPS] }],
   bitSerial: [{ name: "anda", groupSize: 64, units: 256, clockHz: 285e6, count: 1 }],
   sram: [{ name: "global", capacityBytes: 8 * 1024 * 1024, banks: 16, bytesPerCyclePerBank: 32, clockHz: 1e9 }],
   dram: { kind: "LPDDR4", capacityBytes: 8 * 1024 ** 3, bandwidthBytesPerS: 25.6e9, channels: 2 },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ADC_KINDS, DAC_KINDS, adcCost, dacCost } from "../../src/components/index.ts";
+import { adcCost, dacCost } from "../../src/components/index.ts";
+import { ADC_KINDS, DAC_KINDS } from "../../src/spec/index.ts";
 import { SAR_WALDEN_FOM_J } from "../../src/components/adc.ts";
 import { isAimcsimError } from "../../src/errors.ts";
 import type { AdcSpec, DacSpec } from "../../src/spec/types.ts";

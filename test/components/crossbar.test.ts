@@ -13,23 +13,24 @@ import {
 } from "../../src/components/index.ts";
 import { cellAreaMm2 } from "../../src/components/crossbar.ts";
 import { isAimcsimError } from "../../src/errors.ts";
-import type { AdcKind, CrossbarTileSpec, DacKind, DeviceKind } from "../../src/spec/types.ts";
+import type { CrossbarTileSpec } from "../../src/spec/types.ts";
 import { hermesTile } from "./chips.ts";
+import { ADC_KINDS, DAC_KINDS, DEVICE_KINDS } from "../../src/spec/schema.ts";
 
 const tileArb = fc
   .record({
     rows: fc.constantFrom(32, 64, 128, 256, 512),
     cols: fc.constantFrom(64, 128, 256, 512, 1024),
-    device: fc.constantFrom<DeviceKind>("PCM", "RRAM", "SRAM", "Flash"),
+    device: fc.constantFrom(...DEVICE_KINDS),
     bitsPerCell: fc.integer({ min: 1, max: 4 }),
     differential: fc.boolean(),
     gMaxUs: fc.double({ min: 1, max: 100, noNaN: true }),
     gMinFrac: fc.double({ min: 0, max: 0.5, noNaN: true }),
     readVoltageV: fc.double({ min: 0.05, max: 1, noNaN: true }),
     integrationTimeNs: fc.double({ min: 1, max: 500, noNaN: true }),
-    dacKind: fc.constantFrom<DacKind>("pwm", "current-steering", "bit-serial"),
+    dacKind: fc.constantFrom(...DAC_KINDS),
     dacBits: fc.integer({ min: 1, max: 10 }),
-    adcKind: fc.constantFrom<AdcKind>("sar", "flash", "cco", "ramp"),
+    adcKind: fc.constantFrom(...ADC_KINDS),
     adcBits: fc.integer({ min: 1, max: 12 }),
     colsPerAdc: fc.constantFrom(1, 2, 4, 8, 16),
   })

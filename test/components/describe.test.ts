@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { describeChip, formatDescription } from "../../src/components/index.ts";
 import { COMPONENT_KINDS } from "../../src/sim/result.ts";
-import type { AdcKind, ChipSpec, DacKind } from "../../src/spec/types.ts";
+import type { ChipSpec } from "../../src/spec/types.ts";
 import { digitalChip, hybridChip } from "./chips.ts";
+import { ADC_KINDS, DAC_KINDS } from "../../src/spec/schema.ts";
 
 const byPart = (d: ReturnType<typeof describeChip>, name: string) => d.peak.find((p) => p.part === name);
 
@@ -44,10 +45,10 @@ describe("describeChip", () => {
         cols: fc.constantFrom(128, 256, 512, 1024),
         weightBits: fc.integer({ min: 1, max: 8 }),
         bitsPerCell: fc.integer({ min: 1, max: 4 }),
-        adcKind: fc.constantFrom<AdcKind>("sar", "flash", "cco", "ramp"),
+        adcKind: fc.constantFrom(...ADC_KINDS),
         adcBits: fc.integer({ min: 3, max: 10 }),
         colsPerAdc: fc.constantFrom(1, 4, 8),
-        dacKind: fc.constantFrom<DacKind>("pwm", "bit-serial", "current-steering"),
+        dacKind: fc.constantFrom(...DAC_KINDS),
         node: fc.constantFrom(7, 14, 22, 28, 45, 65),
         saRows: fc.integer({ min: 4, max: 128 }),
       })

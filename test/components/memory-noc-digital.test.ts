@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { DIGITAL_FORMATS, NOC_TOPOLOGIES } from "../../src/spec/index.ts";
 import {
-  DIGITAL_FORMATS,
   DRAM_ENERGY_PER_BIT_J,
   averageHops,
   bitSerialCost,
@@ -65,7 +65,7 @@ describe("NoC", () => {
   });
   it("hops never decrease with more endpoints (except bus/crossbar, constant)", () => {
     fc.assert(
-      fc.property(fc.constantFrom("mesh", "ring", "tree", "bus", "crossbar" as const), fc.integer({ min: 1, max: 5000 }), (t, n) => {
+      fc.property(fc.constantFrom(...NOC_TOPOLOGIES), fc.integer({ min: 1, max: 5000 }), (t, n) => {
         expect(averageHops(t, n + 1)).toBeGreaterThanOrEqual(averageHops(t, n) - 1e-12);
       }),
     );

@@ -1,7 +1,8 @@
 // The component registry: a model registered from outside src (here, this test) is what describe and run use
 // for its kind, with no edit to src; every schema kind has a built-in model; unknown kinds are SpecErrors.
 import { afterEach, describe, expect, it } from "vitest";
-import { ADC_KINDS, DAC_KINDS, adcModels, dacModels, dataflows, describeChip, dramModels, type AdcModel } from "../../src/components/index.ts";
+import { adcModels, dacModels, dataflows, describeChip, dramModels, type AdcModel } from "../../src/components/index.ts";
+import { ADC_KINDS, DAC_KINDS } from "../../src/spec/index.ts";
 import { isAimcsimError } from "../../src/errors.ts";
 import { simulate } from "../../src/sim/index.ts";
 import type { AdcKind, ChipSpec } from "../../src/spec/types.ts";

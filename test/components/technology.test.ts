@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { TECH_NODES_NM, areaScale, energyScale } from "../../src/components/index.ts";
-import { addEnergyJ, macEnergyJ, DIGITAL_FORMATS } from "../../src/components/digital.ts";
+import { addEnergyJ, macEnergyJ } from "../../src/components/digital.ts";
+import { DIGITAL_FORMATS } from "../../src/spec/index.ts";
 
 describe("technology scaling (Stillmaker & Baas 2017)", () => {
   it("is monotone in the node: a smaller node never costs more energy or area", () => {

@@ -13,6 +13,20 @@ import jia from "../../hw-specs/jia-65nm-sram.ts";
 import neurram from "../../hw-specs/neurram.ts";
 import sinangil from "../../hw-specs/sinangil-7nm-sram.ts";
 import type { ChipSpec } from "../../src/spec/types.ts";
+import {
+  ADC_KINDS,
+  COMPUTE_DOMAINS,
+  DAC_KINDS,
+  DATAFLOWS,
+  DEVICE_KINDS,
+  DIGITAL_FORMATS,
+  DRAM_KINDS,
+  KV_CACHE_LOCATIONS,
+  NOC_TOPOLOGIES,
+  NOISE_MODELS,
+  PLANE_WEIGHTINGS,
+  VECTOR_OPS,
+} from "../../src/spec/schema.ts";
 
 export const PRESETS: Readonly<Record<string, ChipSpec>> = {
   "a100-like": a100,
@@ -60,13 +74,13 @@ export const logInt = (min: number, max: number): fc.Arbitrary<number> =>
     { weight: 4, arbitrary: logReal(Math.max(min, 1), max).map((x) => Math.min(max, Math.max(min, Math.round(x)))) },
   );
 
-const formats = ["int4", "int8", "int16", "int32", "fp8", "fp16", "bf16", "fp32"] as const;
+const formats = DIGITAL_FORMATS;
 const clock = logReal(1e3, 1e11);
 const optionalKey = <T>(key: string, arb: fc.Arbitrary<T>): fc.Arbitrary<Record<string, T>> =>
   fc.option(arb, { nil: undefined }).map((v) => (v === undefined ? {} : { [key]: v }));
 
 const noiseArb = fc.record({
-  model: fc.constantFrom("pcm", "gaussian", "rram", "none"),
+  model: fc.constantFrom(...NOISE_MODELS),
   progNoiseScale: logReal(1e-3, 100).chain((x) => fc.constantFrom(0, x)),
   readNoiseScale: logReal(1e-3, 100).chain((x) => fc.constantFrom(0, x)),
   driftScale: logReal(1e-3, 100).chain((x) => fc.constantFrom(0, x)),
@@ -82,7 +96,7 @@ const tileArb = fc
   .record({
     rows: logInt(1, 1 << 16),
     halfCols: logInt(1, 1 << 15),
-    device: fc.constantFrom("PCM", "RRAM", "SRAM", "Flash"),
+    device: fc.constantFrom(...DEVICE_KINDS),
     bitsPerCell: fc.integer({ min: 1, max: 8 }),
     differential: fc.boolean(),
     gMaxUs: logReal(1e-6, 1e6),
@@ -90,11 +104,11 @@ const tileArb = fc
     readVoltageV: logReal(1e-3, 5),
     integrationTimeNs: logReal(1e-3, 1e6),
     noise: noiseArb,
-    dacKind: fc.constantFrom("pwm", "current-steering", "bit-serial"),
+    dacKind: fc.constantFrom(...DAC_KINDS),
     dacBits: fc.integer({ min: 1, max: 16 }),
     dacOverrides: fc.tuple(optionalKey("energyPerConversionJ", logReal(1e-18, 1e-6)), optionalKey("latencyPs", logReal(1e-3, 1e9))),
-    adcKind: fc.constantFrom("sar", "flash", "ramp", "cco"),
-    adcBits: fc.integer({ min: 1, max: 16 }),
+    adcKind: fc.constantFrom(...ADC_KINDS),
+    adcBits: fc.integer({ min: 2, max: 16 }), // a signed ADC code needs a sign and a magnitude bit (schema)
     colsPerAdcFrac: real(0, 1),
     adcOverrides: fc.tuple(
       optionalKey("energyPerConversionJ", logReal(1e-18, 1e-6)),
@@ -144,7 +158,7 @@ const analogArb = fc
     clockHz: clock,
     accumulatorFormat: fc.constantFrom(...formats),
   })
-  .chain((a) => fc.record({ a: fc.constant(a), planes: fc.integer({ min: 1, max: 16 }), weighting: fc.constantFrom("charge-share", "repeated-integration"), slices: fc.integer({ min: 1, max: 16 }), accumulate: fc.boolean() }))
+  .chain((a) => fc.record({ a: fc.constant(a), planes: fc.integer({ min: 1, max: 16 }), weighting: fc.constantFrom(...PLANE_WEIGHTINGS), slices: fc.integer({ min: 1, max: 16 }), accumulate: fc.boolean() }))
   .map(({ a, planes, weighting, slices, accumulate }) => {
     // one weight (slices x differential columns) must fit on a tile
     const magnitudeBits = a.tile.differential ? Math.max(1, a.weightBits - 1) : a.weightBits;
@@ -166,7 +180,7 @@ const systolicArb = fc.record({
   name: fc.string({ minLength: 1, maxLength: 8 }),
   rows: logInt(1, 4096),
   cols: logInt(1, 4096),
-  dataflow: fc.constantFrom("OS", "WS", "IS"),
+  dataflow: fc.constantFrom(...DATAFLOWS),
   format: fc.constantFrom(...formats),
   clockHz: clock,
   count: logInt(1, 1 << 16),
@@ -177,7 +191,7 @@ const vectorArb = fc.record({
   format: fc.constantFrom(...formats),
   clockHz: clock,
   count: logInt(1, 1 << 16),
-  ops: fc.uniqueArray(fc.constantFrom("softmax", "norm", "activation", "rope", "elementwise"), { minLength: 1 }),
+  ops: fc.uniqueArray(fc.constantFrom(...VECTOR_OPS), { minLength: 1 }),
 });
 const bitSerialArb = fc.record({
   name: fc.string({ minLength: 1, maxLength: 8 }),
@@ -196,7 +210,7 @@ const sramArb = fc.record({
 const dramArb = fc
   .tuple(
     fc.record({
-      kind: fc.constantFrom("LPDDR4", "LPDDR5", "DDR4", "HBM2", "HBM3", "GDDR6"),
+      kind: fc.constantFrom(...DRAM_KINDS),
       capacityBytes: logInt(1 << 20, 2 ** 50),
       bandwidthBytesPerS: logReal(1e6, 1e14),
       channels: logInt(1, 1024),
@@ -205,7 +219,7 @@ const dramArb = fc
   )
   .map(([d, e]) => ({ ...d, ...e }));
 const nocArb = fc.record({
-  topology: fc.constantFrom("mesh", "ring", "bus", "crossbar", "tree"),
+  topology: fc.constantFrom(...NOC_TOPOLOGIES),
   linkWidthBits: logInt(1, 1 << 16),
   hopLatencyCycles: logInt(0, 1 << 16).chain((x) => fc.constantFrom(0, x)),
   clockHz: clock,
@@ -228,9 +242,9 @@ export const validSpecArb: fc.Arbitrary<Record<string, unknown>> = fc
     sram: fc.array(sramArb, { maxLength: 2 }),
     dram: dramArb,
     noc: nocArb,
-    projections: fc.constantFrom("analog", "digital"),
-    lmHead: fc.constantFrom("analog", "digital"),
-    kvCache: fc.constantFrom("sram", "dram"),
+    projections: fc.constantFrom(...COMPUTE_DOMAINS),
+    lmHead: fc.constantFrom(...COMPUTE_DOMAINS),
+    kvCache: fc.constantFrom(...KV_CACHE_LOCATIONS),
     sources: fc.array(fc.string({ maxLength: 16 }), { maxLength: 3 }),
     extraSystolic: systolicArb,
   })
@@ -263,7 +277,7 @@ export const presetVariantArb: fc.Arbitrary<{ preset: string; spec: Record<strin
   .record({
     preset: fc.constantFrom(...PRESET_NAMES),
     techNm: fc.option(fc.constantFrom(7, 14, 22, 32, 45, 65), { nil: undefined }),
-    adcBits: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
+    adcBits: fc.option(fc.integer({ min: 2, max: 10 }), { nil: undefined }),
     dacBits: fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined }),
     tileRows: fc.option(fc.constantFrom(64, 128, 256, 512, 1024), { nil: undefined }),
     weightBits: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),

@@ -11,6 +11,7 @@ import { TaskList } from "../../src/sim/tasks.ts";
 import { mapModel } from "../../src/mapping/index.ts";
 import { resolveModelShape } from "../../src/model/index.ts";
 import type { ModelOp } from "../../src/model/opgraph.ts";
+import { DATAFLOWS } from "../../src/spec/schema.ts";
 
 const sum = (r: Readonly<Record<string, number>>) => Object.values(r).reduce((a, b) => a + b, 0);
 
@@ -19,7 +20,7 @@ describe("systolic GEMM timing", () => {
     const shape = resolveModelShape("gpt2");
     fc.assert(
       fc.property(
-        fc.constantFrom("OS", "WS", "IS" as const),
+        fc.constantFrom(...DATAFLOWS),
         fc.integer({ min: 1, max: 64 }),
         fc.integer({ min: 1, max: 64 }),
         fc.integer({ min: 1, max: 300 }),

@@ -7,6 +7,7 @@ import neurram from "../../hw-specs/neurram.ts";
 import sinangil from "../../hw-specs/sinangil-7nm-sram.ts";
 import hermes from "../../hw-specs/hermes.ts";
 import { checkChipSpec, decodeChipSpec, type ChipSpec } from "../../src/spec/index.ts";
+import { PLANE_WEIGHTINGS } from "../../src/spec/schema.ts";
 
 const issuesOf = (input: unknown) => {
   const r = checkChipSpec(input);
@@ -18,7 +19,7 @@ const accepted = (input: unknown): boolean => checkChipSpec(input).ok;
 describe("analog.tile.dac.planesPerConversion", () => {
   it("is accepted from 1 to 16 on a bit-serial DAC of any bits with a weighting (above bits: one group of all planes)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 16 }), fc.constantFrom("charge-share" as const, "repeated-integration" as const), (bits, p, w) => {
+      fc.property(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 16 }), fc.constantFrom(...PLANE_WEIGHTINGS), (bits, p, w) => {
         const spec = produce(neurram, (d) => {
           d.analog!.tile.dac.bits = bits;
           d.analog!.tile.dac.planesPerConversion = p;
