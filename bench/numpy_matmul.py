@@ -1,56 +1,77 @@
-"""Single-thread numpy float32 matmul throughput, the reference the analog MVM kernel is compared against.
+"""Single-thread numpy float32 matmul throughput: the reference the linear-layer kernels are compared against.
 
-Usage: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/numpy_matmul.py R C T [R C T ...]
-Computes y[T x C] = x[T x R] @ W[C x R].T (the kernel's orientation) and prints one JSON object:
-{"numpy": version, "blas": name, "results": [{"rows": R, "cols": C, "tokens": T, "gflops": ..., "seconds": ...}]}.
+Run by bench/numerics.bench.ts as a persistent process (interleaved with the TypeScript kernels, shape by
+shape, so both see the same machine load):
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
+      /usr/bin/python3 bench/numpy_matmul.py --serve
+First line out: {"numpy": version, "python": path, "blas": threadpoolctl's view of the BLAS that runs}.
+Then for each input line "R C T SECONDS": computes y[T x C] = x[T x R] @ W[C x R].T (the kernels'
+orientation) repeatedly for at least SECONDS of this thread's CPU time and prints
+{"rows": R, "cols": C, "tokens": T, "gflops": ..., "gflopsWall": ..., "seconds": ...}.
+CPU time (time.thread_time) rather than wall time: on a machine shared with other jobs, wall time counts
+the time the thread waited for a core.
+Exits non-zero, with the reason on stderr, when numpy is missing or its BLAS is not a single-thread OpenBLAS.
 """
 import json
 import os
 import sys
 import time
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("MKL_NUM_THREADS", "1")
+try:
+    import numpy as np
+except ImportError as e:  # pragma: no cover
+    sys.exit(f"numpy is not importable by {sys.executable}: {e} (apt-get install -y python3-numpy libopenblas0)")
 
-import numpy as np  # noqa: E402
 
-
-def blas_name() -> str:
-    """The BLAS shared library actually loaded (Debian's numpy links libblas.so.3, an alternatives link)."""
+def blas_info() -> dict:
     try:
-        with open("/proc/self/maps") as f:
-            libs = sorted({line.split()[-1] for line in f if "blas" in line.lower() and ".so" in line})
-        return ", ".join(os.path.realpath(p) for p in libs) or "unknown"
-    except OSError:
-        return "unknown"
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        sys.exit(f"threadpoolctl is not importable by {sys.executable} (apt-get install -y python3-threadpoolctl)")
+    blas = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+    if not blas:
+        sys.exit("threadpoolctl finds no BLAS loaded by numpy")
+    b = blas[0]
+    if b.get("internal_api") != "openblas":
+        sys.exit(f"numpy's BLAS is {b.get('internal_api')} ({b.get('filepath')}), not OpenBLAS: "
+                 "apt-get install -y libopenblas0 (and select it with update-alternatives)")
+    if b.get("num_threads") != 1:
+        sys.exit(f"OpenBLAS runs {b.get('num_threads')} threads; set OPENBLAS_NUM_THREADS=1")
+    return {k: b.get(k) for k in ("internal_api", "version", "architecture", "num_threads", "filepath")}
 
 
-def measure(rows: int, cols: int, tokens: int, min_seconds: float = 0.5) -> dict:
+def measure(rows: int, cols: int, tokens: int, min_seconds: float) -> dict:
     rng = np.random.default_rng(1)
     w = rng.standard_normal((cols, rows), dtype=np.float32)
     x = rng.standard_normal((tokens, rows), dtype=np.float32)
     y = np.empty((tokens, cols), dtype=np.float32)
     np.matmul(x, w.T, out=y)  # warm-up
     reps = 0
+    c0 = time.thread_time()
     t0 = time.perf_counter()
     while True:
         np.matmul(x, w.T, out=y)
         reps += 1
-        dt = time.perf_counter() - t0
-        if dt >= min_seconds and reps >= 3:
+        dc = time.thread_time() - c0
+        if dc >= min_seconds and reps >= 3:
             break
+    dt = time.perf_counter() - t0
     flops = 2.0 * rows * cols * tokens * reps
-    return {"rows": rows, "cols": cols, "tokens": tokens, "gflops": flops / dt / 1e9, "seconds": dt / reps}
+    return {"rows": rows, "cols": cols, "tokens": tokens, "gflops": flops / dc / 1e9, "gflopsWall": flops / dt / 1e9,
+            "seconds": dc / reps}
 
 
 def main() -> None:
-    args = [int(a) for a in sys.argv[1:]]
-    if len(args) == 0 or len(args) % 3 != 0:
-        raise SystemExit("usage: numpy_matmul.py R C T [R C T ...]")
-    shapes = [tuple(args[i : i + 3]) for i in range(0, len(args), 3)]
-    out = {"numpy": np.__version__, "blas": blas_name(), "results": [measure(*s) for s in shapes]}
-    print(json.dumps(out))
+    if sys.argv[1:] != ["--serve"]:
+        raise SystemExit("usage: numpy_matmul.py --serve   (then lines 'R C T SECONDS' on stdin)")
+    header = {"numpy": np.__version__, "python": sys.executable, "blas": blas_info(),
+              "env": {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}}
+    print(json.dumps(header), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        r, c, t, s = line.split()
+        print(json.dumps(measure(int(r), int(c), int(t), float(s))), flush=True)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import { createNoiseModel, globalDriftAlpha, normal, type ConductanceNoiseModel 
 import { tileGrid, type TileSpan } from "./tiling.ts";
 import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEncoding } from "./encoding.ts";
 import { exactLinearBlocked, gemmTile, gemmTileNoise } from "./kernels.ts";
+import { allocF32 } from "../kernels/arena.ts"; // programmed slices live in a kernel bank (read in place)
 import { LayerCounters, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
 import { accumulator, conversionPlan, groupInput, onesOf, roundAcc } from "./conversion.ts";
 
@@ -485,7 +486,7 @@ function programLayer(
       const R = rows.length;
       const K = cols.length;
       const slices: Float32Array[] = [];
-      for (let k = 0; k < nS; k++) slices.push(new Float32Array(K * R));
+      for (let k = 0; k < nS; k++) slices.push(allocF32(K * R));
       const colScale = new Float64Array(K);
       const quantScale = new Float64Array(K);
       if (!columnScaling) {

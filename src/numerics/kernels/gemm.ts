@@ -1,0 +1,60 @@
+// The calls the linear layers make: y = W x (and v = |W| xs) over tokens, on the WebAssembly SIMD kernels
+// (wasm.ts) with the weights resident in a memory bank (arena.ts), split across worker threads when a pool
+// is active (pool.ts). Per call: copy x into the bank's scratch, run, copy y out; no allocation in steady
+// state. Results are bit-identical whatever the number of threads (see wasm.ts).
+
+import { resident, scratch, type Bank } from "./arena.ts";
+import { parallelGemm } from "./pool.ts";
+
+export type Out = Float32Array | Float64Array;
+
+function copyIn(b: Bank, x: Float32Array, n: number, off: number): void {
+  b.f32.set(n === x.length ? x : x.subarray(0, n), off >> 2);
+}
+
+function copyOut(b: Bank, off: number, n: number, y: Out): void {
+  const o = off >> 2;
+  y.set(b.f32.subarray(o, o + n));
+}
+
+/**
+ * y[t*C + o] = sum_i W[o*R + i] x[t*R + i] (float32 accumulation, the order in wasm.ts), for t < T, o < C.
+ * W: float32 [C x R], or bf16/f16 bits as a Uint16Array with kind "bf16" / "f16".
+ */
+export function gemm(W: Float32Array | Uint16Array, R: number, C: number, x: Float32Array, T: number, y: Out, kind: "f32" | "bf16" | "f16" = "f32"): void {
+  if (T === 0 || C === 0) return;
+  const w = resident(W);
+  const b = w.bank;
+  const nx = T * R;
+  const ny = T * C;
+  const s = scratch(b, (nx + ny) * 4);
+  const xOff = s;
+  const yOff = s + nx * 4;
+  copyIn(b, x, nx, xOff);
+  const fn = kind === "f32" ? 0 : kind === "bf16" ? 1 : 2;
+  if (!parallelGemm(b, fn, w.off, R, C, xOff, 0, T, yOff, 0)) {
+    if (fn === 0) b.k.gemm_f32(w.off, R, C, xOff, T, yOff, 0, C);
+    else if (fn === 1) b.k.gemm_bf16(w.off, R, C, xOff, T, yOff, 0, C);
+    else b.k.gemm_f16(w.off, R, C, xOff, T, yOff, 0, C);
+  }
+  copyOut(b, yOff, ny, y);
+}
+
+/** y = W x and v = |W| xs in one pass over W (the output-referred weight-noise variance); float32 W. */
+export function gemmNoise(W: Float32Array, R: number, C: number, x: Float32Array, xs: Float32Array, T: number, y: Out, v: Out): void {
+  if (T === 0 || C === 0) return;
+  const w = resident(W);
+  const b = w.bank;
+  const nx = T * R;
+  const ny = T * C;
+  const s = scratch(b, (2 * nx + 2 * ny) * 4);
+  const xOff = s;
+  const xsOff = xOff + nx * 4;
+  const yOff = xsOff + nx * 4;
+  const vOff = yOff + ny * 4;
+  copyIn(b, x, nx, xOff);
+  copyIn(b, xs, nx, xsOff);
+  if (!parallelGemm(b, 3, w.off, R, C, xOff, xsOff, T, yOff, vOff)) b.k.gemmn_f32(w.off, R, C, xOff, xsOff, T, yOff, vOff, 0, C);
+  copyOut(b, yOff, ny, y);
+  copyOut(b, vOff, ny, v);
+}

@@ -1,0 +1,352 @@
+// The matrix kernels of the linear layers as a WebAssembly SIMD module, assembled here from the opcodes of
+// the WebAssembly 2.0 core specification (binary format, section 5; fixed-width SIMD, 0xFD prefix) so that
+// nothing is compiled or downloaded at install time. One module, instantiated once per memory bank
+// (src/numerics/kernels/arena.ts), over a shared memory so worker threads can run the same code on the same
+// weights.
+//
+// Every kernel computes, for outputs o in [o0, o1) and tokens t < T, the dot products
+//   y[t*C + o] = sum_i W[o*R + i] * x[t*R + i]        (W row-major [C x R], HF's [out x in] layout)
+// in float32: four lanes accumulate i = 4k + lane over k ascending, the lanes are combined as
+// (l0 + l1) + (l2 + l3), then the scalar tail i >= 4*floor(R/4) is added in order. Every (o, t) is
+// computed by this same sequence whichever register block it falls into, so results do not depend on
+// o0/o1 (the split across worker threads), on T, or on the blocking: bit-identical for any partition.
+//
+// Exports (all arguments i32; pointers are byte addresses in the bank's memory):
+//   gemm_f32   (W, R, C, x, T, y, o0, o1)            W float32
+//   gemm_bf16  (W, R, C, x, T, y, o0, o1)            W bfloat16 (upper half of a float32, widened exactly)
+//   gemm_f16   (W, R, C, x, T, y, o0, o1)            W IEEE binary16 (widened exactly, finite values)
+//   gemmn_f32  (W, R, C, x, xs, T, y, v, o0, o1)     y = W x and v = |W| xs in one pass (w_noise variance)
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+const F32 = 0x7d;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+
+/** A function body under construction: locals are allocated on demand, code is a flat opcode list. */
+class Fn {
+  readonly code: number[] = [];
+  private readonly extra: number[] = [];
+  constructor(readonly params: number[]) {}
+  local(type: number): number {
+    this.extra.push(type);
+    return this.params.length + this.extra.length - 1;
+  }
+  op(...b: number[]): this {
+    for (const x of b) this.code.push(x);
+    return this;
+  }
+  get(i: number) { return this.op(0x20, ...uleb(i)); }
+  set(i: number) { return this.op(0x21, ...uleb(i)); }
+  i32(n: number) { return this.op(0x41, ...sleb(n)); }
+  add() { return this.op(0x6a); }
+  sub() { return this.op(0x6b); }
+  mul() { return this.op(0x6c); }
+  shl() { return this.op(0x74); }
+  simd(code: number, ...imm: number[]) { return this.op(0xfd, ...uleb(code), ...imm); }
+  /** local[i] = local[i] + n */
+  inc(i: number, n: number) { return this.get(i).i32(n).add().set(i); }
+  body(): number[] {
+    const groups: number[][] = [];
+    for (const t of this.extra) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else groups.push([1, t]);
+    }
+    const b = [...vec(groups.map(([n, t]) => [...uleb(n), t])), ...this.code, 0x0b];
+    return [...uleb(b.length), ...b];
+  }
+}
+
+// SIMD opcodes (0xFD prefix)
+const V_LOAD = 0x00;
+const V_LOAD16X4_U = 0x04;
+const V_CONST = 0x0c;
+const F32X4_EXTRACT = 0x1f;
+const I32X4_SHL = 0xab;
+const V_AND = 0x4e;
+const V_OR = 0x50;
+const F32X4_ABS = 0xe0;
+const F32X4_ADD = 0xe4;
+const F32X4_MUL = 0xe6;
+
+export type WeightKind = "f32" | "bf16" | "f16";
+const wBytes: Record<WeightKind, number> = { f32: 4, bf16: 2, f16: 2 };
+
+interface KernelOpts {
+  readonly kind: WeightKind;
+  readonly noise: boolean; // also v = |W| xs
+  readonly NO: number; // outputs per register block
+  readonly NT: number; // tokens per register block
+}
+
+/**
+ * One kernel function. Params: W R C x [xs] T y [v] o0 o1. Register blocks of NO outputs x NT tokens, with
+ * NO x 1, 1 x NT and 1 x 1 blocks for the tails (same per-(o, t) arithmetic, see the header).
+ */
+function kernel(opts: KernelOpts): Fn {
+  const { kind, noise } = opts;
+  const np = noise ? 10 : 8;
+  const f = new Fn(Array(np).fill(I32));
+  const P = noise
+    ? { W: 0, R: 1, C: 2, x: 3, xs: 4, T: 5, y: 6, v: 7, o0: 8, o1: 9 }
+    : { W: 0, R: 1, C: 2, x: 3, xs: -1, T: 4, y: 5, v: -1, o0: 6, o1: 7 };
+  const wb = wBytes[kind];
+  const ob = f.local(I32); // output index of the block
+  const tb = f.local(I32); // token index of the block
+  const xRow = f.local(I32); // R * 4 bytes
+  const wRow = f.local(I32); // R * wb bytes
+  const R4x = f.local(I32); // bytes of x covered by the vector loop: (R & ~3) * 4
+  const i = f.local(I32); // byte index into an x row
+  const iw = f.local(I32); // byte index into a W row
+  const f16Consts = kind === "f16" ? { mag: f.local(V128), sgn: f.local(V128), mul: f.local(V128) } : null;
+
+  // constants
+  f.get(P.R).i32(4).mul().set(xRow);
+  f.get(P.R).i32(wb).mul().set(wRow);
+  f.get(P.R).i32(-4).op(0x71).i32(4).mul().set(R4x); // i32.and
+  if (f16Consts) {
+    const splat = (n: number) => {
+      const b: number[] = [];
+      for (let k = 0; k < 4; k++) b.push(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
+      return b;
+    };
+    f.simd(V_CONST, ...splat(0x7fff)).set(f16Consts.mag);
+    f.simd(V_CONST, ...splat(0x8000)).set(f16Consts.sgn);
+    f.simd(V_CONST, ...splat(0x77800000)).set(f16Consts.mul); // 2^112 as float32 bits
+  }
+
+  /** Push W (4 weights widened to f32x4) at address local `addr` + iw. */
+  const loadW4 = (addr: number) => {
+    f.get(addr).get(iw).add();
+    if (kind === "f32") f.simd(V_LOAD, 4, 0);
+    else {
+      f.simd(V_LOAD16X4_U, 3, 0);
+      if (kind === "bf16") f.i32(16).simd(I32X4_SHL);
+      else f16Widen4();
+    }
+  };
+  // binary16 -> binary32 for finite values: ((h & 0x7fff) << 13) read as a float32 is the value scaled by
+  // 2^-112 (normals and subnormals alike, exactly), so multiply by 2^112, then OR in the sign bit << 16.
+  const f16Tmp = kind === "f16" ? f.local(V128) : -1;
+  const f16Widen4 = () => {
+    const c = f16Consts!;
+    f.set(f16Tmp);
+    f.get(f16Tmp).get(c.mag).simd(V_AND).i32(13).simd(I32X4_SHL).get(c.mul).simd(F32X4_MUL);
+    f.get(f16Tmp).get(c.sgn).simd(V_AND).i32(16).simd(I32X4_SHL).simd(V_OR);
+  };
+  /** Push one scalar weight widened to f32, at address local `addr` + iw. */
+  const loadW1 = (addr: number) => {
+    f.get(addr).get(iw).add();
+    if (kind === "f32") f.op(0x2a, 2, 0);
+    else {
+      f.op(0x2f, 1, 0); // i32.load16_u
+      if (kind === "bf16") f.i32(16).shl().op(0xbe); // f32.reinterpret_i32
+      else {
+        // |h| widened as in f16Widen4, negated when the sign bit is set (select keeps it branch-free)
+        f.set(scalarH);
+        f.get(scalarH).i32(0x7fff).op(0x71).i32(13).shl().op(0xbe).op(0x43, 0, 0, 0x80, 0x77).op(0x94).set(scalarF);
+        f.get(scalarF).op(0x8c).get(scalarF).get(scalarH).i32(0x8000).op(0x71).op(0x1b); // select(-v, v, sign)
+      }
+    }
+  };
+  const scalarH = kind === "f16" ? f.local(I32) : -1;
+  const scalarF = kind === "f16" ? f.local(F32) : -1;
+
+  /** Emit one block of no x nt at (ob, tb). */
+  const block = (no: number, nt: number) => {
+    const wp: number[] = [];
+    const xp: number[] = [];
+    const xsp: number[] = [];
+    for (let j = 0; j < no; j++) wp.push(f.local(I32));
+    for (let u = 0; u < nt; u++) xp.push(f.local(I32));
+    if (noise) for (let u = 0; u < nt; u++) xsp.push(f.local(I32));
+    const acc: number[][] = [];
+    const vac: number[][] = [];
+    for (let j = 0; j < no; j++) {
+      acc.push([]);
+      vac.push([]);
+      for (let u = 0; u < nt; u++) {
+        acc[j].push(f.local(V128));
+        if (noise) vac[j].push(f.local(V128));
+      }
+    }
+    const wv = f.local(V128);
+    const wa = f.local(V128);
+    const xv: number[] = [];
+    const xsv: number[] = [];
+    for (let u = 0; u < nt; u++) xv.push(f.local(V128));
+    if (noise) for (let u = 0; u < nt; u++) xsv.push(f.local(V128));
+    // pointers
+    for (let j = 0; j < no; j++) f.get(ob).i32(j).add().get(wRow).mul().get(P.W).add().set(wp[j]);
+    for (let u = 0; u < nt; u++) {
+      f.get(tb).i32(u).add().get(xRow).mul().get(P.x).add().set(xp[u]);
+      if (noise) f.get(tb).i32(u).add().get(xRow).mul().get(P.xs).add().set(xsp[u]);
+    }
+    const zero = () => f.simd(V_CONST, ...Array(16).fill(0));
+    for (let j = 0; j < no; j++)
+      for (let u = 0; u < nt; u++) {
+        zero().set(acc[j][u]);
+        if (noise) zero().set(vac[j][u]);
+      }
+    f.i32(0).set(i).i32(0).set(iw);
+    // vector loop: while (i < R4x)
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(i).get(R4x).op(0x4f).op(0x0d, 1); // i32.ge_u -> br_if out
+    for (let u = 0; u < nt; u++) {
+      f.get(xp[u]).get(i).add().simd(V_LOAD, 4, 0).set(xv[u]);
+      if (noise) f.get(xsp[u]).get(i).add().simd(V_LOAD, 4, 0).set(xsv[u]);
+    }
+    for (let j = 0; j < no; j++) {
+      loadW4(wp[j]);
+      f.set(wv);
+      if (noise) f.get(wv).simd(F32X4_ABS).set(wa);
+      for (let u = 0; u < nt; u++) {
+        f.get(acc[j][u]).get(wv).get(xv[u]).simd(F32X4_MUL).simd(F32X4_ADD).set(acc[j][u]);
+        if (noise) f.get(vac[j][u]).get(wa).get(xsv[u]).simd(F32X4_MUL).simd(F32X4_ADD).set(vac[j][u]);
+      }
+    }
+    f.inc(i, 16).inc(iw, 4 * wb).op(0x0c, 0); // br loop
+    f.op(0x0b, 0x0b);
+    // horizontal sums, then the scalar tail, then store
+    const s: number[][] = [];
+    const sv: number[][] = [];
+    const hsum = (a: number) => {
+      f.get(a).simd(F32X4_EXTRACT, 0).get(a).simd(F32X4_EXTRACT, 1).op(0x92);
+      f.get(a).simd(F32X4_EXTRACT, 2).get(a).simd(F32X4_EXTRACT, 3).op(0x92).op(0x92);
+    };
+    for (let j = 0; j < no; j++) {
+      s.push([]);
+      sv.push([]);
+      for (let u = 0; u < nt; u++) {
+        const l = f.local(F32);
+        hsum(acc[j][u]);
+        f.set(l);
+        s[j].push(l);
+        if (noise) {
+          const m = f.local(F32);
+          hsum(vac[j][u]);
+          f.set(m);
+          sv[j].push(m);
+        }
+      }
+    }
+    // tail: while (i < xRow)
+    const ws = f.local(F32);
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(i).get(xRow).op(0x4f).op(0x0d, 1);
+    for (let j = 0; j < no; j++) {
+      loadW1(wp[j]);
+      f.set(ws);
+      for (let u = 0; u < nt; u++) {
+        f.get(s[j][u]).get(ws).get(xp[u]).get(i).add().op(0x2a, 2, 0).op(0x94).op(0x92).set(s[j][u]);
+        if (noise)
+          f.get(sv[j][u]).get(ws).op(0x8b).get(xsp[u]).get(i).add().op(0x2a, 2, 0).op(0x94).op(0x92).set(sv[j][u]);
+      }
+    }
+    f.inc(i, 4).inc(iw, wb).op(0x0c, 0);
+    f.op(0x0b, 0x0b);
+    for (let j = 0; j < no; j++)
+      for (let u = 0; u < nt; u++) {
+        // y + ((tb+u)*C + ob + j) * 4
+        const addr = (base: number) => f.get(tb).i32(u).add().get(P.C).mul().get(ob).add().i32(j).add().i32(4).mul().get(base).add();
+        addr(P.y);
+        f.get(s[j][u]).op(0x38, 2, 0);
+        if (noise) {
+          addr(P.v);
+          f.get(sv[j][u]).op(0x38, 2, 0);
+        }
+      }
+  };
+
+  /** for (tb = 0; tb + nt <= T; tb += nt) block(no, nt); then single-token blocks for the rest. */
+  const tokenLoop = (no: number) => {
+    f.i32(0).set(tb);
+    const nt = opts.NT;
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(tb).i32(nt).add().get(P.T).op(0x4b).op(0x0d, 1); // tb + nt > T -> out
+    block(no, nt);
+    f.inc(tb, nt).op(0x0c, 0);
+    f.op(0x0b, 0x0b);
+    if (nt > 1) {
+      f.op(0x02, 0x40).op(0x03, 0x40);
+      f.get(tb).get(P.T).op(0x4f).op(0x0d, 1);
+      block(no, 1);
+      f.inc(tb, 1).op(0x0c, 0);
+      f.op(0x0b, 0x0b);
+    }
+  };
+  f.get(P.o0).set(ob);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(ob).i32(opts.NO).add().get(P.o1).op(0x4b).op(0x0d, 1);
+  tokenLoop(opts.NO);
+  f.inc(ob, opts.NO).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  if (opts.NO > 1) {
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(ob).get(P.o1).op(0x4f).op(0x0d, 1);
+    tokenLoop(1);
+    f.inc(ob, 1).op(0x0c, 0);
+    f.op(0x0b, 0x0b);
+  }
+  return f;
+}
+
+/** Register blocks, chosen by measurement (bench/numerics.bench.ts) on an AMD EPYC (Zen 4) under Node 20. */
+export const BLOCKING = {
+  gemm: { NO: 4, NT: 2 },
+  gemmNoise: { NO: 4, NT: 1 },
+};
+
+/** The module's bytes: memory imported as env.mem (shared, up to maxPages of 64 KiB). */
+export function kernelModuleBytes(maxPages: number, blocking = BLOCKING): Uint8Array {
+  const fns: { name: string; fn: Fn }[] = [
+    { name: "gemm_f32", fn: kernel({ kind: "f32", noise: false, ...blocking.gemm }) },
+    { name: "gemm_bf16", fn: kernel({ kind: "bf16", noise: false, ...blocking.gemm }) },
+    { name: "gemm_f16", fn: kernel({ kind: "f16", noise: false, ...blocking.gemm }) },
+    { name: "gemmn_f32", fn: kernel({ kind: "f32", noise: true, ...blocking.gemmNoise }) },
+  ];
+  const types = fns.map(({ fn }) => [0x60, ...vec(fn.params.map((t) => [t])), 0x00]);
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(2, vec([[...name("env"), ...name("mem"), 0x02, 0x03, ...uleb(1), ...uleb(maxPages)]])),
+    ...section(3, vec(fns.map((_, k) => uleb(k)))),
+    ...section(7, vec(fns.map(({ name: n }, k) => [...name(n), 0x00, ...uleb(k)]))),
+    ...section(10, vec(fns.map(({ fn }) => fn.body()))),
+  ];
+  return Uint8Array.from(bytes);
+}
+
+export interface KernelExports {
+  gemm_f32(W: number, R: number, C: number, x: number, T: number, y: number, o0: number, o1: number): void;
+  gemm_bf16(W: number, R: number, C: number, x: number, T: number, y: number, o0: number, o1: number): void;
+  gemm_f16(W: number, R: number, C: number, x: number, T: number, y: number, o0: number, o1: number): void;
+  gemmn_f32(W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number, o0: number, o1: number): void;
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { gemm, gemmNoise } from "../../src/numerics/kernels/gemm.ts";
+import { allocF32, allocU16, resident, scratch } from "../../src/numerics/kernels/arena.ts";
+import { Rng } from "../../src/util/rng.ts";
+
+function rand(n: number, seed: number, scale = 1): Float32Array {
+  const r = new Rng(seed);
+  const a = new Float32Array(n);
+  for (let j = 0; j < n; j++) a[j] = r.nextGaussian() * scale;
+  return a;
+}
+
+/** IEEE binary16 bits -> value, from the definition (sign, 5-bit exponent bias 15, 10-bit fraction). */
+function f16(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 31;
+  const m = h & 1023;
+  return s * (e === 0 ? m * 2 ** -24 : (1 + m / 1024) * 2 ** (e - 15));
+}
+
+describe("WebAssembly kernels", () => {
+  it("bf16 and f16 weights give the same bits as their float32 widening, for any shape", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 6 }), fc.integer(), (R, C, T, seed) => {
+        const r = new Rng(seed >>> 0);
+        const bits = new Uint16Array(R * C);
+        const hbits = new Uint16Array(R * C);
+        for (let j = 0; j < bits.length; j++) {
+          bits[j] = r.nextU32() & 0xffff;
+          if (((bits[j] >> 7) & 0xff) === 0xff) bits[j] &= 0xbfff; // finite bf16 only
+          hbits[j] = r.nextU32() & 0xffff;
+          if (((hbits[j] >> 10) & 31) === 31) hbits[j] &= 0xbfff; // finite f16 only
+        }
+        const wb = new Float32Array(new Uint32Array(Array.from(bits, (b) => b << 16)).buffer);
+        const wh = Float32Array.from(hbits, f16);
+        const x = rand(T * R, seed >>> 0, 1e-3);
+        const y1 = new Float32Array(T * C);
+        const y2 = new Float32Array(T * C);
+        gemm(bits, R, C, x, T, y1, "bf16");
+        gemm(wb, R, C, x, T, y2);
+        expect(Array.from(y1)).toEqual(Array.from(y2));
+        gemm(hbits, R, C, x, T, y1, "f16");
+        gemm(wh, R, C, x, T, y2);
+        expect(Array.from(y1)).toEqual(Array.from(y2));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("any split of the outputs (worker threads) gives bit-identical results", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 30 }), (R, C, T, cut0) => {
+        const W = rand(R * C, R * 100 + C);
+        const x = rand(T * R, T + R);
+        const y = new Float32Array(T * C);
+        gemm(W, R, C, x, T, y);
+        const w = resident(W);
+        const b = w.bank;
+        const s = scratch(b, (T * R + T * C) * 4);
+        b.f32.set(x, s / 4);
+        const yOff = s + T * R * 4;
+        b.f32.fill(NaN, yOff / 4, yOff / 4 + T * C);
+        const cut = Math.min(cut0, C);
+        b.k.gemm_f32(w.off, R, C, s, T, yOff, cut, C);
+        b.k.gemm_f32(w.off, R, C, s, T, yOff, 0, cut);
+        expect(Array.from(b.f32.subarray(yOff / 4, yOff / 4 + T * C))).toEqual(Array.from(y));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("the fused noise pass equals W x and |W| xs within float32 rounding of sum |w x|", () => {
+    const R = 37, C = 11, T = 5;
+    const W = rand(R * C, 3);
+    const x = rand(T * R, 4);
+    const xs = x.map((v) => v * v);
+    const y = new Float64Array(T * C);
+    const v = new Float64Array(T * C);
+    gemmNoise(W, R, C, x, xs, T, y, v);
+    for (let t = 0; t < T; t++)
+      for (let o = 0; o < C; o++) {
+        let a = 0, b = 0, m = 0;
+        for (let i = 0; i < R; i++) {
+          a += W[o * R + i] * x[t * R + i];
+          b += Math.abs(W[o * R + i]) * xs[t * R + i];
+          m += Math.abs(W[o * R + i] * x[t * R + i]);
+        }
+        expect(Math.abs(y[t * C + o] - a)).toBeLessThanOrEqual(R * 2 ** -23 * m);
+        expect(Math.abs(v[t * C + o] - b)).toBeLessThanOrEqual(R * 2 ** -23 * b);
+        expect(v[t * C + o]).toBeGreaterThan(0);
+      }
+  });
+
+  it("weights allocated in a bank are read in place; arrays from outside are copied once and reused", () => {
+    const R = 8, C = 4;
+    const A = allocF32(R * C);
+    A.set(rand(R * C, 9));
+    const ra = resident(A);
+    expect(ra.off).toBe(A.byteOffset);
+    const B = rand(R * C, 10);
+    const rb1 = resident(B);
+    const rb2 = resident(B);
+    expect(rb2.off).toBe(rb1.off);
+    expect(Array.from(rb1.bank.f32.subarray(rb1.off / 4, rb1.off / 4 + R * C))).toEqual(Array.from(B));
+    const U = allocU16(3);
+    expect(resident(U).off).toBe(U.byteOffset);
+  });
+});
