@@ -49,10 +49,6 @@ const commands: Record<string, CommandEntry> = {
   report: { run: reportCommand, usage: "report <results.json|store dir> [--out dir] [--force]", summary: "HTML report (charts, Markdown/LaTeX/CSV tables) from saved results" },
 };
 
-export function registerCommand(name: string, entry: CommandEntry): void {
-  commands[name] = entry;
-}
-
 function help(): string {
   const lines = ["aimcsim — simulator for hybrid analog/digital LLM inference chips", "", "usage: aimcsim <command> [options]", ""];
   const width = Math.max(...Object.values(commands).map((c) => c.usage.length));

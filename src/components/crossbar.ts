@@ -15,7 +15,7 @@
 
 import type { CrossbarTileSpec, DeviceKind, DigitalFormat } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
-import { adcCost, fmtJ, fmtPs, type ConverterCost } from "./adc.ts";
+import { adcCost, type ConverterCost } from "./adc.ts";
 import { dacCost, type DacCost } from "./dac.ts";
 import { adcModels, dacModels } from "./registry.ts";
 import { FORMAT_BITS, addEnergyJ } from "./digital.ts";
@@ -375,10 +375,6 @@ export function analogMvmCost(
   }
   return analogMvmCostPrepared(m, activeRows, activeCols, activity, out);
 }
-
-export const describeMvm = (m: AnalogTileModel, c: AnalogMvmCost): string =>
-  `MVM ${fmtPs(c.latencyPs)}: DAC ${fmtJ(c.energyByComponentJ.dac)}, array ${fmtJ(c.energyByComponentJ.crossbar)}, ` +
-  `ADC ${fmtJ(c.energyByComponentJ.adc)}, accumulate ${fmtJ(c.energyByComponentJ.accumulate)} (${m.adcs} ADCs)`;
 
 
 export const CROSSBAR_MODEL: ComponentModelInfo = {

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { loadModel } from "../model/checkpoint.ts";
 import { evaluate } from "../eval/index.ts";
-import afm from "../../hw-specs/afm-pcm.ts";
+import { afmPcm as afm } from "./presets.ts";
 import type { TrendRow } from "./types.ts";
 
 export interface AccuracyTrendOptions {

@@ -11,14 +11,8 @@ import { AimcsimError } from "../errors.ts";
 import { simulate } from "../sim/index.ts";
 import type { SimResult } from "../sim/result.ts";
 import type { ChipSpec } from "../spec/types.ts";
-import { publishedById, NEURRAM_POINTS } from "../../test/validation/published.ts";
-import hermes from "../../hw-specs/hermes.ts";
-import { neurramAt } from "../../hw-specs/neurram.ts";
-import sinangil from "../../hw-specs/sinangil-7nm-sram.ts";
-import jia from "../../hw-specs/jia-65nm-sram.ts";
-import a100, { a100Int8 } from "../../hw-specs/a100-like.ts";
-import h100, { h100Int8 } from "../../hw-specs/h100-like.ts";
-import anda, { andaFp16Baseline } from "../../hw-specs/anda-like.ts";
+import { publishedById, NEURRAM_POINTS } from "./published.ts";
+import { a100, a100Int8, anda, andaFp16Baseline, h100, h100Int8, hermes, jia, neurramAt, sinangil } from "./presets.ts";
 
 export interface Check {
   readonly id: string;
@@ -183,6 +177,6 @@ export const CHECKS: readonly Check[] = [
 /** The published figure a check compares against (throws when the id has none: a programming error). */
 export function publishedFor(id: string): { quantity: string; unit: string; value: number; source: string } {
   const p = publishedById.get(id);
-  if (!p) throw new AimcsimError("SimError", id, "no published figure with this id in test/validation/published.ts");
+  if (!p) throw new AimcsimError("SimError", id, "no published figure with this id in src/validation/published.ts");
   return p;
 }

@@ -1,5 +1,5 @@
 // Validation of aimcsim against published silicon (HERMES, NeuRRAM, SRAM CIM macros, GPU datasheets) and the
-// seed papers' claims (PIM-LLM, Anda). Published figures: test/validation/published.ts.
+// seed papers' claims (PIM-LLM, Anda). Published figures: published.ts; presets: presets.ts (loaded from hw-specs/ at run time).
 export type { TrendRow, ValidationReport, ValidationRow } from "./types.ts";
 export { runValidation, runValidationReport, rowFailure, rowFails, type ValidationOptions } from "./run.ts";
 export { evidence, formatTrendTable, formatValidationTable } from "./format.ts";

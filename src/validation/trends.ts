@@ -8,8 +8,7 @@
 // the claim is the direction. PIM-LLM's headline values (up to ~80x tokens/s, +70 % tokens/J) are against its own
 // baseline, which the integrator's digital-baseline preset does not reproduce, so they are not compared as values.
 import { simulate } from "../sim/index.ts";
-import hybrid from "../../hw-specs/hybrid-bitnet.ts";
-import digital from "../../hw-specs/digital-baseline.ts";
+import { digitalBaseline as digital, hybridBitnet as hybrid } from "./presets.ts";
 import { ANDA_MODELS, andaRuns, type CheckContext } from "./checks.ts";
 import type { TrendRow } from "./types.ts";
 

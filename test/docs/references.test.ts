@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { PUBLISHED } from "../validation/published.ts";
+import { PUBLISHED } from "../../src/validation/published.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const REFS = join(ROOT, "docs/REFERENCES.md");

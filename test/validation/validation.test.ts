@@ -14,7 +14,7 @@ import {
   type ValidationReport,
   type ValidationRow,
 } from "../../src/validation/index.ts";
-import { PUBLISHED } from "./published.ts";
+import { PUBLISHED } from "../../src/validation/published.ts";
 import { FIG1B_CONTEXTS, FIG1B_MODELS } from "../../src/validation/fig1b.ts";
 
 // One full run shared by the tests below (about 10 s of simulation).

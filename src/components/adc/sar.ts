@@ -21,10 +21,6 @@ export const SAR_EXTRA_CYCLES = 1;
 export const ISAAC_ADC_AREA_UM2 = 1200;
 /** Reference resolution of the ISAAC ADC (ISAAC, ISCA 2016: 8-bit; its node is ISAAC_NODE_NM). */
 export const ISAAC_ADC_BITS = 8;
-/** ISAAC's ADC: 1.67 pJ per conversion at 32 nm, 16 mW per 8 ADCs at 1.2 GS/s (ISAAC ISCA 2016 via
- *  hwcomponents-library isaac.py). Not used as a default; quoted in the SAR assumption for context. */
-export const ISAAC_ADC_ENERGY_J = 1.67 * PJ;
-
 export const SAR_ADC: AdcModel = {
   kind: "sar",
   reference: "Murmann survey median FOM 20.6 fJ/step (ENOB = bits - 1); ISAAC 8-bit SAR 1200 um^2 at 32 nm",
