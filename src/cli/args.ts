@@ -1,9 +1,11 @@
 // Argument parsing shared by the commands: node:util parseArgs with typed accessors whose errors
 // name the option and the rule (UsageError), never a stack trace.
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseArgs } from "node:util";
 import { AimcsimError } from "../errors.ts";
+import { didYouMean } from "../util/suggest.ts";
 
-export type Options = NonNullable<ParseArgsConfig["options"]>;
+/** Options as parsed: a type and an optional one-letter alias (an OptionSpec of command.ts is one). */
+export type Options = Readonly<Record<string, { readonly type: "string" | "boolean"; readonly short?: string }>>;
 
 export interface Parsed {
   readonly positionals: readonly string[];
@@ -11,11 +13,16 @@ export interface Parsed {
 }
 
 export function parse(argv: readonly string[], options: Options, command: string): Parsed {
+  const config: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
+  for (const [k, o] of Object.entries(options)) config[k] = o.short ? { type: o.type, short: o.short } : { type: o.type };
   try {
-    const r = parseArgs({ args: [...argv], options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+    const r = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: true });
     return { positionals: r.positionals, values: r.values as Record<string, string | boolean | undefined> };
   } catch (e) {
-    throw new AimcsimError("UsageError", command, (e as Error).message.replace(/\. To specify.*$/s, ""));
+    const msg = (e as Error).message.replace(/\. To specify.*$/s, "");
+    const unknown = (e as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'--?([^'=]+)/.exec(msg)?.[1] : undefined;
+    const hint = unknown ? didYouMean(unknown, Object.keys(options), "--") : "";
+    throw new AimcsimError("UsageError", command, `${msg}${hint} (see aimcsim ${command} --help)`);
   }
 }
 

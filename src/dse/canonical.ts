@@ -2,8 +2,8 @@
 // that determines a point's result. Same inputs on any machine => same key, so the store and the Redis
 // queue (job id = key) recognise work already done.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { AimcsimError } from "../errors.ts";
+import { packageVersion } from "../util/package.ts";
 
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(canon(value, ""));
@@ -32,10 +32,7 @@ export const sha256Hex = (s: string): string => createHash("sha256").update(s).d
 let version: string | undefined;
 /** aimcsim's version from package.json (part of every point key: a new version re-evaluates). */
 export function aimcsimVersion(): string {
-  if (version === undefined) {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-    version = pkg.version;
-  }
+  version ??= packageVersion();
   return version;
 }
 

@@ -183,7 +183,8 @@ export async function loadSweep(file: string): Promise<SweepDef> {
   const { resolve } = await import("node:path");
   let mod: { default?: unknown };
   try {
-    mod = await import(pathToFileURL(resolve(file)).href);
+    const { importUserModule } = await import("../util/import-user.ts");
+    mod = await importUserModule(pathToFileURL(resolve(file)).href);
   } catch (e) {
     if (e instanceof AimcsimError) throw e;
     throw new AimcsimError("SweepError", file, `cannot load sweep file: ${(e as Error).message}`, { cause: e });

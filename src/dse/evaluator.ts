@@ -4,11 +4,13 @@
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { AimcsimError } from "../errors.ts";
+import { importUserModule } from "../util/import-user.ts";
+import { moduleUrl } from "../util/package.ts";
 import type { EvaluatorRef, Metrics, PointEvaluator, PointOutcome, PointTask } from "./types.ts";
 
 const BUILTINS: Record<string, string> = {
-  "builtin:sim": new URL("./evaluators/sim.ts", import.meta.url).href,
-  "builtin:synthetic": new URL("./evaluators/synthetic.ts", import.meta.url).href,
+  "builtin:sim": moduleUrl("./evaluators/sim.ts", import.meta.url).href,
+  "builtin:synthetic": moduleUrl("./evaluators/synthetic.ts", import.meta.url).href,
 };
 
 export function resolveEvaluatorModule(module: string): string {
@@ -28,7 +30,7 @@ export function loadEvaluator(ref: EvaluatorRef): Promise<PointEvaluator> {
     p = (async () => {
       let mod: Record<string, unknown>;
       try {
-        mod = (await import(href)) as Record<string, unknown>;
+        mod = await importUserModule(href);
       } catch (e) {
         throw new AimcsimError("SweepError", ref.module, `cannot load evaluator module: ${(e as Error).message}`, { cause: e });
       }

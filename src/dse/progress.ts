@@ -18,10 +18,14 @@ export function formatProgress(name: string, p: Progress): string {
   return `${name}: ${p.done}/${total} points  ${p.pointsPerS.toFixed(1)} pt/s  ETA ${eta}${extra}`;
 }
 
+/** 42s, 1m05s, 2h03m. Rounded up to whole seconds first, then split (119.5 s is 2m00s, never "1m60s");
+ *  above an hour, whole minutes (rounded down). */
 export function formatDuration(s: number): string {
-  if (s < 60) return `${Math.ceil(s)}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.ceil(s % 60)).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  const t = Math.max(0, Math.ceil(s));
+  if (t < 60) return `${t}s`;
+  if (t < 3600) return `${Math.floor(t / 60)}m${String(t % 60).padStart(2, "0")}s`;
+  const m = Math.floor(t / 60);
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
 export class ProgressLine {

@@ -44,6 +44,9 @@ export interface EvaluateOptions {
   readonly calibrationTokens?: number;
   /** Windows and reference logits from prepareEval, reused across evaluations of the same text (a sweep). */
   readonly prepared?: PreparedEval;
+  /** Called after every window's forward pass with the passes done and the passes this evaluation makes
+   *  (the total is an estimate until the held-out text is tokenised). For progress bars. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface BackendScore {
@@ -120,7 +123,7 @@ export interface EvalWindow {
 }
 
 /** Tokenise the held-out text, cut it into windows and compute the fp32 reference once. */
-export async function prepareEval(opts: { model: LoadedModel; tokens: number; text?: string; window?: number }): Promise<PreparedEval> {
+export async function prepareEval(opts: { model: LoadedModel; tokens: number; text?: string; window?: number; onWindow?: () => void }): Promise<PreparedEval> {
   const { model } = opts;
   if (!Number.isInteger(opts.tokens) || opts.tokens < 2) throw new AimcsimError("UsageError", "tokens", "must be an integer >= 2");
   const tok = model.tokenizer;
@@ -146,6 +149,7 @@ export async function prepareEval(opts: { model: LoadedModel; tokens: number; te
     const refArgmax = new Int32Array(input.length);
     for (let t = 0; t < input.length; t++) refArgmax[t] = argmaxRow(ref, t * V, V);
     windows.push({ input, targets, refLogp: ref, refArgmax });
+    opts.onWindow?.();
   }
   if (windows.length === 0) throw new AimcsimError("UsageError", "tokens", `need at least 2 tokens of held-out text, have ${take}`);
   const sums = new MetricSums();
@@ -162,13 +166,14 @@ export async function prepareEval(opts: { model: LoadedModel; tokens: number; te
 }
 
 /** Score any backend on prepared windows. */
-export function scoreBackend(prep: PreparedEval, backend: LinearBackend): BackendScore {
+export function scoreBackend(prep: PreparedEval, backend: LinearBackend, onWindow?: () => void): BackendScore {
   const V = prep.model.shape.vocabSize;
   const sums = new MetricSums();
   for (const w of prep.windows) {
     const logits = forwardLogits(prep.model, backend, w.input);
     logSoftmaxRows(logits, w.input.length, V);
     sums.add(logits, w.refLogp, w.refArgmax, w.targets, 0, w.input.length, V);
+    onWindow?.();
   }
   return {
     label: backend.label,
@@ -214,6 +219,8 @@ export interface AnalogRunOptions {
   readonly tInfS?: number;
   readonly driftCompensation?: boolean;
   readonly calibration?: EvalResult["calibration"];
+  /** Called after every window's forward pass (progress). */
+  readonly onWindow?: () => void;
 }
 
 /** K seeded analog runs of `chip` on prepared windows: per-seed metrics, their intervals, first seed's stats. */
@@ -237,7 +244,7 @@ export function scoreAnalog(prep: PreparedEval, chip: ChipSpec, o: AnalogRunOpti
     const calib = calibration ? { bounds: calibration.bounds } : undefined;
     const backend = createAnalogBackend(linears, analog, { seed, tInfS, calibration: calib, driftCompensation, record: k === 0 });
     label = backend.label;
-    const s = scoreBackend(prep, backend);
+    const s = scoreBackend(prep, backend, o.onWindow);
     ppl.push(s.perplexity);
     agree.push(s.top1Agreement);
     kl.push(s.klDivergence);
@@ -257,7 +264,15 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalResult> {
   const { model, chip } = opts;
   if (!chip.analog) throw new AimcsimError("UsageError", "chip.analog", `chip "${chip.name}" has no analog part to evaluate`);
   if (!Number.isInteger(opts.seeds) || opts.seeds < 1) throw new AimcsimError("UsageError", "seeds", "must be an integer >= 1");
-  const prep = opts.prepared ?? (await prepareEval({ model, tokens: opts.tokens, text: opts.text, window: opts.window }));
+  // Progress: forward passes of one window each (reference, K seeds, each digital baseline).
+  const perWindow = 1 + opts.seeds + (opts.baselineW4A8 ? 1 : 0) + Object.keys(opts.baselines ?? {}).length;
+  const windowLength = Math.max(2, Math.min(opts.window ?? model.shape.maxPositions, model.shape.maxPositions));
+  let done = 0;
+  let total = (opts.prepared?.windows.length ?? Math.max(1, Math.ceil((opts.tokens - 1) / windowLength))) * perWindow;
+  const tick = opts.onProgress ? () => opts.onProgress!(++done, total) : undefined;
+  if (opts.prepared) done = opts.prepared.windows.length;
+  const prep = opts.prepared ?? (await prepareEval({ model, tokens: opts.tokens, text: opts.text, window: opts.window, onWindow: tick }));
+  total = prep.windows.length * perWindow;
   const notes = [...prep.notes];
   const calibration = calibrateStaticRanges(prep, chip, opts.calibrationTokens);
   if (calibration?.note) notes.push(calibration.note);
@@ -267,13 +282,14 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalResult> {
     tInfS: opts.tInfS,
     driftCompensation: opts.driftCompensation,
     calibration,
+    onWindow: tick,
   });
   const baselines: BackendScore[] = [];
   if (opts.baselineW4A8) {
     // W4A8: 4-bit per-output-channel weights, 8-bit per-token activations, lm_head kept fp32.
-    baselines.push(scoreBackend(prep, fakeQuantBackend({ weightBits: 4, activationBits: 8, weightGranularity: "per-channel", activationGranularity: "per-token" })));
+    baselines.push(scoreBackend(prep, fakeQuantBackend({ weightBits: 4, activationBits: 8, weightGranularity: "per-channel", activationGranularity: "per-token" }), tick));
   }
-  for (const [name, b] of Object.entries(opts.baselines ?? {})) baselines.push({ ...scoreBackend(prep, b), label: name });
+  for (const [name, b] of Object.entries(opts.baselines ?? {})) baselines.push({ ...scoreBackend(prep, b, tick), label: name });
   return {
     model: model.shape.name,
     chip: chip.name,

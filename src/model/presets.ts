@@ -9,6 +9,7 @@
 
 import { existsSync, statSync } from "node:fs";
 import { AimcsimError } from "../errors.ts";
+import { didYouMean } from "../util/suggest.ts";
 import type { TransformerShape } from "./shape.ts";
 import { loadShapeFromFolder, shapeFromConfig, shapeDetails, type ModelShape } from "./config.ts";
 import { embeddingDim, projectionMatrices } from "./projections.ts";
@@ -211,7 +212,7 @@ export const findPreset = (name: string): ModelShape | undefined => PRESETS.get(
 export const presetShape = (name: string): ModelShape => {
   const s = findPreset(name);
   if (s === undefined) {
-    throw new AimcsimError("ModelError", "model", `unknown preset "${name}" (known: ${presetNames().join(", ")})`);
+    throw new AimcsimError("ModelError", "model", `unknown preset "${name}"${didYouMean(name, presetNames())} (known: ${presetNames().join(", ")})`);
   }
   return s;
 };
@@ -230,7 +231,7 @@ export const resolveModelShape = (nameOrFolder: string): ModelShape => {
   throw new AimcsimError(
     "ModelError",
     "model",
-    `"${nameOrFolder}" is neither a preset nor a folder with a config.json (presets: ${presetNames().join(", ")})`,
+    `"${nameOrFolder}" is neither a preset nor a folder with a config.json${didYouMean(nameOrFolder, presetNames())} (presets: ${presetNames().join(", ")})`,
   );
 };
 

@@ -1,6 +1,7 @@
 // Field helpers shared by the schema files: ranges, and a field's description (with its unit) and default,
 // which the JSON Schema for editors (`aimcsim schema`) shows and JSON specs get filled.
-import { Effect, Schema } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
 
 export const positive = Schema.Finite.check(Schema.isGreaterThan(0));
 export const nonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0));

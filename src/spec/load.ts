@@ -1,9 +1,12 @@
 // Loading chip specs from files: TypeScript/JavaScript modules (`export default chip({...})`) and JSON.
 // TypeScript specs are code and run with the user's rights (SECURITY.md); JSON specs are plain data.
+import { readdirSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { AimcsimError, isAimcsimError } from "../errors.ts";
+import { importUserModule } from "../util/import-user.ts";
+import { didYouMean } from "../util/suggest.ts";
 import { decodeChipSpec } from "./validate.ts";
 import type { ChipSpec } from "./types.ts";
 
@@ -13,7 +16,7 @@ const PRESET_DIR = new URL("../../hw-specs/", import.meta.url);
 export async function resolveSpecPath(nameOrPath: string): Promise<string> {
   const candidates = [resolve(nameOrPath)];
   if (!/[\\/]/.test(nameOrPath)) {
-    for (const ext of ["", ".ts", ".json"]) candidates.push(new URL(nameOrPath + ext, PRESET_DIR).pathname);
+    for (const ext of ["", ".ts", ".js", ".json"]) candidates.push(new URL(nameOrPath + ext, PRESET_DIR).pathname);
   }
   for (const c of candidates) {
     try {
@@ -22,7 +25,21 @@ export async function resolveSpecPath(nameOrPath: string): Promise<string> {
       /* try the next candidate */
     }
   }
-  throw new AimcsimError("IoError", nameOrPath, "no such spec file or preset (presets live in hw-specs/)");
+  const presets = presetChipNames();
+  const hint = /[\\/]/.test(nameOrPath) ? "" : didYouMean(nameOrPath.replace(/\.(ts|js|json)$/, ""), presets);
+  throw new AimcsimError("IoError", nameOrPath, `no such spec file or preset${hint} (presets: ${presets.join(", ")})`);
+}
+
+/** The preset chips shipped in hw-specs/ (by name, without extension). */
+export function presetChipNames(): string[] {
+  let files: string[] = [];
+  try {
+    files = readdirSync(PRESET_DIR);
+  } catch {
+    return [];
+  }
+  const names = files.filter((f) => /\.(ts|js|json)$/.test(f) && !/\.d\.ts$/.test(f) && !f.startsWith(".")).map((f) => f.replace(/\.(ts|js|json)$/, ""));
+  return [...new Set(names)].sort();
 }
 
 export async function loadSpecFile(nameOrPath: string): Promise<ChipSpec> {
@@ -41,7 +58,7 @@ export async function loadSpecFile(nameOrPath: string): Promise<ChipSpec> {
     throw new AimcsimError("SpecError", file, "a spec is a .ts, .mts, .js, .mjs or .json file");
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    mod = await importUserModule(pathToFileURL(file).href);
   } catch (e) {
     if (isAimcsimError(e)) throw e;
     throw new AimcsimError("SpecError", file, `the spec module failed to load: ${(e as Error).message}`);

@@ -9,7 +9,7 @@
 // src/numerics/noise/registry.ts, which records their defaults here; TypeScript learns their name by
 // augmenting `NoiseModelExtensions`:
 //   declare module "aimcsim" { interface NoiseModelExtensions { "my-noise": true } }
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import { between, doc, nonNegative } from "./fields.ts";
 
 /** The numeric and boolean parameters of a noise spec (every field but `model`), as schema fields. */

@@ -7,7 +7,9 @@
 // Each field carries its description (with its unit) and, where it has one, its default: the JSON Schema
 // for editors (`aimcsim schema`) and the defaults JSON specs get are both read from here, so TypeScript and
 // JSON specs fill the same defaults.
-import { Effect, Schema, SchemaTransformation } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
+import * as SchemaTransformation from "effect/SchemaTransformation";
 import { between, doc, intBetween, nonEmpty, nonNegative, positive, positiveInt, withDefault } from "./fields.ts";
 import { isNoiseModelKind, NOISE_MODELS, noiseModelDefaults, NoiseParamsFields, type NoiseModelKind } from "./noise.ts";
 

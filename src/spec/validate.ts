@@ -1,6 +1,7 @@
 // Unknown input (a JSON file, a TypeScript object, a sweep variant) -> ChipSpec, or an error that
 // names every offending field path and the rule it broke.
-import { Schema, SchemaIssue } from "effect";
+import * as Schema from "effect/Schema";
+import * as SchemaIssue from "effect/SchemaIssue";
 import { AimcsimError } from "../errors.ts";
 import { ChipSpecSchema } from "./schema.ts";
 import type { ChipSpec } from "./types.ts";

@@ -1,19 +1,19 @@
 // `aimcsim amdahl --chip <hybrid> --baseline <digital> --model <m1,m2> --contexts 128,256,... [--batch B] [--json]`
-import { amdahl, type AmdahlResult } from "../../analysis/index.ts";
-import { MACS_ONLY, opShare, PIMLLM_FIG1B, type OpShareConvention } from "../../analysis/opshare.ts";
+import type { AmdahlResult } from "../../analysis/index.ts";
+import type { OpShareConvention } from "../../analysis/opshare.ts";
 import { AimcsimError } from "../../errors.ts";
-import { loadSpecFile } from "../../spec/index.ts";
-import { flag, int, intList, num, parse, requireStr, str, type Parsed } from "../args.ts";
+import { flag, int, intList, num, parse, str, type Parsed } from "../args.ts";
+import { defineCommand } from "../command.ts";
 import { table } from "../format.ts";
-import { amdahlTable, amdahlWhatIfTable } from "../../report/amdahl-report.ts";
-import { tableToText } from "../../report/table.ts";
 import type { Io } from "../io.ts";
-import { outputDir, writeAmdahlReport } from "../reporting.ts";
+import { ProgressBar, progressSink } from "../progress.ts";
 
 export const DEFAULT_CONTEXTS = [128, 256, 512, 1024, 2048, 4096];
 export const DEFAULT_AMDAHL_MODELS = ["bitnet-gpt2-350m", "bitnet-gpt2-774m", "bitnet-opt-1.3b"];
 
-export function formatAmdahl(r: AmdahlResult): string {
+export async function formatAmdahl(r: AmdahlResult): Promise<string> {
+  const { amdahlTable, amdahlWhatIfTable } = await import("../../report/amdahl-report.ts");
+  const { tableToText } = await import("../../report/table.ts");
   const out: string[] = [`aimcsim amdahl: ${r.chip} vs ${r.baseline} (batch ${r.batch})`];
   for (const phase of ["prefill", "decode"] as const) {
     out.push("", `${phase}: f = projection share of the baseline's time (ops: of its MACs), s = measured projection speed-up`);
@@ -27,9 +27,9 @@ export function formatAmdahl(r: AmdahlResult): string {
 }
 
 /** Named op-counting conventions of `--ops-only` (src/analysis/opshare.ts). */
-const CONVENTIONS: Readonly<Record<string, OpShareConvention>> = { macs: MACS_ONLY, "pimllm-fig1b": PIMLLM_FIG1B };
-
-function conventionOf(p: Parsed): OpShareConvention {
+async function conventionOf(p: Parsed): Promise<OpShareConvention> {
+  const { MACS_ONLY, PIMLLM_FIG1B } = await import("../../analysis/opshare.ts");
+  const CONVENTIONS: Readonly<Record<string, OpShareConvention>> = { macs: MACS_ONLY, "pimllm-fig1b": PIMLLM_FIG1B };
   const name = str(p, "convention") ?? "macs";
   const base = CONVENTIONS[name];
   if (!base) throw new AimcsimError("UsageError", "amdahl --convention", `must be one of ${Object.keys(CONVENTIONS).join(", ")}, got "${name}"`);
@@ -43,8 +43,9 @@ function conventionOf(p: Parsed): OpShareConvention {
 }
 
 /** `amdahl --ops-only`: f counted from the op graph, no simulation (milliseconds). */
-function opsOnly(p: Parsed, models: readonly string[], contexts: readonly number[], io: Io): number {
-  const convention = conventionOf(p);
+async function opsOnly(p: Parsed, models: readonly string[], contexts: readonly number[], io: Io): Promise<number> {
+  const convention = await conventionOf(p);
+  const { opShare } = await import("../../analysis/opshare.ts");
   const rows = models.flatMap((m) => contexts.map((c) => opShare(m, c, convention)));
   if (flag(p, "json")) {
     io.out(JSON.stringify({ convention, rows: rows.map(({ model, context, projectionOps, attentionOps, f }) => ({ model, context, projectionOps, attentionOps, f })) }, null, 2));
@@ -55,48 +56,44 @@ function opsOnly(p: Parsed, models: readonly string[], contexts: readonly number
   return 0;
 }
 
-export async function amdahlCommand(argv: readonly string[], io: Io): Promise<number> {
-  const p = parse(
-    argv,
-    {
-      chip: { type: "string" },
-      baseline: { type: "string" },
-      model: { type: "string" },
-      contexts: { type: "string" },
-      batch: { type: "string" },
-      json: { type: "boolean" },
-      report: { type: "string" },
-      force: { type: "boolean" },
-      "ops-only": { type: "boolean" },
-      convention: { type: "string" },
-      phase: { type: "string" },
-      "softmax-ops": { type: "string" },
-      "lm-head": { type: "boolean" },
-    },
-    "amdahl",
-  );
-  const out = outputDir(p, "report");
-  if (flag(p, "ops-only")) {
+export const amdahl = defineCommand({
+  name: "amdahl",
+  summary: "Amdahl analysis: projection share f, measured speed-up s, prediction and ceiling vs context",
+  options: {
+    chip: { type: "string", arg: "spec", default: "hybrid-bitnet", help: "the hybrid chip" },
+    baseline: { type: "string", arg: "spec", default: "digital-baseline", help: "the all-digital chip it is compared with" },
+    model: { type: "string", arg: "m1,m2,...", default: DEFAULT_AMDAHL_MODELS.join(","), help: "model shape presets" },
+    contexts: { type: "string", arg: "n1,n2,...", default: DEFAULT_CONTEXTS.join(","), help: "context lengths (tokens)" },
+    batch: { type: "string", arg: "N", default: "1", help: "sequences decoded together" },
+    json: { type: "boolean", help: "print the result as JSON" },
+    report: { type: "string", arg: "dir", help: "write an HTML report to this folder" },
+    force: { type: "boolean", help: "replace an output folder that aimcsim did not write (default: refuse)" },
+    "ops-only": { type: "boolean", help: "count f from the op graph only, no simulation (milliseconds)" },
+    convention: { type: "string", arg: "macs|pimllm-fig1b", default: "macs", help: "--ops-only: the op-counting convention" },
+    phase: { type: "string", arg: "prefill|decode", default: "the convention's (decode)", help: "--ops-only: the phase counted" },
+    "softmax-ops": { type: "string", arg: "N", default: "the convention's (macs: 0, pimllm-fig1b: 57)", help: "--ops-only: ops per softmax score" },
+    "lm-head": { type: "boolean", help: "--ops-only: count the lm_head as a projection (default: the convention's, off)" },
+  },
+  async run(argv, io) {
+    const p = parse(argv, this.options, "amdahl");
+    const { outputDir, writeAmdahlReport } = await import("../reporting.ts");
+    const out = outputDir(p, "report");
     const models = (str(p, "model") ?? DEFAULT_AMDAHL_MODELS.join(",")).split(",").map((s) => s.trim()).filter(Boolean);
-    return opsOnly(p, models, intList(p, "contexts", DEFAULT_CONTEXTS, "amdahl"), io);
-  }
-  const chip = await loadSpecFile(str(p, "chip") ?? "hybrid-bitnet");
-  const baseline = await loadSpecFile(str(p, "baseline") ?? "digital-baseline");
-  const models = (str(p, "model") ?? DEFAULT_AMDAHL_MODELS.join(",")).split(",").map((s) => s.trim()).filter(Boolean);
-  const contexts = intList(p, "contexts", DEFAULT_CONTEXTS, "amdahl");
-  const result = amdahl({
-    chip,
-    baseline,
-    models,
-    contexts,
-    batch: int(p, "batch", 1, "amdahl", 1),
-    onPoint: flag(p, "json") ? undefined : (d, t) => io.err(`  simulated ${d}/${t} (model, context) points`),
-  });
-  if (out) {
-    const index = await writeAmdahlReport(out.dir, result, chip, baseline, out);
-    if (!flag(p, "json")) io.err(`report written to ${index}`);
-  }
-  io.out(flag(p, "json") ? JSON.stringify(result, null, 2) : formatAmdahl(result));
-  return 0;
-}
-void requireStr;
+    const contexts = intList(p, "contexts", DEFAULT_CONTEXTS, "amdahl");
+    if (flag(p, "ops-only")) return opsOnly(p, models, contexts, io);
+    const batch = int(p, "batch", 1, "amdahl", 1);
+    const { loadSpecFile } = await import("../../spec/index.ts");
+    const { amdahl: analyse } = await import("../../analysis/index.ts");
+    const chip = await loadSpecFile(str(p, "chip") ?? "hybrid-bitnet");
+    const baseline = await loadSpecFile(str(p, "baseline") ?? "digital-baseline");
+    const bar = new ProgressBar("amdahl: simulated (model, context) points", models.length * contexts.length, progressSink(io));
+    const result = analyse({ chip, baseline, models, contexts, batch, onPoint: (d, t) => bar.update(d, t) });
+    bar.end();
+    if (out) {
+      const index = await writeAmdahlReport(out.dir, result, chip, baseline, out);
+      if (!flag(p, "json")) io.err(`report written to ${index}`);
+    }
+    io.out(flag(p, "json") ? JSON.stringify(result, null, 2) : await formatAmdahl(result));
+    return 0;
+  },
+});

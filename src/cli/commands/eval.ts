@@ -1,17 +1,17 @@
 // `aimcsim eval --chip <spec> --model <folder> [--tokens N] [--seeds K] [--t-inf 3600] [--json] [--report dir]`
 import { join } from "node:path";
-import { evaluate, type EvalResult } from "../../eval/index.ts";
-import { prepareEval } from "../../eval/evaluate.ts";
-import { loadModel } from "../../model/checkpoint.ts";
-import { evalSections, evalTable } from "../../report/eval-report.ts";
-import { writeReport, type ReportDoc } from "../../report/index.ts";
-import { loadSpecFile, variant } from "../../spec/index.ts";
+import type { EvalResult } from "../../eval/index.ts";
+import { packagePath } from "../../util/package.ts";
 import { flag, int, num, parse, str } from "../args.ts";
+import { defineCommand } from "../command.ts";
 import { table } from "../format.ts";
 import type { Io } from "../io.ts";
-import { outputDir } from "../reporting.ts";
+import { ProgressBar, progressSink } from "../progress.ts";
 
+/** The bundled model, as named in reports (it lives in the package's own folder). */
 export const BUNDLED_MODEL = "models/tiny-llama-wordnet";
+/** Its folder: inside the installed package, wherever the command is run from. */
+export const bundledModelPath = (): string => packagePath(BUNDLED_MODEL);
 
 const ci = (i: { mean: number; low: number; high: number }, d = 4): string =>
   i.low === i.high ? i.mean.toPrecision(d) : `${i.mean.toPrecision(d)} [${i.low.toPrecision(d)}, ${i.high.toPrecision(d)}]`;
@@ -30,71 +30,97 @@ export function formatEval(r: EvalResult): string {
   ].join("\n");
 }
 
-export async function evalCommand(argv: readonly string[], io: Io): Promise<number> {
-  const p = parse(
-    argv,
-    {
-      chip: { type: "string" },
-      model: { type: "string" },
-      tokens: { type: "string" },
-      seeds: { type: "string" },
-      "t-inf": { type: "string" },
-      "no-compensation": { type: "boolean" },
-      "no-baseline": { type: "boolean" },
-      json: { type: "boolean" },
-      report: { type: "string" },
-      force: { type: "boolean" },
-    },
-    "eval",
-  );
-  const out = outputDir(p, "report");
-  const chip = await loadSpecFile(str(p, "chip") ?? "afm-pcm");
-  const model = await loadModel(str(p, "model") ?? BUNDLED_MODEL);
-  const tInf = str(p, "t-inf");
-  const r = await evaluate({
-    model,
-    chip,
-    tokens: int(p, "tokens", 2048, "eval", 2),
-    seeds: int(p, "seeds", 3, "eval", 1, 1000),
-    ...(tInf !== undefined ? { tInfS: num(p, "t-inf", 3600, "eval", 0) } : {}),
-    ...(flag(p, "no-compensation") ? { driftCompensation: false } : {}),
-    baselineW4A8: !flag(p, "no-baseline"),
-  });
-  if (out) {
-    const doc: ReportDoc = {
-      title: `Accuracy: ${r.model} on ${r.chip}`,
-      summary: evalTable([{ label: r.analog.label, r }]),
-      sections: [],
-      spec: chip,
-      model: model.shape,
-      assumptions: r.notes,
-      data: r,
-    };
-    const w = await writeReport(out.dir, doc, out);
-    if (!flag(p, "json")) io.err(`report written to ${join(w.dir, "index.html")}`);
-  }
-  io.out(flag(p, "json") ? JSON.stringify(r, null, 2) : formatEval(r));
-  return 0;
-}
+export const evalCmd = defineCommand({
+  name: "eval",
+  summary: "accuracy under analog noise: perplexity, top-1 agreement, KL vs noise-free; W4A8 baseline",
+  options: {
+    chip: { type: "string", arg: "spec", default: "afm-pcm", help: "the chip whose analog part is evaluated" },
+    model: { type: "string", arg: "folder", default: `${BUNDLED_MODEL} (bundled)`, help: "a Hugging Face checkpoint folder with tokenizer.json and heldout.txt" },
+    tokens: { type: "string", arg: "N", default: "2048", help: "held-out tokens scored" },
+    seeds: { type: "string", arg: "K", default: "3", help: "Monte Carlo seeds (chips programmed with different noise)" },
+    "t-inf": { type: "string", arg: "s", default: "the chip's noise.tInfS", help: "time since programming (drift), seconds" },
+    "no-compensation": { type: "boolean", help: "turn global drift compensation off (default: the chip's setting)" },
+    "no-baseline": { type: "boolean", help: "skip the digital W4A8 baseline (scored by default)" },
+    json: { type: "boolean", help: "print the result as JSON (its `stats` feed `run --activity`)" },
+    report: { type: "string", arg: "dir", help: "write an HTML report to this folder" },
+    force: { type: "boolean", help: "replace an output folder that aimcsim did not write (default: refuse)" },
+  },
+  async run(argv, io) {
+    const p = parse(argv, this.options, "eval");
+    const { outputDir } = await import("../reporting.ts");
+    const out = outputDir(p, "report");
+    const tokens = int(p, "tokens", 2048, "eval", 2);
+    const seeds = int(p, "seeds", 3, "eval", 1, 1000);
+    const tInf = str(p, "t-inf") !== undefined ? num(p, "t-inf", 3600, "eval", 0) : undefined;
+    const { loadSpecFile } = await import("../../spec/index.ts");
+    const { loadModel } = await import("../../model/checkpoint.ts");
+    const { evaluate } = await import("../../eval/index.ts");
+    const chip = await loadSpecFile(str(p, "chip") ?? "afm-pcm");
+    const model = await loadModel(str(p, "model") ?? bundledModelPath());
+    const bar = new ProgressBar("eval: window forward passes", 1, progressSink(io));
+    const r = await evaluate({
+      model,
+      chip,
+      tokens,
+      seeds,
+      ...(tInf !== undefined ? { tInfS: tInf } : {}),
+      ...(flag(p, "no-compensation") ? { driftCompensation: false } : {}),
+      baselineW4A8: !flag(p, "no-baseline"),
+      onProgress: (d, t) => bar.update(d, t),
+    });
+    bar.end();
+    if (out) {
+      const { evalTable } = await import("../../report/eval-report.ts");
+      const { writeReport } = await import("../../report/index.ts");
+      const w = await writeReport(out.dir, {
+        title: `Accuracy: ${r.model} on ${r.chip}`,
+        summary: evalTable([{ label: r.analog.label, r }]),
+        sections: [],
+        spec: chip,
+        model: model.shape,
+        assumptions: r.notes,
+        data: r,
+      }, out);
+      if (!flag(p, "json")) io.err(`report written to ${join(w.dir, "index.html")}`);
+    }
+    io.out(flag(p, "json") ? JSON.stringify(r, null, 2) : formatEval(r));
+    return 0;
+  },
+});
 
 /** The accuracy part of `npm start`: the bundled model on `chipName` as ADC bits fall and t_inf grows.
  *  The windows and the noise-free reference are computed once and reused by every setting. */
 export async function evalSection(chipName: string, io: Io, tokens = 512, seeds = 2) {
+  const { loadSpecFile, variant } = await import("../../spec/index.ts");
+  const { loadModel } = await import("../../model/checkpoint.ts");
+  const { evaluate } = await import("../../eval/index.ts");
+  const { prepareEval } = await import("../../eval/evaluate.ts");
+  const { evalSections } = await import("../../report/eval-report.ts");
   const chip = await loadSpecFile(chipName);
-  const model = await loadModel(BUNDLED_MODEL);
+  const model = await loadModel(bundledModelPath());
   const prepared = await prepareEval({ model, tokens });
+  // One bar over the six settings: K seeds each, plus the W4A8 baseline once (the reference is shared).
+  const W = prepared.windows.length;
+  const bar = new ProgressBar("accuracy: window forward passes", W * (6 * seeds + 1), progressSink(io));
+  let base = 0;
+  const onProgress = (d: number) => bar.update(base + d - W);
+  const finished = (r: EvalResult) => void (base += r.windows * (r.seeds.length + r.baselines.length));
   const bitsPoints = [];
   for (const bits of [8, 6, 4]) {
     const c = variant(chip, (d) => {
       d.analog!.tile.adc.bits = bits;
     });
-    const r = await evaluate({ model, chip: c, tokens, seeds, baselineW4A8: bits === 8, prepared });
+    const r = await evaluate({ model, chip: c, tokens, seeds, baselineW4A8: bits === 8, prepared, onProgress });
+    finished(r);
+    bar.end();
     io.err(`  ADC ${bits} bits: perplexity ${ci(r.analog.perplexity)} (reference ${r.reference.perplexity.toPrecision(4)})`);
     bitsPoints.push({ x: bits, label: String(bits), r });
   }
   const tPoints = [];
   for (const t of [1, 86400, 86400 * 365]) {
-    const r = await evaluate({ model, chip, tokens, seeds, tInfS: t, driftCompensation: false, prepared });
+    const r = await evaluate({ model, chip, tokens, seeds, tInfS: t, driftCompensation: false, prepared, onProgress });
+    finished(r);
+    bar.end();
     io.err(`  t_inf ${t} s (no compensation): perplexity ${ci(r.analog.perplexity)}`);
     tPoints.push({ x: t, label: String(t), r });
   }

@@ -3,16 +3,16 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { AimcsimError } from "../../errors.ts";
-import { paretoFront, readResults } from "../../dse/index.ts";
-import { amdahlReport } from "../../report/amdahl-report.ts";
-import { evalTable } from "../../report/eval-report.ts";
-import { sweepReport } from "../../report/sweep-report.ts";
-import { reportFromSimResult, writeReport, type ReportDoc } from "../../report/index.ts";
-import { parse, str } from "../args.ts";
-import type { Io } from "../io.ts";
-import { outputDir } from "../reporting.ts";
+import type { ReportDoc } from "../../report/index.ts";
+import { parse } from "../args.ts";
+import { defineCommand } from "../command.ts";
 
 async function docFor(input: string): Promise<ReportDoc> {
+  const { paretoFront, readResults } = await import("../../dse/index.ts");
+  const { amdahlReport } = await import("../../report/amdahl-report.ts");
+  const { evalTable } = await import("../../report/eval-report.ts");
+  const { sweepReport } = await import("../../report/sweep-report.ts");
+  const { reportFromSimResult } = await import("../../report/index.ts");
   let isDir = false;
   try {
     isDir = (await stat(input)).isDirectory();
@@ -45,12 +45,23 @@ async function docFor(input: string): Promise<ReportDoc> {
   throw new AimcsimError("UsageError", input, "not a result aimcsim knows (expected the JSON of run, amdahl or eval, or a sweep store folder)");
 }
 
-export async function reportCommand(argv: readonly string[], io: Io): Promise<number> {
-  const p = parse(argv, { out: { type: "string" }, force: { type: "boolean" } }, "report");
-  const out = outputDir(p, "out", "reports/report")!;
-  if (p.positionals.length !== 1) throw new AimcsimError("UsageError", "report", "give one results file or sweep store folder");
-  const doc = await docFor(p.positionals[0]!);
-  const w = await writeReport(out.dir, doc, out);
-  io.out(`report written to ${join(w.dir, "index.html")}`);
-  return 0;
-}
+export const report = defineCommand({
+  name: "report",
+  args: "<results.json|store dir>",
+  summary: "HTML report (charts, Markdown/LaTeX/CSV tables) from saved results",
+  options: {
+    out: { type: "string", arg: "dir", default: "reports/report", help: "the report folder" },
+    force: { type: "boolean", help: "replace an output folder that aimcsim did not write (default: refuse)" },
+  },
+  async run(argv, io) {
+    const p = parse(argv, this.options, "report");
+    const { outputDir } = await import("../reporting.ts");
+    const out = outputDir(p, "out", "reports/report")!;
+    if (p.positionals.length !== 1) throw new AimcsimError("UsageError", "report", "give one results file or sweep store folder");
+    const doc = await docFor(p.positionals[0]!);
+    const { writeReport } = await import("../../report/index.ts");
+    const w = await writeReport(out.dir, doc, out);
+    io.out(`report written to ${join(w.dir, "index.html")}`);
+    return 0;
+  },
+});

@@ -1,31 +1,9 @@
 // `aimcsim run --chip <spec> --model <preset|folder> --prompt 512 --gen 128 [--batch 1] [--json] [--trace f]`
 import { AimcsimError } from "../../errors.ts";
-import { readFile } from "node:fs/promises";
-import type { AnalogStats } from "../../numerics/analog/stats.ts";
-import { activityFromStats, simulate, simTrace, type SimResult } from "../../sim/index.ts";
-import { loadSpecFile } from "../../spec/index.ts";
-import { buildTrace, writeTraceFile } from "../../trace/index.ts";
+import type { SimResult } from "../../sim/index.ts";
 import { flag, int, parse, requireStr, str } from "../args.ts";
-import { formatSimResult } from "../format.ts";
+import { defineCommand } from "../command.ts";
 import type { Io } from "../io.ts";
-import { outputDir, writeRunReport } from "../reporting.ts";
-
-export const runOptions = {
-  chip: { type: "string" },
-  model: { type: "string" },
-  prompt: { type: "string" },
-  gen: { type: "string" },
-  batch: { type: "string" },
-  chips: { type: "string" },
-  "prefill-chunk": { type: "string" },
-  json: { type: "boolean" },
-  trace: { type: "string" },
-  report: { type: "string" },
-  baseline: { type: "string" },
-  activity: { type: "string" },
-  "kv-prefetch": { type: "boolean" },
-  force: { type: "boolean" },
-} as const;
 
 export function parseChips(v: string | undefined): number | "auto" {
   if (v === undefined) return 1;
@@ -36,7 +14,9 @@ export function parseChips(v: string | undefined): number | "auto" {
 
 /** The activity factors measured by `aimcsim eval --json` (its `stats`), for data-dependent energy. */
 async function readActivity(file: string) {
-  let data: { stats?: AnalogStats };
+  const { readFile } = await import("node:fs/promises");
+  const { activityFromStats } = await import("../../sim/index.ts");
+  let data: { stats?: import("../../numerics/analog/stats.ts").AnalogStats };
   try {
     data = JSON.parse(await readFile(file, "utf8"));
   } catch (e) {
@@ -47,9 +27,37 @@ async function readActivity(file: string) {
   return activityFromStats(data.stats);
 }
 
+export const runOptions = {
+  chip: { type: "string", arg: "spec", required: true, help: "the chip: a .ts/.json spec file or a preset name" },
+  model: { type: "string", arg: "preset|folder", required: true, help: "a model shape preset (e.g. bitnet-gpt2-350m, llama-3.2-1b) or a Hugging Face checkpoint folder" },
+  prompt: { type: "string", arg: "N", default: "512", help: "prompt tokens (prefill)" },
+  gen: { type: "string", arg: "N", default: "128", help: "generated tokens (decode)" },
+  batch: { type: "string", arg: "N", default: "1", help: "sequences decoded together" },
+  chips: { type: "string", arg: "N|auto", default: "1", help: "chips the model is split over; auto = as many as it needs" },
+  "prefill-chunk": { type: "string", arg: "N", default: "64 with analog projections, else the whole prompt", help: "prefill in chunks of N tokens" },
+  json: { type: "boolean", help: "print the result object as JSON" },
+  trace: { type: "string", arg: "file.json", help: "write a Perfetto/Chrome trace of the run" },
+  report: { type: "string", arg: "dir", help: "write an HTML report to this folder" },
+  baseline: { type: "string", arg: "spec", help: "also simulate this chip and compare against it in the report" },
+  activity: { type: "string", arg: "eval.json", help: "data-dependent energy from the activity measured by `eval --json`" },
+  "kv-prefetch": { type: "boolean", help: "decode streams the KV cache through a double buffer, one layer ahead (default: off)" },
+  force: { type: "boolean", help: "replace an output folder that aimcsim did not write (default: refuse)" },
+} as const;
+
+export const run = defineCommand({
+  name: "run",
+  summary: "simulate prefill + decode: latency, energy, area, breakdowns, trace",
+  options: runOptions,
+  run: runCommand,
+});
+
 export async function runCommand(argv: readonly string[], io: Io): Promise<number> {
   const p = parse(argv, runOptions, "run");
+  const { outputDir, writeRunReport } = await import("../reporting.ts");
   const out = outputDir(p, "report");
+  const { loadSpecFile } = await import("../../spec/index.ts");
+  const { simulate, simTrace } = await import("../../sim/index.ts");
+  const { formatSimResult } = await import("../format.ts");
   const chip = await loadSpecFile(requireStr(p, "chip", "run"));
   const model = requireStr(p, "model", "run");
   const chunk = str(p, "prefill-chunk");
@@ -71,7 +79,10 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     record: str(p, "trace") !== undefined,
   });
   const tracePath = str(p, "trace");
-  if (tracePath) writeTraceFile(tracePath, buildTrace(simTrace(sim)));
+  if (tracePath) {
+    const { buildTrace, writeTraceFile } = await import("../../trace/index.ts");
+    writeTraceFile(tracePath, buildTrace(simTrace(sim)));
+  }
   const baselineSpec = str(p, "baseline");
   let baseline: SimResult | undefined;
   if (baselineSpec) {

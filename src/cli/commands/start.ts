@@ -3,20 +3,11 @@
 // lengths, evaluate accuracy under analog noise on the bundled trained model, write a trace and one HTML
 // report, and print where they are.
 import { join } from "node:path";
-import { amdahl } from "../../analysis/index.ts";
-import { describeChip, formatDescription } from "../../components/index.ts";
-import { amdahlReport } from "../../report/amdahl-report.ts";
-import { runReport } from "../../report/run-report.ts";
-import { writeReport, type ReportDoc } from "../../report/index.ts";
-import { simulate, simTrace } from "../../sim/index.ts";
-import { loadSpecFile } from "../../spec/index.ts";
-import { buildTrace, writeTraceFile } from "../../trace/index.ts";
-import { parse, str } from "../args.ts";
-import { formatSimResult } from "../format.ts";
+import type { ReportDoc } from "../../report/index.ts";
+import { parse } from "../args.ts";
+import { defineCommand } from "../command.ts";
 import type { Io } from "../io.ts";
-import { outputDir } from "../reporting.ts";
-import { formatAmdahl } from "./amdahl.ts";
-import { evalSection } from "./eval.ts";
+import { ProgressBar, progressSink } from "../progress.ts";
 
 export const DEFAULTS = {
   chip: "hybrid-bitnet",
@@ -30,9 +21,31 @@ export const DEFAULTS = {
   evalChip: "hermes",
 } as const;
 
+export const start = defineCommand({
+  name: "start",
+  summary: "the main job on the defaults: describe, run vs baseline, Amdahl, accuracy, trace, report",
+  options: {
+    out: { type: "string", arg: "dir", default: "reports/default", help: "where the HTML report is written (the trace goes to traces/default.json)" },
+    force: { type: "boolean", help: "replace an output folder that aimcsim did not write (default: refuse)" },
+  },
+  run: startCommand,
+});
+
 export async function startCommand(argv: readonly string[], io: Io): Promise<number> {
-  const p = parse(argv, { out: { type: "string" }, force: { type: "boolean" } }, "start");
+  const p = parse(argv, start.options, "start");
+  const { outputDir } = await import("../reporting.ts");
   const out = outputDir(p, "out", "reports/default")!;
+  const { amdahl } = await import("../../analysis/index.ts");
+  const { describeChip, formatDescription } = await import("../../components/index.ts");
+  const { amdahlReport } = await import("../../report/amdahl-report.ts");
+  const { runReport } = await import("../../report/run-report.ts");
+  const { writeReport } = await import("../../report/index.ts");
+  const { simulate, simTrace } = await import("../../sim/index.ts");
+  const { loadSpecFile } = await import("../../spec/index.ts");
+  const { buildTrace, writeTraceFile } = await import("../../trace/index.ts");
+  const { formatSimResult } = await import("../format.ts");
+  const { formatAmdahl } = await import("./amdahl.ts");
+  const { evalSection } = await import("./eval.ts");
   const chip = await loadSpecFile(DEFAULTS.chip);
   const baselineChip = await loadSpecFile(DEFAULTS.baseline);
 
@@ -51,9 +64,11 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
   );
 
   io.err("Amdahl analysis over context lengths ...");
-  const am = amdahl({ chip, baseline: baselineChip, models: [...DEFAULTS.amdahlModels], contexts: [...DEFAULTS.contexts] });
+  const bar = new ProgressBar("amdahl: simulated (model, context) points", DEFAULTS.amdahlModels.length * DEFAULTS.contexts.length, progressSink(io));
+  const am = amdahl({ chip, baseline: baselineChip, models: [...DEFAULTS.amdahlModels], contexts: [...DEFAULTS.contexts], onPoint: (d, t) => bar.update(d, t) });
+  bar.end();
   io.out("");
-  io.out(formatAmdahl(am));
+  io.out(await formatAmdahl(am));
 
   io.err("Accuracy under analog noise on the bundled model ...");
   const evalPart = await evalSection(DEFAULTS.evalChip, io);

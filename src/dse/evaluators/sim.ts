@@ -1,6 +1,7 @@
 // The built-in evaluator: one aimcsim simulation per point (plus peak TOPS from describeChip). src/sim is imported lazily (on the first
 // point), so loading a sweep does not pull in the simulator, and the optional accuracy function is loaded
 // by reference like any evaluator (it may be slow: noisy forward passes over a calibration set).
+import { moduleUrl } from "../../util/package.ts";
 import { AimcsimError } from "../../errors.ts";
 import type { ChipSpec } from "../../spec/types.ts";
 import type { TransformerShape } from "../../model/shape.ts";
@@ -33,7 +34,7 @@ let runFn: Promise<RunFn> | undefined;
 let describeFn: Promise<DescribeFn> | undefined;
 
 function loadDescribe(): Promise<DescribeFn> {
-  describeFn ??= import(new URL("../../components/index.ts", import.meta.url).href).then((m: { describeChip?: unknown }) => {
+  describeFn ??= import(moduleUrl("../../components/index.ts", import.meta.url).href).then((m: { describeChip?: unknown }) => {
     if (typeof m.describeChip !== "function") throw new AimcsimError("SweepError", "src/components/index.ts", "does not export describeChip()");
     return m.describeChip as DescribeFn;
   });
@@ -44,7 +45,7 @@ function loadRun(): Promise<RunFn> {
   runFn ??= (async () => {
     let mod: { run?: unknown };
     try {
-      mod = (await import(new URL("../../sim/index.ts", import.meta.url).href)) as { run?: unknown };
+      mod = (await import(moduleUrl("../../sim/index.ts", import.meta.url).href)) as { run?: unknown };
     } catch (e) {
       runFn = undefined;
       throw new AimcsimError("SweepError", "src/sim/index.ts", `the simulator is not available: ${(e as Error).message}`, { cause: e });

@@ -3,6 +3,7 @@
 // replaced; a task that kills `maxCrashes` workers becomes a failed point instead of looping forever.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { moduleUrl } from "../../util/package.ts";
 import type { PointBackend, PointOutcome, PointTask } from "../types.ts";
 
 export interface WorkerPoolOptions {
@@ -33,7 +34,7 @@ interface Slot {
   started: boolean;
 }
 
-const ENTRY = new URL("./worker-thread.ts", import.meta.url).href;
+const ENTRY = moduleUrl("./worker-thread.ts", import.meta.url).href;
 const BOOT = new URL("./worker-boot.mjs", import.meta.url);
 
 export class WorkerPool implements PointBackend {
