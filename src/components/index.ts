@@ -14,6 +14,18 @@ import { NOC_MODEL, nocCost } from "./noc.ts";
 export type { AdcModel, ComponentModelInfo, DacConversion, DacModel, DramModel, SystolicDataflow } from "./model.ts";
 export { ModelRegistry, adcModels, dacModels, dataflows, dramModels } from "./registry.ts";
 export { systolicGemmCycles, systolicGemmTiming, type SystolicGemmTiming } from "./systolic/gemm.ts";
+export { bitSerialGemmCycles, bitSerialGemmEstimatePs } from "./bit-serial-gemm.ts";
+export { crossbarBankCost, type BankBlock, type CrossbarBankCost } from "./crossbar-bank.ts";
+export {
+  DRAM_BURST_BYTES,
+  dramBurstBytes,
+  dramBurstCount,
+  dramTransferEnergyJ,
+  dramTransferPs,
+  sramAccessEnergyJ,
+  sramTransferPs,
+} from "./memory-traffic.ts";
+export { nocEnergyJ, nocParallelLinks, nocRouters, nocTransferPs } from "./noc-traffic.ts";
 
 export { COMPONENT_KINDS, type ComponentKind } from "./kinds.ts";
 export { adcCost, type ConverterCost } from "./adc.ts";

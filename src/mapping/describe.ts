@@ -36,7 +36,7 @@ export const describePlacement = (p: Placement): string[] => {
     lines.push(`digital projections: ${p.digitalMatrices.map((m) => m.name).slice(0, 4).join(", ")}${p.digitalMatrices.length > 4 ? ", ..." : ""} (${mib(bytes)} of weights streamed from DRAM)`);
   }
   lines.push(`KV cache: ${p.kvCache.memory.toUpperCase()}, ${p.kvCache.reason}`);
-  for (const u of p.units) lines.push(`  ${u.opKind}${u.scope === "all" ? "" : ` (${u.scope})`} -> ${u.engine}: ${u.units.join(", ")}`);
+  for (const u of p.units) lines.push(`  ${u.opKind}${u.scope === "all" ? "" : ` (${u.scope})`} -> ${u.unitKind}: ${u.units.join(", ")}`);
   for (const n of p.notes) lines.push(`note: ${n}`);
   return lines;
 };

@@ -5,3 +5,4 @@ export * from "./kvcache.ts";
 export * from "./units.ts";
 export * from "./placement.ts";
 export * from "./describe.ts";
+export * from "./balance.ts";

@@ -59,7 +59,7 @@ export interface MatrixPlacement {
   readonly firstBlock: number;
 }
 
-/** A projection run on the digital engines; its weights stream from DRAM. */
+/** A projection run on the digital units; its weights stream from DRAM. */
 export interface DigitalMatrix {
   readonly name: string;
   readonly role: ProjectionRole;

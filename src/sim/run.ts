@@ -15,7 +15,8 @@ import type { OpClass } from "../model/ops.ts";
 import type { TransformerShape } from "../model/shape.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import type { MvmActivity } from "../components/index.ts";
-import { ChipCostModel } from "./costs.ts";
+import { OpLowering } from "./lowering.ts";
+import { KvReadBuffer } from "./buffers.ts";
 import { checkInvariants } from "./invariants.ts";
 import { checkRunSize } from "./budget.ts";
 import type { ChipResource } from "./resources.ts";
@@ -75,7 +76,7 @@ export function simulate(opts: RunOptions): SimRun {
   if (opts.promptTokens + opts.genTokens > MAX_SEQUENCE_TOKENS)
     throw new AimcsimError("UsageError", "promptTokens + genTokens", `must be at most ${MAX_SEQUENCE_TOKENS} tokens, got ${opts.promptTokens + opts.genTokens}`);
   const placement = mapModel(shape, chip, { chips: opts.chips ?? 1, batch, contextTokens: opts.promptTokens + opts.genTokens });
-  const cost = new ChipCostModel(chip, placement, { activity: opts.activity });
+  const lowering = new OpLowering(chip, placement, { activity: opts.activity });
   const list = new TaskList(4096);
   const analogProjections = placement.analogMatrices.length > 0;
   const chunk = opts.prefillChunk ?? (analogProjections ? 64 : opts.promptTokens);
@@ -102,7 +103,7 @@ export function simulate(opts: RunOptions): SimRun {
       // chunks pipeline across layers; the decode steps below stream K/V through a double buffer instead.
       const deps: number[] = op.deps.map((d) => taskOf[d]!);
       if ((op.kind === "kv-read" || op.kind === "attn-score") && op.layer >= 0) for (const w of kvWrites[op.layer]!) deps.push(w);
-      const t = cost.emit(list, op, deps, PHASE_PREFILL, -1, `prefill[${c}] ${op.name}`);
+      const t = lowering.emit(list, op, deps, PHASE_PREFILL, -1, `prefill[${c}] ${op.name}`);
       taskOf[i] = t;
       if (op.kind === "kv-write") kvWrites[op.layer]!.push(t);
     }
@@ -123,7 +124,7 @@ export function simulate(opts: RunOptions): SimRun {
       const deps: number[] = op.kind === "kv-read" && kvBuffer ? kvBuffer.depsOfNextRead() : op.deps.map((d) => taskOf[d]!);
       if (op.kind === "embedding") deps.push(lastHead);
       if ((op.kind === "kv-read" || op.kind === "attn-score") && op.layer >= 0) for (const w of prevWrites[op.layer]!) deps.push(w);
-      const t = cost.emit(list, op, deps, PHASE_DECODE, s, `decode[${s}] ${op.name}`);
+      const t = lowering.emit(list, op, deps, PHASE_DECODE, s, `decode[${s}] ${op.name}`);
       taskOf[i] = t;
       if (op.kind === "kv-write") writes[op.layer]!.push(t);
       if (op.kind === "kv-read") kvBuffer?.read(t);
@@ -134,37 +135,10 @@ export function simulate(opts: RunOptions): SimRun {
   }
 
   const graph = list.toGraph();
-  const schedule = runTaskGraph(graph, cost.resources, { record: opts.record ?? false });
-  const result = reduce(opts, chip, shape, batch, placement, cost, list, schedule, prefillTaskCount);
-  checkInvariants(result, schedule, criticalPathPs(graph), cost.resources);
-  return { result, tasks: list, schedule, resources: cost.resources, placement, shape, chip };
-}
-
-/**
- * Cached K/V is streamed into a double buffer: a layer's kv-read needs no data from the layer before it,
- * so it is issued as soon as the previous read finished and one of the two buffers is free (the attention
- * that consumed the read two back has ended). Reads thus prefetch one layer ahead of the attention.
- */
-class KvReadBuffer {
-  private readonly reads: number[] = [];
-  private readonly uses: number[] = [];
-
-  depsOfNextRead(): number[] {
-    const k = this.reads.length;
-    const deps: number[] = [];
-    if (k >= 1) deps.push(this.reads[k - 1]!);
-    if (k >= 2 && this.uses[k - 2] !== undefined) deps.push(this.uses[k - 2]!);
-    return deps;
-  }
-
-  read(task: number): void {
-    this.reads.push(task);
-  }
-
-  /** The attention (attn-value) that consumed the most recent read not yet consumed. */
-  consumed(task: number): void {
-    if (this.uses.length < this.reads.length) this.uses.push(task);
-  }
+  const schedule = runTaskGraph(graph, lowering.resources, { record: opts.record ?? false });
+  const result = reduce(opts, chip, shape, batch, placement, lowering, list, schedule, prefillTaskCount);
+  checkInvariants(result, schedule, criticalPathPs(graph), lowering.resources);
+  return { result, tasks: list, schedule, resources: lowering.resources, placement, shape, chip };
 }
 
 /** Simulate and return the result (the library's `run`). */
@@ -251,7 +225,7 @@ function reduce(
   shape: TransformerShape,
   batch: number,
   placement: Placement,
-  cost: ChipCostModel,
+  lowering: OpLowering,
   list: TaskList,
   schedule: TaskGraphRun,
   prefillTasks: number,
@@ -259,7 +233,7 @@ function reduce(
   let ttftPs = 0;
   for (let t = 0; t < prefillTasks; t++) ttftPs = Math.max(ttftPs, schedule.endPs[t]!);
   const endPs = schedule.makespanPs;
-  const resourceKind = cost.resources.map((r) => r.component);
+  const resourceKind = lowering.resources.map((r) => r.component);
   const prefill = phaseResult(list, schedule, PHASE_PREFILL, 0, ttftPs, resourceKind);
   const decode = phaseResult(list, schedule, PHASE_DECODE, ttftPs, endPs, resourceKind);
   const totalS = endPs * S_PER_PS;
@@ -268,7 +242,7 @@ function reduce(
   const steps = opts.genTokens - 1;
   const tpotS = steps > 0 ? decode.latencyS / steps : 0;
   const utilization: Record<string, number> = {};
-  cost.resources.forEach((r, i) => {
+  lowering.resources.forEach((r, i) => {
     utilization[r.name] = schedule.utilization[i]!;
   });
   const desc = describeChip(chip);
@@ -276,7 +250,7 @@ function reduce(
   for (const k of COMPONENT_KINDS) areaByComponentMm2[k] = (desc.areaByComponentMm2[k] ?? 0) * placement.chips;
   const assumptions = [
     ...desc.assumptions,
-    ...cost.assumptions,
+    ...lowering.assumptions,
     `TTFT = end of prefill (its lm_head gives the first token); TPOT = mean of the ${steps} decode steps after it.`,
   ];
   if (opts.promptTokens + opts.genTokens > shape.maxPositions)

@@ -140,8 +140,8 @@ describe("mapModel", () => {
     const p = mapModel(shape, hybridChip({ tiles: 100_000 }), { contextTokens: 256 });
     const g = buildDecodeGraph(shape, { batch: 1, context: 8 });
     for (const op of g.ops) expect(assignmentFor(p.units, op).units.length).toBeGreaterThan(0);
-    expect(assignmentFor(p.units, g.ops.find((o) => o.name === "L0.q_proj")!).engine).toBe("analog");
-    expect(assignmentFor(p.units, g.ops.find((o) => o.name === "lm_head")!).engine).toBe("systolic");
+    expect(assignmentFor(p.units, g.ops.find((o) => o.name === "L0.q_proj")!).unitKind).toBe("analog");
+    expect(assignmentFor(p.units, g.ops.find((o) => o.name === "lm_head")!).unitKind).toBe("systolic");
     expect(assignmentFor(p.units, g.ops.find((o) => o.kind === "softmax")!).units).toEqual(["vu0"]);
 
     const noSoftmax = hybridChip({ tiles: 100_000, vector: [{ name: "vu0", lanes: 8, format: "fp16", clockHz: 1e9, count: 1, ops: ["norm", "rope", "activation", "elementwise"] }] });
@@ -150,7 +150,7 @@ describe("mapModel", () => {
     expect(e.rule).toMatch(/"softmax"/);
 
     const bitSerialOnly = hybridChip({ tiles: 100_000, systolic: [], bitSerial: [{ name: "anda", groupSize: 64, units: 256, clockHz: 285e6, count: 1 }] });
-    expect(mapModel(shape, bitSerialOnly, { contextTokens: 1 }).units.find((u) => u.opKind === "attn-score")!.engine).toBe("bitSerial");
+    expect(mapModel(shape, bitSerialOnly, { contextTokens: 1 }).units.find((u) => u.opKind === "attn-score")!.unitKind).toBe("bitSerial");
     expect(mappingError(() => mapModel(shape, hybridChip({ tiles: 100_000, systolic: [] }), { contextTokens: 1 })).path).toBe("systolic");
   });
 
@@ -161,7 +161,7 @@ describe("mapModel", () => {
     expect(p.tilesNeeded).toBe(0);
     expect(p.blocks).toHaveLength(0);
     expect(p.digitalMatrices).toHaveLength(projectionMatrices(shape).length);
-    expect(p.units.find((u) => u.opKind === "projection" && u.scope === "layers")!.engine).toBe("systolic");
+    expect(p.units.find((u) => u.opKind === "projection" && u.scope === "layers")!.unitKind).toBe("systolic");
     const bad = hybridChip({ analog: undefined });
     expect(mappingError(() => mapModel(shape, bad)).path).toBe("mapping.projections");
   });

@@ -17,7 +17,7 @@ function run(backend: { linear: typeof exactBackend.linear }, w: LinearWeight, x
 }
 
 /** ADC conversions the cost model charges for one input vector through one matrix: the simulator's sum over the
- *  matrix's tile blocks (src/sim/costs.ts) of the ADC energy, divided by the energy of one conversion. */
+ *  matrix's tile blocks (src/components/crossbar-bank.ts) of the ADC energy, divided by the energy of one conversion. */
 function costModelConversions(spec: AnalogSpec, inF: number, outF: number): number {
   const m = prepareAnalogTile(spec.tile, spec.weightBits, 22, spec.clockHz, spec.accumulatorFormat);
   let n = 0;

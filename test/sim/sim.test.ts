@@ -6,7 +6,7 @@ import hermes from "../../hw-specs/hermes.ts";
 import { simulate, systolicGemmCycles, COMPONENT_KINDS, OP_CLASSES, type SimResult } from "../../src/sim/index.ts";
 import { variant } from "../../src/spec/index.ts";
 import { runTaskGraph } from "../../src/engine/index.ts";
-import { ChipCostModel } from "../../src/sim/costs.ts";
+import { OpLowering } from "../../src/sim/lowering.ts";
 import { TaskList } from "../../src/sim/tasks.ts";
 import { mapModel } from "../../src/mapping/index.ts";
 import { resolveModelShape } from "../../src/model/index.ts";
@@ -34,7 +34,7 @@ describe("systolic GEMM timing", () => {
             d.sram[0].banks = 64;
           });
           const placement = mapModel(shape, chip, { contextTokens: 8 });
-          const cost = new ChipCostModel(chip, placement);
+          const cost = new OpLowering(chip, placement);
           const list = new TaskList();
           const op: ModelOp = { id: 0, layer: 0, kind: "attn-score", opClass: "attention", name: "g", m: M, k: K, n: N, batch: 1, macs: M * K * N, elements: 0, bytes: 0, deps: [] };
           const t = cost.emit(list, op, [], 0, -1, "g");
