@@ -6,7 +6,7 @@
 // in 256 KiB bursts, about half a million tasks per generated token).
 //
 // Counting: the op graphs of the first and last prefill chunk and of the first and last decode step are
-// emitted through a separate cost model into a counting list that stores nothing (so counting costs no
+// emitted through a separate lowering into a counting list that stores nothing (so counting costs no
 // memory); a chunk's or step's task count grows at most linearly with its context (KV reads), so the
 // phase total is the count of its ends averaged, times the number of chunks or steps.
 import { getHeapStatistics } from "node:v8";
@@ -16,7 +16,7 @@ import { buildDecodeGraph, buildPrefillGraph, type ModelOp } from "../model/inde
 import type { TransformerShape } from "../model/shape.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import type { MvmActivity } from "../components/index.ts";
-import { ChipCostModel } from "./costs.ts";
+import { OpLowering } from "./lowering.ts";
 import type { TaskList } from "./tasks.ts";
 
 /**
@@ -71,7 +71,7 @@ class CountingList {
   addEnergy(): void {}
 }
 
-function countGraph(cost: ChipCostModel, ops: readonly ModelOp[], stopAt: number): number {
+function countGraph(cost: OpLowering, ops: readonly ModelOp[], stopAt: number): number {
   const list = new CountingList();
   const asList = list as unknown as TaskList;
   for (let i = 0; i < ops.length && list.count <= stopAt; i++) cost.emit(asList, ops[i]!, [], 0, 0, "");
@@ -88,7 +88,7 @@ export function estimateRunSize(i: RunSizeInput): RunSize {
   const budgetBytes = i.budgetBytes ?? defaultBudgetBytes();
   const perTask = BYTES_PER_TASK * (i.record ? RECORD_FACTOR : 1);
   const maxTasks = Math.floor(budgetBytes / perTask);
-  const cost = new ChipCostModel(i.chip, i.placement, i.activity ? { activity: i.activity } : {});
+  const cost = new OpLowering(i.chip, i.placement, i.activity ? { activity: i.activity } : {});
   const chunks = Math.ceil(i.promptTokens / i.prefillChunk);
   const chunkOps = (c: number) => {
     const start = c * i.prefillChunk;
