@@ -6,8 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluator, memoryStore, parseQueueUrl, runSweep, runWorker } from "../../src/dse/index.ts";
-import { RespClient } from "../../src/dse/redis/resp-client.ts";
-import { bullConnection, closeConnection } from "../../src/dse/redis/connection.ts";
+import { bullConnection, closeConnection, redisClient } from "../../src/dse/redis/connection.ts";
 import { QueueEvents } from "bullmq";
 import { AimcsimError } from "../../src/errors.ts";
 import { resultMap, syntheticSweep } from "./fixtures/defs.ts";
@@ -44,16 +43,15 @@ describe.skipIf(skipRedis)("distributed runner (BullMQ + Redis)", () => {
       c.on("exit", (code) => reject(new Error(`worker exited early (${code}): ${err}`)));
     });
 
-  it("the RESP client round-trips commands, errors and nested replies", async () => {
-    const c = new RespClient({ host: "127.0.0.1", port: redis.port });
-    await c.connect();
-    expect(await c.send("SET", ["k", "välue\r\n"])).toBe("OK");
-    expect(await c.send("GET", ["k"])).toBe("välue\r\n");
-    expect(await c.send("GET", ["missing"])).toBe(null);
-    expect(await c.send("RPUSH", ["l", "a", "b"])).toBe(2);
-    expect(await c.send("LRANGE", ["l", "0", "-1"])).toEqual(["a", "b"]);
-    await expect(c.send("INCR", ["k"])).rejects.toThrow(/not an integer/);
-    c.close();
+  it("the ioredis connection round-trips commands, errors and binary-safe strings", async () => {
+    const c = redisClient(redis.url);
+    expect(await c.set("k", "välue\r\n")).toBe("OK");
+    expect(await c.get("k")).toBe("välue\r\n");
+    expect(await c.get("missing")).toBe(null);
+    expect(await c.rpush("l", "a", "b")).toBe(2);
+    expect(await c.lrange("l", 0, -1)).toEqual(["a", "b"]);
+    await expect(c.incr("k")).rejects.toThrow(/not an integer/);
+    await closeConnection(c);
   });
 
   it("two workers, one SIGKILLed mid-sweep: the other finishes via stalled-job recovery, results identical", async () => {
@@ -136,7 +134,14 @@ describe.skipIf(skipRedis)("distributed runner (BullMQ + Redis)", () => {
     }
   });
 
-  it("an unreachable Redis is an IoError naming the queue", async () => {
-    await expect(runWorker({ queue: "redis://127.0.0.1:1", queueName: "x", concurrency: 1, threads: false })).rejects.toThrow();
+  it("an unreachable Redis is an IoError naming the queue, in one line, within the connect timeout", async () => {
+    const t0 = Date.now();
+    const lines: string[] = [];
+    const e = await runWorker({ queue: "redis://127.0.0.1:1", queueName: "x", concurrency: 1, threads: false, connectTimeoutS: 2, onConnection: (l) => void lines.push(String(l)) }).then(() => undefined, (x: unknown) => x);
+    expect(e).toBeInstanceOf(AimcsimError);
+    expect((e as AimcsimError)._tag).toBe("IoError");
+    expect((e as Error).message).toMatch(/^redis:\/\/127\.0\.0\.1:1: cannot reach Redis within 2 s \(ECONNREFUSED 127\.0\.0\.1:1\)$/);
+    expect(Date.now() - t0).toBeLessThan(4000);
+    expect(lines.length).toBeLessThanOrEqual(1);
   }, 15_000);
 });

@@ -2,9 +2,18 @@
 // host or port is left out), the password from AIMCSIM_REDIS_PASSWORD (kept off the command line, so out of
 // process listings and shell history; a password inside the URL is honoured when the variable is unset).
 import { AimcsimError } from "../../errors.ts";
-import type { RespClientOptions } from "./resp-client.ts";
 
-export function parseQueueUrl(url: string, env: NodeJS.ProcessEnv = process.env): RespClientOptions {
+export interface QueueConnection {
+  readonly host: string;
+  readonly port: number;
+  readonly password?: string;
+  readonly username?: string;
+  readonly db?: number;
+  /** Milliseconds to wait for the TCP connection. */
+  readonly connectTimeoutMs?: number;
+}
+
+export function parseQueueUrl(url: string, env: NodeJS.ProcessEnv = process.env): QueueConnection {
   let u: URL;
   try {
     u = new URL(url);

@@ -3,23 +3,56 @@
 // to the existing job and its result), and collects outcomes; it alone writes the store. Workers
 // (runWorker, on any number of machines) evaluate jobs in a pool of worker threads, which keeps the
 // BullMQ lock renewal responsive while points compute. A worker that dies leaves its jobs locked until
-// the lock expires; BullMQ's stalled-job check then hands them to another worker.
+// the lock expires; BullMQ's stalled-job check then hands them to another worker; a point whose workers
+// keep dying (the job stalls more than maxStalledCount times) is recorded as a failed point, not a
+// stopped sweep.
+//
+// Faults (issue 13.3): the connections are ioredis clients that reconnect by themselves (at most 1 s
+// between attempts) and replay queued commands, so a Redis restart costs about the restart. A Redis that
+// lost its data (FLUSHALL, a restart without persistence) is noticed by the coordinator's poll, every
+// `pollMs` (2 s): each pending point whose job is gone from Redis is enqueued again (at most
+// MAX_REENQUEUE times per point; then the point is recorded as failed with the reason). Connection errors
+// are one line per outage (onConnection), never a stack trace.
 import { Job, Queue, QueueEvents, Worker } from "bullmq";
 import { AimcsimError } from "../../errors.ts";
 import { evaluateTask } from "../evaluator.ts";
-import { bullConnection, closeConnection, parseQueueUrl, type BullConnection } from "../redis/connection.ts";
+import { bullConnection, closeConnection, parseQueueUrl, waitConnected, type BullConnection } from "../redis/connection.ts";
 import type { PointBackend, PointOutcome, PointTask } from "../types.ts";
 import { WorkerPool } from "./pool.ts";
 
 export const DEFAULT_QUEUE_NAME = "aimcsim-dse";
+/** Times one point's job may vanish from Redis and be enqueued again before the point is recorded as failed. */
+export const MAX_REENQUEUE = 3;
+const STALLED_REASON = /stalled more than allowable limit/;
+
+/** Default connection reporter: one line on stderr when the connection is lost, one when it is back. */
+function stderrReporter(who: string, url: string): (line: string | null) => void {
+  return (line) =>
+    process.stderr.write(line === null ? `aimcsim ${who}: reconnected to Redis at ${url}\n` : `aimcsim ${who}: lost the connection to Redis at ${url} (${line}); reconnecting\n`);
+}
+
+/** A failed job as a point outcome: a job that stalled too often is the point's own failure (stored);
+ *  anything else (a worker-side setup error) is infrastructure and stops the sweep. */
+function failedOutcome(key: string, reason: string): PointOutcome {
+  if (STALLED_REASON.test(reason))
+    return { key, status: "failed", error: `the workers evaluating this point died each time (BullMQ: ${reason}); recorded as failed` };
+  return { key, status: "failed", error: `job failed: ${reason}`, infra: true };
+}
 
 export interface RedisBackendOptions {
   readonly queue: string;
   readonly queueName?: string;
   /** Seconds a completed job stays in Redis (so a restarted coordinator can collect it). Default 7 days. */
   readonly keepCompletedS?: number;
-  /** How often pending jobs are polled as a safety net under the event stream (default 2000 ms). */
+  /** How often pending jobs are polled as a safety net under the event stream and checked for data loss
+   *  in Redis (default 2000 ms). */
   readonly pollMs?: number;
+  /** Connection lost (one line) / back (null). Default: one line on stderr. */
+  readonly onConnection?: (line: string | null) => void;
+  /** Seconds to wait for Redis at start (default 5). */
+  readonly connectTimeoutS?: number;
+  /** Points found lost in Redis and enqueued again (one line). Default: stderr. */
+  readonly onDataLoss?: (line: string) => void;
 }
 
 type JobResult = PointOutcome;
@@ -33,17 +66,27 @@ function parseReturn(v: unknown): JobResult | undefined {
 export async function redisBackend(opts: RedisBackendOptions): Promise<PointBackend> {
   const conn = parseQueueUrl(opts.queue);
   const name = opts.queueName ?? DEFAULT_QUEUE_NAME;
-  const qc = bullConnection(conn);
+  const report = opts.onConnection ?? stderrReporter("sweep", opts.queue);
+  const dataLoss = opts.onDataLoss ?? ((line: string) => void process.stderr.write(`aimcsim sweep: ${line}\n`));
+  const qc = bullConnection(conn, { onError: report });
   const ec = bullConnection(conn);
+  try {
+    await Promise.all([waitConnected(qc, opts.queue, (opts.connectTimeoutS ?? 5) * 1000), waitConnected(ec, opts.queue, (opts.connectTimeoutS ?? 5) * 1000)]);
+  } catch (e) {
+    await Promise.allSettled([closeConnection(qc), closeConnection(ec)]);
+    throw e;
+  }
   const queue = new Queue(name, { connection: qc as never });
   const events = new QueueEvents(name, { connection: ec as never });
+  queue.on("error", () => {}); // reported once per outage by the connection
+  events.on("error", () => {});
   try {
     await queue.waitUntilReady();
     await events.waitUntilReady();
   } catch (e) {
     await Promise.allSettled([events.close(), queue.close()]);
     await Promise.allSettled([closeConnection(qc), closeConnection(ec)]);
-    throw new AimcsimError("IoError", opts.queue, `cannot reach Redis: ${(e as Error).message}`);
+    throw new AimcsimError("IoError", opts.queue, `cannot reach Redis: ${(e as Error).message.split("\n")[0]}`);
   }
   const keepS = opts.keepCompletedS ?? 7 * 24 * 3600;
   const pollMs = opts.pollMs ?? 2000;
@@ -67,43 +110,67 @@ export async function redisBackend(opts: RedisBackendOptions): Promise<PointBack
       // Our processor never throws for a point's own failure, so a failed job is infrastructure: a setup
       // error on the worker (infra outcome) or a job that stalled too often (its workers kept dying).
       const onFailed = ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
-        if (pending.has(jobId)) complete(jobId, { key: jobId, status: "failed", error: `job failed: ${failedReason}`, infra: true });
+        if (pending.has(jobId)) complete(jobId, failedOutcome(jobId, failedReason));
       };
       events.on("completed", onCompleted as never);
       events.on("failed", onFailed as never);
       const check = async (key: string) => {
         const job = await Job.fromId(queue, key);
         if (!job) return;
-        if (job.finishedOn && job.failedReason) complete(key, { key, status: "failed", error: `job failed: ${job.failedReason}`, infra: true });
+        if (job.finishedOn && job.failedReason) complete(key, failedOutcome(key, job.failedReason));
         else if (job.finishedOn) {
           const r = parseReturn(job.returnvalue);
           if (r) complete(key, r);
         }
       };
+      const byKey = new Map(tasks.map((t) => [t.input.key, t]));
+      const jobOpts = (key: string) => ({ jobId: key, attempts: 1, removeOnComplete: { age: keepS }, removeOnFail: { age: keepS } });
+      const enqueue = async (list: readonly PointTask[]) => {
+        for (let i = 0; i < list.length; i += 500)
+          await queue.addBulk(list.slice(i, i + 500).map((t) => ({ name: "point", data: t, opts: jobOpts(t.input.key) })));
+      };
+      // Data loss in Redis: pending points whose job hash is gone are enqueued again.
+      const reEnqueued = new Map<string, number>();
+      const recoverLost = async () => {
+        const keys = [...pending.keys()];
+        for (let i = 0; i < keys.length; i += 1000) {
+          const part = keys.slice(i, i + 1000);
+          const pipe = qc.pipeline();
+          for (const k of part) pipe.exists(queue.toKey(k));
+          const res = (await pipe.exec()) ?? [];
+          const lost = part.filter((_, j) => res[j]?.[0] == null && res[j]?.[1] === 0 && pending.has(part[j]!));
+          if (lost.length === 0) continue;
+          const again: PointTask[] = [];
+          for (const k of lost) {
+            const n = (reEnqueued.get(k) ?? 0) + 1;
+            reEnqueued.set(k, n);
+            if (n > MAX_REENQUEUE) complete(k, { key: k, status: "failed", error: `its job vanished from Redis ${MAX_REENQUEUE} times (Redis losing its data: FLUSHALL, eviction, a restart without persistence); recorded as failed` });
+            else again.push(byKey.get(k)!);
+          }
+          if (again.length > 0) {
+            dataLoss(`${again.length} queued point(s) vanished from Redis at ${opts.queue} (data lost: FLUSHALL or a restart without persistence); enqueued again`);
+            await enqueue(again);
+          }
+        }
+      };
       let timer: NodeJS.Timeout | undefined;
+      let stopped = false;
       const poll = async () => {
+        await recoverLost();
         const keys = [...pending.keys()].slice(0, 500);
         for (const k of keys) await check(k);
-        if (pending.size > 0) timer = setTimeout(() => void poll().catch(() => {}), pollMs);
+        if (pending.size > 0 && !stopped) timer = setTimeout(() => void poll().catch(() => {}), pollMs);
       };
       try {
         // Failed jobs of an earlier run (setup errors, stalls) would block re-adding their ids: clear them.
         const ours = new Set(pending.keys());
         for (const job of await queue.getJobs(["failed"])) if (job.id && ours.has(job.id)) await job.remove();
-        for (let i = 0; i < tasks.length; i += 500) {
-          const chunk = tasks.slice(i, i + 500);
-          await queue.addBulk(
-            chunk.map((t) => ({
-              name: "point",
-              data: t,
-              opts: { jobId: t.input.key, attempts: 1, removeOnComplete: { age: keepS }, removeOnFail: { age: keepS } },
-            })),
-          );
-        }
+        await enqueue(tasks);
         // Jobs that already finished before we subscribed (a resumed coordinator) are found by polling.
         await poll();
         await all;
       } finally {
+        stopped = true;
         if (timer) clearTimeout(timer);
         events.off("completed", onCompleted as never);
         events.off("failed", onFailed as never);
@@ -129,6 +196,10 @@ export interface RunWorkerOptions {
   readonly stalledIntervalMs?: number;
   /** Times a job may stall (its worker died) before it fails (default 3). */
   readonly maxStalledCount?: number;
+  /** Connection lost (one line) / back (null). Default: one line on stderr. */
+  readonly onConnection?: (line: string | null) => void;
+  /** Seconds to wait for Redis at start (default 5). */
+  readonly connectTimeoutS?: number;
 }
 
 export interface WorkerHandle {
@@ -146,7 +217,14 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerHandle> {
   const useThreads = opts.threads ?? true;
   const pool = useThreads ? new WorkerPool({ size: concurrency }) : undefined;
   const evalOne = pool ? (t: PointTask) => pool.submit(t) : evaluateTask;
-  const c: BullConnection = bullConnection(conn);
+  const c: BullConnection = bullConnection(conn, { onError: opts.onConnection ?? stderrReporter("worker", opts.queue) });
+  try {
+    await waitConnected(c, opts.queue, (opts.connectTimeoutS ?? 5) * 1000);
+  } catch (e) {
+    await pool?.close();
+    await closeConnection(c);
+    throw e;
+  }
   let processed = 0;
   const worker = new Worker(
     name,
@@ -174,7 +252,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerHandle> {
     await worker.close(true).catch(() => {});
     await pool?.close();
     await closeConnection(c);
-    throw new AimcsimError("IoError", opts.queue, `cannot reach Redis: ${(e as Error).message}`);
+    throw new AimcsimError("IoError", opts.queue, `cannot reach Redis: ${(e as Error).message.split("\n")[0]}`);
   }
   return {
     processed: () => processed,
