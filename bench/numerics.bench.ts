@@ -15,12 +15,14 @@
 
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAnalogBackend } from "../src/numerics/analog/index.ts";
 import { exactBackend, type LinearBackend, type LinearWeight } from "../src/numerics/backend.ts";
 import type { AnalogSpec } from "../src/spec/types.ts";
+import { setKernelThreads } from "../src/numerics/kernels/pool.ts";
 import { Rng } from "../src/util/rng.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -187,6 +189,24 @@ export async function bench(): Promise<Record<string, unknown>> {
     timing: "best of 2 interleaved rounds, process/thread CPU time (wallClock: the same runs in wall time)",
     target: "linear-layer kernel >= 25 % (goal 50 %) of numpy+OpenBLAS single-thread matmul on every shape",
   };
+
+  // 1 -> 2 thread scaling (wall clock: CPU time would count both threads), interleaved 1/2/1/2, best of each
+  const scaling: Record<string, unknown> = {};
+  const cores = availableParallelism();
+  for (const [R, C, T] of [[2048, 2048, 16], [4096, 11008, 16], [4096, 11008, 1]] as const) {
+    const w = weight(R, C);
+    const analog = createAnalogBackend([w], spec, { seed: 1, record: false });
+    for (const [label, b] of [["exact", exactBackend], ["analogNoisy", analog]] as const) {
+      const best = [0, 0];
+      for (const n of [1, 2, 1, 2]) {
+        setKernelThreads(n);
+        best[n - 1] = Math.max(best[n - 1], timeGflops(b, w, T, 400).gflopsWall);
+      }
+      setKernelThreads(1);
+      scaling[`${label}_${R}x${C}_T${T}`] = { oneThreadGflops: best[0], twoThreadsGflops: best[1], speedup: best[1] / best[0] };
+    }
+  }
+  result.threadScaling = { cores, loadAvg1mAfter: loadavg()[0], note: "wall clock; on a machine shared with other jobs the speedup is bounded by the idle cores", ...scaling };
 
   const modelDir = join(root, "models/tiny-llama-wordnet");
   if (existsSync(join(modelDir, "model.safetensors"))) {

@@ -15,6 +15,7 @@ import type { AnalogStats } from "../numerics/analog/index.ts";
 import { AimcsimError } from "../errors.ts";
 import { deriveSeed } from "../util/rng.ts";
 import { fakeQuantBackend } from "../numerics/digital-backends.ts";
+import { setKernelThreads } from "../numerics/kernels/pool.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
 import { clampInterval, interval, logInterval, type Interval } from "./stats.ts";
 import { MetricSums, argmaxRow, logSoftmaxRows } from "./metrics.ts";
@@ -47,6 +48,8 @@ export interface EvaluateOptions {
   /** Called after every window's forward pass with the passes done and the passes this evaluation makes
    *  (the total is an estimate until the held-out text is tokenised). For progress bars. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Kernel threads (default 0: every core; results are bit-identical for any count). */
+  readonly threads?: number;
 }
 
 export interface BackendScore {
@@ -264,6 +267,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalResult> {
   const { model, chip } = opts;
   if (!chip.analog) throw new AimcsimError("UsageError", "chip.analog", `chip "${chip.name}" has no analog part to evaluate`);
   if (!Number.isInteger(opts.seeds) || opts.seeds < 1) throw new AimcsimError("UsageError", "seeds", "must be an integer >= 1");
+  setKernelThreads(opts.threads ?? 0);
   // Progress: forward passes of one window each (reference, K seeds, each digital baseline).
   const perWindow = 1 + opts.seeds + (opts.baselineW4A8 ? 1 : 0) + Object.keys(opts.baselines ?? {}).length;
   const windowLength = Math.max(2, Math.min(opts.window ?? model.shape.maxPositions, model.shape.maxPositions));

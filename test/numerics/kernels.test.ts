@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { gemm, gemmNoise } from "../../src/numerics/kernels/gemm.ts";
 import { allocF32, allocU16, resident, scratch } from "../../src/numerics/kernels/arena.ts";
+import { kernelThreads, setKernelThreads } from "../../src/numerics/kernels/pool.ts";
+import { createAnalogBackend } from "../../src/numerics/analog/index.ts";
+import { exactBackend } from "../../src/numerics/backend.ts";
+import { analogSpec, pcmNoise } from "./analog-fixtures.ts";
 import { Rng } from "../../src/util/rng.ts";
 
 function rand(n: number, seed: number, scale = 1): Float32Array {
@@ -105,5 +109,41 @@ describe("WebAssembly kernels", () => {
     expect(Array.from(rb1.bank.f32.subarray(rb1.off / 4, rb1.off / 4 + R * C))).toEqual(Array.from(B));
     const U = allocU16(3);
     expect(resident(U).off).toBe(U.byteOffset);
+  });
+});
+
+describe("worker threads", () => {
+  it("split large calls across threads with results bit-identical to one thread (exact and noisy analog)", () => {
+    const R = 700, C = 530, T = 3; // R * C * T above MIN_PARALLEL_MACS; C not a multiple of 4 x threads
+    const w = { name: "m", outFeatures: C, inFeatures: R, data: rand(R * C, 21, 0.05), bias: rand(C, 22) };
+    const x = rand(T * R, 23);
+    const spec = analogSpec({ rows: 256, cols: 512, noise: pcmNoise }, { weightBits: 8 });
+    const runBoth = () => {
+      const e = new Float32Array(T * C);
+      exactBackend.linear(w, x, T, e);
+      const a = new Float32Array(T * C);
+      createAnalogBackend([w], spec, { seed: 5, record: false }).linear(w, x, T, a);
+      return [e, a];
+    };
+    setKernelThreads(1);
+    const [e1, a1] = runBoth();
+    try {
+      setKernelThreads(3);
+      expect(kernelThreads()).toBe(3);
+      const [e3, a3] = runBoth();
+      expect(Array.from(e3)).toEqual(Array.from(e1));
+      expect(Array.from(a3)).toEqual(Array.from(a1));
+      // a bank made while the workers run is handed to them
+      const W2 = allocF32(R * C, true);
+      W2.set(w.data);
+      expect(resident(W2).bank.id).toBeGreaterThan(resident(w.data).bank.id);
+      const e3b = new Float32Array(T * C);
+      exactBackend.linear({ ...w, data: W2 }, x, T, e3b);
+      expect(Array.from(e3b)).toEqual(Array.from(e1));
+    } finally {
+      setKernelThreads(1);
+    }
+    expect(kernelThreads()).toBe(1);
+    expect(() => setKernelThreads(-1)).toThrow(/threads/);
   });
 });

@@ -31,7 +31,7 @@ export interface Bank {
 }
 
 let moduleCache: WebAssembly.Module | null = null;
-function kernelModule(): WebAssembly.Module {
+export function kernelModule(): WebAssembly.Module {
   moduleCache ??= new WebAssembly.Module(kernelModuleBytes(BANK_PAGES));
   return moduleCache;
 }
@@ -136,11 +136,11 @@ interface Block {
 
 const finalizer = new FinalizationRegistry<Block>((h) => freeIn(h.bank, h.off, h.bytes));
 
-function alloc(bytes0: number): Block {
+function alloc(bytes0: number, fresh = false): Block {
   const bytes = roundUp(Math.max(bytes0, 1));
   if (bytes > BANK_PAGES * PAGE - ALIGN)
     throw new AimcsimError("UsageError", "kernels", `a single tensor of ${bytes0} bytes exceeds a 2 GiB kernel memory bank`);
-  for (const b of banks) {
+  if (!fresh) for (const b of banks) {
     const off = allocIn(b, bytes);
     if (off >= 0) return { bank: b, off, bytes };
   }
@@ -153,9 +153,10 @@ function alloc(bytes0: number): Block {
 /**
  * A zero-filled Float32Array inside a kernel bank, used in place by the kernels. It is freed when the
  * returned array is garbage-collected: keep the array itself (not only a subarray of it) alive while in use.
+ * newBankForIt: start a new bank for it (tests of bank hand-over).
  */
-export function allocF32(n: number): Float32Array {
-  const h = alloc(n * 4);
+export function allocF32(n: number, newBankForIt = false): Float32Array {
+  const h = alloc(n * 4, newBankForIt);
   const v = new Float32Array(h.bank.memory.buffer, h.off, n);
   v.fill(0);
   bankOfBuffer.set(v.buffer, h.bank);
