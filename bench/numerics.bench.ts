@@ -23,6 +23,7 @@ import { createAnalogBackend } from "../src/numerics/analog/index.ts";
 import { exactBackend, type LinearBackend, type LinearWeight } from "../src/numerics/backend.ts";
 import type { AnalogSpec } from "../src/spec/types.ts";
 import { setKernelThreads } from "../src/numerics/kernels/pool.ts";
+import { pcmNoise } from "../src/spec/dsl.ts";
 import { Rng } from "../src/util/rng.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -39,18 +40,7 @@ const spec: AnalogSpec = {
     gMinUs: 0,
     readVoltageV: 0.2,
     integrationTimeNs: 128,
-    noise: {
-      model: "pcm",
-      progNoiseScale: 1,
-      readNoiseScale: 1,
-      driftScale: 1,
-      relSigma: 0,
-      readRelSigma: 0,
-      wNoise: 0.0175,
-      outNoise: 0.04,
-      tInfS: 3600,
-      driftCompensation: true,
-    },
+    noise: pcmNoise({ wNoise: 0.0175, outNoise: 0.04, tInfS: 3600 }),
     dac: { kind: "pwm", bits: 8 },
     adc: { kind: "sar", bits: 8, colsPerAdc: 1 },
     inputRange: { mode: "dynamic" },

@@ -7,7 +7,7 @@
 //    vector units do softmax, norms and activations;
 //  - LPDDR off-chip memory holds the KV cache (PIM-LLM targets the edge with LPDDR).
 // Numbers below that the paper does not state are assumptions, marked as such.
-import { adc, chip, crossbarTile, dac, dram, noc, sram, systolicArray, vectorUnit } from "../src/spec/index.ts";
+import { adc, chip, crossbarTile, dac, dram, noc, rramNoise, sram, systolicArray, vectorUnit } from "../src/spec/index.ts";
 
 export default chip({
   name: "hybrid-bitnet",
@@ -25,18 +25,11 @@ export default chip({
       gMinUs: 0.25, // assumption: on/off ratio 100 for 1T1R RRAM
       readVoltageV: 0.2, // assumption: typical RRAM read voltage below the set threshold
       integrationTimeNs: 10, // assumption: one bit-serial input phase
-      noise: {
-        model: "rram",
-        progNoiseScale: 0,
-        readNoiseScale: 0,
-        driftScale: 0,
-        relSigma: 0.02, // assumption: 2% of g_max programming spread for binary RRAM states
-        readRelSigma: 0.01, // assumption: 1% read noise
-        wNoise: 0,
-        outNoise: 0.04, // aihwkit StandardHWATrainingPreset out_noise (docs/REFERENCES.md [aihwkit])
-        tInfS: 0,
-        driftCompensation: false,
-      },
+      noise: rramNoise(
+        0.02, // relSigma, assumption: 2% of g_max programming spread for binary RRAM states
+        0.01, // readRelSigma, assumption: 1% read noise
+        { outNoise: 0.04 }, // aihwkit StandardHWATrainingPreset out_noise (docs/REFERENCES.md [aihwkit])
+      ),
       dac: dac({ kind: "bit-serial", bits: 8 }), // 8-bit activations fed one bit per cycle (ISAAC-style)
       adc: adc({ kind: "sar", bits: 8, colsPerAdc: 16 }), // assumption: 8-bit SAR shared by 16 outputs (ISAAC shares one ADC per 128 columns)
       inputRange: { mode: "dynamic" },

@@ -36,6 +36,8 @@ export { exactBackend, type LinearBackend, type LinearWeight } from "./numerics/
 export { forwardLogits, createSession } from "./numerics/forward.ts";
 export * from "./numerics/digital-backends.ts";
 export { createAnalogBackend } from "./numerics/analog/index.ts";
+// Noise models: register one from outside (its defaults join the spec; see src/numerics/noise/registry.ts).
+export { registerNoiseModel, type NoiseModelDefinition, type ConductanceNoiseModel } from "./numerics/noise/index.ts";
 // Accuracy evaluation and the Anda precision search.
 export * from "./eval/index.ts";
 // Analyses: Amdahl.

@@ -86,8 +86,10 @@ export function noiseModelDefaults(kind: NoiseModelKind): Partial<NoiseParams> {
   return registered.get(kind) ?? {};
 }
 
-/** Records the spec-side facts of a noise model added outside src. Called by registerNoiseModel
- *  (src/numerics/noise/registry.ts), which also registers its implementation; not meant to be called alone. */
-export function registerNoiseModelDefaults(kind: string, defaults: Partial<NoiseParams>): void {
+/** Records the spec-side facts of a noise model added outside src and returns the function that removes them.
+ *  Called by registerNoiseModel (src/numerics/noise/registry.ts), which also registers the implementation;
+ *  not meant to be called alone. */
+export function registerNoiseModelDefaults(kind: string, defaults: Partial<NoiseParams>): () => void {
   registered.set(kind, { ...defaults });
+  return () => void registered.delete(kind);
 }

@@ -1,19 +1,9 @@
 // Test chips for the component models: plain objects typed as ChipSpec with every required field.
 import type { ChipSpec, CrossbarTileSpec, NoiseSpec } from "../../src/spec/types.ts";
 import { VECTOR_OPS } from "../../src/spec/schema.ts";
+import { pcmNoise as pcmSpecNoise } from "../../src/spec/dsl.ts";
 
-export const pcmNoise: NoiseSpec = {
-  model: "pcm",
-  progNoiseScale: 1,
-  readNoiseScale: 1,
-  driftScale: 1,
-  relSigma: 0.02,
-  readRelSigma: 0.01,
-  wNoise: 0.0175,
-  outNoise: 0.04,
-  tInfS: 3600,
-  driftCompensation: true,
-};
+export const pcmNoise: NoiseSpec = pcmSpecNoise({ relSigma: 0.02, readRelSigma: 0.01, wNoise: 0.0175, outNoise: 0.04 });
 
 /** HERMES-like core: 256 x 256 unit cells, differential PCM (512 physical columns), 8-bit PWM in, 8-bit CCO out. */
 export const hermesTile: CrossbarTileSpec = {

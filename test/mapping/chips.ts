@@ -1,5 +1,6 @@
 // Plain ChipSpec objects for the mapping tests (no constructors: the mapping must accept any validated spec).
 import type { ChipSpec, CrossbarTileSpec } from "../../src/spec/types.ts";
+import { idealNoise } from "../../src/spec/dsl.ts";
 
 export const tile = (rows: number, cols: number, bitsPerCell = 1, differential = true): CrossbarTileSpec => ({
   rows,
@@ -11,7 +12,7 @@ export const tile = (rows: number, cols: number, bitsPerCell = 1, differential =
   gMinUs: 0,
   readVoltageV: 0.2,
   integrationTimeNs: 100,
-  noise: { model: "none", progNoiseScale: 1, readNoiseScale: 1, driftScale: 1, relSigma: 0, readRelSigma: 0, wNoise: 0, outNoise: 0, tInfS: 0, driftCompensation: false },
+  noise: idealNoise({ progNoiseScale: 1, readNoiseScale: 1, driftScale: 1 }),
   dac: { kind: "pwm", bits: 8 },
   adc: { kind: "sar", bits: 8, colsPerAdc: 8 },
   inputRange: { mode: "dynamic" },

@@ -1,22 +1,13 @@
 // Shared builders for the analog-numerics tests: a spec with everything explicit, random weights.
 import type { AnalogSpec, CrossbarTileSpec, NoiseSpec } from "../../src/spec/types.ts";
+import { idealNoise, pcmNoise as pcmSpecNoise } from "../../src/spec/dsl.ts";
 import type { LinearWeight } from "../../src/numerics/backend.ts";
 import { Rng } from "../../src/util/rng.ts";
 
-export const noNoise: NoiseSpec = {
-  model: "none",
-  progNoiseScale: 1,
-  readNoiseScale: 1,
-  driftScale: 1,
-  relSigma: 0,
-  readRelSigma: 0,
-  wNoise: 0,
-  outNoise: 0,
-  tInfS: 0,
-  driftCompensation: false,
-};
+/** Ideal devices, with the PCM scales at 1 so `{ ...noNoise, model: "pcm" }` is aihwkit's PCM without output noise. */
+export const noNoise: NoiseSpec = idealNoise({ progNoiseScale: 1, readNoiseScale: 1, driftScale: 1 });
 
-export const pcmNoise: NoiseSpec = { ...noNoise, model: "pcm", wNoise: 0.0175, outNoise: 0.04, tInfS: 3600 };
+export const pcmNoise: NoiseSpec = pcmSpecNoise({ wNoise: 0.0175, outNoise: 0.04, tInfS: 3600, driftCompensation: false });
 
 export function tileSpec(over: Partial<CrossbarTileSpec> = {}): CrossbarTileSpec {
   return {

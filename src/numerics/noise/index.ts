@@ -1,4 +1,6 @@
 export * from "./constants.ts";
-export { createNoiseModel, pcmNuMoments, pcmProgSigmaUs, pcmReadSigmaRel, type ConductanceNoiseModel } from "./models.ts";
+export { pcmNuMoments, pcmProgSigmaUs, pcmReadSigmaRel } from "./pcm.ts";
+export type { ConductanceNoiseModel, NoiseModelFactory } from "./model.ts";
+export { createNoiseModel, registerNoiseModel, registeredNoiseModels, type NoiseModelDefinition } from "./registry.ts";
 export { driftReadout, globalDriftAlpha } from "./compensation.ts";
 export { normal } from "./gaussian.ts";

@@ -1,10 +1,7 @@
-// Conductance noise models of one analog device, applied once when the weights are programmed and once
-// at the inference time t_inf (as aihwkit's drift_analog_weights does: the read noise accumulated up to
-// t_inf is one fixed draw per device; fresh per-MVM noise is the output-referred w_noise/out_noise of the
-// periphery, in src/numerics/analog/). Scalar functions, so the programming loop allocates nothing.
-
+// PCM: IBM aihwkit's PCMLikeNoiseModel (docs/REFERENCES.md [aihwkit, nandakumar-icecs2019]): programming noise
+// polynomial in g_T, drift exponent nu(g_T), 1/f read noise accumulated up to t_inf; each term scaled by the
+// spec (progNoiseScale, driftScale, readNoiseScale; 1 = the published fit).
 import type { NoiseSpec } from "../../spec/types.ts";
-import type { Rng } from "../../util/rng.ts";
 import { normal } from "./gaussian.ts";
 import {
   PCM_NU_MEAN_MAX,
@@ -25,18 +22,7 @@ import {
   PCM_T_READ_S,
   PCM_ZERO_CLIP,
 } from "./constants.ts";
-
-export interface ConductanceNoiseModel {
-  readonly kind: NoiseSpec["model"];
-  /** Programmed conductance (uS) of a device whose target is gTargetUs; never negative. */
-  program(gTargetUs: number, rng: Rng): number;
-  /** Drift exponent nu of one device, drawn once (0 for models without drift). */
-  driftNu(gTargetUs: number, rng: Rng): number;
-  /** Conductance (uS) at tInfS seconds after programming: drift, then accumulated read noise. */
-  atTime(gProgUs: number, nu: number, tInfS: number, rng: Rng): number;
-  /** Drift factor alone ((t+t0)/t0)^-nu, for tests and reports. */
-  driftFactor(nu: number, tInfS: number): number;
-}
+import type { ConductanceNoiseModel } from "./model.ts";
 
 /** sigma_prog(g_T) in uS (aihwkit pcm.py apply_programming_noise_to_conductance), before prog_noise_scale. */
 export function pcmProgSigmaUs(gTargetUs: number, gMaxUs: number): number {
@@ -64,7 +50,7 @@ function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
 }
 
-function pcmModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
+export function pcmModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
   // Per-t_inf constants cached (the programming loop calls atTime millions of times with one t_inf):
   // ln((t_inf + t0)/t0) for the drift and sqrt(ln((t + t_read)/(2 t_read))) for the 1/f noise.
   let cachedT = NaN;
@@ -108,59 +94,4 @@ function pcmModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
     },
     driftFactor,
   };
-}
-
-/** Generic Gaussian: programming noise relSigma * g_max, no drift, no read noise (assumption: the
- *  simplest device-agnostic model; AFM's "additive Gaussian 5% of max|W_row|" is relSigma = 0.05). */
-function gaussianModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
-  return {
-    kind: "gaussian",
-    program(gT, rng) {
-      const g = gT + spec.relSigma * gMaxUs * normal(rng);
-      return g > 0 ? g : 0;
-    },
-    driftNu: () => 0,
-    atTime: (g) => g,
-    driftFactor: () => 1,
-  };
-}
-
-/** RRAM-style: Gaussian programming noise relSigma * g_max, then a read-noise draw readRelSigma * |g|
- *  fixed at t_inf (assumption: RRAM read fluctuation treated like aihwkit's accumulated read noise;
- *  per-read fluctuation is the periphery's w_noise). No drift. */
-function rramModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
-  return {
-    kind: "rram",
-    program(gT, rng) {
-      const g = gT + spec.relSigma * gMaxUs * normal(rng);
-      return g > 0 ? g : 0;
-    },
-    driftNu: () => 0,
-    atTime(g, _nu, _t, rng) {
-      const r = g + Math.abs(g) * spec.readRelSigma * normal(rng);
-      return r > 0 ? r : 0;
-    },
-    driftFactor: () => 1,
-  };
-}
-
-const noneModel: ConductanceNoiseModel = {
-  kind: "none",
-  program: (g) => g,
-  driftNu: () => 0,
-  atTime: (g) => g,
-  driftFactor: () => 1,
-};
-
-export function createNoiseModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel {
-  switch (spec.model) {
-    case "pcm":
-      return pcmModel(spec, gMaxUs);
-    case "gaussian":
-      return gaussianModel(spec, gMaxUs);
-    case "rram":
-      return rramModel(spec, gMaxUs);
-    case "none":
-      return noneModel;
-  }
 }
