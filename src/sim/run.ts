@@ -42,6 +42,11 @@ export interface RunOptions {
    *  a layer's cached K/V is read when the layer starts, so attention and projections do not overlap and
    *  Amdahl's serial view of the run holds). */
   readonly kvPrefetch?: boolean;
+  /** Multiplies the duration of every projection task (weight GEMMs/GEMVs on crossbars or digital units, their
+   *  weight streaming and NoC hops): 1 (default) is the chip as specified; 0 makes projections free, which is
+   *  how `amdahl` measures the overlap-aware projection share f = 1 - T(projections free) / T. Energy is not
+   *  scaled. */
+  readonly projectionTimeScale?: number;
 }
 
 /** The full run: the result plus the schedule, for traces and reports. */
@@ -134,6 +139,9 @@ export function simulate(opts: RunOptions): SimRun {
     prevWrites = writes;
   }
 
+  const scale = opts.projectionTimeScale ?? 1;
+  if (!(scale >= 0 && Number.isFinite(scale))) throw new AimcsimError("UsageError", "projectionTimeScale", `must be a finite number >= 0, got ${scale}`);
+  if (scale !== 1) list.scaleClassDurations("projection", scale);
   const graph = list.toGraph();
   const schedule = runTaskGraph(graph, lowering.resources, { record: opts.record ?? false });
   const result = reduce(opts, chip, shape, batch, placement, lowering, list, schedule, prefillTaskCount);

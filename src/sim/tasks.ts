@@ -96,6 +96,12 @@ export class TaskList {
     return t;
   }
 
+  /** Multiply the durations of every task of one op class (rounded to whole picoseconds again). */
+  scaleClassDurations(opClass: OpClass, factor: number): void {
+    const c = CLASS_INDEX[opClass];
+    for (let t = 0; t < this.count; t++) if (this.opClass[t] === c) this.durationPs[t] = Math.round(this.durationPs[t]! * factor);
+  }
+
   addEnergy(task: number, kind: ComponentKind, joules: number): void {
     this.energy[task * NK + KIND_INDEX[kind]] += joules;
   }

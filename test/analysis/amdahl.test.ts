@@ -84,3 +84,34 @@ describe("amdahl: points that do not fit", () => {
     expect(r.skipped[0]!.reason.length).toBeGreaterThan(10);
   });
 });
+
+describe("amdahl: overlap-aware attribution", () => {
+  it("fFree is the exact saving of free projections; the measured speed-up is explained by it and the rest-time ratio", () => {
+    const r = amdahl({ chip: hybrid, baseline: digital, models: ["bitnet-gpt2-350m"], contexts: [256, 2048] });
+    for (const x of r.rows) {
+      const bFree = simulate({ chip: digital, model: "bitnet-gpt2-350m", promptTokens: x.context, genTokens: 2, chips: "auto", projectionTimeScale: 0 }).result;
+      const free = x.phase === "decode" ? bFree.decode.latencyS : bFree.prefill.latencyS;
+      expect(x.ceilingFree).toBeCloseTo(x.baselineLatencyS / free, 9);
+      expect(x.fFree).toBeGreaterThan(0);
+      expect(x.fFree).toBeLessThan(1);
+      expect(x.restRatio).toBeGreaterThan(0);
+    }
+    // decode on the hybrid: the overlap-aware prediction divided by the rest-time ratio lands closer to the
+    // measured speed-up than the equal-share prediction does
+    for (const x of r.rows.filter((y) => y.phase === "decode")) {
+      const explained = x.amdahlFree / x.restRatio;
+      expect(Math.abs(Math.log(explained / x.speedup))).toBeLessThan(Math.abs(Math.log(x.amdahl / x.speedup)));
+    }
+  });
+  it("projectionTimeScale = 1 is the chip as specified, and scaling projections never lengthens a run", () => {
+    const base = simulate({ chip: digital, model: "gpt2", promptTokens: 32, genTokens: 3 }).result;
+    const same = simulate({ chip: digital, model: "gpt2", promptTokens: 32, genTokens: 3, projectionTimeScale: 1 }).result;
+    expect(same.totalS).toBe(base.totalS);
+    const half = simulate({ chip: digital, model: "gpt2", promptTokens: 32, genTokens: 3, projectionTimeScale: 0.5 }).result;
+    const none = simulate({ chip: digital, model: "gpt2", promptTokens: 32, genTokens: 3, projectionTimeScale: 0 }).result;
+    expect(half.totalS).toBeLessThan(base.totalS);
+    expect(none.totalS).toBeLessThan(half.totalS);
+    expect(none.energyJ).toBe(base.energyJ); // energy is not scaled
+    expect(() => simulate({ chip: digital, model: "gpt2", promptTokens: 8, genTokens: 2, projectionTimeScale: -1 })).toThrow(/projectionTimeScale/);
+  });
+});
