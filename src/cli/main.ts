@@ -20,6 +20,7 @@ const commands: Record<string, CommandLoader> = {
   sweep: () => import("./commands/sweep.ts").then((m) => m.sweep),
   worker: () => import("./commands/sweep.ts").then((m) => m.worker),
   report: () => import("./commands/report.ts").then((m) => m.report),
+  generate: () => import("./commands/generate.ts").then((m) => m.generate),
 };
 
 async function help(): Promise<string> {

@@ -313,7 +313,7 @@ async function readHeldout(dir: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (e) {
-    throw new AimcsimError("UsageError", path, `no held-out text (${(e as NodeJS.ErrnoException).code ?? "unreadable"}); pass opts.text`);
+    throw new AimcsimError("UsageError", path, `no held-out text (${(e as NodeJS.ErrnoException).code ?? "unreadable"}): pass --text FILE (library: opts.text) or put a heldout.txt in the model folder`);
   }
 }
 

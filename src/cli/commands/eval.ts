@@ -35,7 +35,8 @@ export const evalCmd = defineCommand({
   summary: "accuracy under analog noise: perplexity, top-1 agreement, KL vs noise-free; W4A8 baseline",
   options: {
     chip: { type: "string", arg: "spec", default: "afm-pcm", help: "the chip whose analog part is evaluated" },
-    model: { type: "string", arg: "folder", default: `${BUNDLED_MODEL} (bundled)`, help: "a Hugging Face checkpoint folder with tokenizer.json and heldout.txt" },
+    model: { type: "string", arg: "folder", default: `${BUNDLED_MODEL} (bundled)`, help: "a Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer.json)" },
+    text: { type: "string", arg: "file", default: "<folder>/heldout.txt", help: "UTF-8 held-out text, tokenised with the folder's tokenizer.json" },
     tokens: { type: "string", arg: "N", default: "2048", help: "held-out tokens scored" },
     seeds: { type: "string", arg: "K", default: "3", help: "Monte Carlo seeds (chips programmed with different noise)" },
     "t-inf": { type: "string", arg: "s", default: "the chip's noise.tInfS", help: "time since programming (drift), seconds" },
@@ -57,12 +58,25 @@ export const evalCmd = defineCommand({
     const { evaluate } = await import("../../eval/index.ts");
     const chip = await loadSpecFile(str(p, "chip") ?? "afm-pcm");
     const model = await loadModel(str(p, "model") ?? bundledModelPath());
+    const textFile = str(p, "text");
+    let text: string | undefined;
+    if (textFile !== undefined) {
+      const { readFile } = await import("node:fs/promises");
+      const { AimcsimError } = await import("../../errors.ts");
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(await readFile(textFile));
+      } catch (e) {
+        const why = (e as NodeJS.ErrnoException).code ?? "not valid UTF-8";
+        throw new AimcsimError("UsageError", textFile, `cannot read the held-out text (${why}): --text needs a readable UTF-8 file`);
+      }
+    }
     const bar = new ProgressBar("eval: window forward passes", 1, progressSink(io));
     const r = await evaluate({
       model,
       chip,
       tokens,
       seeds,
+      ...(text !== undefined ? { text } : {}),
       ...(tInf !== undefined ? { tInfS: tInf } : {}),
       ...(flag(p, "no-compensation") ? { driftCompensation: false } : {}),
       baselineW4A8: !flag(p, "no-baseline"),
