@@ -63,4 +63,6 @@ export * from "./report/index.ts";
 export { evalSections, evalTable } from "./report/eval-report.ts";
 // CLI entry (for embedding).
 export { runCli } from "./cli/main.ts";
+// The package's own files: the bundled model's folder and the version.
+export { bundledModelPath, packageVersion } from "./util/package.ts";
 export { AimcsimError, isAimcsimError, type ErrorTag } from "./errors.ts";

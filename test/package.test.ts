@@ -4,7 +4,7 @@
 // dependency fails here), then used from plain Node ESM, from TypeScript with a strict NodeNext config, and
 // through its `aimcsim` bin from folders outside any ESM package.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, realpathSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -68,14 +68,15 @@ describe("the npm package", () => {
   it("imports { run, evaluate, amdahl, sweep } from plain Node ESM and simulates", () => {
     writeFileSync(
       join(consumer, "use.mjs"),
-      `import { run, evaluate, amdahl, sweep, loadSpecFile } from "aimcsim";
+      `import { run, evaluate, amdahl, sweep, loadSpecFile, bundledModelPath } from "aimcsim";
+import { realpathSync } from "node:fs";
 const chip = await loadSpecFile("hybrid-bitnet");
 const r = await run({ chip, model: "bitnet-gpt2-350m", promptTokens: 8, genTokens: 2 });
-console.log(JSON.stringify({ fns: [run, evaluate, amdahl, sweep].map((f) => typeof f), chip: r.chip, ok: r.tokensPerS > 0 }));`,
+console.log(JSON.stringify({ fns: [run, evaluate, amdahl, sweep].map((f) => typeof f), chip: r.chip, ok: r.tokensPerS > 0, model: realpathSync(bundledModelPath()) }));`,
     );
     const r = node(["use.mjs"], consumer);
     expect(r.stderr).toBe("");
-    expect(JSON.parse(r.stdout)).toEqual({ fns: ["function", "function", "function", "function"], chip: "hybrid-bitnet", ok: true });
+    expect(JSON.parse(r.stdout)).toEqual({ fns: ["function", "function", "function", "function"], chip: "hybrid-bitnet", ok: true, model: join(realpathSync(consumer), "node_modules", "aimcsim", "models", "tiny-llama-wordnet") });
   });
 
   it("type-checks a TypeScript consumer (strict, NodeNext, no skipLibCheck) without errors", () => {

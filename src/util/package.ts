@@ -23,6 +23,9 @@ export function packageRoot(): string {
 /** A file of the package, e.g. packagePath("models", "tiny-llama-wordnet"). */
 export const packagePath = (...parts: string[]): string => join(packageRoot(), ...parts);
 
+/** The trained model aimcsim ships (models/tiny-llama-wordnet), inside the installed package. */
+export const bundledModelPath = (): string => packagePath("models", "tiny-llama-wordnet");
+
 let version: string | undefined;
 /** aimcsim's version (package.json). */
 export function packageVersion(): string {

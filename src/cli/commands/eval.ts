@@ -1,7 +1,7 @@
 // `aimcsim eval --chip <spec> --model <folder> [--tokens N] [--seeds K] [--t-inf 3600] [--json] [--report dir]`
 import { join } from "node:path";
 import type { EvalResult } from "../../eval/index.ts";
-import { packagePath } from "../../util/package.ts";
+import { bundledModelPath } from "../../util/package.ts";
 import { flag, int, num, parse, str } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { table } from "../format.ts";
@@ -10,8 +10,6 @@ import { ProgressBar, progressSink } from "../progress.ts";
 
 /** The bundled model, as named in reports (it lives in the package's own folder). */
 export const BUNDLED_MODEL = "models/tiny-llama-wordnet";
-/** Its folder: inside the installed package, wherever the command is run from. */
-export const bundledModelPath = (): string => packagePath(BUNDLED_MODEL);
 
 const ci = (i: { mean: number; low: number; high: number }, d = 4): string =>
   i.low === i.high ? i.mean.toPrecision(d) : `${i.mean.toPrecision(d)} [${i.low.toPrecision(d)}, ${i.high.toPrecision(d)}]`;
