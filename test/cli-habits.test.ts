@@ -84,20 +84,29 @@ describe("CLI habits", () => {
   });
 
   it("progress: a bar with ETA on a terminal, a periodic plain line otherwise", () => {
+    let now = 0;
+    const clock = () => now;
     const written: string[] = [];
-    const tty = new ProgressBar("eval", 40, { tty: true, write: (t) => void written.push(t) }, 0);
+    const tty = new ProgressBar("eval", 40, { tty: true, write: (t) => void written.push(t) }, { everyMs: 0, clock });
+    now = 30_000; // 30 s of set-up before the first report: not counted in the rate
     tty.update(10);
-    expect(written.at(-1)).toMatch(/^\r\x1b\[2Keval \[#####-+\] 10\/40 \(25%\), \d+s elapsed, ETA \d+s$/);
+    expect(written.at(-1)).toBe("\r\x1b[2Keval [#####---------------] 10/40 (25%), 30s elapsed, ETA --");
+    now = 32_000; // 10 more in 2 s: 5/s, 20 left
+    tty.update(20);
+    expect(written.at(-1)).toBe("\r\x1b[2Keval [##########----------] 20/40 (50%), 32s elapsed, ETA 4s");
     tty.end();
     expect(written.at(-1)).toBe("\r\x1b[2K");
     const lines: string[] = [];
-    const plain = new ProgressBar("eval", 4, { tty: false, write: (t) => void lines.push(t) }, 0);
-    plain.update(1);
-    plain.update(4);
-    expect(lines).toEqual([expect.stringMatching(/^eval 1\/4 \(25%\), .* ETA \d+s\n$/), expect.stringMatching(/^eval 4\/4 \(100%\), .* ETA 0s\n$/)]);
+    now = 0;
+    const plain = new ProgressBar("eval", 400, { tty: false, write: (t) => void lines.push(t) }, { everyMs: 0, clock });
+    for (const [t, d] of [[1_000, 1], [2_000, 2], [121_000, 121], [122_000, 400]] as const) {
+      now = t;
+      plain.update(d);
+    }
+    expect(lines).toEqual(["eval 1/400 (0%), 1s elapsed, ETA --\n", "eval 2/400 (0%), 2s elapsed, ETA 6m38s\n", "eval 121/400 (30%), 2m01s elapsed, ETA 4m39s\n", "eval 400/400 (100%), 2m02s elapsed, ETA 0s\n"]);
     // Throttled: not every update draws.
     const few: string[] = [];
-    const slow = new ProgressBar("x", 1000, { tty: false, write: (t) => void few.push(t) }, 60_000);
+    const slow = new ProgressBar("x", 1000, { tty: false, write: (t) => void few.push(t) }, { everyMs: 60_000 });
     for (let i = 1; i <= 1000; i++) slow.update(i);
     expect(few).toEqual([]);
   });

@@ -15,25 +15,35 @@ export function progressSink(io: Io): ProgressSink {
 }
 
 export class ProgressBar {
-  private readonly started = Date.now();
+  private readonly started: number;
   private last = 0;
   private drawn = false;
   private done = 0;
+  /** The first progress reported (time, count): the ETA comes from the rate since then, so set-up work done
+   *  before the first report (building a task graph, tokenising) does not inflate it. */
+  private firstAt = 0;
+  private firstDone = 0;
+
+  private readonly everyMs: number;
+  private readonly clock: () => number;
 
   constructor(
     private readonly label: string,
     private total: number,
     private readonly sink: ProgressSink,
-    private readonly everyMs = sink.tty ? 200 : 10_000,
+    opts: { readonly everyMs?: number; readonly clock?: () => number } = {},
   ) {
-    this.last = this.started;
+    this.everyMs = opts.everyMs ?? (sink.tty ? 200 : 10_000);
+    this.clock = opts.clock ?? Date.now;
+    this.started = this.last = this.clock();
   }
 
   /** The line as shown: `label [#####-----] 12/40 (30%) 0:42 elapsed, ETA 1m05s`. */
-  line(now = Date.now()): string {
+  line(now = this.clock()): string {
     const frac = this.total > 0 ? Math.min(1, this.done / this.total) : 0;
     const elapsedS = (now - this.started) / 1000;
-    const eta = this.done > 0 && this.done < this.total ? formatDuration((elapsedS / this.done) * (this.total - this.done)) : this.done >= this.total ? "0s" : "--";
+    const rateS = this.firstAt > 0 && now > this.firstAt && this.done > this.firstDone ? (this.done - this.firstDone) / ((now - this.firstAt) / 1000) : 0;
+    const eta = this.done >= this.total ? "0s" : rateS > 0 ? formatDuration((this.total - this.done) / rateS) : "--";
     const width = 20;
     const bar = this.sink.tty ? ` [${"#".repeat(Math.round(frac * width)).padEnd(width, "-")}]` : "";
     return `${this.label}${bar} ${this.done}/${this.total} (${Math.floor(frac * 100)}%), ${formatDuration(elapsedS)} elapsed, ETA ${eta}`;
@@ -41,9 +51,10 @@ export class ProgressBar {
 
   /** Set progress (and optionally a corrected total); draws at most every `everyMs`. */
   update(done: number, total?: number): void {
+    const now = this.clock();
+    if (this.firstAt === 0) [this.firstAt, this.firstDone] = [now, done];
     this.done = done;
     if (total !== undefined) this.total = total;
-    const now = Date.now();
     if (now - this.last < this.everyMs) return;
     this.last = now;
     this.draw(now);

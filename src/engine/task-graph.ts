@@ -167,7 +167,11 @@ export function resourceBoundPs(graph: TaskGraph, resources: readonly ResourceDe
 }
 
 /** Play a task graph on the resources. Deterministic: same input, identical output. */
-export function runTaskGraph(graph: TaskGraph, resources: readonly ResourceDef[], opts?: { record?: boolean }): TaskGraphRun {
+export function runTaskGraph(
+  graph: TaskGraph,
+  resources: readonly ResourceDef[],
+  opts?: { record?: boolean; onProgress?: ((done: number, total: number) => void) | undefined },
+): TaskGraphRun {
   if (!Array.isArray(resources)) throw bad("resources", "must be an array of { name, capacity }");
   const { succStart, succList } = checkGraph(graph, resources.length);
   const n = graph.count;
@@ -181,6 +185,8 @@ export function runTaskGraph(graph: TaskGraph, resources: readonly ResourceDef[]
   const dirty = new Uint8Array(nRes);
   const dirtyStack = new Int32Array(nRes);
   let nDirty = 0;
+  const onProgress = opts?.onProgress;
+  let finished = 0;
 
   const start = (i: number): void => {
     startPs[i] = sim.nowPs;
@@ -199,6 +205,7 @@ export function runTaskGraph(graph: TaskGraph, resources: readonly ResourceDef[]
   const handler = (kind: number, i: number): void => {
     if (kind === READY) return arrive(i);
     endPs[i] = sim.nowPs;
+    if (onProgress !== undefined && (++finished & 0xffff) === 0) onProgress(finished, n);
     const r = resource[i];
     if (r >= 0) {
       rs.release(r);

@@ -47,6 +47,8 @@ export interface RunOptions {
    *  how `amdahl` measures the overlap-aware projection share f = 1 - T(projections free) / T. Energy is not
    *  scaled. */
   readonly projectionTimeScale?: number;
+  /** Progress of the event loop (tasks finished, tasks in the run), every 65536 tasks: for progress bars. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** The full run: the result plus the schedule, for traces and reports. */
@@ -143,7 +145,7 @@ export function simulate(opts: RunOptions): SimRun {
   if (!(scale >= 0 && Number.isFinite(scale))) throw new AimcsimError("UsageError", "projectionTimeScale", `must be a finite number >= 0, got ${scale}`);
   if (scale !== 1) list.scaleClassDurations("projection", scale);
   const graph = list.toGraph();
-  const schedule = runTaskGraph(graph, lowering.resources, { record: opts.record ?? false });
+  const schedule = runTaskGraph(graph, lowering.resources, { record: opts.record ?? false, onProgress: opts.onProgress });
   const result = reduce(opts, chip, shape, batch, placement, lowering, list, schedule, prefillTaskCount);
   checkInvariants(result, schedule, criticalPathPs(graph), lowering.resources);
   return { result, tasks: list, schedule, resources: lowering.resources, placement, shape, chip };

@@ -4,6 +4,7 @@ import type { SimResult } from "../../sim/index.ts";
 import { flag, int, parse, requireStr, str } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import type { Io } from "../io.ts";
+import { ProgressBar, progressSink } from "../progress.ts";
 
 export function parseChips(v: string | undefined): number | "auto" {
   if (v === undefined) return 1;
@@ -71,13 +72,16 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
   };
   const activityFile = str(p, "activity");
   const activity = activityFile ? await readActivity(activityFile) : undefined;
+  const bar = new ProgressBar(`run: ${model} on ${chip.name}, tasks simulated`, 1, progressSink(io));
   const sim = simulate({
     ...common,
     chip,
+    onProgress: (d, t) => bar.update(d, t),
     ...(activity ? { activity } : {}),
     ...(chunk !== undefined ? { prefillChunk: int(p, "prefill-chunk", 64, "run", 1) } : {}),
     record: str(p, "trace") !== undefined,
   });
+  bar.end();
   const tracePath = str(p, "trace");
   if (tracePath) {
     const { buildTrace, writeTraceFile } = await import("../../trace/index.ts");
