@@ -4,8 +4,8 @@
 // Tensor names (the one table: hf-names.ts) follow transformers' modeling files: Llama/Phi-3/BitNet ("model.layers.N..."),
 // GPT-2 ("transformer.h.N..." or unprefixed "h.N..."), OPT ("model.decoder.layers.N...").
 
-import { readFile, stat } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { readFile, realpath, stat } from "node:fs/promises";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { AimcsimError } from "../errors.ts";
 import type { LinearWeight } from "../formats/tensors.ts";
 import { hfTensorNames } from "./hf-names.ts";
@@ -148,15 +148,34 @@ export async function readCheckpointTensors(dir: string): Promise<RawTensors> {
   let wanted: Map<string, string> | null = null;
   const idxText = await readFile(indexPath, "utf8").catch(() => null);
   if (idxText !== null) {
-    let idx: { weight_map?: Record<string, string> };
+    let idx: unknown;
     try {
-      idx = JSON.parse(idxText) as typeof idx;
+      idx = JSON.parse(idxText);
     } catch (e) {
       throw new AimcsimError("CheckpointError", indexPath, `invalid JSON (${(e as Error).message})`);
     }
-    if (!idx.weight_map || typeof idx.weight_map !== "object")
+    if (idx === null || typeof idx !== "object" || Array.isArray(idx))
+      throw new AimcsimError("CheckpointError", indexPath, `must be a JSON object with weight_map {tensor name: shard file}, got ${idx === null ? "null" : Array.isArray(idx) ? "an array" : typeof idx}`);
+    const map = (idx as { weight_map?: unknown }).weight_map;
+    if (map === null || typeof map !== "object" || Array.isArray(map))
       throw new AimcsimError("CheckpointError", indexPath, "missing weight_map {tensor name: shard file}");
-    wanted = new Map(Object.entries(idx.weight_map));
+    wanted = new Map();
+    const root = resolve(dir);
+    for (const [name, f] of Object.entries(map as Record<string, unknown>)) {
+      if (typeof f !== "string" || f === "")
+        throw new AimcsimError("CheckpointError", indexPath, `weight_map["${name}"]: must be a shard file name (a string), got ${JSON.stringify(f)}`);
+      // A shard is a file inside the model folder: no absolute paths, no "..", no links leading out.
+      const full = resolve(root, f);
+      const rel = relative(root, full);
+      if (isAbsolute(f) || rel === "" || rel === ".." || rel.startsWith(".." + sep) || isAbsolute(rel))
+        throw new AimcsimError("CheckpointError", indexPath, `weight_map["${name}"]: shard ${JSON.stringify(f)} is outside the model folder; shards must be files inside it`);
+      const real = await realpath(full).catch(() => full);
+      const realRoot = await realpath(root).catch(() => root);
+      const realRel = relative(realRoot, real);
+      if (realRel === "" || realRel === ".." || realRel.startsWith(".." + sep) || isAbsolute(realRel))
+        throw new AimcsimError("CheckpointError", indexPath, `weight_map["${name}"]: shard ${JSON.stringify(f)} links outside the model folder; shards must be files inside it`);
+      wanted.set(name, f);
+    }
     files = [...new Set(wanted.values())];
   } else {
     files = ["model.safetensors"];
