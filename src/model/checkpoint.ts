@@ -31,6 +31,9 @@ export interface LayerWeights {
   readonly o: LinearWeight;
   /** BitNet: RMSNorm before o_proj. */
   readonly attnSubNorm: NormWeights | null;
+  /** Qwen3: RMSNorm over head_dim of each q and k head, before RoPE. */
+  readonly qNorm?: NormWeights | null;
+  readonly kNorm?: NormWeights | null;
   readonly mlpNorm: NormWeights;
   readonly gate: LinearWeight | null;
   readonly up: LinearWeight; // up_proj, fc1, c_fc (or the fused gate_up_proj)
@@ -331,10 +334,13 @@ export function buildModel(
         let q = null, k = null, v = null, qkv = null;
         if (shape.fusedQkv) qkv = linear(n.qkv, qDim + 2 * kvDim, H, "optional");
         else {
-          q = linear(n.q, qDim, H, shape.attentionBias);
-          k = linear(n.k, kvDim, H, shape.attentionBias);
-          v = linear(n.v, kvDim, H, shape.attentionBias);
+          const qkvB = shape.attentionBias || details.qkvBias;
+          q = linear(n.q, qDim, H, qkvB);
+          k = linear(n.k, kvDim, H, qkvB);
+          v = linear(n.v, kvDim, H, qkvB);
         }
+        const qNorm = details.qkNorm ? norm(n.qNorm, hd, false) : null;
+        const kNorm = details.qkNorm ? norm(n.kNorm, hd, false) : null;
         const attnSubNorm = shape.family === "bitnet" ? norm(n.attnSubNorm, H, false) : null;
         const o = linear(n.o, H, qDim, shape.attentionBias);
         const mlpNorm = norm(n.mlpNorm, H, false);
@@ -346,7 +352,7 @@ export function buildModel(
         }
         const ffnSubNorm = shape.family === "bitnet" ? norm(n.ffnSubNorm, I, false) : null;
         const down = linear(n.down, H, I, shape.mlpBias);
-        layers.push({ attnNorm, q, k, v, qkv, o, attnSubNorm, mlpNorm, gate, up, fusedGateUp: shape.fusedGateUp, ffnSubNorm, down });
+        layers.push({ attnNorm, q, k, v, qkv, o, attnSubNorm, qNorm, kNorm, mlpNorm, gate, up, fusedGateUp: shape.fusedGateUp, ffnSubNorm, down });
       }
       finalNorm = norm(names.finalNorm, H, false);
       lmHead = headLinear(names.lmHead, embed, V, H);

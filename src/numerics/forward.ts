@@ -313,6 +313,11 @@ class Runner {
       this.backend.linear(L.k!, h, count, this.k);
       this.backend.linear(L.v!, h, count, this.v);
     }
+    if (L.qNorm && L.kNorm) {
+      // Qwen3 (modeling_qwen3.py): q_norm/k_norm RMSNorm over head_dim of each head, before RoPE
+      this.norm(L.qNorm, this.q, this.q, count * this.nH, hd);
+      this.norm(L.kNorm, this.k, this.k, count * this.nKv, hd);
+    }
     if (rope) {
       this.applyRope(this.q, this.nH, count);
       this.applyRope(this.k, this.nKv, count);
