@@ -8,7 +8,6 @@ export type ComponentKind =
   | "crossbar"
   | "adc"
   | "accumulate"
-  | "periphery"
   | "systolic"
   | "bitserial"
   | "vector"
@@ -21,7 +20,6 @@ export const COMPONENT_KINDS: readonly ComponentKind[] = [
   "crossbar",
   "adc",
   "accumulate",
-  "periphery",
   "systolic",
   "bitserial",
   "vector",

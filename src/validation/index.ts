@@ -5,4 +5,4 @@ export { runValidation, runValidationReport, rowFailure, rowFails, type Validati
 export { evidence, formatTrendTable, formatValidationTable } from "./format.ts";
 export { BOUNDS, CHECKS, CheckContext, boundOf, type Check } from "./checks.ts";
 export { PIMLLM_CONTEXTS, PIMLLM_MODELS, runTrends } from "./trends.ts";
-export { runAccuracyTrend, type AccuracyTrendOptions } from "./accuracy.ts";
+export { AFM_REMEDY_INTERVAL, runAccuracyTrend, runAfmRemedyTrend, type AccuracyTrendOptions } from "./accuracy.ts";

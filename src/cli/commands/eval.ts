@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { EvalResult } from "../../eval/index.ts";
 import { bundledModelPath } from "../../util/package.ts";
 import { flag, int, num, parse, str } from "../args.ts";
+import { AimcsimError } from "../../errors.ts";
 import { defineCommand } from "../command.ts";
 import { table } from "../format.ts";
 import type { Io } from "../io.ts";
@@ -24,8 +25,28 @@ export function formatEval(r: EvalResult): string {
     `aimcsim eval: ${r.model} on ${r.chip} — ${r.tokensScored} tokens scored in ${r.windows} windows of ${r.windowLength}, ${r.seeds.length} seed(s), t_inf ${r.tInfS} s, drift compensation ${r.driftCompensation ? "on" : "off"}`,
     "",
     table(["backend", "perplexity (mean [95% CI])", "top-1 agreement", "KL (nats)"], rows),
+    ...utilisationLines(r),
     ...(r.notes.length ? ["", "notes:", ...r.notes.map((n) => `  - ${n}`)] : []),
   ].join("\n");
+}
+
+/** Per-layer DAC code utilisation (first seed): the input range, non-zero codes, clipped inputs, the 99th percentile
+ *  of |code| and the bits it spans. Layers using fewer than 4 bits are flagged: their inputs are mostly rounded away. */
+function utilisationLines(r: EvalResult): string[] {
+  const L = r.stats.layers;
+  if (L.length === 0 || r.stats.ideal) return [];
+  const cal = r.calibration;
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+  const rows = L.map((l) => [
+    l.name,
+    cal ? (cal.tileBounds?.[l.name]?.map((b) => b.toPrecision(3)).join("/") ?? cal.bounds[l.name]?.toPrecision(4) ?? "") : "dynamic",
+    pct(l.inputNonzeroFraction),
+    l.dacClipRate > 0 ? `${(100 * l.dacClipRate).toPrecision(2)} %` : "0",
+    l.inputCodeP99 === undefined || Number.isNaN(l.inputCodeP99) ? "-" : String(l.inputCodeP99),
+    l.inputBitsUsed === undefined || Number.isNaN(l.inputBitsUsed) ? "-" : `${l.inputBitsUsed.toFixed(1)}${l.inputBitsUsed < 4 ? " (!)" : ""}`,
+  ]);
+  const rule = cal ? `${cal.mode}${cal.quantile !== undefined ? ` ${cal.quantile}` : ""}${cal.tileBounds ? " per tile" : ""}` : "dynamic (abs-max per vector)";
+  return ["", `input code utilisation per layer (${r.stats.dacBits}-bit DAC, input ranges: ${rule}):`, table(["layer", "input range", "non-zero codes", "clipped", "p99 |code|", "bits used"], rows)];
 }
 
 export const evalCmd = defineCommand({
@@ -40,6 +61,13 @@ export const evalCmd = defineCommand({
     "t-inf": { type: "string", arg: "s", default: "the chip's noise.tInfS", help: "time since programming (drift), seconds" },
     "no-compensation": { type: "boolean", help: "turn global drift compensation off (default: the chip's setting)" },
     "no-baseline": { type: "boolean", help: "skip the digital W4A8 baseline (scored by default)" },
+    calibration: { type: "string", arg: "rule", default: "auto", help: "static input ranges: auto (learned if the checkpoint has them, else percentile 99.9), learned, quantile, max, mse" },
+    percentile: { type: "string", arg: "p", default: "99.9 (auto) / 99.995 (quantile, aihwkit)", help: "percentile of |x| for the quantile rule" },
+    "per-tile": { type: "boolean", help: "calibrate one input range per row tile instead of one per layer" },
+    "bound-management": { type: "string", arg: "mode", default: "none", help: "aihwkit bound management: none or iterative (halve the input while the ADC saturates)" },
+    "noise-management": { type: "string", arg: "mode", default: "abs-max", help: "dynamic input ranges (aihwkit noise management): abs-max, average-abs-max or none" },
+    "drift-readout": { type: "string", arg: "mode", default: "ideal", help: "drift-compensation readout: ideal, noisy (through the tile's read path, as aihwkit) or exact-reference (aihwkit 1.1)" },
+    "per-column-compensation": { type: "boolean", help: "one drift-compensation factor per output column instead of per tile" },
     json: { type: "boolean", help: "print the result as JSON (its `stats` feed `run --activity`)" },
     report: { type: "string", arg: "dir", help: "write an HTML report to this folder" },
     force: { type: "boolean", help: "replace an output folder that aimcsim did not write (default: refuse)" },
@@ -68,6 +96,30 @@ export const evalCmd = defineCommand({
         throw new AimcsimError("UsageError", textFile, `cannot read the held-out text (${why}): --text needs a readable UTF-8 file`);
       }
     }
+    const rule = str(p, "calibration") ?? "auto";
+    if (!["auto", "learned", "quantile", "max", "mse"].includes(rule))
+      throw new AimcsimError("UsageError", "--calibration", `must be one of auto, learned, quantile, max, mse; got "${rule}"`);
+    const pctl = str(p, "percentile") !== undefined ? num(p, "percentile", 99.9, "eval", 0) : undefined;
+    if (pctl !== undefined && !(pctl > 0 && pctl <= 100)) throw new AimcsimError("UsageError", "--percentile", "must be in (0, 100]");
+    const calibrationRule = {
+      rule: (pctl !== undefined && rule === "auto" ? "quantile" : rule) as "auto" | "learned" | "quantile" | "max" | "mse",
+      ...(pctl !== undefined ? { quantile: pctl / 100 } : {}),
+      ...(flag(p, "per-tile") ? { perTile: true } : {}),
+    };
+    const pick = <T extends string>(flagName: string, allowed: readonly T[]): T | undefined => {
+      const v = str(p, flagName);
+      if (v !== undefined && !allowed.includes(v as T)) throw new AimcsimError("UsageError", `--${flagName}`, `must be one of ${allowed.join(", ")}; got "${v}"`);
+      return v as T | undefined;
+    };
+    const bm = pick("bound-management", ["none", "iterative"] as const);
+    const nm = pick("noise-management", ["abs-max", "average-abs-max", "none"] as const);
+    const dr = pick("drift-readout", ["ideal", "noisy", "exact-reference"] as const);
+    const ioOpts = {
+      ...(bm ? { boundManagement: bm } : {}),
+      ...(nm ? { noiseManagement: nm } : {}),
+      ...(dr ? { driftReadout: dr } : {}),
+      ...(flag(p, "per-column-compensation") ? { perColumnCompensation: true } : {}),
+    };
     const bar = new ProgressBar("eval: window forward passes", 1, progressSink(io));
     const r = await evaluate({
       model,
@@ -78,6 +130,8 @@ export const evalCmd = defineCommand({
       ...(tInf !== undefined ? { tInfS: tInf } : {}),
       ...(flag(p, "no-compensation") ? { driftCompensation: false } : {}),
       baselineW4A8: !flag(p, "no-baseline"),
+      calibrationRule,
+      io: ioOpts,
       onProgress: (d, t) => bar.update(d, t),
     });
     bar.end();

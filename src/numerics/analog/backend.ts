@@ -18,12 +18,14 @@ import { tileGrid, type TileSpan } from "./tiling.ts";
 import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEncoding } from "./encoding.ts";
 import { exactLinearBlocked, gemmTile, gemmTileNoise } from "./kernels.ts";
 import { allocF32 } from "../kernels/arena.ts"; // programmed slices live in a kernel bank (read in place)
-import { LayerCounters, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
-import { accumulator, conversionPlan, groupInput, onesOf, roundAcc } from "./conversion.ts";
+import { LayerCounters, histQuantile, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
+import { accumulator, conversionPlan, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
 
 /** Static input ranges per layer (HF name without ".weight"), e.g. from calibrateInputRanges. */
 export interface InputCalibration {
   readonly bounds: Readonly<Record<string, number>>;
+  /** Optional per-row-tile bounds (one per row tile of the mapping, in order), overriding `bounds` for that layer. */
+  readonly tileBounds?: Readonly<Record<string, readonly number[]>>;
 }
 
 export interface AnalogBackendOptions {
@@ -40,6 +42,25 @@ export interface AnalogBackendOptions {
   readonly weightScaling?: "column" | "tile";
   /** Overrides analog.tile.noise.driftCompensation. */
   readonly driftCompensation?: boolean;
+  /** How the drift-compensation readout is taken (aihwkit GlobalDriftCompensation reads the tile with one-hot
+   *  inputs right after programming and at t_inf, alpha = mean|y_ref| / mean|y_t|, readouts clamped at 1e-4):
+   *  "ideal" (default): both readouts noise-free and unquantised (mean |programmed| and |drifted| weights);
+   *  "noisy": both through the tile's read path as aihwkit does (read noise, w_noise, out_noise, ADC rounding and
+   *  clipping; a one-hot input is one full-scale PWM-style conversion per slice group: assumption for bit-serial);
+   *  "exact-reference": the reference is the exact target weights (aihwkit 1.1
+   *  GlobalDriftCompensationWithExactReference), the readout at t_inf through the noisy path. */
+  readonly driftReadout?: "ideal" | "noisy" | "exact-reference";
+  /** One compensation factor per output column instead of one per tile (default false). */
+  readonly perColumnCompensation?: boolean;
+  /** aihwkit forward.bound_management: "none" (default) or "iterative": while any ADC conversion of a token's
+   *  row-tile MVM saturates, halve its input (range x 2) and redo it, at most until the input resolution
+   *  2^k / (2^bits - 2) exceeds aihwkit's max_bm_res 0.25 (5 halvings at 8 bits). Decided per row tile (the
+   *  input shared by its column tiles; aihwkit decides per tile: approximation). */
+  readonly boundManagement?: "none" | "iterative";
+  /** aihwkit forward.noise_management for dynamic input ranges: "abs-max" (default; per token and row tile),
+   *  "average-abs-max" (the mean over a call's tokens of their abs-max, one range per row tile and call),
+   *  "none" (range 1: inputs taken as already in [-1, 1], aihwkit NONE with inp_bound 1). */
+  readonly noiseManagement?: "abs-max" | "average-abs-max" | "none";
 }
 
 export type AnalogBackend = LinearBackend & {
@@ -64,6 +85,8 @@ interface ProgrammedLayer {
   readonly tiles: ProgrammedTile[]; // row-tile-major: tiles[r * nColTiles + c]
   readonly nColTiles: number;
   readonly staticBound: number; // NaN when dynamic
+  /** Static bound per row tile (all = staticBound unless per-tile bounds were given); empty when dynamic. */
+  readonly tileBound: Float64Array;
   readonly rng: Rng; // per-MVM periphery noise, one stream per layer
   readonly counters: LayerCounters;
   readonly meanAbsG: number;
@@ -100,11 +123,23 @@ export function createAnalogBackend(
   const adcLevels = 2 ** (tile.adc.bits - 1) - 1;
   const adcStep = tile.outBound / adcLevels;
   const adcBins = ideal || tile.adc.bits > 16 ? 0 : 2 ** tile.adc.bits;
+  const dacAbsBins = ideal || tile.dac.bits > 12 ? 0 : 2 ** (tile.dac.bits - 1);
   const wNoise = ideal ? 0 : noise.wNoise;
   const outNoise = ideal ? 0 : noise.outNoise;
   const outBound = tile.outBound;
   const staticMode = tile.inputRange.mode === "static";
 
+  const plan = conversionPlan(tile.dac, enc.slices, tile.bitsPerCell, tile.slicesPerConversion);
+  const readoutCfg: ReadoutConfig = {
+    mode: ideal ? "ideal" : (opts.driftReadout ?? "ideal"),
+    perColumn: opts.perColumnCompensation === true,
+    plan,
+    adcStep,
+    adcLevels,
+    outBound: tile.outBound,
+    wNoise,
+    outNoise,
+  };
   const layers = new Map<LinearWeight, ProgrammedLayer>();
   const byName = new Map<string, ProgrammedLayer>();
   const order: ProgrammedLayer[] = [];
@@ -125,7 +160,13 @@ export function createAnalogBackend(
           `static input range needs a positive bound for ${w.name}: set inputRange.bound or pass calibration (calibrateInputRanges)`,
         );
     }
-    const layer = programLayer(w, analog, enc, model, opts.seed, tInfS, columnScaling, compensate, staticBound, adcBins);
+    const tb = staticMode ? opts.calibration?.tileBounds?.[w.name] : undefined;
+    if (tb) {
+      const want = Math.ceil(w.inFeatures / tile.rows);
+      if (tb.length !== want || !tb.every((b) => b > 0))
+        throw new AimcsimError("UsageError", `calibration.tileBounds.${w.name}`, `needs ${want} positive bounds (one per row tile of ${tile.rows} rows), got ${tb.length}`);
+    }
+    const layer = programLayer(w, analog, enc, model, opts.seed, tInfS, columnScaling, compensate, staticBound, adcBins, tb, dacAbsBins, readoutCfg);
     layers.set(w, layer);
     byName.set(w.name, layer);
     order.push(layer);
@@ -135,7 +176,6 @@ export function createAnalogBackend(
   }
 
   // Converter organisation (conversion.ts): plane groups of the DAC, slice groups of the weights, accumulator.
-  const plan = conversionPlan(tile.dac, enc.slices, tile.bitsPerCell, tile.slicesPerConversion);
   const accu = accumulator(analog.accumulatorFormat);
   const accKind = accu.kind;
   const intMax = accu.intMax;
@@ -155,6 +195,16 @@ export function createAnalogBackend(
   let vbufs: Float64Array[] = [];
   let sliceAcc = new Float64Array(0);
   let intAcc = new Float64Array(0);
+  let bmAct = new Uint8Array(0);
+  let bmClip = new Uint8Array(0);
+  let bmF = new Float64Array(0);
+  const nmMode = ({ "abs-max": 0, none: 1, "average-abs-max": 2 } as const)[opts.noiseManagement ?? "abs-max"];
+  if (nmMode === undefined) throw new AimcsimError("UsageError", "noiseManagement", `must be abs-max, average-abs-max or none; got ${String(opts.noiseManagement)}`);
+  const bmIterative = !ideal && opts.boundManagement === "iterative";
+  if (opts.boundManagement !== undefined && opts.boundManagement !== "none" && opts.boundManagement !== "iterative")
+    throw new AimcsimError("UsageError", "boundManagement", `must be none or iterative; got ${String(opts.boundManagement)}`);
+  // aihwkit max_bm_res 0.25 with inp_res 1 / (2^bits - 2), and max_bm_factor 1000 (at most 9 halvings)
+  const bmMaxIter = Math.max(0, Math.min(9, Math.floor(Math.log2(0.25 * (2 ** tile.dac.bits - 2)))));
   let acc = new Float64Array(0);
   const ensure = (T: number) => {
     if (T <= cap) return;
@@ -172,6 +222,9 @@ export function createAnalogBackend(
     }
     sliceAcc = new Float64Array(ideal ? cap * maxCols : 0);
     intAcc = new Float64Array(cap * maxOut);
+    bmAct = new Uint8Array(cap);
+    bmClip = new Uint8Array(cap);
+    bmF = new Float64Array(cap);
     acc = new Float64Array(cap * maxOut);
   };
   let digitalCalls = 0;
@@ -217,20 +270,42 @@ export function createAnalogBackend(
       const rs = L.rowTiles[r];
       const R = rs.length;
       const r0 = rs.start;
+      // noise management "average-abs-max": one range for the call's tokens
+      let avgRange = 0;
+      if (!staticMode && nmMode === 2) {
+        for (let t = 0; t < T; t++) {
+          let m = 0;
+          for (let i = 0, xo = t * inF + r0; i < R; i++) m = Math.max(m, Math.abs(x[xo + i]));
+          avgRange += m / T;
+        }
+      }
+      for (let t = 0; t < T; t++) {
+        bmAct[t] = 1;
+        bmF[t] = 1;
+      }
+      let activeN = T;
+      for (let iter = 0; ; iter++) {
       // input range, DAC codes
       let clip = 0;
       let codeAbs = 0;
       let nonzero = 0;
       for (let t = 0; t < T; t++) {
+        if (!bmAct[t]) continue;
+        bmClip[t] = 0;
         const xo = t * inF + r0;
-        let range = L.staticBound;
+        let range = L.tileBound[r];
         if (!staticMode) {
-          range = 0;
-          for (let i = 0; i < R; i++) {
-            const a = Math.abs(x[xo + i]);
-            if (a > range) range = a;
+          if (nmMode === 1) range = 1;
+          else if (nmMode === 2) range = avgRange;
+          else {
+            range = 0;
+            for (let i = 0; i < R; i++) {
+              const a = Math.abs(x[xo + i]);
+              if (a > range) range = a;
+            }
           }
         }
+        range *= bmF[t];
         inScale[t] = range;
         const qo = t * R;
         let s = 0;
@@ -249,6 +324,7 @@ export function createAnalogBackend(
         } else {
           const inv = 1 / range;
           const ones = plan.ones;
+          const dacHist = C.dacHist;
           const dacBits = tile.dac.bits;
           for (let i = 0; i < R; i++) {
             let v = x[xo + i] * inv;
@@ -261,6 +337,7 @@ export function createAnalogBackend(
             }
             const c = v < 0 ? -Math.round(-v * dacLevels) : Math.round(v * dacLevels);
             codes[qo + i] = c;
+            if (record && dacHist.length > 0) dacHist[c < 0 ? -c : c]++;
             if (c !== 0) {
               nonzero++;
               codeAbs += phases > 1 ? ((ones ? ones[c + dacLevels] : onesOf(c, dacBits)) * dacLevels) / phases : c < 0 ? -c : c;
@@ -272,7 +349,7 @@ export function createAnalogBackend(
         if (ideal && wNoise > 0) for (let i = 0; i < R; i++) xsq[qo + i] = xq[qo + i] * xq[qo + i];
       }
       if (record) {
-        C.dacConv += T * R;
+        C.dacConv += activeN * R;
         C.dacClip += clip;
         C.dacCodeAbsSum += codeAbs / dacLevels;
         C.dacNonzero += ideal ? T * R : nonzero;
@@ -291,9 +368,9 @@ export function createAnalogBackend(
           }
           addPartials(P, T, K, outF, sliceAcc, 1, K, 0);
         }
-        continue;
+        break;
       }
-      for (let j = 0, n = T * outF; j < n; j++) intAcc[j] = 0;
+      for (let t = 0; t < T; t++) if (bmAct[t]) for (let j = t * outF, e = j + outF; j < e; j++) intAcc[j] = 0;
       // one pass per plane group: the group's tile input from the codes, then every column tile's conversions
       for (const G of plan.planeGroups) {
         const gx = G.x;
@@ -309,7 +386,6 @@ export function createAnalogBackend(
           const P = L.tiles[r * nCol + c];
           const K = P.cols.length;
           const c0 = P.cols.start;
-          const n = T * K;
           let adcClip = 0;
           for (const S of plan.sliceGroups) {
             const fs = G.range * S.range;
@@ -324,7 +400,9 @@ export function createAnalogBackend(
             const y0 = ybufs[0];
             const v0 = vbufs[0];
             for (let t = 0; t < T; t++) {
+              if (!bmAct[t]) continue;
               const io = t * outF + c0;
+              const clip0 = adcClip;
               for (let o = 0, j = t * K; o < K; o++, j++) {
                 let y = y0[j];
                 let v = wNoise > 0 ? v0[j] : 0;
@@ -352,14 +430,27 @@ export function createAnalogBackend(
                 else if (a > exactInt || a < -exactInt) a = roundAcc(accKind, a);
                 intAcc[io + o] = a;
               }
+              if (adcClip !== clip0) bmClip[t] = 1;
             }
           }
           if (record) {
-            C.adcConv += n * plan.sliceGroups.length;
+            C.adcConv += activeN * K * plan.sliceGroups.length;
             C.adcClip += adcClip;
           }
         }
       }
+      if (!bmIterative) break;
+      // bound management: redo the tokens whose conversions saturated with their input halved
+      activeN = 0;
+      for (let t = 0; t < T; t++) {
+        if (bmAct[t] && bmClip[t] && iter < bmMaxIter) {
+          bmF[t] *= 2;
+          activeN++;
+        } else bmAct[t] = 0;
+      }
+      if (activeN === 0) break;
+      }
+      if (ideal) continue;
       // digital rescale and accumulation of this row tile's partial sums
       for (let c = 0; c < nCol; c++) {
         const P = L.tiles[r * nCol + c];
@@ -392,7 +483,8 @@ export function createAnalogBackend(
     !plan.bitSerial ? tile.dac.kind : plan.planeGroups.length === phases ? "bit-serial" : `bit-serial (${phases} planes in ${plan.planeGroups.length} conversions)`;
   const label =
     `analog ${tile.device} ${noise.model} ${ideal ? "ideal converters" : `${tile.dac.bits}b ${dacOrg()} DAC/${tile.adc.bits}b ADC${plan.sliceGroups.length < nSlices ? ` (${nSlices} slices in ${plan.sliceGroups.length} conversion(s))` : ""}`}` +
-    ` W${analog.weightBits}/${tile.bitsPerCell}b-cells t=${tInfS}s${compensate ? " drift-comp" : ""} seed ${opts.seed}`;
+    ` W${analog.weightBits}/${tile.bitsPerCell}b-cells t=${tInfS}s${compensate ? ` drift-comp${readoutCfg.mode !== "ideal" ? ` (${readoutCfg.mode} readout${readoutCfg.perColumn ? ", per column" : ""})` : readoutCfg.perColumn ? " (per column)" : ""}` : ""}` +
+    `${bmIterative ? " bound-mgmt iterative" : ""}${!staticMode && nmMode !== 0 ? ` noise-mgmt ${opts.noiseManagement}` : ""} seed ${opts.seed}`;
 
   return {
     label,
@@ -422,6 +514,9 @@ export function createAnalogBackend(
             dacClipRate: C.dacConv ? C.dacClip / C.dacConv : 0,
             inputActivity: C.dacConv ? C.dacCodeAbsSum / C.dacConv : 0,
             inputNonzeroFraction: C.dacConv ? C.dacNonzero / C.dacConv : 0,
+            inputCodeP50: histQuantile(C.dacHist, 0.5),
+            inputCodeP99: histQuantile(C.dacHist, 0.99),
+            inputBitsUsed: Math.log2(2 * histQuantile(C.dacHist, 0.99) + 1),
             adcConversions: C.adcConv,
             adcClipRate: C.adcConv ? C.adcClip / C.adcConv : 0,
             adcHistogram: Array.from(C.adcHist),
@@ -453,7 +548,11 @@ function programLayer(
   compensate: boolean,
   staticBound: number,
   adcBins: number,
+  tileBounds: readonly number[] | undefined,
+  dacAbsBins: number,
+  ro: ReadoutConfig,
 ): ProgrammedLayer {
+  const rngReadout = new Rng(deriveSeed(seed, `${w.name}/readout`));
   const tile = analog.tile;
   const grid = tileGrid(w.inFeatures, w.outFeatures, tile, analog.weightBits, enc.slices);
   const rngProg = new Rng(deriveSeed(seed, `${w.name}/prog`));
@@ -501,8 +600,11 @@ function programLayer(
           quantScale[o] = s.quantScale;
         }
       }
-      let refAbs = 0;
-      let nowAbs = 0;
+      // per element: the recombined weight right after programming (ref), at t_inf (now), the exact target (q);
+      // the t0 slice values are kept for a noisy readout
+      const refW = new Float64Array(compensate ? K * R : 0);
+      const nowW = new Float64Array(compensate ? K * R : 0);
+      const refSlices: Float32Array[] = compensate && ro.mode === "noisy" ? slices.map(() => new Float32Array(K * R)) : [];
       for (let o = 0; o < K; o++) {
         const base = (cols.start + o) * inF + rows.start;
         for (let i = 0; i < R; i++) {
@@ -518,6 +620,7 @@ function programLayer(
               const un = device(sliceLevel(nn, k, bpc) / enc.sliceDenom);
               const v = up - un;
               slices[k][o * R + i] = v;
+              if (refSlices.length) refSlices[k]![o * R + i] = upRef - uProg;
               now += sw[k] * v;
               ref += sw[k] * (upRef - uProg);
             }
@@ -526,21 +629,39 @@ function programLayer(
             for (let k = 0; k < nS; k++) {
               const u = device(sliceLevel(n, k, bpc) / enc.sliceDenom);
               slices[k][o * R + i] = u;
+              if (refSlices.length) refSlices[k]![o * R + i] = uProg;
               now += sw[k] * u;
               ref += sw[k] * uProg;
             }
             now = enc.a * now - enc.c;
             ref = enc.a * ref - enc.c;
           }
-          refAbs += Math.abs(ref);
-          nowAbs += Math.abs(now);
+          if (compensate) {
+            nowW[o * R + i] = ro.mode === "ideal" ? now : readoutOne(ro, enc, slices, o * R + i, rngReadout);
+            refW[o * R + i] = ro.mode === "ideal" ? ref : ro.mode === "exact-reference" ? q : readoutOne(ro, enc, refSlices, o * R + i, rngReadout);
+          }
         }
       }
-      // Global drift compensation: aihwkit reads the tile out with one-hot (eye) inputs right after
-      // programming and at t_inf; with one-hot inputs mean|y| is the mean |recombined weight|. The readout
-      // is taken without periphery noise (assumption: averaged over repeated reads).
-      const alpha = compensate ? globalDriftAlpha(refAbs / (K * R), nowAbs / (K * R)) : 1;
-      for (let o = 0; o < K; o++) colScale[o] *= alpha;
+      // Global drift compensation (aihwkit GlobalDriftCompensation): one-hot (eye) inputs make mean|y| the mean
+      // |recombined weight| read out; see AnalogBackendOptions.driftReadout for how the readouts are taken.
+      let alpha = 1;
+      if (compensate) {
+        let refAbs = 0;
+        let nowAbs = 0;
+        for (let o = 0; o < K; o++) {
+          let rc = 0;
+          let nc = 0;
+          for (let i = 0; i < R; i++) {
+            rc += Math.abs(refW[o * R + i]!);
+            nc += Math.abs(nowW[o * R + i]!);
+          }
+          refAbs += rc;
+          nowAbs += nc;
+          if (ro.perColumn) colScale[o] *= globalDriftAlpha(rc / R, nc / R);
+        }
+        alpha = globalDriftAlpha(refAbs / (K * R), nowAbs / (K * R));
+      }
+      if (!ro.perColumn) for (let o = 0; o < K; o++) colScale[o] *= alpha;
       tiles.push({ rows, cols, slices, colScale, alpha });
     }
   }
@@ -550,8 +671,43 @@ function programLayer(
     tiles,
     nColTiles: grid.colTiles.length,
     staticBound,
+    tileBound: Float64Array.from(grid.rowTiles, (_, r) => (tileBounds ? tileBounds[r]! : staticBound)),
     rng: new Rng(deriveSeed(seed, `${w.name}/mvm`)),
-    counters: new LayerCounters(adcBins),
+    counters: new LayerCounters(adcBins, dacAbsBins),
     meanAbsG: devices ? gSum / devices : 0,
   };
+}
+
+interface ReadoutConfig {
+  readonly mode: "ideal" | "noisy" | "exact-reference";
+  readonly perColumn: boolean;
+  readonly plan: ConversionPlan;
+  readonly adcStep: number;
+  readonly adcLevels: number;
+  readonly outBound: number;
+  readonly wNoise: number;
+  readonly outNoise: number;
+}
+
+/** One element of a one-hot readout through the tile's read path: per slice group the joined slice values, plus
+ *  w_noise sqrt(sum |w|) and out_noise (scaled to the group's full scale), ADC-rounded and clipped, shift-added and
+ *  recombined (offset encoding: minus the reference for a full-scale one-hot input). */
+function readoutOne(ro: ReadoutConfig, enc: WeightEncoding, slices: readonly Float32Array[], j: number, rng: Rng): number {
+  let acc = 0;
+  for (const S of ro.plan.sliceGroups) {
+    let y = 0;
+    let v = 0;
+    for (let jj = 0; jj < S.size; jj++) {
+      const u = slices[S.j0 + jj]![j]!;
+      y += S.weights[jj]! * u;
+      v += S.weights[jj]! * S.weights[jj]! * Math.abs(u);
+    }
+    if (ro.wNoise > 0) y += ro.wNoise * Math.sqrt(v) * normal(rng);
+    if (ro.outNoise > 0) y += ro.outNoise * S.range * normal(rng);
+    const step = ro.adcStep * S.range;
+    const bound = ro.outBound * S.range;
+    const code = y > bound ? ro.adcLevels : y < -bound ? -ro.adcLevels : y < 0 ? -Math.round(-y / step) : Math.round(y / step);
+    acc += code * S.codeWeight;
+  }
+  return enc.a * acc * ro.adcStep * enc.sliceDenom - enc.c;
 }

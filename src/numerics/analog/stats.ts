@@ -22,6 +22,11 @@ export interface AnalogLayerStats {
   readonly inputActivity: number;
   /** Fraction of DAC codes that are non-zero. */
   readonly inputNonzeroFraction: number;
+  /** DAC code utilisation: the 50th and 99th percentile of |code| (0..2^(bits-1) - 1) and the bits the 99th
+   *  percentile spans, log2(2 p99 + 1) (8-bit DAC fully used: 8). NaN with ideal converters or DACs above 12 bits. */
+  readonly inputCodeP50?: number;
+  readonly inputCodeP99?: number;
+  readonly inputBitsUsed?: number;
   /** ADC conversions (one per output column per slice per row tile per token) and the clipped fraction. */
   readonly adcConversions: number;
   readonly adcClipRate: number;
@@ -57,12 +62,29 @@ export class LayerCounters {
   adcConv = 0;
   adcClip = 0;
   readonly adcHist: Float64Array;
-  constructor(adcBins: number) {
+  /** Counts per |DAC code| (2^(bits-1) bins; empty when not recorded). */
+  readonly dacHist: Float64Array;
+  constructor(adcBins: number, dacAbsBins = 0) {
     this.adcHist = new Float64Array(adcBins);
+    this.dacHist = new Float64Array(dacAbsBins);
   }
   reset(): void {
     this.calls = this.tokens = this.inAbsMax = this.inAbsSum = this.inCount = 0;
     this.dacConv = this.dacClip = this.dacCodeAbsSum = this.dacNonzero = this.adcConv = this.adcClip = 0;
     this.adcHist.fill(0);
+    this.dacHist.fill(0);
   }
+}
+
+/** The q-quantile of |code| from a |code| histogram (NaN when empty). */
+export function histQuantile(h: Float64Array, q: number): number {
+  let n = 0;
+  for (let i = 0; i < h.length; i++) n += h[i]!;
+  if (n === 0) return NaN;
+  let c = 0;
+  for (let i = 0; i < h.length; i++) {
+    c += h[i]!;
+    if (c >= q * n) return i;
+  }
+  return h.length - 1;
 }
