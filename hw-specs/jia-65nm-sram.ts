@@ -46,6 +46,9 @@ export default chip({
     weightBits: 1,
     clockHz: CLOCK_HZ,
     accumulatorFormat: "int16",
+    // The published figures are the CIMU macro's: no LDPU or tile buffers in them (the near-memory datapath's
+    // shift-add is the accumulate component); the column charging is the cell model above, so no separate bit-line swing.
+    periphery: { ldpu: false, localBuffers: false, bitlineSwingV: 0 },
   },
   systolic: [systolicArray({ name: "host-sa", rows: 4, cols: 4, dataflow: "OS", format: "int8", clockHz: 1e8 })], // assumption: the RISC-V host stands in; not validated
   vector: [vectorUnit({ name: "vec", lanes: 4, format: "int16", clockHz: 1e8 })], // assumption

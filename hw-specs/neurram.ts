@@ -52,8 +52,11 @@ const neurram: ChipSpec = chip({
       device: "RRAM",
       bitsPerCell: 4, // analog conductance; 4-bit weights as in CiMLoop's model (WEIGHT_BITS 4 = the paper's 4-bit weight models)
       differential: true, // two cells per signed weight (CiMLoop: "256 * 128 MACs" per array)
-      gMaxUs: 40, // assumption: upper end of a 1T1R HfOx RRAM analog conductance window (a few to ~40 uS)
-      gMinUs: 1, // assumption: lower end of that window
+      // Conductance window of CiMLoop's NeuRRAM cell model (mit-emze/cimloop workspace/models/memory_cells/
+      // rram_wan_nature_2022.cell.yaml: ResistanceOn 25e4 ohm, ResistanceOff 1e6 ohm). It replaced an unsourced
+      // 40 uS / 1 uS assumption (issue 14); the 4 uS on-state moved the array read energy down 10x.
+      gMaxUs: 4, // 1 / 250 kOhm (CiMLoop rram_wan_nature_2022.cell.yaml)
+      gMinUs: 1, // 1 / 1 MOhm (same file)
       readVoltageV: 0.5, // input pulse amplitude: CiMLoop wan_nature_2022 breakdown "Input pulses (Vread=0.5V)" -- see calibration note below
       integrationTimeNs: 10, // one input pulse: CiMLoop wan_nature_2022 READ_PULSE_WIDTH = 10 ns
       // Ternary drivers: a 4-bit signed input = 3 magnitude bit-planes (sign as pulse polarity), integrated in the
@@ -66,6 +69,11 @@ const neurram: ChipSpec = chip({
     weightBits: 4,
     clockHz: 1 / NEURON_STEP_S, // 3.33 MHz: one neuron ADC step or one input bit step per cycle (CiMLoop timing, see above)
     accumulatorFormat: "int16",
+    // Circuit voltages of Wan et al. 2022 Fig. 12(b) as labelled in CiMLoop wan_nature_2022/_tests.py: word lines
+    // switch between 0.9 V and 2.2 V, the neurons (integrator, ADC, control) run at 1.8 V, input pulses at
+    // Vread = 0.5 V. The core's inputs come from registers fed by the host FPGA and its neurons apply the
+    // activation in place: no LDPU and no tile buffers in the measured figure.
+    periphery: { wordlineSwingV: 1.3, wordlineSupplyV: 2.2, adcSupplyV: 1.8, driverSupplyV: 0.5, ldpu: false, localBuffers: false },
   },
   systolic: [systolicArray({ name: "host-sa", rows: 8, cols: 8, dataflow: "OS", format: "int8", clockHz: 1e8 })], // assumption: NeuRRAM has no attention hardware; a token digital unit keeps the spec complete (not part of any validated number)
   vector: [vectorUnit({ name: "vec", lanes: 16, format: "int16", clockHz: 1e8 })], // assumption: NeuRRAM's neurons apply activations in place; a small unit keeps the spec complete

@@ -51,6 +51,7 @@ export default chip({
     weightBits: 4,
     clockHz: MODEL_CYCLES_PER_MVM / SINANGIL_MVM_S, // 3.3 GHz model periphery clock so one MVM takes the measured 5.5 ns (CALIBRATED on the 372.4 GOPS throughput)
     accumulatorFormat: "int16",
+    periphery: { ldpu: false, localBuffers: false }, // the published figures are the macro's (Sinangil et al. 2021): no LDPU or tile buffers
   },
   systolic: [systolicArray({ name: "host-sa", rows: 4, cols: 4, dataflow: "OS", format: "int8", clockHz: 1e9 })], // assumption: a macro has no attention unit; a token one keeps the spec complete
   vector: [vectorUnit({ name: "vec", lanes: 4, format: "int16", clockHz: 1e9 })], // assumption (as above)

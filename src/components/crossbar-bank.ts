@@ -10,7 +10,7 @@ export interface CrossbarBankCost {
   /** Latency of one MVM on the bank's tiles (all in parallel): the slowest tile's (ps). */
   readonly mvmPs: number;
   /** Energy per input vector by component (J). */
-  readonly perVector: { readonly dac: number; readonly crossbar: number; readonly adc: number; readonly accumulate: number };
+  readonly perVector: { readonly dac: number; readonly crossbar: number; readonly adc: number; readonly accumulate: number; readonly periphery: number };
   /** Cycles of the pipelined adder tree over the row splits: ceil(log2(rowSplits)). */
   readonly treeCycles: number;
 }
@@ -34,7 +34,7 @@ export function crossbarBankCost(
   activity?: MvmActivity,
 ): CrossbarBankCost {
   const scratch = newAnalogMvmCost();
-  const per = { dac: 0, crossbar: 0, adc: 0, accumulate: 0 };
+  const per = { dac: 0, crossbar: 0, adc: 0, accumulate: 0, periphery: 0 };
   let mvmPs = 0;
   for (const blk of blocks) {
     analogMvmCostPrepared(tile, blk.rowEnd - blk.rowStart, blk.colEnd - blk.colStart, activity, scratch);
@@ -42,6 +42,7 @@ export function crossbarBankCost(
     per.crossbar += scratch.energyByComponentJ.crossbar;
     per.adc += scratch.energyByComponentJ.adc;
     per.accumulate += scratch.energyByComponentJ.accumulate;
+    per.periphery += scratch.energyByComponentJ.periphery;
     if (scratch.latencyPs > mvmPs) mvmPs = scratch.latencyPs;
   }
   // Cross-tile partial sums: (rowSplits - 1) adds per output feature per vector.

@@ -13,7 +13,7 @@
 // SRAM macro's computation caps); each group is converted once. The ADC keeps adc.bits for the integrated sum
 // (assumption, printed in the tile's assumption string with the resolution it gives up).
 
-import type { CrossbarTileSpec, DeviceKind, DigitalFormat } from "../spec/types.ts";
+import type { CrossbarTileSpec, DeviceKind, DigitalFormat, PeripherySpec } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
 import { adcCost, type ConverterCost } from "./adc.ts";
 import { dacCost, type DacCost } from "./dac.ts";
@@ -23,6 +23,17 @@ import { sramBitcellUm2 } from "./memory.ts";
 import { ISAAC_NODE_NM, NM_TO_MM, PJ, PS_PER_NS, UM2_TO_MM2, areaScale, periodPs } from "./technology.ts";
 import { requireClock, requireNode } from "./checks.ts";
 import type { ComponentModelInfo } from "./model.ts";
+import { peripheryMvmEnergyJ, tilePeriphery, type TilePeriphery } from "./periphery.ts";
+import { CONVERTER_REFERENCE_SUPPLY_V, converterSupplyScale } from "./supply.ts";
+
+const sig3 = (x: number): string => x.toPrecision(3); // formatting: 3 significant digits
+
+/** The chip context of a tile: its supply (converter/driver supply scaling) and periphery spec. Absent: the
+ *  converters at their reference supply and no periphery (the bare tile, as unit tests of the array use). */
+export interface TileChipContext {
+  readonly supplyV: number;
+  readonly periphery?: PeripherySpec;
+}
 
 /** Cell area in F^2 (F = technology node) by non-volatile device, 1T1R. The brief's range for PCM/RRAM
  *  1T1R is 4-25 F^2; with a MOSFET access transistor the transistor sets the footprint. Assumptions:
@@ -147,7 +158,11 @@ export interface AnalogTileModel {
   readonly integrationPs: number;
   readonly cyclePs: number;
   readonly accumulateEnergyJ: number;
-  readonly areaMm2: { readonly dac: number; readonly crossbar: number; readonly adc: number; readonly accumulate: number };
+  /** Periphery and overhead (src/components/periphery.ts); null for a bare tile (no chip context). */
+  readonly periphery: TilePeriphery | null;
+  readonly chipSupplyV: number | undefined;
+  readonly chipPeriphery: PeripherySpec | undefined;
+  readonly areaMm2: { readonly dac: number; readonly crossbar: number; readonly adc: number; readonly accumulate: number; readonly periphery: number };
   readonly assumption: string;
 }
 
@@ -158,6 +173,7 @@ export function prepareAnalogTile(
   nodeNm: number,
   clockHz: number,
   accumulatorFormat: DigitalFormat = "int32",
+  chip?: TileChipContext,
 ): AnalogTileModel {
   const p = "analog.tile";
   if (!Number.isInteger(tile.rows) || tile.rows < 1) throw new AimcsimError("SpecError", `${p}.rows`, "rows must be an integer >= 1");
@@ -172,10 +188,20 @@ export function prepareAnalogTile(
   if (colsPerWeight > tile.cols) {
     throw new AimcsimError("SpecError", `${p}.cols`, `a ${weightBits}-bit weight needs ${colsPerWeight} columns (slices x differential) but the tile has ${tile.cols}`);
   }
-  const dac = dacCost(tile.dac, nodeNm, clockHz);
-  const adc = adcCost(tile.adc, nodeNm, clockHz);
+  // Converter supply scaling (src/components/supply.ts): each model states the supply its energy holds at
+  // (referenceSupplyV); spec overrides and models without one are taken at the chip's supply.
   const adcModel = adcModels.get(tile.adc.kind);
   const dacModel = dacModels.get(tile.dac.kind);
+  const driverV = chip?.periphery?.driverSupplyV ?? chip?.supplyV;
+  const adcV = chip?.periphery?.adcSupplyV ?? chip?.supplyV;
+  const dacScale = dacModel.referenceSupplyV === undefined ? 1 : converterSupplyScale(driverV, dacModel.referenceSupplyV);
+  const adcScale = adcModel.referenceSupplyV === undefined ? 1 : converterSupplyScale(adcV, adcModel.referenceSupplyV);
+  const dac0 = dacCost(tile.dac, nodeNm, clockHz, driverV);
+  const adc0 = adcCost(tile.adc, nodeNm, clockHz);
+  const dacScaled = tile.dac.energyPerConversionJ === undefined && !dac0.supplyExplicit && dacModel.referenceSupplyV !== undefined;
+  const adcScaled = tile.adc.energyPerConversionJ === undefined && adcModel.referenceSupplyV !== undefined;
+  const dac = dacScaled && dacScale !== 1 ? { ...dac0, energyJ: dac0.energyJ * dacScale } : dac0;
+  const adc = adcScaled && adcScale !== 1 ? { ...adc0, energyJ: adc0.energyJ * adcScale } : adc0;
   const concurrentAdc = adcModel.convertsDuringRead === true;
   const adcStaticFraction = adcModel.codeIndependentEnergyFraction;
   const slices = weightSlices(tile, weightBits);
@@ -240,7 +266,24 @@ export function prepareAnalogTile(
       ? `; the ADC converts the integrated sum with adc.bits = ${tile.adc.bits} (assumption: its full scale is the sum's, so one plane/slice gets ${adcRangeExtraBits} bit(s) less resolution than a per-plane, per-slice conversion would); ` +
         `the integrator's per-plane sample and charge-transfer energy and the sharing capacitors' area are not modelled`
       : "") +
-    `. ADC: ${adc.assumption} DAC: ${dac.assumption}`;
+    `. ADC: ${adc.assumption} DAC: ${dac.assumption}` +
+    (chip !== undefined
+      ? ` Converter supply scaling (C V^2, reference supply ${CONVERTER_REFERENCE_SUPPLY_V} V, src/components/supply.ts): ` +
+        `DAC ${dacScaled ? `x (${driverV} V / ${CONVERTER_REFERENCE_SUPPLY_V} V)^2 = x${sig3(dacScale)}` : "not scaled (spec energy or capacitive DAC at its supply)"}, ` +
+        `ADC ${adcScaled ? `x (${adcV} V / ${CONVERTER_REFERENCE_SUPPLY_V} V)^2 = x${sig3(adcScale)}` : "not scaled (spec energy, or a model taken at the chip supply)"}.`
+      : "");
+  const cellArea = cellAreaMm2(tile.device, nodeNm);
+  const cyclePs = periodPs(clockHz);
+  const periphery =
+    chip === undefined
+      ? null
+      : tilePeriphery({ tile, accumulatorFormat, weightBits, ...(chip.periphery !== undefined ? { periphery: chip.periphery } : {}) }, nodeNm, chip.supplyV, {
+          cellAreaMm2: cellArea,
+          adcs,
+          outputs: outputLines(tile),
+          inputBits: tile.dac.bits,
+          mvmCycles: Math.ceil((dac.phases * (windowPs + adc.latencyPs)) / cyclePs),
+        });
   return {
     tile,
     weightBits,
@@ -263,21 +306,25 @@ export function prepareAnalogTile(
     adc,
     windowPs,
     integrationPs,
-    cyclePs: periodPs(clockHz),
+    cyclePs,
     accumulateEnergyJ: addEnergyJ(accumulatorFormat, nodeNm),
+    periphery,
+    chipSupplyV: chip?.supplyV,
+    chipPeriphery: chip?.periphery,
     areaMm2: {
+      periphery: periphery?.areaMm2 ?? 0,
       dac: tile.rows * dac.areaMm2,
-      crossbar: tile.rows * tile.cols * cellAreaMm2(tile.device, nodeNm),
+      crossbar: tile.rows * tile.cols * cellArea,
       adc: adcs * adc.areaMm2,
       accumulate: adcs * ISAAC_SHIFT_ADD_AREA_UM2 * (accBits / ISAAC_SHIFT_ADD_BITS) * UM2_TO_MM2 * areaScaleIsaac,
     },
-    assumption,
+    assumption: periphery === null ? assumption : `${assumption} ${periphery.assumption}`,
   };
 }
 
 export interface AnalogMvmCost {
   latencyPs: number;
-  readonly energyByComponentJ: { dac: number; crossbar: number; adc: number; accumulate: number };
+  readonly energyByComponentJ: { dac: number; crossbar: number; adc: number; accumulate: number; periphery: number };
 }
 export interface MvmActivity {
   /** Mean normalised conductance of the used cells, 0..1. */
@@ -289,7 +336,7 @@ export interface MvmActivity {
 }
 export const newAnalogMvmCost = (): AnalogMvmCost => ({
   latencyPs: 0,
-  energyByComponentJ: { dac: 0, crossbar: 0, adc: 0, accumulate: 0 },
+  energyByComponentJ: { dac: 0, crossbar: 0, adc: 0, accumulate: 0, periphery: 0 },
 });
 
 /** Cost of one MVM on a prepared tile: activeRows inputs x activeCols logical weight columns. Writes into `out`
@@ -344,6 +391,19 @@ export function analogMvmCostPrepared(
   e.crossbar = activeRows * physicalCols * phases * cellReadEnergyJ(tile, m.windowPs, g, a);
   e.adc = conversions * groups * adcEnergyJ;
   e.accumulate = conversions * groups * m.accumulateEnergyJ;
+  e.periphery =
+    m.periphery === null || r.latencyPs === 0
+      ? 0
+      : peripheryMvmEnergyJ(m.periphery, {
+          rows: activeRows,
+          tileRows: tile.rows,
+          physicalCols,
+          outputs: Math.ceil(physicalCols / (tile.differential ? 2 : 1)),
+          phases,
+          conversions: conversions * groups,
+          extraIntegrationSteps: m.extraIntegrationCycles,
+          cycles: r.latencyPs / m.cyclePs,
+        });
   return r;
 }
 
@@ -361,6 +421,7 @@ export function analogMvmCost(
   activity?: MvmActivity,
   out?: AnalogMvmCost,
   accumulatorFormat: DigitalFormat = "int32",
+  chip?: TileChipContext,
 ): AnalogMvmCost {
   let m = cache.get(tile);
   if (
@@ -368,9 +429,11 @@ export function analogMvmCost(
     m.weightBits !== weightBits ||
     m.nodeNm !== nodeNm ||
     m.clockHz !== clockHz ||
-    m.accumulatorFormat !== accumulatorFormat
+    m.accumulatorFormat !== accumulatorFormat ||
+    m.chipSupplyV !== chip?.supplyV ||
+    m.chipPeriphery !== chip?.periphery
   ) {
-    m = prepareAnalogTile(tile, weightBits, nodeNm, clockHz, accumulatorFormat);
+    m = prepareAnalogTile(tile, weightBits, nodeNm, clockHz, accumulatorFormat, chip);
     cache.set(tile, m);
   }
   return analogMvmCostPrepared(m, activeRows, activeCols, activity, out);

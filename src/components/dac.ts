@@ -22,15 +22,18 @@ export interface DacCost {
   /** One DAC (row driver) instance (mm^2). */
   readonly areaMm2: number;
   readonly assumption: string;
+  /** The energy already uses the chip supply (capacitive kinds): no converter supply scaling on top. */
+  readonly supplyExplicit: boolean;
 }
 
 
-export function dacCost(dac: DacSpec, nodeNm: number, clockHz: number): DacCost {
+/** supplyV: the driver supply, used by the models whose energy is written in it (capacitive DACs). */
+export function dacCost(dac: DacSpec, nodeNm: number, clockHz: number, supplyV?: number): DacCost {
   if (!Number.isInteger(dac.bits) || dac.bits < 1) {
     throw new AimcsimError("SpecError", "dac.bits", `DAC bits must be an integer >= 1, got ${dac.bits}`);
   }
   requireClock(clockHz, "analog.clockHz");
-  const base = dacModels.get(dac.kind).convert(dac, nodeNm, clockHz);
+  const base = dacModels.get(dac.kind).convert(dac, nodeNm, clockHz, supplyV);
   let energyJ = base.energyJ;
   let latencyPs = base.latencyPs;
   const overrides: string[] = [];
@@ -43,14 +46,14 @@ export function dacCost(dac: DacSpec, nodeNm: number, clockHz: number): DacCost 
     overrides.push(`latency ${fmtPs(latencyPs)}`);
   }
   const assumption = overrides.length > 0 ? `${base.assumption} OVERRIDDEN by the spec: ${overrides.join(", ")}.` : base.assumption;
-  return { energyJ, latencyPs, phases: base.phases, areaMm2: base.areaMm2, assumption };
+  return { energyJ, latencyPs, phases: base.phases, areaMm2: base.areaMm2, assumption, supplyExplicit: base.supplyExplicit ?? false };
 }
 
 export const DAC_MODEL: ComponentModelInfo = {
   kind: "dac",
-  parameters: ["dac.kind", "dac.bits", "dac.energyPerConversionJ", "dac.latencyPs", "technologyNm", "analog.clockHz"],
+  parameters: ["dac.kind", "dac.bits", "dac.unitCapF", "dac.energyPerConversionJ", "dac.latencyPs", "technologyNm", "analog.clockHz", "supplyV"],
   reference: "ISAAC 1-bit DAC: 0.417 pJ, 0.166 um^2 at 32 nm",
-  scaling: "bit-serial: bits phases of the 1-bit DAC; PWM: one pulse of 2^(bits-1) clock periods plus a (bits-1)-bit counter; current-steering: 2^(bits-1) unit cells; node: Stillmaker-Baas",
+  scaling: "bit-serial: bits phases of the 1-bit DAC; PWM: one pulse of 2^(bits-1) clock periods plus a (bits-1)-bit counter; current-steering: 2^(bits-1) unit cells; node: Stillmaker-Baas; supply (V / 1.0 V)^2 (src/components/supply.ts); c2c-ladder: bits 2 C_u V^2 / 2; capacitive: 2^bits C_u V^2 / 6",
   actions: ["convert"],
-  sources: ["ISAAC ISCA 2016 via hwcomponents-library isaac.py", "HERMES JSSC 2022 (PWM)"],
+  sources: ["ISAAC ISCA 2016 via hwcomponents-library isaac.py", "HERMES JSSC 2022 (PWM)", "docs/REFERENCES.md [cimloop, wang-c2c-2022, mccreary-gray-1975]"],
 };

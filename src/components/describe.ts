@@ -89,7 +89,7 @@ export function describeChip(spec: ChipSpec): ChipDescription {
   if (spec.analog !== undefined) {
     const a = spec.analog;
     const t = a.tile;
-    const m = prepareAnalogTile(t, a.weightBits, node, a.clockHz, a.accumulatorFormat);
+    const m = prepareAnalogTile(t, a.weightBits, node, a.clockHz, a.accumulatorFormat, { supplyV: v, ...(a.periphery !== undefined ? { periphery: a.periphery } : {}) });
     const weightCols = weightColumnsPerTile(t, a.weightBits);
     const mvm = analogMvmCostPrepared(m, t.rows, weightCols);
     const e = mvm.energyByComponentJ;
@@ -98,7 +98,8 @@ export function describeChip(spec: ChipSpec): ChipDescription {
     add({ component: "crossbar", instance: "analog.tile.array", count: tiles, action: `full-tile MVM array read (${t.rows}x${weightCols} weights)`, energyJ: e.crossbar, latencyPs: m.phases * m.windowPs, areaMm2: tiles * m.areaMm2.crossbar });
     add({ component: "adc", instance: "analog.tile.adc", count: tiles * m.adcs, action: `convert (1 of ${t.adc.colsPerAdc} column(s))`, energyJ: m.adc.energyJ, latencyPs: m.adc.latencyPs, areaMm2: tiles * m.areaMm2.adc });
     add({ component: "accumulate", instance: "analog.tile.shift-add", count: tiles * m.adcs, action: `shift-add (${a.accumulatorFormat})`, energyJ: m.accumulateEnergyJ, latencyPs: m.cyclePs, areaMm2: tiles * m.areaMm2.accumulate });
-    const mvmEnergy = e.dac + e.crossbar + e.adc + e.accumulate;
+    add({ component: "periphery", instance: "analog.tile.periphery", count: tiles, action: "full-tile MVM: word/bit lines, sample/integrate, LDPU, local buffers, clock and control", energyJ: e.periphery, latencyPs: mvm.latencyPs, areaMm2: tiles * m.areaMm2.periphery });
+    const mvmEnergy = e.dac + e.crossbar + e.adc + e.accumulate + e.periphery;
     const macs = t.rows * weightCols;
     const seconds = mvm.latencyPs / PS_PER_S;
     analogPart = part("analog", (tiles * macs) / seconds, (tiles * mvmEnergy) / seconds);
@@ -106,7 +107,7 @@ export function describeChip(spec: ChipSpec): ChipDescription {
     assumptions.push(m.assumption);
     assumptions.push(
       `analog peak: ${tiles} tiles x ${macs} MACs per MVM in ${fmtPs(mvm.latencyPs)} (DAC + integration + ADC with ${t.adc.colsPerAdc} column(s) per ADC); ` +
-        `MVM energy ${fmtJ(mvmEnergy)} (DAC ${fmtJ(e.dac)}, array ${fmtJ(e.crossbar)}, ADC ${fmtJ(e.adc)}, accumulate ${fmtJ(e.accumulate)}).`,
+        `MVM energy ${fmtJ(mvmEnergy)} (DAC ${fmtJ(e.dac)}, array ${fmtJ(e.crossbar)}, ADC ${fmtJ(e.adc)}, accumulate ${fmtJ(e.accumulate)}, periphery ${fmtJ(e.periphery)}).`,
     );
   }
 

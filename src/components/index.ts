@@ -10,6 +10,7 @@ import { BITSERIAL_MODEL, SYSTOLIC_MODEL, VECTOR_MODEL, bitSerialCost, systolicP
 import { DRAM_MODEL, SRAM_MODEL, dramCost, sramCost } from "./memory.ts";
 import type { ComponentModelInfo } from "./model.ts";
 import { NOC_MODEL, nocCost } from "./noc.ts";
+import { PERIPHERY_MODEL, tilePeriphery } from "./periphery.ts";
 
 export type { AdcModel, ComponentModelInfo, DacConversion, DacModel, DramModel, SystolicDataflow } from "./model.ts";
 export { ModelRegistry, adcModels, dacModels, dataflows, dramModels } from "./registry.ts";
@@ -85,6 +86,7 @@ export const componentModels: Readonly<Record<ComponentKind, ComponentModelEntry
   crossbar: { ...CROSSBAR_MODEL, cost: analogMvmCost },
   adc: { ...ADC_MODEL, cost: adcCost },
   accumulate: { ...ACCUMULATE_MODEL, cost: analogMvmCost },
+  periphery: { ...PERIPHERY_MODEL, cost: tilePeriphery },
   systolic: { ...SYSTOLIC_MODEL, cost: systolicPeCost },
   bitserial: { ...BITSERIAL_MODEL, cost: bitSerialCost },
   vector: { ...VECTOR_MODEL, cost: vectorOpCost },

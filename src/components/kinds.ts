@@ -8,6 +8,7 @@ export type ComponentKind =
   | "crossbar"
   | "adc"
   | "accumulate"
+  | "periphery"
   | "systolic"
   | "bitserial"
   | "vector"
@@ -20,6 +21,7 @@ export const COMPONENT_KINDS: readonly ComponentKind[] = [
   "crossbar",
   "adc",
   "accumulate",
+  "periphery",
   "systolic",
   "bitserial",
   "vector",

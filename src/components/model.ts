@@ -44,6 +44,9 @@ export interface AdcModel {
   /** Share of a conversion's energy that does not depend on the output code; the rest scales with |code| / full
    *  scale when the numerics measured it. Absent: the energy does not depend on the code. */
   readonly codeIndependentEnergyFraction?: number;
+  /** Supply at which the model's energy holds (V); the tile scales it by (V_adc / referenceSupplyV)^2
+   *  (src/components/supply.ts). Absent: the energy is taken as at the chip's supply, not scaled. */
+  readonly referenceSupplyV?: number;
   convert(adc: AdcSpec, nodeNm: number, clockHz: number): ConverterCost;
 }
 
@@ -51,6 +54,8 @@ export interface AdcModel {
 export interface DacConversion extends ConverterCost {
   /** Analog phases one input needs (bit-serial: bits; pwm and current-steering: 1). */
   readonly phases: number;
+  /** The energy is written in the driver supply it was given (capacitive DACs): no (V / V_ref)^2 on top. */
+  readonly supplyExplicit?: boolean;
 }
 
 /** A DAC (row driver) model (one file in src/components/dac/, one line in src/components/registry.ts). */
@@ -63,7 +68,11 @@ export interface DacModel {
   /** Encodes the input magnitude as a pulse width: the read window is at least the pulse window, and the
    *  driver needs no settling time before it. */
   readonly pulseWidth?: boolean;
-  convert(dac: DacSpec, nodeNm: number, clockHz: number): DacConversion;
+  /** Supply at which the model's energy holds (V), scaled by (V_driver / referenceSupplyV)^2; absent: not
+   *  scaled (a model written in the supply it is given, or one taken as at the chip supply). */
+  readonly referenceSupplyV?: number;
+  /** supplyV: the driver supply (V), when the chip gives one; models written in C V^2 use it directly. */
+  convert(dac: DacSpec, nodeNm: number, clockHz: number, supplyV?: number): DacConversion;
 }
 
 /** A DRAM kind (one file in src/components/dram/, one line in src/components/registry.ts). */

@@ -15,6 +15,8 @@ import { SAR_ADC } from "./adc/sar.ts";
 import { CCO_ADC, RAMP_ADC } from "./adc/time-encoded.ts";
 import { BIT_SERIAL_DAC } from "./dac/bit-serial.ts";
 import { CURRENT_STEERING_DAC } from "./dac/current-steering.ts";
+import { C2C_LADDER_DAC } from "./dac/c2c-ladder.ts";
+import { CAPACITIVE_DAC } from "./dac/capacitive.ts";
 import { PWM_DAC } from "./dac/pwm.ts";
 import { DDR4 } from "./dram/ddr4.ts";
 import { GDDR6 } from "./dram/gddr6.ts";
@@ -77,6 +79,8 @@ export const dacModels = new ModelRegistry<DacKind, DacModel>("DAC kind", "dac.k
   pwm: PWM_DAC,
   "current-steering": CURRENT_STEERING_DAC,
   "bit-serial": BIT_SERIAL_DAC,
+  "c2c-ladder": C2C_LADDER_DAC,
+  capacitive: CAPACITIVE_DAC,
 });
 
 export const dramModels = new ModelRegistry<DramKind, DramModel>("DRAM kind", "dram.kind", {

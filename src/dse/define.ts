@@ -128,9 +128,14 @@ export interface SweepInput {
   validate?: SpecValidator;
 }
 
+/** A sweep name names its store folder (reports/sweeps/<name>): one path segment, never "." or "..". */
+export function isSweepName(name: unknown): name is string {
+  return typeof name === "string" && name.length <= 200 && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
+}
+
 /** A sweep definition (`export default sweep({...})` in a sweeps/*.ts file). */
 export function sweep(input: SweepInput): SweepDef {
-  if (typeof input.name !== "string" || !/^[A-Za-z0-9._-]+$/.test(input.name)) fail("name", "must be a non-empty name of letters, digits, '.', '_' or '-'");
+  if (!isSweepName(input.name)) fail("name", "must be a non-empty name of letters, digits, '.', '_' or '-' starting with a letter or digit (it names the store folder, so no '..')");
   if (!input.base || typeof input.base !== "object") fail("base", "must be a ChipSpec");
   const axisNames = Object.keys(input.axes ?? {});
   if (axisNames.length === 0) fail("axes", "a sweep needs at least one axis");
@@ -190,5 +195,6 @@ export async function loadSweep(file: string): Promise<SweepDef> {
     throw new AimcsimError("SweepError", file, `cannot load sweep file: ${(e as Error).message}`, { cause: e });
   }
   if (!isSweepDef(mod.default)) throw new AimcsimError("SweepError", file, "the default export must be sweep({...})");
+  if (!isSweepName(mod.default.name)) throw new AimcsimError("SweepError", `${file}: name`, `${JSON.stringify(mod.default.name)} is not a sweep name (letters, digits, '.', '_' or '-', starting with a letter or digit; it names the store folder)`);
   return mod.default;
 }

@@ -1,6 +1,7 @@
-// The pending-event set: the kernel's BinaryHeap keyed by (timePs, seq), where seq is the insertion counter,
-// so events scheduled for the same picosecond pop in the order they were scheduled and a run is
-// deterministic. An event is an int `kind` and an int `payload` (no object per event).
+// A stand-alone pending-event set with the Simulator's ordering: the kernel's BinaryHeap keyed by (timePs,
+// seq), where seq is the insertion counter, so events scheduled for the same picosecond pop in the order they
+// were scheduled. The Simulator keeps the same records in a BinaryHeap of its own (one indirection less in the
+// event loop). An event is an int `kind` and an int `payload` (no object per event).
 import { BinaryHeap } from "./heap.ts";
 
 export class EventQueue {

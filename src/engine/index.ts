@@ -3,8 +3,9 @@
 // Design (SimPy-sized, allocation-free in the loop):
 // - Time is an integer number of picoseconds held in a double (exact up to 2^53 ps ~ 2.5 h).
 // - BinaryHeap: the one priority queue, (key, tie, a, b) records in parallel typed arrays, doubling
-//   when full. EventQueue is a BinaryHeap keyed by (timePs, seq): ties in time pop in scheduling order,
-//   so runs are deterministic; each resource's wait queue is another.
+//   when full. The Simulator's pending events are one keyed by (timePs, seq): ties in time pop in
+//   scheduling order, so runs are deterministic; each resource's wait queue is another. EventQueue wraps
+//   one with the Simulator's ordering for stand-alone use.
 // - Simulator: now + queue + `run(handler)`. An event is an int `kind` and an int `payload`; the
 //   model's handler switches on `kind` and keeps its own state in typed arrays.
 //     const sim = new Simulator();

@@ -8,7 +8,7 @@
 // waiter. It may schedule more events (also at the current instant: the loop then continues).
 
 import { AimcsimError } from "../errors.ts";
-import { EventQueue } from "./event-queue.ts";
+import { BinaryHeap } from "./heap.ts";
 
 export type EventHandler = (kind: number, payload: number) => void;
 
@@ -32,21 +32,23 @@ const checkTime = (timePs: number, what: string): void => {
 };
 
 export class Simulator {
-  private readonly queue: EventQueue;
+  /** Pending events: (timePs, scheduling order, kind, payload) records; ties in time pop in scheduling order. */
+  private readonly queue: BinaryHeap;
+  private nextSeq = 0;
   /** Current simulated time, picoseconds. */
   nowPs = 0;
   /** Events handled so far (over all `run` calls). */
   eventsProcessed = 0;
 
   constructor(initialQueueCapacity = 1024) {
-    this.queue = new EventQueue(initialQueueCapacity);
+    this.queue = new BinaryHeap(Math.max(16, initialQueueCapacity | 0));
   }
 
   /** Schedule `kind`/`payload` to be handled `delayPs` after now (0 = later in this instant). */
   schedule(delayPs: number, kind: number, payload: number): void {
     const t = this.nowPs + delayPs;
     if (!(delayPs >= 0) || t !== Math.floor(t) || t > Number.MAX_SAFE_INTEGER) checkTime(delayPs < 0 ? delayPs : t, "schedule.delayPs");
-    this.queue.push(t, kind, payload);
+    this.queue.push(t, this.nextSeq++, kind, payload);
   }
 
   /** Schedule at an absolute time, which must not be in the past. */
@@ -54,7 +56,7 @@ export class Simulator {
     checkTime(timePs, "scheduleAt.timePs");
     if (timePs < this.nowPs)
       throw new AimcsimError("SimError", "scheduleAt.timePs", `must not be in the past (now ${this.nowPs} ps, got ${timePs} ps)`);
-    this.queue.push(timePs, kind, payload);
+    this.queue.push(timePs, this.nextSeq++, kind, payload);
   }
 
   get pending(): number {
@@ -68,20 +70,20 @@ export class Simulator {
     const after = opts?.afterInstant;
     let handled = 0;
     if (after === undefined) {
-      while (q.size > 0 && q.peekTimePs() <= until) {
+      while (q.size > 0 && q.peekKey() <= until) {
         q.pop();
-        this.nowPs = q.poppedTimePs;
+        this.nowPs = q.poppedKey;
         handled++;
-        handler(q.poppedKind, q.poppedPayload);
+        handler(q.poppedA, q.poppedB);
       }
     } else {
       after(); // work made ready before the first event (e.g. by the caller at time 0)
-      while (q.size > 0 && q.peekTimePs() <= until) {
+      while (q.size > 0 && q.peekKey() <= until) {
         q.pop();
-        this.nowPs = q.poppedTimePs;
+        this.nowPs = q.poppedKey;
         handled++;
-        handler(q.poppedKind, q.poppedPayload);
-        if (q.peekTimePs() !== this.nowPs) after();
+        handler(q.poppedA, q.poppedB);
+        if (q.peekKey() !== this.nowPs) after();
       }
     }
     this.eventsProcessed += handled;

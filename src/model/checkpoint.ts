@@ -4,8 +4,8 @@
 // Tensor names (the one table: hf-names.ts) follow transformers' modeling files: Llama/Phi-3/BitNet ("model.layers.N..."),
 // GPT-2 ("transformer.h.N..." or unprefixed "h.N..."), OPT ("model.decoder.layers.N...").
 
-import { readFile, stat } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { readFile, realpath, stat } from "node:fs/promises";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { AimcsimError } from "../errors.ts";
 import type { LinearWeight } from "../formats/tensors.ts";
 import { hfTensorNames } from "./hf-names.ts";
@@ -31,6 +31,9 @@ export interface LayerWeights {
   readonly o: LinearWeight;
   /** BitNet: RMSNorm before o_proj. */
   readonly attnSubNorm: NormWeights | null;
+  /** Qwen3: RMSNorm over head_dim of each q and k head, before RoPE. */
+  readonly qNorm?: NormWeights | null;
+  readonly kNorm?: NormWeights | null;
   readonly mlpNorm: NormWeights;
   readonly gate: LinearWeight | null;
   readonly up: LinearWeight; // up_proj, fc1, c_fc (or the fused gate_up_proj)
@@ -148,15 +151,34 @@ export async function readCheckpointTensors(dir: string): Promise<RawTensors> {
   let wanted: Map<string, string> | null = null;
   const idxText = await readFile(indexPath, "utf8").catch(() => null);
   if (idxText !== null) {
-    let idx: { weight_map?: Record<string, string> };
+    let idx: unknown;
     try {
-      idx = JSON.parse(idxText) as typeof idx;
+      idx = JSON.parse(idxText);
     } catch (e) {
       throw new AimcsimError("CheckpointError", indexPath, `invalid JSON (${(e as Error).message})`);
     }
-    if (!idx.weight_map || typeof idx.weight_map !== "object")
+    if (idx === null || typeof idx !== "object" || Array.isArray(idx))
+      throw new AimcsimError("CheckpointError", indexPath, `must be a JSON object with weight_map {tensor name: shard file}, got ${idx === null ? "null" : Array.isArray(idx) ? "an array" : typeof idx}`);
+    const map = (idx as { weight_map?: unknown }).weight_map;
+    if (map === null || typeof map !== "object" || Array.isArray(map))
       throw new AimcsimError("CheckpointError", indexPath, "missing weight_map {tensor name: shard file}");
-    wanted = new Map(Object.entries(idx.weight_map));
+    wanted = new Map();
+    const root = resolve(dir);
+    for (const [name, f] of Object.entries(map as Record<string, unknown>)) {
+      if (typeof f !== "string" || f === "")
+        throw new AimcsimError("CheckpointError", indexPath, `weight_map["${name}"]: must be a shard file name (a string), got ${JSON.stringify(f)}`);
+      // A shard is a file inside the model folder: no absolute paths, no "..", no links leading out.
+      const full = resolve(root, f);
+      const rel = relative(root, full);
+      if (isAbsolute(f) || rel === "" || rel === ".." || rel.startsWith(".." + sep) || isAbsolute(rel))
+        throw new AimcsimError("CheckpointError", indexPath, `weight_map["${name}"]: shard ${JSON.stringify(f)} is outside the model folder; shards must be files inside it`);
+      const real = await realpath(full).catch(() => full);
+      const realRoot = await realpath(root).catch(() => root);
+      const realRel = relative(realRoot, real);
+      if (realRel === "" || realRel === ".." || realRel.startsWith(".." + sep) || isAbsolute(realRel))
+        throw new AimcsimError("CheckpointError", indexPath, `weight_map["${name}"]: shard ${JSON.stringify(f)} links outside the model folder; shards must be files inside it`);
+      wanted.set(name, f);
+    }
     files = [...new Set(wanted.values())];
   } else {
     files = ["model.safetensors"];
@@ -312,10 +334,13 @@ export function buildModel(
         let q = null, k = null, v = null, qkv = null;
         if (shape.fusedQkv) qkv = linear(n.qkv, qDim + 2 * kvDim, H, "optional");
         else {
-          q = linear(n.q, qDim, H, shape.attentionBias);
-          k = linear(n.k, kvDim, H, shape.attentionBias);
-          v = linear(n.v, kvDim, H, shape.attentionBias);
+          const qkvB = shape.attentionBias || details.qkvBias;
+          q = linear(n.q, qDim, H, qkvB);
+          k = linear(n.k, kvDim, H, qkvB);
+          v = linear(n.v, kvDim, H, qkvB);
         }
+        const qNorm = details.qkNorm ? norm(n.qNorm, hd, false) : null;
+        const kNorm = details.qkNorm ? norm(n.kNorm, hd, false) : null;
         const attnSubNorm = shape.family === "bitnet" ? norm(n.attnSubNorm, H, false) : null;
         const o = linear(n.o, H, qDim, shape.attentionBias);
         const mlpNorm = norm(n.mlpNorm, H, false);
@@ -327,7 +352,7 @@ export function buildModel(
         }
         const ffnSubNorm = shape.family === "bitnet" ? norm(n.ffnSubNorm, I, false) : null;
         const down = linear(n.down, H, I, shape.mlpBias);
-        layers.push({ attnNorm, q, k, v, qkv, o, attnSubNorm, mlpNorm, gate, up, fusedGateUp: shape.fusedGateUp, ffnSubNorm, down });
+        layers.push({ attnNorm, q, k, v, qkv, o, attnSubNorm, qNorm, kNorm, mlpNorm, gate, up, fusedGateUp: shape.fusedGateUp, ffnSubNorm, down });
       }
       finalNorm = norm(names.finalNorm, H, false);
       lmHead = headLinear(names.lmHead, embed, V, H);

@@ -36,6 +36,10 @@ export interface ShapeDetails {
   readonly slidingWindow: number | null;
   /** Rotated dimensions per head (Phi-3 partial_rotary_factor x headDim); headDim for RoPE, 0 for learned. */
   readonly rotaryDim: number;
+  /** Bias on q/k/v but not on o_proj (Qwen2: modeling_qwen2.py q/k/v_proj bias=True, o_proj bias=False). */
+  readonly qkvBias: boolean;
+  /** Per-head RMSNorm of q and k (over head_dim) before RoPE (Qwen3 q_norm/k_norm). */
+  readonly qkNorm: boolean;
   /** Where the shape came from (preset name, config.json path). */
   readonly source: string;
 }
@@ -53,6 +57,8 @@ export const shapeDetails = (shape: TransformerShape): ShapeDetails => {
     positionOffset: s.positionOffset ?? (shape.family === "opt" ? 2 : 0),
     slidingWindow: s.slidingWindow ?? null,
     rotaryDim: s.rotaryDim ?? (shape.positional === "rope" ? shape.headDim : 0),
+    qkvBias: s.qkvBias ?? false,
+    qkNorm: s.qkNorm ?? false,
     source: s.source ?? shape.name,
   };
 };
@@ -283,7 +289,15 @@ const nameOf = (json: Json, source: string): string => {
 // Families
 
 /** Llama, Phi-3 and BitNet share the Llama decoder layout (RMSNorm, RoPE, gated MLP, GQA). */
-const llamaLike = (f: Fields, family: ArchFamily): ModelShape => {
+/** How a Llama-layout model_type differs from Llama (Qwen2/3, Mistral share the decoder otherwise). */
+interface LlamaVariant {
+  readonly qkvBias?: boolean;
+  readonly qkNorm?: boolean;
+  /** Reads sliding_window (Mistral always; Qwen2/3 only with use_sliding_window, refused below). */
+  readonly slidingWindow?: "always" | "qwen";
+}
+
+const llamaLike = (f: Fields, family: ArchFamily, variant: LlamaVariant = {}): ModelShape => {
   const hidden = f.int("hidden_size");
   const heads = f.int("num_attention_heads");
   const { numKvHeads, headDim } = headGeometry(f, hidden, heads, "num_key_value_heads");
@@ -295,8 +309,12 @@ const llamaLike = (f: Fields, family: ArchFamily): ModelShape => {
   }
   // modeling_phi3.py: rotary_ndims = int(head_dim * partial_rotary_factor).
   const rotaryDim = Math.floor(headDim * rope.partialFactor);
-  // Only Phi-3 of the supported families reads sliding_window (LlamaConfig and BitNetConfig have none).
-  const slidingWindow = isPhi3 && f.has("sliding_window") ? f.int("sliding_window") : null;
+  // Phi-3 and Mistral read sliding_window (LlamaConfig and BitNetConfig have none); Qwen2/3 only when
+  // use_sliding_window is set, and then only for layers >= max_window_layers (not implemented: refused).
+  const swPresent = f.has("sliding_window") && f.json["sliding_window"] !== null;
+  if (variant.slidingWindow === "qwen" && f.bool("use_sliding_window", false))
+    fail(f.source, "use_sliding_window", "Qwen sliding-window layers (use_sliding_window: true) are not implemented");
+  const slidingWindow = (isPhi3 || variant.slidingWindow === "always") && swPresent ? f.int("sliding_window") : null;
   return {
     name: nameOf(f.json, f.source),
     family,
@@ -328,6 +346,8 @@ const llamaLike = (f: Fields, family: ArchFamily): ModelShape => {
     positionOffset: 0,
     slidingWindow,
     rotaryDim,
+    qkvBias: variant.qkvBias ?? false,
+    qkNorm: variant.qkNorm ?? false,
     source: f.source,
   };
 };
@@ -372,6 +392,8 @@ const opt = (f: Fields): ModelShape => {
     // offset the embedding ids by 2 and adjust num_embeddings appropriately.
     positionOffset: 2,
     slidingWindow: null,
+    qkvBias: false,
+    qkNorm: false,
     rotaryDim: 0,
     source: f.source,
   };
@@ -411,6 +433,8 @@ const gpt2 = (f: Fields): ModelShape => {
     finalNorm: true,
     positionOffset: 0,
     slidingWindow: null,
+    qkvBias: false,
+    qkNorm: false,
     rotaryDim: 0,
     source: f.source,
   };
@@ -420,6 +444,11 @@ const FAMILIES: Record<string, (f: Fields) => ModelShape> = {
   llama: (f) => llamaLike(f, "llama"),
   phi3: (f) => llamaLike(f, "phi3"),
   bitnet: (f) => llamaLike(f, "bitnet"),
+  // Qwen2/2.5 (modeling_qwen2.py): Llama layout with q/k/v bias; Qwen3 (modeling_qwen3.py): q_norm/k_norm;
+  // Mistral (modeling_mistral.py): Llama layout with sliding_window. Phi-4 checkpoints are model_type phi3.
+  qwen2: (f) => llamaLike(f, "llama", { qkvBias: true, slidingWindow: "qwen" }),
+  qwen3: (f) => llamaLike(f, "llama", { qkNorm: true, slidingWindow: "qwen" }),
+  mistral: (f) => llamaLike(f, "llama", { slidingWindow: "always" }),
   opt,
   gpt2,
 };

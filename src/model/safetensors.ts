@@ -92,12 +92,13 @@ export function parseHeader(headerJson: Uint8Array, fileBytes: number, file: str
       fail(file, `tensor ${name}: data_offsets span ${e - b} bytes but shape ${JSON.stringify(shape)} x ${dtype} needs ${expect}`);
     tensors.set(name, { name, dtype: dtype as SafetensorsDtype, shape: shape as number[], begin: dataStart + b, end: dataStart + e });
   }
-  const sorted = [...tensors.values()].sort((x, y) => x.begin - y.begin || x.end - y.end);
-  for (let i = 1; i < sorted.length; i++) {
-    const prev = sorted[i - 1]!;
-    const cur = sorted[i]!;
-    if (cur.begin < prev.end && cur.end > cur.begin)
-      fail(file, `tensor ${cur.name}: data_offsets overlap tensor ${prev.name}`);
+  // Overlap: each non-empty tensor must start at or after the furthest end of those before it. Zero-size
+  // tensors occupy no bytes and take no part (one sitting inside another must not hide a real overlap).
+  const sorted = [...tensors.values()].filter((t) => t.end > t.begin).sort((x, y) => x.begin - y.begin || x.end - y.end);
+  let furthest: TensorEntry | undefined;
+  for (const cur of sorted) {
+    if (furthest && cur.begin < furthest.end) fail(file, `tensor ${cur.name}: data_offsets overlap tensor ${furthest.name}`);
+    if (!furthest || cur.end > furthest.end) furthest = cur;
   }
   return { file, fileBytes, tensors, metadata };
 }

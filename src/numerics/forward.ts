@@ -207,8 +207,17 @@ class Runner {
       }
     }
     if (shape.positional === "rope") this.ropeTables(start, count);
+    // Non-finite activations (a weight beyond float32 range, an overflow) are an error naming the stage
+    // where they first appear, never NaN results (issue 13.5). One pass over the residual stream per stage.
+    // A value above sqrt(FLT_MAX) overflows when squared in the next norm: the stage that produced it is
+    // named as the origin.
+    const checker = new FiniteCheck(this.model, tokens, count, H);
+    checker.after("the embedding", embeddingName(this.model), this.x);
     // --- decoder layers
-    for (let l = 0; l < layout.layers.length; l++) this.layer(l, layout.layers[l]!, start, count);
+    for (let l = 0; l < layout.layers.length; l++) {
+      this.layer(l, layout.layers[l]!, start, count);
+      checker.after(`decoder layer ${l}`, layerName(layout.layers[l]!, l), this.x);
+    }
     // --- head
     let hb = this.x;
     if (layout.finalNorm) {
@@ -220,6 +229,7 @@ class Runner {
       hb = this.tmpH;
     }
     this.backend.linear(layout.lmHead, hb, count, logits);
+    checker.after("the final norm and lm_head", layout.lmHead.name, logits, V);
     this.position = start + count;
   }
 
@@ -312,6 +322,11 @@ class Runner {
       this.backend.linear(L.q!, h, count, this.q);
       this.backend.linear(L.k!, h, count, this.k);
       this.backend.linear(L.v!, h, count, this.v);
+    }
+    if (L.qNorm && L.kNorm) {
+      // Qwen3 (modeling_qwen3.py): q_norm/k_norm RMSNorm over head_dim of each head, before RoPE
+      this.norm(L.qNorm, this.q, this.q, count * this.nH, hd);
+      this.norm(L.kNorm, this.k, this.k, count * this.nKv, hd);
     }
     if (rope) {
       this.applyRope(this.q, this.nH, count);
@@ -492,4 +507,63 @@ export function quantiseBitnetActivations(x: Float32Array, tokens: number, dim: 
       x[o + i] = q / s;
     }
   }
+}
+
+const FLT_MAX = 3.4028234663852886e38; // largest finite float32 (IEEE 754 binary32)
+const SQRT_FLT_MAX = Math.sqrt(FLT_MAX); // ~1.84e19: larger values overflow when squared (norm variance)
+
+/** Checks the residual stream after each stage of one forward chunk (no allocation on the finite path). */
+class FiniteCheck {
+  private origin: { stage: string; name: string; max: number; where: string } | null = null;
+  constructor(
+    private readonly model: LoadedModel,
+    private readonly tokens: Int32Array,
+    private readonly count: number,
+    private readonly H: number,
+  ) {}
+
+  after(stage: string, name: string, a: Float32Array, width = this.H): void {
+    const n = this.count * width;
+    let m = 0;
+    let bad = -1;
+    for (let i = 0; i < n; i++) {
+      const v = a[i]!;
+      const x = v < 0 ? -v : v;
+      if (!(x <= FLT_MAX)) {
+        bad = i;
+        break;
+      }
+      if (x > m) m = x;
+    }
+    if (bad < 0) {
+      if (m > SQRT_FLT_MAX && !this.origin) this.origin = { stage, name, max: m, where: this.at(a, width, (v) => Math.abs(v) === m) };
+      return;
+    }
+    const here = this.at(a, width, (v) => !Number.isFinite(v));
+    if (this.origin) {
+      const o = this.origin;
+      throw new AimcsimError(
+        "ModelError",
+        o.name,
+        `${o.stage} produced a value of magnitude ${o.max.toPrecision(3)}${o.where}, beyond sqrt(float32 max) = ${SQRT_FLT_MAX.toPrecision(3)}, so ${stage} (${name}) overflowed to NaN/infinity${here}; check the weights of ${o.stage}; no result is reported`,
+      );
+    }
+    throw new AimcsimError("ModelError", name, `${stage} produced non-finite values (NaN or infinity)${here} from finite inputs; check its weights (a value beyond float32 range?); no result is reported`);
+  }
+
+  private at(a: Float32Array, width: number, pick: (v: number) => boolean): string {
+    for (let t = 0; t < this.count; t++)
+      for (let i = 0; i < width; i++) if (pick(a[t * width + i]!)) return ` (at token id ${this.tokens[t]}, element ${i})`;
+    return "";
+  }
+}
+
+function layerName(L: LayerWeights, l: number): string {
+  const n = L.o.name; // e.g. "model.layers.3.self_attn.o_proj"
+  const i = n.search(/\.(self_attn|attn|attention|mlp)\./);
+  return i > 0 ? n.slice(0, i) : `layer ${l}`;
+}
+
+function embeddingName(model: LoadedModel): string {
+  return model.shape.family === "gpt2" ? "transformer.wte" : "model.embed_tokens";
 }

@@ -73,9 +73,12 @@ export function escapeMarkdownCell(text: string): string {
   return out;
 }
 
-/** Quote one CSV field per RFC 4180 (quoted when it holds a comma, quote, CR or LF; quotes doubled). */
+/** Quote one CSV field per RFC 4180 (quoted when it holds a comma, quote, CR or LF; quotes doubled). A text
+ *  cell starting with = + - @ (or tab/CR) that is not a number is prefixed with ' so spreadsheets show it
+ *  as text instead of running it as a formula (OWASP "CSV injection"); numbers such as -1.5 stay numbers. */
 export function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const safe = /^[=+\-@\t\r]/.test(text) && !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text.trim()) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 // Numbers: the one formatter lives in src/util/numbers.ts (the CLI and the component descriptions print

@@ -7,6 +7,7 @@ export const COMPONENT_LABELS: Readonly<Record<ComponentKind, string>> = {
   crossbar: "Crossbar array",
   adc: "ADC",
   accumulate: "Partial-sum accumulate",
+  periphery: "Tile periphery (lines, S&H, LDPU, buffers, clock)",
   systolic: "Systolic array",
   bitserial: "Bit-serial units",
   vector: "Vector units",

@@ -19,6 +19,7 @@ export const COMPONENT_COLORS: Readonly<Record<ComponentKind, string>> = {
   crossbar: "#332288",
   adc: "#CC6677",
   accumulate: "#DDCC77",
+  periphery: "#E69F00", // Okabe-Ito orange: Tol muted has ten colours
   systolic: "#117733",
   bitserial: "#999933",
   vector: "#44AA99",

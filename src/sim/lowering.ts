@@ -135,7 +135,10 @@ export class OpLowering {
 
     const analog = chip.analog;
     if (analog && placement.analogMatrices.length > 0) {
-      const tm = prepareAnalogTile(analog.tile, analog.weightBits, node, analog.clockHz, analog.accumulatorFormat);
+      const tm = prepareAnalogTile(analog.tile, analog.weightBits, node, analog.clockHz, analog.accumulatorFormat, {
+        supplyV: v,
+        ...(analog.periphery !== undefined ? { periphery: analog.periphery } : {}),
+      });
       // Placement is contiguous in dataflow order, so a layer's traffic stays within its layer's tile
       // region: hops = mean hops of the topology over that region's routers (locality assumption).
       const layerTiles = new Map<number, number>();
@@ -220,6 +223,7 @@ export class OpLowering {
     list.addEnergy(t, "crossbar", vectors * m.perVector.crossbar);
     list.addEnergy(t, "adc", vectors * m.perVector.adc);
     list.addEnergy(t, "accumulate", vectors * m.perVector.accumulate);
+    list.addEnergy(t, "periphery", vectors * m.perVector.periphery);
     this.chargeSram(list, t, readBytes, writeBytes);
     list.macs[t] = op.macs;
     return t;

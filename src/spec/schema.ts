@@ -18,7 +18,7 @@ import { isNoiseModelKind, NOISE_MODELS, noiseModelDefaults, NoiseParamsFields, 
 
 export const DeviceKindSchema = Schema.Literals(["PCM", "RRAM", "SRAM", "Flash"]);
 export const DEVICE_KINDS = DeviceKindSchema.literals;
-export const DacKindSchema = Schema.Literals(["pwm", "current-steering", "bit-serial"]);
+export const DacKindSchema = Schema.Literals(["pwm", "current-steering", "bit-serial", "c2c-ladder", "capacitive"]);
 export const DAC_KINDS = DacKindSchema.literals;
 export const AdcKindSchema = Schema.Literals(["sar", "flash", "ramp", "cco"]);
 export const ADC_KINDS = AdcKindSchema.literals;
@@ -99,8 +99,9 @@ export const NoiseSchema = NoiseInput.pipe(
 // Converters and the crossbar tile
 
 export const DacSchema = Schema.Struct({
-  kind: doc(DacKindSchema, "DAC kind: pwm (pulse width), current-steering (one phase), bit-serial (one input bit-plane per phase)."),
+  kind: doc(DacKindSchema, "DAC kind: pwm (pulse width), current-steering (one phase), bit-serial (one input bit-plane per phase), c2c-ladder (C-2C capacitive ladder, one phase), capacitive (binary-weighted capacitor array, charge redistribution, one phase)."),
   bits: doc(intBetween(1, 16), "Input resolution in bits, sign included (8 => -127..127; 1 => the sign alone, as a binary input driver)."),
+  unitCapF: Schema.optionalKey(doc(between(1e-18, 1e-12), "Unit capacitor of a capacitive DAC (c2c-ladder default 2 fF, capacitive default 1 fF; src/components/dac.ts).", "F")),
   energyPerConversionJ: Schema.optionalKey(doc(positive, "Overrides the model's energy per conversion.", "J")),
   latencyPs: Schema.optionalKey(doc(positive, "Overrides the model's conversion latency.", "ps")),
   planesPerConversion: Schema.optionalKey(
@@ -201,12 +202,27 @@ export const CrossbarTileSchema = Schema.Struct({
   }),
 );
 
+/** Tile periphery and overhead energy (src/components/periphery.ts): every field optional, each default cited there. */
+export const PeripherySchema = Schema.Struct({
+  wordlineSwingV: Schema.optionalKey(doc(between(1e-3, 10), "Word-line voltage swing; default: the chip supply.", "V")),
+  wordlineSupplyV: Schema.optionalKey(doc(between(1e-3, 10), "Supply the word lines are charged from; default: the swing.", "V")),
+  bitlineSwingV: Schema.optionalKey(doc(between(0, 10), "Bit-line voltage swing per phase; default: tile.readVoltageV; 0 for a bit line held at virtual ground.", "V")),
+  sampleCapF: Schema.optionalKey(doc(between(1e-18, 1e-9), "Sample-and-hold / integrator capacitor; default: the kT/C size for adc.bits.", "F")),
+  ldpu: Schema.optionalKey(doc(Schema.Boolean, "A local digital processing unit per tile (affine scale/offset + activation per output, as HERMES' LDPU); default true.")),
+  localBuffers: Schema.optionalKey(doc(Schema.Boolean, "Local input/output buffers per tile; default true (a macro measured without them sets false).")),
+  localBufferBytes: Schema.optionalKey(doc(between(1, 2 ** 30), "Local buffer size per tile; default: double-buffered input vector and fp16 outputs.", "bytes")),
+  clockGating: Schema.optionalKey(doc(Schema.Boolean, "Clock-gate the periphery's row registers to the active rows; default false.")),
+  driverSupplyV: Schema.optionalKey(doc(between(1e-3, 10), "Supply of the DACs / input row drivers, for their (V / 1.0 V)^2 scaling; default: the chip supply.", "V")),
+  adcSupplyV: Schema.optionalKey(doc(between(1e-3, 10), "Supply of the ADCs / neurons, for their (V / 1.0 V)^2 scaling; default: the chip supply.", "V")),
+});
+
 export const AnalogSchema = Schema.Struct({
   tile: CrossbarTileSchema,
   tiles: doc(intBetween(1, 1 << 24), "Physical crossbar tiles on the chip."),
   weightBits: doc(intBetween(1, 16), "Bits of each stored weight (1 = binary, 2 = ternary, 8 = int8 sliced over cells)."),
   clockHz: clockHz("Clock of the tile periphery and the digital partial-sum accumulation."),
   accumulatorFormat: doc(DigitalFormatSchema, "Format of the digital partial-sum accumulation across tiles and slices."),
+  periphery: Schema.optionalKey(PeripherySchema),
 }).check(
   Schema.makeFilter((a) => {
     // One weight takes ceil(magnitude bits / bitsPerCell) slices, x2 for a differential pair

@@ -27,6 +27,7 @@ import type {
   NocSchema,
   NocTopologySchema,
   NoiseSchema,
+  PeripherySchema,
   ComputeDomainSchema,
   PlaneWeightingSchema,
   SramSchema,
@@ -59,6 +60,8 @@ export interface AdcSpec extends T<typeof AdcSchema> {}
 /** How the analog input range is set before the DAC (aihwkit noise management / AFM static ranges). */
 export interface InputRangeSpec extends T<typeof InputRangeSchema> {}
 export interface CrossbarTileSpec extends T<typeof CrossbarTileSchema> {}
+/** Tile periphery and overhead energy (src/components/periphery.ts). */
+export interface PeripherySpec extends T<typeof PeripherySchema> {}
 export interface AnalogSpec extends T<typeof AnalogSchema> {}
 export interface SystolicArraySpec extends T<typeof SystolicArraySchema> {}
 export interface VectorUnitSpec extends T<typeof VectorUnitSchema> {}

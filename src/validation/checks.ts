@@ -6,12 +6,12 @@
 // two-sided: a known gap that comes within 25 % fails until its label is removed (and one beyond 50 % that
 // comes within 50 % fails until it is bounded), so the table cannot keep describing a model that moved.
 // A row whose number is computed from another row's (derivedFrom) is shown but is not separate evidence.
-import { analogMvmCost, describeChip, dramCost, weightColumnsPerTile, type PeakPart } from "../components/index.ts";
+import { analogMvmCost, analogMvmCostPrepared, describeChip, dramCost, prepareAnalogTile, weightColumnsPerTile, type PeakPart } from "../components/index.ts";
 import { AimcsimError } from "../errors.ts";
 import { simulate } from "../sim/index.ts";
 import type { SimResult } from "../sim/result.ts";
 import type { ChipSpec } from "../spec/types.ts";
-import { publishedById, NEURRAM_POINTS } from "./published.ts";
+import { publishedById, NEURRAM_BREAKDOWN_FJ_PER_OP, NEURRAM_POINTS } from "./published.ts";
 import { a100, a100Int8, anda, andaFp16Baseline, h100, h100Int8, hermes, jia, neurramAt, sinangil } from "./presets.ts";
 
 export interface Check {
@@ -19,6 +19,9 @@ export interface Check {
   readonly usedForCalibration: boolean;
   /** The mechanism aimcsim lacks, for a row outside the 25 % held-out bound. */
   readonly knownGap?: string;
+  /** A calibration row whose very number a parameter was fitted to (bound 1 %); other calibration rows (an input
+   *  set after the row was seen, not fitted to it) keep the held-out / known-gap bounds. */
+  readonly fitted?: boolean;
   /** A known gap beyond 50 %: listed, not bounded (fails if it comes within 50 %, to be bounded then). */
   readonly beyond50?: boolean;
   /** The row this one's published or simulated value is computed from (not separate evidence). */
@@ -32,11 +35,42 @@ export interface Check {
 export const BOUNDS = { heldOut: 25, knownGap: 50, calibration: 1 } as const;
 
 /** The |error| bound of a check (Infinity for a known gap beyond 50 %: listed, not bounded). */
-export function boundOf(c: Pick<Check, "usedForCalibration" | "knownGap" | "beyond50">): number {
-  if (c.usedForCalibration) return BOUNDS.calibration;
+export function boundOf(c: Pick<Check, "usedForCalibration" | "knownGap" | "beyond50" | "fitted">): number {
+  if (c.usedForCalibration && c.fitted) return BOUNDS.calibration;
   if (c.knownGap !== undefined) return c.beyond50 ? Infinity : BOUNDS.knownGap;
   return BOUNDS.heldOut;
 }
+
+/** Known gaps of the NeuRRAM rows, by id, with the mechanism aimcsim lacks (recorded from the table of this
+ *  change; see test/validation/README.md). */
+const NEURON_ADC_GAP =
+  "NeuRRAM's neuron converts by charge decrement, its energy about linear in the output bits; aimcsim's survey SAR model grows as 2^bits (low at 3-6 bits, high at 9-10); the integrator's amplifier bias is not modelled";
+const INPUT_DRIVER_GAP = "ISAAC-derived 1-bit row drivers node-scaled to 130 nm stand in for NeuRRAM's ternary pulse drivers; the bit lines are assumed to swing V_read every phase";
+const WL_GAP = "word-line capacitance from the reported per-cell values times the row length; the chip's WL toggling per two-phase input is approximated as one toggle per plane";
+const NEURRAM_GAPS: Readonly<Record<string, string>> = {
+  "neurram.in7.out9.topsPerW": NEURON_ADC_GAP,
+  "neurram.in8.out10.topsPerW": NEURON_ADC_GAP,
+  "neurram.in1.out3.neuronNj": NEURON_ADC_GAP,
+  "neurram.in2.out4.neuronNj": NEURON_ADC_GAP,
+  "neurram.in3.out5.neuronNj": NEURON_ADC_GAP,
+  "neurram.in4.out6.neuronNj": NEURON_ADC_GAP,
+  "neurram.in7.out9.neuronNj": NEURON_ADC_GAP,
+  "neurram.in1.out3.inputNj": INPUT_DRIVER_GAP,
+  "neurram.in2.out4.inputNj": INPUT_DRIVER_GAP,
+  "neurram.in3.out5.inputNj": INPUT_DRIVER_GAP,
+  "neurram.in4.out6.inputNj": INPUT_DRIVER_GAP,
+  "neurram.in5.out7.inputNj": INPUT_DRIVER_GAP,
+  "neurram.in6.out8.inputNj": INPUT_DRIVER_GAP,
+  "neurram.in7.out9.inputNj": INPUT_DRIVER_GAP,
+  "neurram.in8.out10.inputNj": INPUT_DRIVER_GAP,
+  "neurram.in4.out6.wlNj": WL_GAP,
+  "neurram.in8.out10.wlNj": WL_GAP,
+};
+const NEURRAM_BEYOND_50: ReadonlySet<string> = new Set(["neurram.in7.out9.neuronNj", "neurram.in8.out10.neuronNj"]);
+const neurramGap = (id: string): Pick<Check, "knownGap" | "beyond50"> =>
+  NEURRAM_GAPS[id] !== undefined || NEURRAM_BEYOND_50.has(id)
+    ? { knownGap: NEURRAM_GAPS[id] ?? NEURON_ADC_GAP, ...(NEURRAM_BEYOND_50.has(id) ? { beyond50: true } : {}) }
+    : {};
 
 /** Memoised expensive results shared by several checks within one validation run. */
 export class CheckContext {
@@ -58,19 +92,52 @@ export class CheckContext {
 }
 
 /** A full-tile MVM on a chip's analog tile, through the same cost function the simulator uses. */
-function fullTileMvm(chip: ChipSpec): { latencyPs: number; energyJ: number; dacJ: number; arrayJ: number; adcJ: number; weightCols: number } {
+function fullTileMvm(chip: ChipSpec): { latencyPs: number; energyJ: number; dacJ: number; arrayJ: number; adcJ: number; peripheryJ: number; weightCols: number } {
   const a = chip.analog;
   if (!a) throw new AimcsimError("SimError", chip.name, "the chip has no analog tiles");
   const weightCols = weightColumnsPerTile(a.tile, a.weightBits);
-  const c = analogMvmCost(a.tile, a.weightBits, chip.technologyNm, a.clockHz, a.tile.rows, weightCols, undefined, undefined, a.accumulatorFormat);
+  const ctx = { supplyV: chip.supplyV, ...(a.periphery !== undefined ? { periphery: a.periphery } : {}) };
+  const c = analogMvmCost(a.tile, a.weightBits, chip.technologyNm, a.clockHz, a.tile.rows, weightCols, undefined, undefined, a.accumulatorFormat, ctx);
   const e = c.energyByComponentJ;
-  return { latencyPs: c.latencyPs, energyJ: e.dac + e.crossbar + e.adc + e.accumulate, dacJ: e.dac, arrayJ: e.crossbar, adcJ: e.adc, weightCols };
+  return { latencyPs: c.latencyPs, energyJ: e.dac + e.crossbar + e.adc + e.accumulate + e.periphery, dacJ: e.dac, arrayJ: e.crossbar, adcJ: e.adc, peripheryJ: e.periphery, weightCols };
+}
+
+/** A full-tile MVM split by mechanism: the four converter/array/accumulate components and the periphery's parts
+ *  (src/components/periphery.ts), all through the cost model the simulator uses (J). */
+export function tileBreakdown(chip: ChipSpec): {
+  dac: number; array: number; adc: number; accumulate: number; wordline: number; bitline: number;
+  sampleIntegrate: number; ldpu: number; buffers: number; clock: number; total: number; weightCols: number; latencyPs: number;
+} {
+  const a = chip.analog;
+  if (!a) throw new AimcsimError("SimError", chip.name, "the chip has no analog tiles");
+  const m = prepareAnalogTile(a.tile, a.weightBits, chip.technologyNm, a.clockHz, a.accumulatorFormat, { supplyV: chip.supplyV, ...(a.periphery !== undefined ? { periphery: a.periphery } : {}) });
+  const weightCols = weightColumnsPerTile(a.tile, a.weightBits);
+  const c = analogMvmCostPrepared(m, a.tile.rows, weightCols);
+  const e = c.energyByComponentJ;
+  const p = m.periphery!;
+  const rows = a.tile.rows;
+  const physicalCols = weightCols * m.colsPerWeight;
+  const outputs = Math.ceil(physicalCols / (a.tile.differential ? 2 : 1));
+  const conversions = weightCols * m.sliceGroups * m.planeGroups;
+  const cycles = c.latencyPs / m.cyclePs;
+  const parts = {
+    wordline: rows * m.phases * p.wordlineJ,
+    bitline: physicalCols * m.phases * p.bitlineJ,
+    sampleIntegrate: conversions * p.sampleJ + outputs * m.extraIntegrationCycles * p.integrateJ,
+    ldpu: outputs * p.ldpuJ,
+    buffers: outputs * p.outputBufferJ + rows * p.inputBufferJ,
+    clock: conversions * p.clockJPerConversion + cycles * p.clockJPerRowCycle * rows,
+  };
+  const sum = parts.wordline + parts.bitline + parts.sampleIntegrate + parts.ldpu + parts.buffers + parts.clock;
+  if (Math.abs(sum - e.periphery) > 1e-9 * Math.max(sum, e.periphery, 1e-30))
+    throw new AimcsimError("SimError", chip.name, `periphery parts (${sum}) do not add up to the cost model's periphery energy (${e.periphery})`);
+  return { dac: e.dac, array: e.crossbar, adc: e.adc, accumulate: e.accumulate, ...parts, total: e.dac + e.crossbar + e.adc + e.accumulate + e.periphery, weightCols, latencyPs: c.latencyPs };
 }
 
 /** Analog area of a chip (DAC + array + ADC + accumulation), mm^2. */
 function analogAreaMm2(chip: ChipSpec): number {
   const a = describeChip(chip).areaByComponentMm2;
-  return a.dac + a.crossbar + a.adc + a.accumulate;
+  return a.dac + a.crossbar + a.adc + a.accumulate + a.periphery;
 }
 
 /** HERMES' four-phase read: each MVM is read in four phases (the unit cell's devices one after another), so four
@@ -114,7 +181,10 @@ export const CHECKS: readonly Check[] = [
   ...NEURRAM_POINTS.flatMap(([inB, outB]): Check[] => [
     {
       id: `neurram.in${inB}.out${outB}.topsPerW`,
-      usedForCalibration: false,
+      // Calibration: the preset's conductance window, periphery voltages and periphery flags were set after this
+      // row had been seen (from CiMLoop's cell file and the figure's legend; not fitted to it).
+      usedForCalibration: true,
+      ...neurramGap(`neurram.in${inB}.out${outB}.topsPerW`),
       note: "describeChip analog peak of neurramAt(in, out); planes integrated per two-phase phase, one conversion per phase",
       run: (c) => ({ simulated: c.peak(neurramAt(inB, outB), "analog").topsPerW }),
     },
@@ -126,19 +196,30 @@ export const CHECKS: readonly Check[] = [
     },
   ]),
 
+  // NeuRRAM energy by mechanism (Fig. 12 b): word lines, neuron, input pulses.
+  ...NEURRAM_BREAKDOWN_FJ_PER_OP.flatMap(([inB, outB]): Check[] => {
+    const b = (c: CheckContext) => c.cached(`neurram-breakdown:${inB}:${outB}`, () => tileBreakdown(neurramAt(inB, outB)));
+    const NJ = 1e9; // J -> nJ (unit conversion)
+    return [
+      { id: `neurram.in${inB}.out${outB}.wlNj`, usedForCalibration: true, ...neurramGap(`neurram.in${inB}.out${outB}.wlNj`), note: "periphery word-line switching: rows x phases x C_wl x 1.3 V x 2.2 V x 4/3; voltages from the figure's legend (set after the row was seen)", run: (c) => ({ simulated: b(c).wordline * NJ }) },
+      { id: `neurram.in${inB}.out${outB}.neuronNj`, usedForCalibration: true, ...neurramGap(`neurram.in${inB}.out${outB}.neuronNj`), note: "ADC + accumulate + sample/integrate + clock/control (neuron supply 1.8 V from the legend, set after the row was seen)", run: (c) => { const x = b(c); return { simulated: (x.adc + x.accumulate + x.sampleIntegrate + x.clock + x.ldpu) * NJ }; } },
+      { id: `neurram.in${inB}.out${outB}.inputNj`, usedForCalibration: true, ...neurramGap(`neurram.in${inB}.out${outB}.inputNj`), note: "DACs (0.5 V drivers) + array V^2 G t (CiMLoop cell 4 uS on-state) + bit lines; inputs set after the row was seen", run: (c) => { const x = b(c); return { simulated: (x.dac + x.array + x.bitline) * NJ }; } },
+    ];
+  }),
+
   // ---------------------------------------------------------------- SRAM macros
-  { id: "sinangil.gops", usedForCalibration: true, note: "CALIBRATED: periphery clock set so one MVM takes the paper's 5.5 ns", run: (c) => ({ simulated: c.peak(sinangil, "analog").tops * 1e3 }) },
-  { id: "sinangil.topsPerW", usedForCalibration: false, knownGap: "flash comparators and row drivers at the macro's 7 nm, 0.8 V circuits (generic survey comparator, no supply scaling)", beyond50: true, note: "one conversion per weight (slicesPerConversion 4) on flash ADCs of 40 fJ/comparator (not node-scaled); ADC 62 %, PWM drivers 34 % of the modelled energy", run: (c) => ({ simulated: c.peak(sinangil, "analog").topsPerW }) },
-  { id: "jia.tops1b", usedForCalibration: true, note: "CALIBRATED: periphery clock set so one 1-b MVM takes 1.35 us", run: (c) => ({ simulated: c.peak(jia, "analog").tops }) },
-  { id: "jia.topsPerW1b", usedForCalibration: false, note: "compute-only; 1.2 fF cell (assumption), survey SAR ADC, ISAAC DAC at 65 nm", run: (c) => ({ simulated: c.peak(jia, "analog").topsPerW }) },
-  { id: "jia.adcPj", usedForCalibration: false, knownGap: "ADC energy at the macro's 0.85 V supply (survey median, not supply-scaled)", note: "Murmann-survey median SAR: 20.6 fJ x 2^7, not node-scaled", run: () => { const m = fullTileMvm(jia); return { simulated: (m.adcJ / m.weightCols) * 1e12 }; } },
-  { id: "jia.cimPjPerCol", usedForCalibration: false, note: "(row drivers + array) / 256 columns", run: () => { const m = fullTileMvm(jia); return { simulated: ((m.dacJ + m.arrayJ) / m.weightCols) * 1e12 }; } },
+  { id: "sinangil.gops", usedForCalibration: true, fitted: true, note: "CALIBRATED: periphery clock set so one MVM takes the paper's 5.5 ns", run: (c) => ({ simulated: c.peak(sinangil, "analog").tops * 1e3 }) },
+  { id: "sinangil.topsPerW", usedForCalibration: true, /* periphery flags (no LDPU, no buffers) set after the row was seen */ knownGap: "flash comparators and row drivers at the macro's 7 nm, 0.8 V circuits (generic survey comparator, no supply scaling)", beyond50: true, note: "one conversion per weight (slicesPerConversion 4) on flash ADCs of 40 fJ/comparator (not node-scaled); ADC 62 %, PWM drivers 34 % of the modelled energy", run: (c) => ({ simulated: c.peak(sinangil, "analog").topsPerW }) },
+  { id: "jia.tops1b", usedForCalibration: true, fitted: true, note: "CALIBRATED: periphery clock set so one 1-b MVM takes 1.35 us", run: (c) => ({ simulated: c.peak(jia, "analog").tops }) },
+  { id: "jia.topsPerW1b", usedForCalibration: true, /* periphery flags (no LDPU/buffers, no separate bit-line swing) set after the row was seen */ note: "compute-only; 1.2 fF cell (assumption), survey SAR ADC, ISAAC DAC at 65 nm", run: (c) => ({ simulated: c.peak(jia, "analog").topsPerW }) },
+  { id: "jia.adcPj", usedForCalibration: false, note: "Murmann-survey median SAR: 20.6 fJ x 2^7 at 1.0 V, x (0.85 V / 1.0 V)^2 (supply scaling), not node-scaled", run: () => { const m = fullTileMvm(jia); return { simulated: (m.adcJ / m.weightCols) * 1e12 }; } },
+  { id: "jia.cimPjPerCol", usedForCalibration: true, /* bitlineSwingV 0 set after the row was seen */ knownGap: "the CIMU's column drivers and its full capacitor network (CiMLoop models column drivers); aimcsim's row drivers are ISAAC 1-bit DACs node-scaled to 65 nm", note: "(row DACs + word-line switching + array) / 256 columns", run: () => { const b = tileBreakdown(jia); return { simulated: ((b.dac + b.wordline + b.array) / b.weightCols) * 1e12 }; } },
 
   // ---------------------------------------------------------------- GPUs (peaks calibrated by construction)
-  { id: "a100.int8.tops", usedForCalibration: true, note: "CALIBRATED: 432 tensor cores x 16x32 INT8 PEs x 1.41 GHz", run: (c) => ({ simulated: c.peak(a100Int8, "total").tops }) },
-  { id: "a100.fp16.tflops", usedForCalibration: true, note: "CALIBRATED: 432 x 16x16 FP16 PEs x 1.41 GHz", run: (c) => ({ simulated: c.peak(a100, "total").tops }) },
-  { id: "h100.int8.tops", usedForCalibration: true, note: "CALIBRATED: 528 x 32x32 INT8 PEs x 1.83 GHz", run: (c) => ({ simulated: c.peak(h100Int8, "total").tops }) },
-  { id: "h100.fp16.tflops", usedForCalibration: true, note: "CALIBRATED: 528 x 16x32 FP16 PEs x 1.83 GHz", run: (c) => ({ simulated: c.peak(h100, "total").tops }) },
+  { id: "a100.int8.tops", usedForCalibration: true, fitted: true, note: "CALIBRATED: 432 tensor cores x 16x32 INT8 PEs x 1.41 GHz", run: (c) => ({ simulated: c.peak(a100Int8, "total").tops }) },
+  { id: "a100.fp16.tflops", usedForCalibration: true, fitted: true, note: "CALIBRATED: 432 x 16x16 FP16 PEs x 1.41 GHz", run: (c) => ({ simulated: c.peak(a100, "total").tops }) },
+  { id: "h100.int8.tops", usedForCalibration: true, fitted: true, note: "CALIBRATED: 528 x 32x32 INT8 PEs x 1.83 GHz", run: (c) => ({ simulated: c.peak(h100Int8, "total").tops }) },
+  { id: "h100.fp16.tflops", usedForCalibration: true, fitted: true, note: "CALIBRATED: 528 x 16x32 FP16 PEs x 1.83 GHz", run: (c) => ({ simulated: c.peak(h100, "total").tops }) },
   { id: "a100.int8.topsPerW", usedForCalibration: false, knownGap: "operand delivery (register files, shared memory, L2), static power, board overheads (HBM, VRM)", beyond50: true, note: "Horowitz MACs scaled to 7 nm, compute only; board power adds HBM, SRAM, control, leakage, VRMs", run: (c) => ({ simulated: c.peak(a100Int8, "total").topsPerW }) },
   {
     id: "a100.decode.roofline",

@@ -24,7 +24,7 @@ export function formatValidationTable(rows: readonly ValidationRow[]): string {
   const rule = "|---|---|---|---:|---:|---:|---:|:---:|---|---|";
   const body = rows.map(
     (r) =>
-      `| ${r.id} | ${esc(r.quantity)} | ${esc(r.unit)} | ${sig(r.published)} | ${sig(r.simulated)} | ${r.errorPct >= 0 ? "+" : ""}${r.errorPct.toFixed(1)} | ${r.bound === Infinity ? "none" : r.bound} | ${r.usedForCalibration ? "yes" : "no"} | ${esc(evidence(r))} | ${esc(r.source)} |`,
+      `| ${r.id} | ${esc(r.quantity)} | ${esc(r.unit)} | ${sig(r.published)} | ${sig(r.simulated)} | ${r.errorPct >= 0 ? "+" : ""}${r.errorPct.toFixed(1)} | ${r.bound === Infinity ? "none" : sig(r.bound)} | ${r.usedForCalibration ? "yes" : "no"} | ${esc(evidence(r))} | ${esc(r.source)} |`,
   );
   return [head, rule, ...body].join("\n");
 }

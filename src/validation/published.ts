@@ -60,6 +60,25 @@ export const NEURRAM_POINTS: readonly (readonly [number, number, number, number]
   [8, 10, 0.2638743409, 6.437388185],
 ];
 
+/** NeuRRAM energy per core MVM by mechanism, Wan et al. 2022 Fig. 12(b), as digitised in CiMLoop
+ *  wan_nature_2022/_tests.py test_energy_bits_scaling (EXPECTED, fJ per op with 256 x 128 x 2 ops per array; two-phase
+ *  mode): (input bits, output bits, WL switching "0.9V <-> 2.2V", neuron ops and control "1.8V", input pulses
+ *  "Vread=0.5V"). */
+export const NEURRAM_BREAKDOWN_FJ_PER_OP: readonly (readonly [number, number, number, number, number])[] = [
+  [1, 3, 8.99015248, 10.6186848, 3.446220545],
+  [2, 4, 8.270951256, 12.38674172, 3.955661604],
+  [3, 5, 15.46307324, 20.11826462, 7.73153662],
+  [4, 6, 21.75617998, 29.1084171, 11.50740478],
+  [5, 7, 30.92613276, 44.21188287, 14.0246365],
+  [6, 8, 37.2192395, 52.48282041, 19.23892768],
+  [7, 9, 43.69214654, 61.83258722, 22.83498524],
+  [8, 10, 50.52466791, 75.85721686, 27.50986693],
+];
+/** Ops of one NeuRRAM array MVM: 256 x 128 differential weights x 2 (CiMLoop OPS_PER_ARRAY). */
+export const NEURRAM_OPS_PER_MVM = 256 * 128 * 2;
+const NEURRAM_BREAKDOWN_SRC = "Wan et al., Nature 2022, Fig. 12(b) energy breakdown (digitised in cimloop wan_nature_2022/_tests.py test_energy_bits_scaling) [neurram-nature2022, cimloop]";
+const FJ_TO_NJ = 1e-6; // unit conversion
+
 const A100 = "NVIDIA A100 40 GB datasheet [nvidia-a100]";
 const H100 = "NVIDIA H100 SXM datasheet [nvidia-h100]";
 const ANDA = "Fang et al., Anda, HPCA 2025 (arXiv 2411.15982), abstract [anda-hpca2025]";
@@ -105,6 +124,12 @@ export const PUBLISHED: readonly PublishedFigure[] = [
   ...NEURRAM_POINTS.flatMap(([inB, outB, tops, topsPerW]): PublishedFigure[] => [
     { id: `neurram.in${inB}.out${outB}.topsPerW`, quantity: `NeuRRAM energy efficiency, ${inB}-bit in / ${outB}-bit out`, unit: "TOPS/W", value: topsPerW, source: NEURRAM_SRC },
     { id: `neurram.in${inB}.out${outB}.tops`, quantity: `NeuRRAM 48-core throughput, ${inB}-bit in / ${outB}-bit out`, unit: "TOPS", value: tops, source: NEURRAM_SRC },
+  ]),
+
+  ...NEURRAM_BREAKDOWN_FJ_PER_OP.flatMap(([inB, outB, wl, neuron, input]): PublishedFigure[] => [
+    { id: `neurram.in${inB}.out${outB}.wlNj`, quantity: `NeuRRAM word-line switching energy per core MVM, ${inB}-bit in / ${outB}-bit out`, unit: "nJ", value: wl * NEURRAM_OPS_PER_MVM * FJ_TO_NJ, source: NEURRAM_BREAKDOWN_SRC, derived: `${wl.toFixed(2)} fJ/op x 65,536 ops` },
+    { id: `neurram.in${inB}.out${outB}.neuronNj`, quantity: `NeuRRAM neuron (integrate, ADC, control) energy per core MVM, ${inB}-bit in / ${outB}-bit out`, unit: "nJ", value: neuron * NEURRAM_OPS_PER_MVM * FJ_TO_NJ, source: NEURRAM_BREAKDOWN_SRC, derived: `${neuron.toFixed(2)} fJ/op x 65,536 ops` },
+    { id: `neurram.in${inB}.out${outB}.inputNj`, quantity: `NeuRRAM input pulses (drivers + array) energy per core MVM, ${inB}-bit in / ${outB}-bit out`, unit: "nJ", value: input * NEURRAM_OPS_PER_MVM * FJ_TO_NJ, source: NEURRAM_BREAKDOWN_SRC, derived: `${input.toFixed(2)} fJ/op x 65,536 ops` },
   ]),
 
   // ---------------------------------------------------------------- SRAM CIM macros

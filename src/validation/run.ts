@@ -50,7 +50,7 @@ export function rowFailure(r: ValidationRow): string | undefined {
   const e = Math.abs(r.errorPct);
   if (!Number.isFinite(e)) return `${r.id}: error is not finite (${r.simulated} vs ${r.published})`;
   if (e > r.bound) return `${r.id}: |error| ${e.toFixed(1)} % exceeds its bound ${r.bound} %`;
-  if (r.knownGap !== undefined && !r.usedForCalibration) {
+  if (r.knownGap !== undefined) {
     if (r.bound === Infinity && e <= BOUNDS.knownGap)
       return `${r.id}: a known gap beyond ${BOUNDS.knownGap} % is now within it (|error| ${e.toFixed(1)} %): bound it (drop beyond50)`;
     if (e <= BOUNDS.heldOut) return `${r.id}: a known gap is now within ${BOUNDS.heldOut} % (|error| ${e.toFixed(1)} %): remove its knownGap label`;

@@ -40,6 +40,7 @@ function legacyCost(m: AnalogTileModel, activeRows: number, activeCols: number, 
       crossbar: activeRows * physicalCols * m.phases * cellReadEnergyJ(m.tile, m.windowPs, g, a),
       adc: conversions * m.phases * adcEnergyJ,
       accumulate: conversions * m.phases * m.accumulateEnergyJ,
+      periphery: 0, // a bare tile (no chip context) has no periphery model
     },
   };
 }

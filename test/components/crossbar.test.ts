@@ -148,14 +148,15 @@ describe("analogMvmCost", () => {
     fc.assert(
       fc.property(tileArb, fc.integer({ min: 1, max: 8 }), fc.double({ min: 5, max: 130, noNaN: true }), (tile, wb, node) => {
         if (columnsPerWeight(tile, wb) > tile.cols) return;
-        const m = prepareAnalogTile(tile, wb, node, 1e9);
+        const chip = { supplyV: 0.9 }; // a chip context, so the periphery (issue 14) is modelled too
+        const m = prepareAnalogTile(tile, wb, node, 1e9, "int32", chip);
         const cols = weightColumnsPerTile(tile, wb);
-        const full = analogMvmCost(tile, wb, node, 1e9, tile.rows, cols);
-        const one = analogMvmCost(tile, wb, node, 1e9, tile.rows, 1);
+        const full = analogMvmCost(tile, wb, node, 1e9, tile.rows, cols, undefined, undefined, "int32", chip);
+        const one = analogMvmCost(tile, wb, node, 1e9, tile.rows, 1, undefined, undefined, "int32", chip);
         for (const x of [full.latencyPs, ...Object.values(full.energyByComponentJ), ...Object.values(m.areaMm2)]) {
           expect(Number.isFinite(x) && x > 0).toBe(true);
         }
-        for (const k of ["dac", "crossbar", "adc", "accumulate"] as const) {
+        for (const k of ["dac", "crossbar", "adc", "accumulate", "periphery"] as const) {
           expect(full.energyByComponentJ[k]).toBeGreaterThanOrEqual(one.energyByComponentJ[k]);
         }
         expect(full.latencyPs).toBeGreaterThanOrEqual(one.latencyPs);

@@ -119,7 +119,7 @@ describe.skipIf(skipRedis)("distributed runner (BullMQ + Redis)", () => {
     const w = await runWorker({ queue: redis.url, queueName, concurrency: 2, threads: false });
     try {
       const base = syntheticSweep();
-      const broken = { ...base, evaluator: evaluator("/nonexistent/eval.ts", "andaSynthetic", undefined, "fixture") };
+      const broken = { ...base, evaluator: evaluator("test/dse/fixtures/nonexistent-eval.ts", "andaSynthetic", undefined, "fixture") };
       const store = memoryStore();
       await expect(runSweep(broken, { queue: redis.url, queueName, store, progress: false })).rejects.toThrow(/cannot load evaluator module/);
       expect(store.size).toBe(0);

@@ -20,6 +20,11 @@ const DIRS: Array<[string, string]> = [
   ["phi3 with sliding_window 5 and partial_rotary_factor 0.5", "test/numerics/forward-hf-fixtures/phi3-window-partial"],
   ["gpt2 with exact gelu and scale_attn_by_inverse_layer_idx", "test/numerics/forward-hf-fixtures/gpt2-gelu-invscale"],
   ["llama with attention/mlp bias, tied, head_dim x heads != hidden", "test/numerics/forward-hf-fixtures/llama-bias-headdim"],
+  // made by test/numerics/forward-hf-fixtures/make_family_fixtures.py (transformers 5.17, CPU fp32; issue 16)
+  ["qwen2 (q/k/v bias, no o_proj bias, tied)", "test/numerics/forward-hf-fixtures/qwen2"],
+  ["qwen3 (per-head q_norm/k_norm, head_dim x heads != hidden, tied)", "test/numerics/forward-hf-fixtures/qwen3"],
+  ["mistral (sliding_window 5)", "test/numerics/forward-hf-fixtures/mistral"],
+  ["phi-4-mini layout (phi3, partial_rotary_factor 0.75, tied)", "test/numerics/forward-hf-fixtures/phi4-mini"],
 ];
 
 describe("forwardLogits matches HF transformers fp32 logits within 1e-4", () => {

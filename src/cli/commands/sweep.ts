@@ -1,5 +1,5 @@
 // `aimcsim sweep <sweep.ts> [--workers N] [--queue redis://...] [--store dir] [--report dir] [--json]`
-// `aimcsim worker --queue redis://... [--concurrency N]`
+// `aimcsim worker --queue redis://... [--concurrency N] [--allow-modules dir,...] [--allow-sha256 hash,...] [--allow-any-module]`
 import { join } from "node:path";
 import { AimcsimError } from "../../errors.ts";
 import { flag, int, parse, str } from "../args.ts";
@@ -66,13 +66,20 @@ export const worker = defineCommand({
   options: {
     queue: { type: "string", arg: "redis://host:port", default: "redis://127.0.0.1:6379", help: "the Redis the sweep's points come from" },
     concurrency: { type: "string", arg: "N", default: "one per CPU core", help: "points evaluated at once (worker threads)" },
+    "allow-modules": { type: "string", arg: "dir,...", default: "the current folder", help: "more folders whose evaluator modules queue jobs may name" },
+    "allow-sha256": { type: "string", arg: "hash,...", help: "SHA-256 digests of evaluator module files allowed wherever they are" },
+    "allow-any-module": { type: "boolean", help: "import any evaluator module a queue job names (turns the allow-list off; only on a trusted Redis)" },
   },
   async run(argv, io) {
     const p = parse(argv, this.options, "worker");
+    const list = (k: string) => (str(p, k) ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+    const hashes = list("allow-sha256");
+    for (const h of hashes) if (!/^[0-9a-f]{64}$/i.test(h)) throw new AimcsimError("UsageError", "worker --allow-sha256", `expected SHA-256 digests (64 hex digits), got "${h}"`);
+    const allow = { prefixes: [process.cwd(), ...list("allow-modules")], sha256: hashes.map((h) => h.toLowerCase()), any: flag(p, "allow-any-module") };
     const queue = str(p, "queue") ?? "redis://127.0.0.1:6379";
     const concurrency = str(p, "concurrency");
     const { runWorker } = await import("../../dse/index.ts");
-    const h = await runWorker({ queue, ...(concurrency !== undefined ? { concurrency: int(p, "concurrency", 1, "worker", 1, 256) } : {}) });
+    const h = await runWorker({ queue, allow, ...(concurrency !== undefined ? { concurrency: int(p, "concurrency", 1, "worker", 1, 256) } : {}) });
     io.err(`aimcsim worker: processing sweep points from ${queue} (Ctrl-C to stop)`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

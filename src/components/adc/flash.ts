@@ -3,6 +3,7 @@
 import type { AdcModel } from "../model.ts";
 import { fmtHz, fmtJ } from "../format.ts";
 import { FJ, ISAAC_NODE_NM, UM2_TO_MM2, areaScale, periodPs } from "../technology.ts";
+import { CONVERTER_REFERENCE_SUPPLY_V } from "../supply.ts";
 
 /** Flash: energy of one comparator decision incl. its share of the reference ladder. Assumption: 40 fJ, chosen
  *  so that a 6-bit flash (63 comparators, 2.5 pJ) sits at the survey's 2.7 pJ median for 6-8 ENOB converters
@@ -14,6 +15,7 @@ export const FLASH_COMPARATOR_AREA_UM2 = 30;
 
 export const FLASH_ADC: AdcModel = {
   kind: "flash",
+  referenceSupplyV: CONVERTER_REFERENCE_SUPPLY_V, // src/components/supply.ts (1.0 V; per-model statement there)
   reference: "2^bits - 1 comparators of 40 fJ and 30 um^2 at 32 nm (assumptions anchored to the Murmann survey median)",
   sources: ["Murmann ADC survey 1997-2025", "ISAAC ISCA 2016"],
   convert(adc, nodeNm, clockHz) {

@@ -4,6 +4,7 @@
 import type { AdcModel } from "../model.ts";
 import { fmtHz, fmtJ } from "../format.ts";
 import { FJ, ISAAC_NODE_NM, PJ, UM2_TO_MM2, areaScale, periodPs } from "../technology.ts";
+import { CONVERTER_REFERENCE_SUPPLY_V } from "../supply.ts";
 
 /** Median Walden FOM of single-channel SAR ADCs at 6-8 ENOB, 2010-2025 (B. Murmann, ADC Performance Survey
  *  1997-2025; docs/REFERENCES.md [murmann-adc-survey]): 20.6 fJ per conversion step. */
@@ -23,6 +24,7 @@ export const ISAAC_ADC_AREA_UM2 = 1200;
 export const ISAAC_ADC_BITS = 8;
 export const SAR_ADC: AdcModel = {
   kind: "sar",
+  referenceSupplyV: CONVERTER_REFERENCE_SUPPLY_V, // src/components/supply.ts (1.0 V; per-model statement there)
   reference: "Murmann survey median FOM 20.6 fJ/step (ENOB = bits - 1); ISAAC 8-bit SAR 1200 um^2 at 32 nm",
   sources: ["Murmann ADC survey 1997-2025", "NeuroSim", "ISAAC ISCA 2016"],
   convert(adc, nodeNm, clockHz) {

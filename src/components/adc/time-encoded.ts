@@ -6,6 +6,7 @@ import type { AdcModel } from "../model.ts";
 import { fmtJ, fmtPs } from "../format.ts";
 import { ISAAC_NODE_NM, UM2_TO_MM2, areaScale } from "../technology.ts";
 import { ISAAC_ADC_AREA_UM2, ISAAC_ADC_BITS, SAR_MEDIAN_ENERGY_J } from "./sar.ts";
+import { CONVERTER_REFERENCE_SUPPLY_V } from "../supply.ts";
 
 /** Time-encoded ADCs: 300 ps per LSB (HERMES CCO ADC, Khaddam-Aljameh et al. JSSC 2022; docs/REFERENCES.md [hermes-jssc2022]). */
 export const TIME_ENCODED_LSB_PS = 300;
@@ -26,6 +27,7 @@ const timeEncoded = (kind: AdcKind & ("cco" | "ramp")): AdcModel => ({
   reference: "HERMES CCO ADC 300 ps per LSB (JSSC 2022); 8-bit energy = Murmann survey median 2.7 pJ (assumption)",
   sources: ["HERMES JSSC 2022", "Murmann ADC survey 1997-2025", "ISAAC ISCA 2016"],
   convertsDuringRead: kind === "cco",
+  referenceSupplyV: CONVERTER_REFERENCE_SUPPLY_V, // src/components/supply.ts (1.0 V; per-model statement there)
   codeIndependentEnergyFraction: TIME_ENCODED_STATIC_FRACTION,
   convert(adc, nodeNm) {
     const bits = adc.bits;

@@ -8,6 +8,7 @@
 import type { DacModel } from "../model.ts";
 import { fmtJ } from "../format.ts";
 import { ISAAC_NODE_NM, PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "../technology.ts";
+import { CONVERTER_REFERENCE_SUPPLY_V } from "../supply.ts";
 
 /** ISAAC 1-bit DAC: 0.41667 pJ per conversion at 32 nm (4 mW for 8x128 DACs, ISAAC ISCA 2016, as derived in
  *  Accelergy-Project/hwcomponents-library hwcomponents_library/library/isaac.py IsaacDAC). */
@@ -23,6 +24,7 @@ export const isaacDac1Bit = (nodeNm: number): { readonly energyJ: number; readon
 
 export const BIT_SERIAL_DAC: DacModel = {
   kind: "bit-serial",
+  referenceSupplyV: CONVERTER_REFERENCE_SUPPLY_V, // src/components/supply.ts (1.0 V; per-model statement there)
   reference: "ISAAC 1-bit DAC: 0.417 pJ, 0.166 um^2 at 32 nm; one phase per input bit",
   sources: ["ISAAC ISCA 2016 via hwcomponents-library isaac.py"],
   bitPlanePhases: true,

@@ -4,9 +4,11 @@ import type { DacModel } from "../model.ts";
 import { fmtJ } from "../format.ts";
 import { UM2_TO_MM2, periodPs } from "../technology.ts";
 import { isaacDac1Bit } from "./bit-serial.ts";
+import { CONVERTER_REFERENCE_SUPPLY_V } from "../supply.ts";
 
 export const CURRENT_STEERING_DAC: DacModel = {
   kind: "current-steering",
+  referenceSupplyV: CONVERTER_REFERENCE_SUPPLY_V, // src/components/supply.ts (1.0 V; per-model statement there)
   reference: "2^(bits-1) unit cells of the ISAAC 1-bit DAC (0.417 pJ, 0.166 um^2 at 32 nm) each (assumption)",
   sources: ["ISAAC ISCA 2016 via hwcomponents-library isaac.py"],
   convert(dac, nodeNm, clockHz) {

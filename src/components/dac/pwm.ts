@@ -7,6 +7,7 @@ import { HOROWITZ_NODE_NM, addEnergyJ } from "../digital.ts";
 import { fmtJ, fmtPs } from "../format.ts";
 import { UM2_TO_MM2, areaScale, periodPs } from "../technology.ts";
 import { isaacDac1Bit } from "./bit-serial.ts";
+import { CONVERTER_REFERENCE_SUPPLY_V } from "../supply.ts";
 
 /** PWM pulse counter/comparator area per bit. Assumption: 4.5 um^2 at 45 nm = Horowitz's 8-bit adder area
  *  36 um^2 / 8 (ISSCC 2014 area table), one bit of a down-counter per row. */
@@ -14,6 +15,7 @@ export const PWM_COUNTER_AREA_UM2_PER_BIT_45NM = 4.5;
 
 export const PWM_DAC: DacModel = {
   kind: "pwm",
+  referenceSupplyV: CONVERTER_REFERENCE_SUPPLY_V, // src/components/supply.ts (1.0 V; per-model statement there)
   reference: "one ISAAC 1-bit DAC pulse of 2^(bits-1) clock periods plus a (bits-1)-bit down-counter",
   sources: ["ISAAC ISCA 2016 via hwcomponents-library isaac.py", "HERMES JSSC 2022 (PWM)", "Horowitz ISSCC 2014"],
   pulseWidth: true,

@@ -15,6 +15,7 @@
 // are one line per outage (onConnection), never a stack trace.
 import { Job, Queue, QueueEvents, Worker } from "bullmq";
 import { AimcsimError } from "../../errors.ts";
+import { checkEvaluatorModule, defaultAllowList, type ModuleAllowList } from "../allow.ts";
 import { evaluateTask } from "../evaluator.ts";
 import { bullConnection, closeConnection, parseQueueUrl, waitConnected, type BullConnection } from "../redis/connection.ts";
 import type { PointBackend, PointOutcome, PointTask } from "../types.ts";
@@ -200,6 +201,8 @@ export interface RunWorkerOptions {
   readonly onConnection?: (line: string | null) => void;
   /** Seconds to wait for Redis at start (default 5). */
   readonly connectTimeoutS?: number;
+  /** Evaluator modules this worker imports (default: built-ins and files under its current folder). */
+  readonly allow?: ModuleAllowList;
 }
 
 export interface WorkerHandle {
@@ -217,6 +220,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerHandle> {
   const useThreads = opts.threads ?? true;
   const pool = useThreads ? new WorkerPool({ size: concurrency }) : undefined;
   const evalOne = pool ? (t: PointTask) => pool.submit(t) : evaluateTask;
+  const allow = opts.allow ?? defaultAllowList();
   const c: BullConnection = bullConnection(conn, { onError: opts.onConnection ?? stderrReporter("worker", opts.queue) });
   try {
     await waitConnected(c, opts.queue, (opts.connectTimeoutS ?? 5) * 1000);
@@ -229,6 +233,11 @@ export async function runWorker(opts: RunWorkerOptions): Promise<WorkerHandle> {
   const worker = new Worker(
     name,
     async (job: Job<PointTask>) => {
+      // Untrusted input: a job may only name an evaluator module this worker allows (a setup error
+      // otherwise, so the sweep stops with the reason and nothing is imported).
+      const data = job.data as Partial<PointTask> | null;
+      if (data === null || typeof data !== "object" || typeof data.input?.key !== "string") throw new Error("malformed job: expected a sweep point task");
+      checkEvaluatorModule(data.evaluator, allow);
       const outcome = await evalOne(job.data);
       // A setup error (evaluator cannot load here) fails the job instead of completing it with a result.
       if (outcome.status === "failed" && outcome.infra) throw new Error(outcome.error);
