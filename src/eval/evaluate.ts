@@ -264,7 +264,7 @@ export function calibrateStaticRanges(prep: PreparedEval, chip: ChipSpec, calibr
 }
 
 /** Quantile of |x| for the default static-range rule: the 99.9th percentile, the usual percentile of post-training
- *  activation calibration (NVIDIA TensorRT's percentile calibrator offers 99.9 / 99.99 / 99.999; assumption).
+ *  activation calibration (docs/REFERENCES.md [tensorrt-percentile]; assumption).
  *  Chosen after measuring (calibration: yes): aihwkit's 0.99995 keeps tiny-llama-wordnet's layer-0 down_proj
  *  range at the BOS token's massive activation (~230 vs mean |x| 0.3), leaving 95 % of its 8-bit codes at zero,
  *  perplexity 18 -> 756; the MSE-optimal bound does the same (637); 0.999 gives 21.7 (512 tokens, 1 seed). */

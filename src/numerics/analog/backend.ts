@@ -1,6 +1,6 @@
 // The analog crossbar backend: every projection weight is programmed once onto (noisy) crossbar cells at
 // construction, then each linear() runs aihwkit's forward order per tile (IBM aihwkit
-// src/aihwkit/simulator/parameters/io.py; docs/REFERENCES.md [aihwkit]):
+// src/aihwkit/simulator/parameters/io.py; docs/REFERENCES.md [aihwkit], [aihwkit-io]):
 //   input range (dynamic abs-max per tile input vector, or a static per-layer bound) -> DAC quantise and
 //   clip -> W x with the programmed + drifted + read-noisy conductances -> output-referred weight noise
 //   w_noise * sqrt(sum_i |w_i| x_i^2) * N -> out_noise * N -> ADC quantise, clip at +-outBound ->

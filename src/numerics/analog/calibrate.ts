@@ -1,4 +1,4 @@
-// Static input ranges per layer, calibrated on data (Analog Foundation Models, Buchel et al. 2025: static
+// Static input ranges per layer, calibrated on data (docs/REFERENCES.md [afm-neurips2025] static
 // per-layer input ranges; aihwkit src/aihwkit/inference/calibration/calibration.py: CACHE_QUANTILE takes
 // the 0.99995 quantile of the inputs, MAX the abs-max). Run the exact forward pass with `backend` over the
 // calibration tokens, then read `bounds()`.
@@ -24,7 +24,7 @@ export interface RangeCalibratorOptions {
   /** "quantile": the `quantile` of |x| (aihwkit CACHE_QUANTILE; a percentile rule with quantile = p / 100);
    *  "max": abs-max (aihwkit MAX); "mse": the bound minimising the expected squared error of a `dacBits` DAC,
    *  clipping error sum (|x| - b)^2 above b plus rounding error (b / L)^2 / 12 per unclipped input (L = 2^(bits-1) - 1,
-   *  uniform rounding error: assumption), over the recorded |x| histogram (Banner et al., ACIQ, NeurIPS 2019). */
+   *  uniform rounding error: assumption), over the recorded |x| histogram (docs/REFERENCES.md [aciq-banner2019]). */
   readonly mode: CalibrationRule;
   readonly quantile?: number;
   /** DAC bits for "mse" (default 8). */
