@@ -31,9 +31,13 @@ export interface LayerWeights {
   readonly o: LinearWeight;
   /** BitNet: RMSNorm before o_proj. */
   readonly attnSubNorm: NormWeights | null;
-  /** Qwen3: RMSNorm over head_dim of each q and k head, before RoPE. */
+  /** Qwen3, Gemma-3: RMSNorm over head_dim of each q and k head, before RoPE. */
   readonly qNorm?: NormWeights | null;
   readonly kNorm?: NormWeights | null;
+  /** Gemma: norm of the attention output before the residual add (post_attention_layernorm) and of the MLP
+   *  output (post_feedforward_layernorm); mlpNorm is then pre_feedforward_layernorm. */
+  readonly postAttnNorm?: NormWeights | null;
+  readonly postFfnNorm?: NormWeights | null;
   readonly mlpNorm: NormWeights;
   readonly gate: LinearWeight | null;
   readonly up: LinearWeight; // up_proj, fc1, c_fc (or the fused gate_up_proj)
@@ -328,9 +332,16 @@ export function buildModel(
       const rsType = rs ? (rs.rope_type ?? rs.type) : null;
       if (rsType && rsType !== "llama3" && rsType !== "default")
         throw new AimcsimError("ModelError", `${source}#rope_scaling`, `rope type "${rsType}" is not implemented (supported: default, llama3)`);
+      // Gemma's RMSNorm multiplies by (1 + weight) in fp32 (modeling_gemma2.py Gemma2RMSNorm): stored here as
+      // the fp32 (1 + w), after which the norm is computed as Llama's.
+      const gemma = details.gemma !== null;
+      const nrm = (name: string, dim: number): NormWeights => {
+        const w = norm(name, dim, false);
+        return gemma ? { weight: w.weight.map((v) => Math.fround(1 + v)), bias: null } : w;
+      };
       for (let l = 0; l < shape.numLayers; l++) {
         const n = names.layer(l);
-        const attnNorm = norm(n.attnNorm, H, false);
+        const attnNorm = nrm(n.attnNorm, H);
         let q = null, k = null, v = null, qkv = null;
         if (shape.fusedQkv) qkv = linear(n.qkv, qDim + 2 * kvDim, H, "optional");
         else {
@@ -339,11 +350,13 @@ export function buildModel(
           k = linear(n.k, kvDim, H, qkvB);
           v = linear(n.v, kvDim, H, qkvB);
         }
-        const qNorm = details.qkNorm ? norm(n.qNorm, hd, false) : null;
-        const kNorm = details.qkNorm ? norm(n.kNorm, hd, false) : null;
+        const qNorm = details.qkNorm ? nrm(n.qNorm, hd) : null;
+        const kNorm = details.qkNorm ? nrm(n.kNorm, hd) : null;
         const attnSubNorm = shape.family === "bitnet" ? norm(n.attnSubNorm, H, false) : null;
         const o = linear(n.o, H, qDim, shape.attentionBias);
-        const mlpNorm = norm(n.mlpNorm, H, false);
+        const postAttnNorm = gemma ? nrm(n.mlpNorm, H) : null;
+        const mlpNorm = gemma ? nrm(n.preFfnNorm, H) : norm(n.mlpNorm, H, false);
+        const postFfnNorm = gemma ? nrm(n.postFfnNorm, H) : null;
         let gate = null, up;
         if (shape.fusedGateUp) up = linear(n.gateUp, 2 * I, H, shape.mlpBias);
         else {
@@ -352,9 +365,9 @@ export function buildModel(
         }
         const ffnSubNorm = shape.family === "bitnet" ? norm(n.ffnSubNorm, I, false) : null;
         const down = linear(n.down, H, I, shape.mlpBias);
-        layers.push({ attnNorm, q, k, v, qkv, o, attnSubNorm, qNorm, kNorm, mlpNorm, gate, up, fusedGateUp: shape.fusedGateUp, ffnSubNorm, down });
+        layers.push({ attnNorm, q, k, v, qkv, o, attnSubNorm, qNorm, kNorm, postAttnNorm, mlpNorm, gate, up, fusedGateUp: shape.fusedGateUp, ffnSubNorm, postFfnNorm, down });
       }
-      finalNorm = norm(names.finalNorm, H, false);
+      finalNorm = nrm(names.finalNorm, H);
       lmHead = headLinear(names.lmHead, embed, V, H);
       break;
     }

@@ -38,10 +38,26 @@ export interface ShapeDetails {
   readonly rotaryDim: number;
   /** Bias on q/k/v but not on o_proj (Qwen2: modeling_qwen2.py q/k/v_proj bias=True, o_proj bias=False). */
   readonly qkvBias: boolean;
-  /** Per-head RMSNorm of q and k (over head_dim) before RoPE (Qwen3 q_norm/k_norm). */
+  /** Per-head RMSNorm of q and k (over head_dim) before RoPE (Qwen3 q_norm/k_norm, Gemma-3). */
   readonly qkNorm: boolean;
+  /** Gemma-2/3 block details (null for every other family). */
+  readonly gemma: GemmaDetails | null;
   /** Where the shape came from (preset name, config.json path). */
   readonly source: string;
+}
+
+/** Gemma-2 (modeling_gemma2.py) and Gemma-3 text (modeling_gemma3.py): embeddings scaled by sqrt(hidden),
+ *  RMSNorms that multiply by (1 + weight), a norm after attention and around the MLP (pre/post feed-forward),
+ *  scores scaled by query_pre_attn_scalar^-0.5 and optionally soft-capped (cap * tanh(s / cap)), sliding-window
+ *  and global layers, soft-capped final logits; Gemma-3 sliding layers use their own RoPE base. */
+export interface GemmaDetails {
+  readonly attnSoftcap: number | null;
+  readonly finalSoftcap: number | null;
+  readonly queryPreAttnScalar: number;
+  /** Per layer: true for a sliding-window layer (window = slidingWindow), false for global attention. */
+  readonly slidingLayers: readonly boolean[];
+  /** RoPE base of the sliding layers (Gemma-3 rope_local_base_freq); null: the same as the global layers. */
+  readonly localRopeTheta: number | null;
 }
 
 /** A TransformerShape with its block-structure details; assignable wherever TransformerShape is expected. */
@@ -59,6 +75,7 @@ export const shapeDetails = (shape: TransformerShape): ShapeDetails => {
     rotaryDim: s.rotaryDim ?? (shape.positional === "rope" ? shape.headDim : 0),
     qkvBias: s.qkvBias ?? false,
     qkNorm: s.qkNorm ?? false,
+    gemma: s.gemma ?? null,
     source: s.source ?? shape.name,
   };
 };
@@ -348,6 +365,7 @@ const llamaLike = (f: Fields, family: ArchFamily, variant: LlamaVariant = {}): M
     rotaryDim,
     qkvBias: variant.qkvBias ?? false,
     qkNorm: variant.qkNorm ?? false,
+    gemma: null,
     source: f.source,
   };
 };
@@ -394,6 +412,7 @@ const opt = (f: Fields): ModelShape => {
     slidingWindow: null,
     qkvBias: false,
     qkNorm: false,
+    gemma: null,
     rotaryDim: 0,
     source: f.source,
   };
@@ -435,7 +454,96 @@ const gpt2 = (f: Fields): ModelShape => {
     slidingWindow: null,
     qkvBias: false,
     qkNorm: false,
+    gemma: null,
     rotaryDim: 0,
+    source: f.source,
+  };
+};
+
+const softcap = (f: Fields, field: string): number | null => (f.json[field] === undefined || f.json[field] === null ? null : f.positive(field));
+
+/** Gemma-2 and Gemma-3 text: the Llama projections and MLP with Gemma's norms, scaling and attention pattern. */
+const gemma = (f: Fields, version: 2 | 3): ModelShape => {
+  const hidden = f.int("hidden_size");
+  const heads = f.int("num_attention_heads");
+  const { numKvHeads, headDim } = headGeometry(f, hidden, heads, "num_key_value_heads");
+  const layers = f.int("num_hidden_layers");
+  // RoPE: Gemma-2 rope_theta or rope_parameters; Gemma-3 (transformers 5) rope_parameters per layer type
+  let theta: number;
+  let localTheta: number | null = null;
+  const rp = f.json["rope_parameters"] as Json | null | undefined;
+  const typed = rp && typeof rp === "object" && !Array.isArray(rp) && (rp["full_attention"] || rp["sliding_attention"]);
+  if (typed) {
+    const part = (k: string): number => {
+      const r = rp![k] as Json | undefined;
+      if (!r) return fail(f.source, `rope_parameters.${k}`, "missing");
+      const kind = r["rope_type"] ?? "default";
+      if (kind !== "default") return fail(f.source, `rope_parameters.${k}.rope_type`, `unsupported rope type ${describe(kind)} (supported: "default")`);
+      return new Fields(r, f.source, f.modelType).positive("rope_theta");
+    };
+    theta = part("full_attention");
+    localTheta = part("sliding_attention");
+  } else {
+    const rope = ropeSettings(f, 10000);
+    if (rope.scaling || rope.partialFactor !== 1) fail(f.source, "rope_scaling", "Gemma rope scaling / partial rotary is not implemented");
+    theta = rope.theta;
+    if (version === 3) localTheta = f.positive("rope_local_base_freq", 10000);
+  }
+  // Layer pattern: layer_types when given, else Gemma-2: even layers slide; Gemma-3: every 6th layer is global.
+  let slidingLayers: boolean[];
+  const lt = f.json["layer_types"];
+  if (Array.isArray(lt)) {
+    if (lt.length !== layers) fail(f.source, "layer_types", `has ${lt.length} entries for ${layers} layers`);
+    slidingLayers = lt.map((t, i) => {
+      if (t !== "sliding_attention" && t !== "full_attention") fail(f.source, `layer_types[${i}]`, `must be "sliding_attention" or "full_attention", got ${describe(t)}`);
+      return t === "sliding_attention";
+    });
+  } else {
+    const pattern = version === 2 ? 2 : f.int("sliding_window_pattern", 6);
+    slidingLayers = Array.from({ length: layers }, (_, i) => (version === 2 ? i % 2 === 0 : (i + 1) % pattern !== 0));
+  }
+  const win = f.json["sliding_window"] === null || f.json["sliding_window"] === undefined ? null : f.int("sliding_window");
+  if (win === null && slidingLayers.some((x) => x)) fail(f.source, "sliding_window", "missing, but layer_types has sliding-window layers");
+  return {
+    name: nameOf(f.json, f.source),
+    family: "llama",
+    vocabSize: f.int("vocab_size"),
+    hiddenSize: hidden,
+    intermediateSize: f.int("intermediate_size"),
+    numLayers: layers,
+    numHeads: heads,
+    numKvHeads,
+    headDim,
+    maxPositions: f.int("max_position_embeddings"),
+    norm: "rmsnorm",
+    normEps: f.positive("rms_norm_eps", 1e-6),
+    activation: activation(f, "hidden_activation", "gelu_pytorch_tanh"),
+    gatedMlp: true,
+    positional: "rope",
+    ropeTheta: theta,
+    ropeScaling: null,
+    tiedEmbeddings: f.bool("tie_word_embeddings", true),
+    fusedQkv: false,
+    fusedGateUp: false,
+    attentionBias: f.bool("attention_bias", false),
+    mlpBias: false,
+    weightFormat: weightFormat(f),
+    wordEmbedProjDim: 0,
+    normPlacement: "pre",
+    subNorms: false,
+    finalNorm: true,
+    positionOffset: 0,
+    slidingWindow: win,
+    rotaryDim: headDim,
+    qkvBias: false,
+    qkNorm: version === 3,
+    gemma: {
+      attnSoftcap: softcap(f, "attn_logit_softcapping"),
+      finalSoftcap: softcap(f, "final_logit_softcapping"),
+      queryPreAttnScalar: f.positive("query_pre_attn_scalar", headDim),
+      slidingLayers,
+      localRopeTheta: localTheta,
+    },
     source: f.source,
   };
 };
@@ -449,6 +557,8 @@ const FAMILIES: Record<string, (f: Fields) => ModelShape> = {
   qwen2: (f) => llamaLike(f, "llama", { qkvBias: true, slidingWindow: "qwen" }),
   qwen3: (f) => llamaLike(f, "llama", { qkNorm: true, slidingWindow: "qwen" }),
   mistral: (f) => llamaLike(f, "llama", { slidingWindow: "always" }),
+  gemma2: (f) => gemma(f, 2),
+  gemma3_text: (f) => gemma(f, 3),
   opt,
   gpt2,
 };

@@ -15,6 +15,9 @@ export interface LayerTensorNames {
   readonly o: string;
   /** BitNet's norm before o_proj. */
   readonly attnSubNorm: string;
+  /** Gemma's norms before and after the MLP (its post_attention_layernorm follows attention). */
+  readonly preFfnNorm: string;
+  readonly postFfnNorm: string;
   /** Qwen3's per-head norms of q and k. */
   readonly qNorm: string;
   readonly kNorm: string;
@@ -61,6 +64,7 @@ export function hfTensorNames(family: ArchFamily, opts: { readonly root?: string
           return {
             attnNorm: `${p}.ln_1`, q: `${p}.attn.q_proj`, k: `${p}.attn.k_proj`, v: `${p}.attn.v_proj`, qkv: `${p}.attn.c_attn`, o: `${p}.attn.c_proj`,
             attnSubNorm: `${p}.attn.attn_sub_norm`, qNorm: `${p}.attn.q_norm`, kNorm: `${p}.attn.k_norm`, mlpNorm: `${p}.ln_2`,
+            preFfnNorm: `${p}.pre_feedforward_layernorm`, postFfnNorm: `${p}.post_feedforward_layernorm`,
             gate: `${p}.mlp.gate_proj`, up: `${p}.mlp.up_proj`, gateUp: `${p}.mlp.gate_up_proj`, down: `${p}.mlp.down_proj`, ffnSubNorm: `${p}.mlp.ffn_sub_norm`,
             fc1: `${p}.mlp.c_fc`, fc2: `${p}.mlp.c_proj`,
           };
@@ -81,6 +85,7 @@ export function hfTensorNames(family: ArchFamily, opts: { readonly root?: string
           return {
             attnNorm: `${p}.self_attn_layer_norm`, q: `${p}.self_attn.q_proj`, k: `${p}.self_attn.k_proj`, v: `${p}.self_attn.v_proj`, qkv: `${p}.self_attn.qkv_proj`, o: `${p}.self_attn.out_proj`,
             attnSubNorm: `${p}.self_attn.attn_sub_norm`, qNorm: `${p}.self_attn.q_norm`, kNorm: `${p}.self_attn.k_norm`, mlpNorm: `${p}.final_layer_norm`,
+            preFfnNorm: `${p}.pre_feedforward_layernorm`, postFfnNorm: `${p}.post_feedforward_layernorm`,
             gate: `${p}.gate_proj`, up: `${p}.up_proj`, gateUp: `${p}.gate_up_proj`, down: `${p}.down_proj`, ffnSubNorm: `${p}.ffn_sub_norm`,
             fc1: `${p}.fc1`, fc2: `${p}.fc2`,
           };
@@ -102,6 +107,7 @@ export function hfTensorNames(family: ArchFamily, opts: { readonly root?: string
           return {
             attnNorm: `${p}.input_layernorm`, q: `${p}.self_attn.q_proj`, k: `${p}.self_attn.k_proj`, v: `${p}.self_attn.v_proj`, qkv: `${p}.self_attn.qkv_proj`, o: `${p}.self_attn.o_proj`,
             attnSubNorm: `${p}.self_attn.attn_sub_norm`, qNorm: `${p}.self_attn.q_norm`, kNorm: `${p}.self_attn.k_norm`, mlpNorm: `${p}.post_attention_layernorm`,
+            preFfnNorm: `${p}.pre_feedforward_layernorm`, postFfnNorm: `${p}.post_feedforward_layernorm`,
             gate: `${p}.mlp.gate_proj`, up: `${p}.mlp.up_proj`, gateUp: `${p}.mlp.gate_up_proj`, down: `${p}.mlp.down_proj`, ffnSubNorm: `${p}.mlp.ffn_sub_norm`,
             fc1: `${p}.mlp.fc1`, fc2: `${p}.mlp.fc2`,
           };

@@ -158,12 +158,15 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
   const heads = shape.numHeads;
   const hd = shape.headDim;
   const kvRow = 2 * shape.numKvHeads * hd; // K and V elements per token
-  const W = d.slidingWindow;
   // Visible keys summed over the queries of one sequence (causal lower triangle, see header; a sliding
   // window caps each query's keys at W), the key extent of the dense GEMM, and the cached tokens read.
-  const keySum = visibleKeySum(pass.context, pass.tokens, W);
-  const keysMax = W === null ? pass.context + pass.tokens : Math.min(pass.context + pass.tokens, pass.tokens + W - 1);
-  const cachedTokens = W === null ? pass.context : Math.min(pass.context, W - 1);
+  // Gemma's global layers see everything; its sliding layers and every layer of other families use W.
+  const windowOf = (l: number): number | null => (d.gemma && !d.gemma.slidingLayers[l] ? null : d.slidingWindow);
+  const extents = (W: number | null) => ({
+    keySum: visibleKeySum(pass.context, pass.tokens, W),
+    keysMax: W === null ? pass.context + pass.tokens : Math.min(pass.context + pass.tokens, pass.tokens + W - 1),
+    cachedTokens: W === null ? pass.context : Math.min(pass.context, W - 1),
+  });
 
   // Embedding lookup (+ learned positions).
   const eb = embeddingBytesPerElement(shape);
@@ -181,6 +184,7 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
     const proj = new Map(layerProjections(shape, l).map((p) => [p.role, p]));
     const get = (role: ProjectionMatrix["role"]): ProjectionMatrix => proj.get(role)!;
     const layerIn = x;
+    const { keySum, keysMax, cachedTokens } = extents(windowOf(l));
 
     // --- attention block ---
     const attnIn = preNorm ? g.vector("norm", `${L}.attn_norm`, l, [layerIn], T, H) : layerIn;
@@ -188,8 +192,10 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
     const k = g.projection(get("k"), T, [attnIn]);
     const v = g.projection(get("v"), T, [attnIn]);
     let qk = [q, k];
+    // Qwen3 / Gemma-3: per-head RMSNorm of q and k before RoPE
+    if (d.qkNorm) qk = [g.vector("norm", `${L}.q_norm`, l, [q], T, heads * hd), g.vector("norm", `${L}.k_norm`, l, [k], T, shape.numKvHeads * hd)];
     if (shape.positional === "rope") {
-      qk = [g.vector("rope", `${L}.rope`, l, [q, k], T, (heads + shape.numKvHeads) * d.rotaryDim)];
+      qk = [g.vector("rope", `${L}.rope`, l, qk, T, (heads + shape.numKvHeads) * d.rotaryDim)];
     }
     // The write is a sink: nothing downstream waits for the cache store.
     g.add("kv-write", `${L}.kv_write`, l, [...qk, v], { m: T, n: kvRow, bytes: T * kvRow * KV_BYTES_PER_ELEMENT });
@@ -221,7 +227,8 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
       macs: scoreMacs,
     });
     if (d.subNorms) attn = g.vector("norm", `${L}.attn_sub_norm`, l, [attn], T, heads * hd);
-    const o = g.projection(get("o"), T, [attn]);
+    let o = g.projection(get("o"), T, [attn]);
+    if (d.gemma) o = g.vector("norm", `${L}.post_attn_norm`, l, [o], T, H);
     let h = g.vector("elementwise", `${L}.attn_residual`, l, [o, layerIn], T, H);
     if (!preNorm) h = g.vector("norm", `${L}.attn_norm`, l, [h], T, H);
 
@@ -240,6 +247,7 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
       const act = g.vector("activation", `${L}.act`, l, [fc1], T, F);
       mlpOut = g.projection(get("fc2"), T, [act]);
     }
+    if (d.gemma) mlpOut = g.vector("norm", `${L}.post_ffn_norm`, l, [mlpOut], T, H);
     x = g.vector("elementwise", `${L}.mlp_residual`, l, [mlpOut, h], T, H);
     if (!preNorm) x = g.vector("norm", `${L}.mlp_norm`, l, [x], T, H);
   }
@@ -309,6 +317,8 @@ export const kvCacheBytes = (shape: TransformerShape, batch: number, tokens: num
 
 /** Tokens per sequence the KV cache must hold at `context` tokens: all of them, or the sliding window. */
 export const kvCacheTokens = (shape: TransformerShape, context: number): number => {
-  const w = shapeDetails(shape).slidingWindow;
+  const d = shapeDetails(shape);
+  // Gemma: global layers keep every token (this per-layer figure is then an upper bound for its sliding layers)
+  const w = d.gemma && d.gemma.slidingLayers.some((s) => !s) ? null : d.slidingWindow;
   return w === null ? context : Math.min(context, w);
 };

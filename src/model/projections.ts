@@ -5,6 +5,7 @@
 // The op graph (opgraph.ts), the parameter count (presets.ts) and the crossbar mapping (src/mapping) all
 // read this one list, so they agree on names and sizes.
 
+import { shapeDetails } from "./config.ts";
 import { hfTensorNames } from "./hf-names.ts";
 import type { TransformerShape } from "./shape.ts";
 
@@ -79,9 +80,11 @@ export const layerProjections = (shape: TransformerShape, layer: number): Projec
       out.push({ ...base, name: `${L}.${role}_proj`, role, weight, slice: { outStart: s, outEnd: e, fusedOut: fused }, storage, inFeatures: h, outFeatures: e - s, bias: ab });
     }
   } else {
-    out.push({ ...base, name: `${L}.q_proj`, role: "q", weight: n.q, storage: "linear", inFeatures: h, outFeatures: qOut, bias: ab });
-    out.push({ ...base, name: `${L}.k_proj`, role: "k", weight: n.k, storage: "linear", inFeatures: h, outFeatures: kvOut, bias: ab });
-    out.push({ ...base, name: `${L}.v_proj`, role: "v", weight: n.v, storage: "linear", inFeatures: h, outFeatures: kvOut, bias: ab });
+    // Qwen2: q/k/v carry a bias even where o_proj does not
+    const qb = ab || shapeDetails(shape).qkvBias;
+    out.push({ ...base, name: `${L}.q_proj`, role: "q", weight: n.q, storage: "linear", inFeatures: h, outFeatures: qOut, bias: qb });
+    out.push({ ...base, name: `${L}.k_proj`, role: "k", weight: n.k, storage: "linear", inFeatures: h, outFeatures: kvOut, bias: qb });
+    out.push({ ...base, name: `${L}.v_proj`, role: "v", weight: n.v, storage: "linear", inFeatures: h, outFeatures: kvOut, bias: qb });
   }
   // Attention output projection.
   out.push({ ...base, name: `${L}.o_proj`, role: "o", weight: n.o, storage: shape.family === "gpt2" ? "conv1d" : "linear", inFeatures: qOut, outFeatures: h, bias: ab });

@@ -13,6 +13,7 @@
 import type { LoadedModel, LayerWeights, NormWeights } from "../model/checkpoint.ts";
 import type { LinearBackend, LinearWeight } from "./backend.ts";
 import { AimcsimError } from "../errors.ts";
+import { shapeDetails, type GemmaDetails } from "../model/config.ts";
 
 export interface ForwardSession {
   /** Feed one token at the next position; returns that position's logits [vocab] (a buffer reused by the next call). */
@@ -99,6 +100,11 @@ class Runner {
   private readonly gateUp: Float32Array;
   private readonly cos: Float32Array;
   private readonly sin: Float32Array;
+  private readonly gemma: GemmaDetails | null;
+  /** Gemma-3 sliding layers' RoPE (rope_local_base_freq); empty otherwise. */
+  private readonly invFreqLocal: Float32Array;
+  private readonly cosL: Float32Array;
+  private readonly sinL: Float32Array;
   private scores: Float32Array;
   private kCache: Float32Array[];
   private vCache: Float32Array[];
@@ -140,6 +146,11 @@ class Runner {
     this.gateUp = new Float32Array(fusedGU ? cap * 2 * this.I : 0);
     this.cos = new Float32Array(cap * (this.rot >> 1));
     this.sin = new Float32Array(cap * (this.rot >> 1));
+    this.gemma = shapeDetails(s).gemma;
+    const lt = this.gemma?.localRopeTheta ?? null;
+    this.invFreqLocal = lt !== null ? ropeInverseFrequencies(lt, this.rot, null) : new Float32Array(0);
+    this.cosL = new Float32Array(lt !== null ? cap * (this.rot >> 1) : 0);
+    this.sinL = new Float32Array(lt !== null ? cap * (this.rot >> 1) : 0);
     this.ctxCap = Math.min(Math.max(ctxCap, 1), s.maxPositions);
     this.scores = new Float32Array(this.ctxCap);
     this.kCache = model.layout.layers.map(() => new Float32Array(this.ctxCap * this.kvDim));
@@ -197,6 +208,11 @@ class Runner {
       copy(emb, id * E, eb, t * E, E);
     }
     if (layout.projectIn) this.backend.linear(layout.projectIn, this.e, count, this.x);
+    if (this.gemma) {
+      // modeling_gemma2.py: hidden_states * torch.tensor(hidden_size**0.5, dtype=hidden_states.dtype)
+      const n = Math.fround(Math.sqrt(H));
+      for (let i = 0; i < count * H; i++) this.x[i] = this.x[i]! * n;
+    }
     if (layout.positions) {
       const P = layout.positions.data;
       const off = layout.options.positionOffset;
@@ -229,33 +245,41 @@ class Runner {
       hb = this.tmpH;
     }
     this.backend.linear(layout.lmHead, hb, count, logits);
+    const fc = this.gemma?.finalSoftcap ?? null;
+    if (fc !== null)
+      // modeling_gemma2.py: logits / cap, tanh, * cap (fp32 each)
+      for (let i = 0; i < count * V; i++) logits[i] = Math.fround(Math.tanh(Math.fround(logits[i]! / fc))) * fc;
     checker.after("the final norm and lm_head", layout.lmHead.name, logits, V);
     this.position = start + count;
   }
 
   private ropeTables(start: number, count: number): void {
+    this.ropeTable(this.invFreq, this.cos, this.sin, start, count);
+    if (this.invFreqLocal.length) this.ropeTable(this.invFreqLocal, this.cosL, this.sinL, start, count);
+  }
+
+  private ropeTable(inv: Float32Array, cos: Float32Array, sin: Float32Array, start: number, count: number): void {
     const half = this.rot >> 1;
-    const inv = this.invFreq;
     for (let t = 0; t < count; t++) {
       const pos = start + t;
       for (let i = 0; i < half; i++) {
         // transformers: freqs = inv_freq (fp32) @ position_ids (fp32), then cos/sin in fp32.
         const f = Math.fround(inv[i]! * pos);
-        this.cos[t * half + i] = Math.cos(f);
-        this.sin[t * half + i] = Math.sin(f);
+        cos[t * half + i] = Math.cos(f);
+        sin[t * half + i] = Math.sin(f);
       }
     }
   }
 
-  private applyRope(buf: Float32Array, heads: number, count: number): void {
+  private applyRope(buf: Float32Array, heads: number, count: number, cos = this.cos, sin = this.sin): void {
     const hd = this.hd;
     const half = this.rot >> 1;
     for (let t = 0; t < count; t++) {
       for (let h = 0; h < heads; h++) {
         const o = (t * heads + h) * hd;
         for (let i = 0; i < half; i++) {
-          const c = this.cos[t * half + i]!;
-          const s = this.sin[t * half + i]!;
+          const c = cos[t * half + i]!;
+          const s = sin[t * half + i]!;
           const a = buf[o + i]!;
           const b = buf[o + half + i]!;
           buf[o + i] = a * c - b * s;
@@ -328,11 +352,15 @@ class Runner {
       this.norm(L.qNorm, this.q, this.q, count * this.nH, hd);
       this.norm(L.kNorm, this.k, this.k, count * this.nKv, hd);
     }
+    const gm = this.gemma;
+    const sliding = gm ? gm.slidingLayers[l]! : true;
     if (rope) {
-      this.applyRope(this.q, this.nH, count);
-      this.applyRope(this.k, this.nKv, count);
+      const local = gm !== null && sliding && this.invFreqLocal.length > 0;
+      this.applyRope(this.q, this.nH, count, local ? this.cosL : this.cos, local ? this.sinL : this.sin);
+      this.applyRope(this.k, this.nKv, count, local ? this.cosL : this.cos, local ? this.sinL : this.sin);
     }
-    let scale = opts.scaleAttnWeights ? 1 / Math.sqrt(hd) : 1;
+    // Gemma: scaling = query_pre_attn_scalar ** -0.5
+    let scale = gm ? gm.queryPreAttnScalar ** -0.5 : opts.scaleAttnWeights ? 1 / Math.sqrt(hd) : 1;
     if (this.model.shape.family === "opt") {
       // modeling_opt.py: query_states = q_proj(x) * head_dim**-0.5, scores = q @ k^T (no further scaling).
       const s = Math.fround(scale);
@@ -342,9 +370,10 @@ class Runner {
     const kc = this.kCache[l]!, vc = this.vCache[l]!;
     copy(this.k, 0, kc, start * kvDim, count * kvDim);
     copy(this.v, 0, vc, start * kvDim, count * kvDim);
-    this.attention(kc, vc, start, count, scale);
+    this.attention(kc, vc, start, count, scale, sliding ? opts.slidingWindow : null, gm?.attnSoftcap ?? null);
     if (L.attnSubNorm) this.norm(L.attnSubNorm, this.att, this.att, count, qDim);
     this.lin(L.o, this.att, count, this.tmpH, qDim);
+    if (L.postAttnNorm) this.norm(L.postAttnNorm, this.tmpH, this.tmpH, count, H);
     for (let i = 0; i < count * H; i++) x[i] = x[i]! + this.tmpH[i]!;
     if (!opts.preNorm) this.norm(L.attnNorm, x, x, count, H);
     // ---- MLP block
@@ -369,17 +398,17 @@ class Runner {
     }
     if (L.ffnSubNorm) this.norm(L.ffnSubNorm, this.up, this.up, count, I);
     this.lin(L.down, this.up, count, this.tmpH, I);
+    if (L.postFfnNorm) this.norm(L.postFfnNorm, this.tmpH, this.tmpH, count, H);
     for (let i = 0; i < count * H; i++) x[i] = x[i]! + this.tmpH[i]!;
     if (!opts.preNorm) this.norm(L.mlpNorm, x, x, count, H);
   }
 
   /** Causal attention of `count` new queries (positions start..) over the cache [0, start + t]. */
-  private attention(kc: Float32Array, vc: Float32Array, start: number, count: number, scale: number): void {
+  private attention(kc: Float32Array, vc: Float32Array, start: number, count: number, scale: number, win: number | null, softcap: number | null): void {
     const hd = this.hd, nH = this.nH, kvDim = this.kvDim, qDim = this.qDim;
     const group = nH / this.nKv;
     const sc = this.scores;
     const q = this.q, att = this.att;
-    const win = this.model.layout.options.slidingWindow;
     for (let t = 0; t < count; t++) {
       const n = start + t + 1;
       // transformers masking_utils sliding_window_overlay: key j is visible iff j > pos - window
@@ -392,7 +421,9 @@ class Runner {
           const kb = j * kvDim + ko;
           let d = 0;
           for (let i = 0; i < hd; i++) d += q[qo + i]! * kc[kb + i]!;
-          const s = Math.fround(d) * scale;
+          let s = Math.fround(d) * scale;
+          // Gemma-2 attn_logit_softcapping: scores / cap, tanh, * cap (fp32 each)
+          if (softcap !== null) s = Math.fround(Math.tanh(Math.fround(Math.fround(s) / softcap))) * softcap;
           sc[j] = s;
           if (s > mx) mx = s;
         }

@@ -25,6 +25,8 @@ const DIRS: Array<[string, string]> = [
   ["qwen3 (per-head q_norm/k_norm, head_dim x heads != hidden, tied)", "test/numerics/forward-hf-fixtures/qwen3"],
   ["mistral (sliding_window 5)", "test/numerics/forward-hf-fixtures/mistral"],
   ["phi-4-mini layout (phi3, partial_rotary_factor 0.75, tied)", "test/numerics/forward-hf-fixtures/phi4-mini"],
+  ["gemma2 (sliding/global layers, attention and final soft-capping, (1+w) sandwich norms)", "test/numerics/forward-hf-fixtures/gemma2"],
+  ["gemma3 text (q/k norms, local RoPE base on sliding layers)", "test/numerics/forward-hf-fixtures/gemma3"],
 ];
 
 describe("forwardLogits matches HF transformers fp32 logits within 1e-4", () => {
