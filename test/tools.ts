@@ -19,7 +19,7 @@ export const redisAvailable = spawnSync("redis-server", ["--version"], { stdio: 
 
 export const tools: readonly Tool[] = [
   { name: "Chromium", available: chromiumExe !== undefined, tests: "test/report/browser.test.ts", install: CHROMIUM_HINT },
-  { name: "redis-server", available: redisAvailable, tests: "test/dse/redis*.test.ts (distributed runner)", install: "install redis-server (Debian: apt-get install redis-server)" },
+  { name: "redis-server", available: redisAvailable, tests: "the distributed-runner tests (test/dse/redis*.test.ts, one in test/hardening/untrusted.test.ts)", install: "install redis-server (Debian: apt-get install redis-server)" },
 ];
 
 /** Skip a tool's tests: only when it is missing and this is not CI. */
