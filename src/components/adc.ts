@@ -6,8 +6,6 @@
 // Action: convert (one conversion of one column): energyJ, latencyPs. Area: one ADC instance.
 
 import type { AdcSpec } from "../spec/types.ts";
-import { AimcsimError } from "../errors.ts";
-import { requireClock } from "./checks.ts";
 import { fmtJ, fmtPs } from "./format.ts";
 import type { ComponentModelInfo, ConverterCost } from "./model.ts";
 import { adcModels } from "./registry.ts";
@@ -30,16 +28,8 @@ export {
   TIME_ENCODED_STATIC_FRACTION,
 } from "./adc/time-encoded.ts";
 
-function checkBits(bits: number, path: string): void {
-  if (!Number.isInteger(bits) || bits < 1) {
-    throw new AimcsimError("SpecError", path, `ADC bits must be an integer >= 1, got ${bits}`);
-  }
-}
-
 /** Cost of one conversion by an ADC of this spec at nodeNm, clocked (for SAR bit cycles and flash) at clockHz. */
 export function adcCost(adc: AdcSpec, nodeNm: number, clockHz: number): ConverterCost {
-  checkBits(adc.bits, "adc.bits");
-  requireClock(clockHz, "analog.clockHz");
   const model = adcModels.get(adc.kind);
   const base = model.convert(adc, nodeNm, clockHz);
   let energyJ = base.energyJ;

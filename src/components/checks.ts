@@ -5,10 +5,6 @@ export function requireSpec(ok: boolean, path: string, rule: string): void {
   if (!ok) throw new AimcsimError("SpecError", path, rule);
 }
 
-export function requireClock(clockHz: number, path: string): void {
-  requireSpec(clockHz > 0 && Number.isFinite(clockHz), path, `clock must be a finite number of Hz > 0, got ${clockHz}`);
-}
-
 export function requireNode(nodeNm: number): void {
   requireSpec(nodeNm > 0 && Number.isFinite(nodeNm), "technologyNm", `technology node must be a finite number of nm > 0, got ${nodeNm}`);
 }

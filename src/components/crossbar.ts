@@ -21,7 +21,7 @@ import { adcModels, dacModels } from "./registry.ts";
 import { FORMAT_BITS, addEnergyJ } from "./digital.ts";
 import { sramBitcellUm2 } from "./memory.ts";
 import { ISAAC_NODE_NM, NM_TO_MM, PJ, PS_PER_NS, UM2_TO_MM2, areaScale, periodPs } from "./technology.ts";
-import { requireClock, requireNode } from "./checks.ts";
+import { requireNode } from "./checks.ts";
 import type { ComponentModelInfo } from "./model.ts";
 import { peripheryMvmEnergyJ, tilePeriphery, type TilePeriphery } from "./periphery.ts";
 import { CONVERTER_REFERENCE_SUPPLY_V, converterSupplyScale } from "./supply.ts";
@@ -166,7 +166,9 @@ export interface AnalogTileModel {
   readonly assumption: string;
 }
 
-/** Precompute a tile's converter costs, slicing and areas (validates the tile; SpecError on bad fields). */
+/** Precompute a tile's converter costs, slicing and areas. The tile is a validated spec (src/spec/schema.ts holds
+ *  its rules); the two checks left here read properties of the registered converter models, which a kind added
+ *  at run time (src/components/registry.ts) brings without a schema rule. */
 export function prepareAnalogTile(
   tile: CrossbarTileSpec,
   weightBits: number,
@@ -176,18 +178,6 @@ export function prepareAnalogTile(
   chip?: TileChipContext,
 ): AnalogTileModel {
   const p = "analog.tile";
-  if (!Number.isInteger(tile.rows) || tile.rows < 1) throw new AimcsimError("SpecError", `${p}.rows`, "rows must be an integer >= 1");
-  if (!Number.isInteger(tile.cols) || tile.cols < 1) throw new AimcsimError("SpecError", `${p}.cols`, "cols must be an integer >= 1");
-  if (!Number.isInteger(tile.bitsPerCell) || tile.bitsPerCell < 1) throw new AimcsimError("SpecError", `${p}.bitsPerCell`, "must be an integer >= 1");
-  if (!Number.isInteger(weightBits) || weightBits < 1) throw new AimcsimError("SpecError", "analog.weightBits", "must be an integer >= 1");
-  if (!Number.isInteger(tile.adc.colsPerAdc) || tile.adc.colsPerAdc < 1) throw new AimcsimError("SpecError", `${p}.adc.colsPerAdc`, "must be an integer >= 1");
-  if (!(tile.gMaxUs > 0) || !(tile.gMinUs >= 0) || tile.gMinUs > tile.gMaxUs) throw new AimcsimError("SpecError", `${p}.gMaxUs`, "need 0 <= gMinUs <= gMaxUs and gMaxUs > 0");
-  if (!(tile.integrationTimeNs > 0)) throw new AimcsimError("SpecError", `${p}.integrationTimeNs`, "must be > 0");
-  requireClock(clockHz, "analog.clockHz");
-  const colsPerWeight = columnsPerWeight(tile, weightBits);
-  if (colsPerWeight > tile.cols) {
-    throw new AimcsimError("SpecError", `${p}.cols`, `a ${weightBits}-bit weight needs ${colsPerWeight} columns (slices x differential) but the tile has ${tile.cols}`);
-  }
   // Converter supply scaling (src/components/supply.ts): each model states the supply its energy holds at
   // (referenceSupplyV); spec overrides and models without one are taken at the chip's supply.
   const adcModel = adcModels.get(tile.adc.kind);
@@ -208,24 +198,15 @@ export function prepareAnalogTile(
   // Analog accumulation before the ADC (src/spec/types.ts DacSpec.planesPerConversion, slicesPerConversion).
   const planesPerConversion = tile.dac.planesPerConversion ?? 1;
   const slicesPerConversion = tile.slicesPerConversion ?? 1;
-  if (!Number.isInteger(planesPerConversion) || planesPerConversion < 1) {
-    throw new AimcsimError("SpecError", `${p}.dac.planesPerConversion`, "must be an integer >= 1");
-  }
   if (planesPerConversion > 1 && dacModel.bitPlanePhases !== true) {
     const serial = dacModels.kinds().filter((k) => dacModels.get(k).bitPlanePhases === true);
     throw new AimcsimError("SpecError", `${p}.dac.planesPerConversion`, `a ${tile.dac.kind} DAC applies the whole input in one phase; above 1 needs kind ${serial.map((k) => `"${k}"`).join(" or ")}`);
-  }
-  if (!Number.isInteger(slicesPerConversion) || slicesPerConversion < 1) {
-    throw new AimcsimError("SpecError", `${p}.slicesPerConversion`, "must be an integer >= 1");
   }
   if ((planesPerConversion > 1 || slicesPerConversion > 1) && concurrentAdc) {
     const sampling = adcModels.kinds().filter((k) => adcModels.get(k).convertsDuringRead !== true);
     throw new AimcsimError("SpecError", `${p}.adc.kind`, `accumulating planes or slices before conversion needs an ADC that samples the held charge (${sampling.join(", ")}), not "${tile.adc.kind}"`);
   }
   const weighting = tile.dac.planeWeighting;
-  if (planesPerConversion > 1 && weighting === undefined) {
-    throw new AimcsimError("SpecError", `${p}.dac.planeWeighting`, 'is required when planesPerConversion > 1: "charge-share" or "repeated-integration"');
-  }
   // A value above the planes (slices) a weight has groups all of them: the integrator holds at most that many.
   const planeGroupSizes = conversionGroups(dac.phases, Math.min(planesPerConversion, dac.phases));
   const extraIntegrationCycles =
@@ -291,7 +272,7 @@ export function prepareAnalogTile(
     clockHz,
     accumulatorFormat,
     slices,
-    colsPerWeight,
+    colsPerWeight: columnsPerWeight(tile, weightBits),
     adcs,
     phases: dac.phases,
     planeGroups: planeGroupSizes.length,

@@ -3,8 +3,6 @@
 // row driven for one analog phase.
 
 import type { DacSpec } from "../spec/types.ts";
-import { AimcsimError } from "../errors.ts";
-import { requireClock } from "./checks.ts";
 import { fmtJ, fmtPs } from "./format.ts";
 import type { ComponentModelInfo } from "./model.ts";
 import { dacModels } from "./registry.ts";
@@ -29,10 +27,6 @@ export interface DacCost {
 
 /** supplyV: the driver supply, used by the models whose energy is written in it (capacitive DACs). */
 export function dacCost(dac: DacSpec, nodeNm: number, clockHz: number, supplyV?: number): DacCost {
-  if (!Number.isInteger(dac.bits) || dac.bits < 1) {
-    throw new AimcsimError("SpecError", "dac.bits", `DAC bits must be an integer >= 1, got ${dac.bits}`);
-  }
-  requireClock(clockHz, "analog.clockHz");
   const base = dacModels.get(dac.kind).convert(dac, nodeNm, clockHz, supplyV);
   let energyJ = base.energyJ;
   let latencyPs = base.latencyPs;

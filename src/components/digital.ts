@@ -12,7 +12,7 @@ import type {
   VectorOp,
   VectorUnitSpec,
 } from "../spec/types.ts";
-import { requireClock, requireSpec as check } from "./checks.ts";
+import { requireSpec as check } from "./checks.ts";
 import { VECTOR_OPS } from "../spec/schema.ts";
 import { PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
 import type { ComponentModelInfo } from "./model.ts";
@@ -122,7 +122,6 @@ export interface UnitCost {
 /** One MAC in one PE of a systolic array, incl. operand/partial-sum register movement; latency one cycle;
  *  area of one PE. */
 export function systolicPeCost(sa: SystolicArraySpec, nodeNm: number, supplyV?: number): UnitCost {
-  requireClock(sa.clockHz, `systolic.${sa.name}.clockHz`);
   const mac = macEnergyJ(sa.format, nodeNm, supplyV);
   return {
     energyJ: mac * (1 + SYSTOLIC_OPERAND_OVERHEAD),
@@ -152,7 +151,6 @@ export const VECTOR_LANE_AREA_OVERHEAD = 2;
 
 /** One element of `op` on one lane: energy, latency (one cycle per element per lane, pipelined), lane area. */
 export function vectorOpCost(vu: VectorUnitSpec, op: VectorOp, nodeNm: number, supplyV?: number): UnitCost {
-  requireClock(vu.clockHz, `vector.${vu.name}.clockHz`);
   const mix = VECTOR_OP_MIX[op];
   check(mix !== undefined, `vector.${vu.name}.ops`, `unknown vector op ${op}`);
   return {
@@ -193,8 +191,6 @@ export interface BitSerialCost {
 }
 
 export function bitSerialCost(bs: BitSerialUnitSpec, nodeNm: number, supplyV?: number): BitSerialCost {
-  requireClock(bs.clockHz, `bitSerial.${bs.name}.clockHz`);
-  check(Number.isInteger(bs.groupSize) && bs.groupSize >= 2, `bitSerial.${bs.name}.groupSize`, "group size must be an integer >= 2");
   const treeAdds = bs.groupSize - 1;
   return {
     bitPlaneEnergyJ:

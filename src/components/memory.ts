@@ -4,10 +4,9 @@
 // Actions: sram "read"/"write" (per bit, and per access of bytesPerCyclePerBank), dram "access" (per bit).
 
 import type { DramKind, DramSpec, SramSpec } from "../spec/types.ts";
-import { AimcsimError } from "../errors.ts";
 import { BITS_PER_BYTE, PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
 import { HOROWITZ_NODE_NM, HOROWITZ_VDD_V } from "./digital.ts";
-import { requireClock, requireNode } from "./checks.ts";
+import { requireNode } from "./checks.ts";
 import type { ComponentModelInfo, DramModel } from "./model.ts";
 import { dramModels } from "./registry.ts";
 
@@ -61,10 +60,6 @@ export interface SramCost {
 }
 
 export function sramCost(s: SramSpec, nodeNm: number, supplyV?: number): SramCost {
-  const path = `sram.${s.name}`;
-  if (!(s.capacityBytes > 0)) throw new AimcsimError("SpecError", `${path}.capacityBytes`, "capacity must be > 0 bytes");
-  if (!(Number.isInteger(s.banks) && s.banks >= 1)) throw new AimcsimError("SpecError", `${path}.banks`, "banks must be an integer >= 1");
-  requireClock(s.clockHz, `${path}.clockHz`);
   const bankBytes = s.capacityBytes / s.banks;
   const perBit45 =
     (HOROWITZ_SRAM_READ_J / HOROWITZ_SRAM_WORD_BITS) * (bankBytes / HOROWITZ_SRAM_BYTES) ** SRAM_ENERGY_EXPONENT;
@@ -94,7 +89,6 @@ export interface DramCost {
 export function dramCost(d: DramSpec): DramCost {
   const model = dramModels.get(d.kind);
   const table = model.energyPerBitJ;
-  if (!(d.bandwidthBytesPerS > 0)) throw new AimcsimError("SpecError", "dram.bandwidthBytesPerS", "bandwidth must be > 0");
   const override = d.energyPerBitJ !== undefined;
   const e = override ? (d.energyPerBitJ as number) : table;
   const pj = (e / PJ).toPrecision(3); // 3 significant digits (formatting)

@@ -7,7 +7,6 @@ import type { NocSpec, NocTopology } from "../spec/types.ts";
 import { NOC_TOPOLOGIES } from "../spec/schema.ts";
 import { AimcsimError } from "../errors.ts";
 import { ISAAC_NODE_NM, PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
-import { requireClock } from "./checks.ts";
 import type { ComponentModelInfo } from "./model.ts";
 
 /** ISAAC router (shared by 4 tiles): 20.74 pJ per 256-bit transfer at 32 nm, i.e. 0.081 pJ/bit/hop (ISAAC ISCA
@@ -63,9 +62,6 @@ export interface NocCost {
 }
 
 export function nocCost(noc: NocSpec, nodeNm: number, supplyV?: number): NocCost {
-  requireClock(noc.clockHz, "noc.clockHz");
-  if (!(noc.linkWidthBits >= 1)) throw new AimcsimError("SpecError", "noc.linkWidthBits", "link width must be >= 1 bit");
-  if (!(noc.hopLatencyCycles >= 0)) throw new AimcsimError("SpecError", "noc.hopLatencyCycles", "must be >= 0");
   void supplyV; // ISAAC's supply is not stated per component; only the node is scaled (assumption)
   return {
     energyPerBitHopJ: (ISAAC_ROUTER_ENERGY_PER_TRANSFER_J / ISAAC_ROUTER_WIDTH_BITS) * energyScale(ISAAC_NODE_NM, nodeNm),

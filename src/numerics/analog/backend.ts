@@ -19,7 +19,7 @@ import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEnco
 import { exactLinearBlocked, gemmTile, gemmTileNoise } from "./kernels.ts";
 import { allocF32 } from "../kernels/arena.ts"; // programmed slices live in a kernel bank (read in place)
 import { LayerCounters, histQuantile, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
-import { accumulator, conversionPlan, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
+import { accumulator, conversionPlan, dacCodeLevels, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
 
 /** Static input ranges per layer (HF name without ".weight"), e.g. from calibrateInputRanges. */
 export interface InputCalibration {
@@ -92,23 +92,12 @@ interface ProgrammedLayer {
   readonly meanAbsG: number;
 }
 
-function checkSpec(analog: AnalogSpec): void {
-  const t = analog.tile;
-  const bad = (path: string, rule: string) => new AimcsimError("SpecError", `analog.tile.${path}`, rule);
-  if (!Number.isInteger(t.dac.bits) || t.dac.bits < 2 || t.dac.bits > 24) throw bad("dac.bits", "must be an integer in 2..24");
-  if (!Number.isInteger(t.adc.bits) || t.adc.bits < 2 || t.adc.bits > 24) throw bad("adc.bits", "must be an integer in 2..24");
-  if (!(t.outBound > 0)) throw bad("outBound", "must be > 0");
-  if (!(t.gMaxUs > t.gMinUs) || t.gMinUs < 0) throw bad("gMaxUs", "must exceed gMinUs >= 0");
-  if (!Number.isInteger(t.rows) || t.rows < 1) throw bad("rows", "must be a positive integer");
-  if (!Number.isInteger(t.cols) || t.cols < 1) throw bad("cols", "must be a positive integer");
-}
-
 export function createAnalogBackend(
   linears: readonly LinearWeight[],
   analog: AnalogSpec,
   opts: AnalogBackendOptions,
 ): AnalogBackend {
-  checkSpec(analog);
+  // `analog` is a validated spec (src/spec/schema.ts holds every rule); nothing here re-checks it.
   const tile = analog.tile;
   const noise = tile.noise;
   const tInfS = opts.tInfS ?? noise.tInfS;
@@ -119,7 +108,8 @@ export function createAnalogBackend(
   const compensate = opts.driftCompensation ?? noise.driftCompensation;
   const enc = weightEncoding(analog.weightBits, tile.bitsPerCell, tile.differential);
   const model = createNoiseModel(noise, tile.gMaxUs);
-  const dacLevels = 2 ** (tile.dac.bits - 1) - 1; // signed, sign included: 8 bits => -127..127
+  const dacLevels = dacCodeLevels(tile.dac.bits); // signed, sign included: 8 bits => -127..127; 1 bit => -1, +1
+  const signOnly = tile.dac.bits === 1;
   const adcLevels = 2 ** (tile.adc.bits - 1) - 1;
   const adcStep = tile.outBound / adcLevels;
   const adcBins = ideal || tile.adc.bits > 16 ? 0 : 2 ** tile.adc.bits;
@@ -335,7 +325,7 @@ export function createAnalogBackend(
               v = -1;
               clip++;
             }
-            const c = v < 0 ? -Math.round(-v * dacLevels) : Math.round(v * dacLevels);
+            const c = signOnly ? (v < 0 ? -1 : 1) : v < 0 ? -Math.round(-v * dacLevels) : Math.round(v * dacLevels);
             codes[qo + i] = c;
             if (record && dacHist.length > 0) dacHist[c < 0 ? -c : c]++;
             if (c !== 0) {

@@ -85,7 +85,7 @@ export const TABLE_MAX_BITS = 12;
 
 /** sum_k w_k b_k(c) (sq false) or sum_k w_k^2 b_k(c) (sq true) of plane group G for DAC code c. */
 export function groupInput(plan: ConversionPlan, G: PlaneGroup, c: number, sq: boolean): number {
-  const L = 2 ** (plan.bits - 1) - 1;
+  const L = dacCodeLevels(plan.bits);
   if (!plan.bitSerial) return sq ? (c / L) * (c / L) : c / L;
   const u = c < 0 ? c + 2 ** plan.bits : c;
   let s = 0;
@@ -95,6 +95,13 @@ export function groupInput(plan: ConversionPlan, G: PlaneGroup, c: number, sq: b
     s += sq ? wk * wk : wk;
   }
   return s;
+}
+
+/** Largest DAC code magnitude L (codes -L..L) of a `bits`-bit input, sign included: 2^(bits-1) - 1 (8 bits:
+ *  -127..127). A 1-bit input is the sign alone, codes -1 and +1 (binary +-1 inputs, as the XNOR mode of Jia et
+ *  al., JSSC 2020, docs/REFERENCES.md [jia-jssc2020]), so L = 1. */
+export function dacCodeLevels(bits: number): number {
+  return bits === 1 ? 1 : 2 ** (bits - 1) - 1;
 }
 
 /** 1-bits of code c over its planes (two's complement, `bits` planes). */
@@ -111,15 +118,14 @@ export function conversionPlan(
   bitsPerCell: number,
   slicesPerConversion: number | undefined,
 ): ConversionPlan {
+  // The spec is validated (src/spec/schema.ts: planesPerConversion and slicesPerConversion are integers >= 1,
+  // planes above 1 only on a bit-serial DAC). A 1-bit bit-serial input is one plane of +-1 pulses (the sign as
+  // pulse polarity): one phase, like any one-phase DAC.
   const ppc = dac.planesPerConversion ?? 1;
-  if (!Number.isInteger(ppc) || ppc < 1) throw new AimcsimError("SpecError", "analog.tile.dac.planesPerConversion", "must be an integer >= 1");
-  const bitSerial = dac.kind === "bit-serial";
-  if (ppc > 1 && !bitSerial)
-    throw new AimcsimError("SpecError", "analog.tile.dac.planesPerConversion", `a ${dac.kind} DAC applies the whole input in one phase; above 1 needs kind "bit-serial"`);
-  const spc = slicesPerConversion ?? 1;
-  if (!Number.isInteger(spc) || spc < 1) throw new AimcsimError("SpecError", "analog.tile.slicesPerConversion", "must be an integer >= 1");
   const bits = dac.bits;
-  const L = 2 ** (bits - 1) - 1;
+  const bitSerial = dac.kind === "bit-serial" && bits > 1;
+  const spc = slicesPerConversion ?? 1;
+  const L = dacCodeLevels(bits);
   const nCodes = 2 * L + 1;
   const phases = bitSerial ? bits : 1;
   const tables = bits <= TABLE_MAX_BITS;

@@ -27,10 +27,7 @@ export interface WeightEncoding {
 }
 
 export function weightEncoding(weightBits: number, bitsPerCell: number, differential: boolean): WeightEncoding {
-  if (!Number.isInteger(weightBits) || weightBits < 1 || weightBits > 30)
-    throw new AimcsimError("SpecError", "analog.weightBits", "must be an integer in 1..30");
-  if (!Number.isInteger(bitsPerCell) || bitsPerCell < 1 || bitsPerCell > 30)
-    throw new AimcsimError("SpecError", "analog.tile.bitsPerCell", "must be an integer in 1..30");
+  // weightBits and bitsPerCell come from a validated spec (src/spec/schema.ts: 1..16 and 1..8).
   const quantizer = weightBits === 1 ? "binary" : weightBits === 2 ? "ternary" : "absmax";
   const qMax = weightBits <= 2 ? 1 : 2 ** (weightBits - 1) - 1;
   let nMax: number, a: number, c: number;
