@@ -9,6 +9,7 @@ export default chip({
   description: "All-digital int8 systolic baseline: projections and attention on OS systolic arrays, LPDDR4",
   technologyNm: 32, // same node as hybrid-bitnet
   supplyV: 0.9, // same as hybrid-bitnet
+  powerGating: true, // same as hybrid-bitnet (leakage only while busy)
   systolic: [
     // 64 arrays of 128x128 int8 PEs: about the hybrid chip's area (~230 vs ~358 mm^2 at 32 nm, `aimcsim describe`)
     // and its peak (2.1 vs 1.6 int8 POPS); sizes are an assumption chosen for that comparison.

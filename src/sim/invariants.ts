@@ -22,7 +22,11 @@ function checkPhase(name: string, p: PhaseResult): void {
   for (const k of COMPONENT_KINDS) {
     const v = p.energyByComponentJ[k];
     if (!Number.isFinite(v) || v < 0) fail(`${name}.energyByComponentJ.${k}`, `must be finite and >= 0, got ${v}`);
+    const s = p.staticEnergyByComponentJ[k];
+    if (!Number.isFinite(s) || s < 0) fail(`${name}.staticEnergyByComponentJ.${k}`, `must be finite and >= 0, got ${s}`);
+    if (!close(p.dynamicEnergyByComponentJ[k] + s, v)) fail(`${name}.energyByComponentJ.${k}`, `dynamic + static = ${p.dynamicEnergyByComponentJ[k] + s} J, total is ${v} J`);
   }
+  if (!close(p.dynamicEnergyJ + p.staticEnergyJ, p.energyJ)) fail(`${name}.energyJ`, `dynamic + static = ${p.dynamicEnergyJ + p.staticEnergyJ} J, total is ${p.energyJ} J`);
 }
 
 export function checkInvariants(r: SimResult, schedule: TaskGraphRun, criticalPathPs: number, resources: readonly ResourceDef[]): void {

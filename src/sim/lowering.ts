@@ -162,7 +162,7 @@ export class OpLowering {
       `KV cache in ${placement.kvCache.memory.toUpperCase()}: ${placement.kvCache.reason}`,
       `NoC: ${chip.noc.topology}, ${this.nocLinks} parallel ${chip.noc.linkWidthBits}-bit links (bisection bound, assumption); analog traffic stays within its layer's contiguous tile region (mean hops of that region); input vectors multicast, partial sums gathered.`,
       "Activations are fp16 through the first SRAM (global buffer); digital projection weights stream from DRAM into a double buffer.",
-      "Not modelled: leakage/static power, crossbar programming (weights are written once, before inference), DRAM refresh and row-buffer effects.",
+      "Not modelled: DRAM background, refresh and row-buffer effects. Crossbar programming (write-verify) is reported once per deployment, not charged to inference.",
     );
     if (!this.sram) this.assumptions.push("The chip has no SRAM: activation traffic is not charged (no buffer to charge it to).");
     for (const n of placement.notes) this.assumptions.push(`mapping: ${n}`);

@@ -14,8 +14,16 @@ export const OP_CLASSES: readonly OpClass[] = ["projection", "attention", "other
 
 export interface PhaseResult {
   readonly latencyS: number;
+  /** Dynamic + static energy of the phase (J). */
   readonly energyJ: number;
+  /** Dynamic + static, by component (each kind's two parts are in the two records below). */
   readonly energyByComponentJ: Readonly<Record<ComponentKind, number>>;
+  /** Switching energy of the operations, by component (J). */
+  readonly dynamicEnergyByComponentJ: Readonly<Record<ComponentKind, number>>;
+  /** Leakage over the phase's wall time, idle time included (power-gated: busy time only), by component (J). */
+  readonly staticEnergyByComponentJ: Readonly<Record<ComponentKind, number>>;
+  readonly dynamicEnergyJ: number;
+  readonly staticEnergyJ: number;
   readonly energyByOpClassJ: Readonly<Record<OpClass, number>>;
   /** Wall time attributed to each op class along the schedule (sums to latencyS). */
   readonly timeByOpClassS: Readonly<Record<OpClass, number>>;
@@ -38,6 +46,10 @@ export interface SimResult {
   /** Steady-state decode throughput: batch / TPOT (0 when genTokens = 1). */
   readonly decodeTokensPerS: number;
   readonly energyJ: number;
+  /** Leakage power of the powered silicon (W), all chips (src/components/leakage.ts). */
+  readonly staticPowerW: number;
+  /** Whether idle units were power-gated (ChipSpec.powerGating): static energy then only over busy time. */
+  readonly powerGating: boolean;
   /** Energy per generated token (whole run / generated tokens). */
   readonly energyPerTokenJ: number;
   /** Decode energy per generated token, prefill excluded (0 when genTokens = 1). */

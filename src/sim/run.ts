@@ -191,6 +191,9 @@ function timeByClass(list: TaskList, schedule: TaskGraphRun, phase: number, from
   return { projection: out[0]! * S_PER_PS, attention: out[1]! * S_PER_PS, other: out[2]! * S_PER_PS };
 }
 
+/** The kinds of an analog tile: without resources of their own, they follow the crossbar banks' activity. */
+const ANALOG_TILE_KINDS: readonly ComponentKind[] = ["dac", "adc", "accumulate", "periphery"];
+
 function phaseResult(
   list: TaskList,
   schedule: TaskGraphRun,
@@ -198,6 +201,9 @@ function phaseResult(
   fromPs: number,
   toPs: number,
   resourceKind: readonly ComponentKind[],
+  resourceCapacity: readonly number[],
+  staticW: Readonly<Record<ComponentKind, number>>,
+  powerGating: boolean,
 ): PhaseResult {
   const byComp = emptyRecord(COMPONENT_KINDS);
   const byClass = emptyRecord(OP_CLASSES);
@@ -217,13 +223,41 @@ function phaseResult(
     const r = list.resource[t]!;
     if (r >= 0) busy[resourceKind[r]!] += list.durationPs[t]! * S_PER_PS;
   }
-  const energyJ = COMPONENT_KINDS.reduce((a, k) => a + byComp[k], 0);
+  // Static energy: leakage over the phase's wall time (idle included); power-gated, each kind only for the share
+  // of the phase its units are busy (busy time over latency x capacity; the analog tile's kinds follow its
+  // crossbar banks, which are one resource per weight matrix: a mean over matrices, assumption).
+  const latencyS = (toPs - fromPs) * S_PER_PS;
+  const capacity = emptyRecord(COMPONENT_KINDS);
+  resourceKind.forEach((k, i) => (capacity[k] += resourceCapacity[i]!));
+  const activity = (k: ComponentKind): number => {
+    const kk: ComponentKind = capacity[k] > 0 ? k : ANALOG_TILE_KINDS.includes(k) ? "crossbar" : k;
+    if (capacity[kk] <= 0 || latencyS <= 0) return 1;
+    return Math.min(1, busy[kk] / (latencyS * capacity[kk]));
+  };
+  const dynamic = emptyRecord(COMPONENT_KINDS);
+  const statics = emptyRecord(COMPONENT_KINDS);
+  const total = emptyRecord(COMPONENT_KINDS);
+  for (const k of COMPONENT_KINDS) {
+    dynamic[k] = byComp[k];
+    statics[k] = staticW[k] * latencyS * (powerGating ? activity(k) : 1);
+    total[k] = dynamic[k] + statics[k];
+  }
+  const dynamicEnergyJ = COMPONENT_KINDS.reduce((a, k) => a + dynamic[k], 0);
+  const staticEnergyJ = COMPONENT_KINDS.reduce((a, k) => a + statics[k], 0);
+  const timeByOpClassS = timeByClass(list, schedule, phase, fromPs, toPs);
+  // Static energy is attributed to the op classes by the wall time each holds (timeByOpClassS partitions latency).
+  if (latencyS > 0) for (const c of OP_CLASSES) byClass[c] += (staticEnergyJ * timeByOpClassS[c]) / latencyS;
+  else byClass.other += staticEnergyJ;
   return {
-    latencyS: (toPs - fromPs) * S_PER_PS,
-    energyJ,
-    energyByComponentJ: byComp,
+    latencyS,
+    energyJ: dynamicEnergyJ + staticEnergyJ,
+    energyByComponentJ: total,
+    dynamicEnergyByComponentJ: dynamic,
+    staticEnergyByComponentJ: statics,
+    dynamicEnergyJ,
+    staticEnergyJ,
     energyByOpClassJ: byClass,
-    timeByOpClassS: timeByClass(list, schedule, phase, fromPs, toPs),
+    timeByOpClassS,
     busyByComponentS: busy,
     macsByOpClass: macs,
   };
@@ -244,8 +278,13 @@ function reduce(
   for (let t = 0; t < prefillTasks; t++) ttftPs = Math.max(ttftPs, schedule.endPs[t]!);
   const endPs = schedule.makespanPs;
   const resourceKind = lowering.resources.map((r) => r.component);
-  const prefill = phaseResult(list, schedule, PHASE_PREFILL, 0, ttftPs, resourceKind);
-  const decode = phaseResult(list, schedule, PHASE_DECODE, ttftPs, endPs, resourceKind);
+  const resourceCapacity = lowering.resources.map((r) => r.capacity);
+  const desc = describeChip(chip);
+  const staticW = emptyRecord(COMPONENT_KINDS);
+  for (const k of COMPONENT_KINDS) staticW[k] = desc.staticPowerByComponentW[k] * placement.chips;
+  const powerGating = chip.powerGating ?? false;
+  const prefill = phaseResult(list, schedule, PHASE_PREFILL, 0, ttftPs, resourceKind, resourceCapacity, staticW, powerGating);
+  const decode = phaseResult(list, schedule, PHASE_DECODE, ttftPs, endPs, resourceKind, resourceCapacity, staticW, powerGating);
   const totalS = endPs * S_PER_PS;
   const generated = batch * opts.genTokens;
   const energyJ = prefill.energyJ + decode.energyJ;
@@ -255,7 +294,6 @@ function reduce(
   lowering.resources.forEach((r, i) => {
     utilization[r.name] = schedule.utilization[i]!;
   });
-  const desc = describeChip(chip);
   const areaByComponentMm2 = emptyRecord(COMPONENT_KINDS);
   for (const k of COMPONENT_KINDS) areaByComponentMm2[k] = (desc.areaByComponentMm2[k] ?? 0) * placement.chips;
   const assumptions = [
@@ -275,6 +313,8 @@ function reduce(
     tokensPerS: generated / totalS,
     decodeTokensPerS: steps > 0 ? batch / tpotS : 0,
     energyJ,
+    staticPowerW: COMPONENT_KINDS.reduce((a, k) => a + staticW[k], 0),
+    powerGating,
     energyPerTokenJ: energyJ / generated,
     decodeEnergyPerTokenJ: steps > 0 ? decode.energyJ / (batch * steps) : 0,
     tokensPerJ: generated / energyJ,

@@ -331,6 +331,8 @@ export const ChipSpecSchema = Schema.Struct({
     Schema.withDecodingDefaultKey(Effect.sync(() => ({}))),
   ),
   sources: withDefault(Schema.Array(Schema.String), [], "Free-form provenance (papers, datasheets) shown in reports."),
+  leakageWPerMm2: Schema.optionalKey(doc(between(0, 10), "Leakage power density of the die's logic and SRAM at the chip supply; default: Aladdin's 40 nm library scaled to the node (src/components/leakage.ts).", "W/mm^2")),
+  powerGating: Schema.optionalKey(doc(Schema.Boolean, "Power-gate idle units: a component's leakage is charged only for the share of the run its units are busy (default false: leakage over the whole run, idle time included; src/components/leakage.ts).")),
 }).check(
   Schema.makeFilter((c) => {
     const issues: Schema.FilterIssue[] = [];

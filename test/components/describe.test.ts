@@ -83,7 +83,11 @@ describe("describeChip", () => {
         const total = byPart(d, "total")!;
         const parts = d.peak.filter((p) => p.part === "analog" || p.part === "digital");
         expect(total.macsPerS).toBeCloseTo(parts.reduce((s, p) => s + p.macsPerS, 0), -3);
-        expect(total.powerW).toBeCloseTo(parts.reduce((s, p) => s + p.powerW, 0), 12);
+        expect(total.dynamicPowerW).toBeCloseTo(parts.reduce((s, p) => s + p.dynamicPowerW, 0), 12);
+        // static: the total counts the whole die (SRAM and NoC too), so at least the parts' own leakage
+        expect(total.staticPowerW).toBeCloseTo(d.staticPowerW, 12);
+        expect(total.staticPowerW).toBeGreaterThanOrEqual(parts.reduce((s, p) => s + p.staticPowerW, 0) * (1 - 1e-12));
+        expect(total.powerW).toBeCloseTo(total.dynamicPowerW + total.staticPowerW, 12);
         expect(d.areaMm2 > 0 && Number.isFinite(d.areaMm2)).toBe(true);
       }),
       { numRuns: 150 },
