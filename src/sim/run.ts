@@ -47,8 +47,9 @@ export interface RunOptions {
    *  how `amdahl` measures the overlap-aware projection share f = 1 - T(projections free) / T. Energy is not
    *  scaled. */
   readonly projectionTimeScale?: number;
-  /** Progress of the event loop (tasks finished, tasks in the run), every 65536 tasks: for progress bars. */
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Progress for progress bars: while the task graph is built, after every decode step ("build": steps done,
+   *  steps); then in the event loop, every 65536 tasks ("simulate": tasks finished, tasks in the run). */
+  readonly onProgress?: (done: number, total: number, stage: "build" | "simulate") => void;
 }
 
 /** The full run: the result plus the schedule, for traces and reports. */
@@ -139,13 +140,14 @@ export function simulate(opts: RunOptions): SimRun {
     }
     lastHead = taskOf[graph.ops.length - 1]!;
     prevWrites = writes;
+    opts.onProgress?.(s + 1, steps, "build");
   }
 
   const scale = opts.projectionTimeScale ?? 1;
   if (!(scale >= 0 && Number.isFinite(scale))) throw new AimcsimError("UsageError", "projectionTimeScale", `must be a finite number >= 0, got ${scale}`);
   if (scale !== 1) list.scaleClassDurations("projection", scale);
   const graph = list.toGraph();
-  const schedule = runTaskGraph(graph, lowering.resources, { record: opts.record ?? false, onProgress: opts.onProgress });
+  const schedule = runTaskGraph(graph, lowering.resources, { record: opts.record ?? false, onProgress: opts.onProgress && ((d, t) => opts.onProgress!(d, t, "simulate")) });
   const result = reduce(opts, chip, shape, batch, placement, lowering, list, schedule, prefillTaskCount);
   checkInvariants(result, schedule, criticalPathPs(graph), lowering.resources);
   return { result, tasks: list, schedule, resources: lowering.resources, placement, shape, chip };

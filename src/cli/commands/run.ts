@@ -72,16 +72,26 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
   };
   const activityFile = str(p, "activity");
   const activity = activityFile ? await readActivity(activityFile) : undefined;
-  const bar = new ProgressBar(`run: ${model} on ${chip.name}, tasks simulated`, 1, progressSink(io));
+  const sink = progressSink(io);
+  let bar: ProgressBar | undefined;
+  let stage = "";
+  const onProgress = (d: number, t: number, s: "build" | "simulate") => {
+    if (s !== stage) {
+      bar?.end();
+      stage = s;
+      bar = new ProgressBar(`run: ${model} on ${chip.name}, ${s === "build" ? "building the task graph, decode steps" : "simulating, tasks"}`, t, sink);
+    }
+    bar!.update(d, t);
+  };
   const sim = simulate({
     ...common,
     chip,
-    onProgress: (d, t) => bar.update(d, t),
+    onProgress,
     ...(activity ? { activity } : {}),
     ...(chunk !== undefined ? { prefillChunk: int(p, "prefill-chunk", 64, "run", 1) } : {}),
     record: str(p, "trace") !== undefined,
   });
-  bar.end();
+  bar?.end();
   const tracePath = str(p, "trace");
   if (tracePath) {
     const { buildTrace, writeTraceFile } = await import("../../trace/index.ts");
