@@ -185,8 +185,10 @@ export async function bench(): Promise<Record<string, unknown>> {
   const cores = availableParallelism();
   for (const [R, C, T] of [[2048, 2048, 16], [4096, 11008, 16], [4096, 11008, 1]] as const) {
     const w = weight(R, C);
-    const analog = createAnalogBackend([w], spec, { seed: 1, record: false });
-    for (const [label, b] of [["exact", exactBackend], ["analogNoisy", analog]] as const) {
+    // the noisy analog layer only on the 2048 shape (programming 4096 x 11008 costs minutes)
+    const backends: [string, LinearBackend][] = [["exact", exactBackend]];
+    if (R === 2048) backends.push(["analogNoisy", createAnalogBackend([w], spec, { seed: 1, record: false })]);
+    for (const [label, b] of backends) {
       const best = [0, 0];
       for (const n of [1, 2, 1, 2]) {
         setKernelThreads(n);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { gemm, gemmNoise } from "../../src/numerics/kernels/gemm.ts";
+import { gemm, gemmNoise, setMaxBlockBytes } from "../../src/numerics/kernels/gemm.ts";
 import { allocF32, allocU16, resident, scratch } from "../../src/numerics/kernels/arena.ts";
 import { kernelThreads, setKernelThreads } from "../../src/numerics/kernels/pool.ts";
 import { createAnalogBackend } from "../../src/numerics/analog/index.ts";
@@ -94,6 +94,24 @@ describe("WebAssembly kernels", () => {
         expect(Math.abs(v[t * C + o] - b)).toBeLessThanOrEqual(R * 2 ** -23 * b);
         expect(v[t * C + o]).toBeGreaterThan(0);
       }
+  });
+
+  it("weights above the block size run in row blocks with bit-identical results", () => {
+    const R = 33, C = 50, T = 3;
+    const W = rand(R * C, 31);
+    const x = rand(T * R, 32);
+    const y1 = new Float32Array(T * C);
+    gemm(W, R, C, x, T, y1);
+    const old = setMaxBlockBytes(R * 4 * 7); // 7 rows per block
+    try {
+      const W2 = W.slice();
+      const y2 = new Float32Array(T * C);
+      gemm(W2, R, C, x, T, y2);
+      gemm(W2, R, C, x, T, y2); // blocks' resident copies reused
+      expect(Array.from(y2)).toEqual(Array.from(y1));
+    } finally {
+      setMaxBlockBytes(old);
+    }
   });
 
   it("weights allocated in a bank are read in place; arrays from outside are copied once and reused", () => {

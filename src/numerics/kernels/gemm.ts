@@ -9,12 +9,46 @@ import { parallelGemm } from "./pool.ts";
 export type Out = Float32Array | Float64Array;
 
 function copyIn(b: Bank, x: Float32Array, n: number, off: number): void {
-  b.f32.set(n === x.length ? x : x.subarray(0, n), off >> 2);
+  b.f32.set(n === x.length ? x : x.subarray(0, n), off >>> 2);
 }
 
 function copyOut(b: Bank, off: number, n: number, y: Out): void {
-  const o = off >> 2;
+  const o = off >>> 2;
   y.set(b.f32.subarray(o, o + n));
+}
+
+/** Weights above this many bytes are run in row blocks, each resident on its own (a bank holds 2 GiB). */
+let maxBlockBytes = 1 << 30;
+/** Change the row-block threshold (tests); returns the previous one. */
+export function setMaxBlockBytes(n: number): number {
+  const old = maxBlockBytes;
+  maxBlockBytes = n;
+  return old;
+}
+const rowBlocks = new WeakMap<ArrayBufferView, (Float32Array | Uint16Array)[]>();
+let blockY = new Float32Array(0);
+
+/** A weight too large for one bank: stable row-block views (so each block's resident copy is reused). */
+function blocksOf(W: Float32Array | Uint16Array, R: number, C: number): (Float32Array | Uint16Array)[] {
+  let b = rowBlocks.get(W);
+  if (!b) {
+    const rows = Math.max(1, Math.floor(maxBlockBytes / (R * W.BYTES_PER_ELEMENT)));
+    b = [];
+    for (let r0 = 0; r0 < C; r0 += rows) b.push(W.subarray(r0 * R, Math.min(C, r0 + rows) * R));
+    rowBlocks.set(W, b);
+  }
+  return b;
+}
+
+function gemmBlocked(W: Float32Array | Uint16Array, R: number, C: number, x: Float32Array, T: number, y: Out, kind: "f32" | "bf16" | "f16"): void {
+  let c0 = 0;
+  for (const blk of blocksOf(W, R, C)) {
+    const Cb = blk.length / R;
+    if (blockY.length < T * Cb) blockY = new Float32Array(T * Cb);
+    gemm(blk, R, Cb, x, T, blockY, kind);
+    for (let t = 0; t < T; t++) for (let o = 0; o < Cb; o++) y[t * C + c0 + o] = blockY[t * Cb + o]!;
+    c0 += Cb;
+  }
 }
 
 /**
@@ -23,6 +57,7 @@ function copyOut(b: Bank, off: number, n: number, y: Out): void {
  */
 export function gemm(W: Float32Array | Uint16Array, R: number, C: number, x: Float32Array, T: number, y: Out, kind: "f32" | "bf16" | "f16" = "f32"): void {
   if (T === 0 || C === 0) return;
+  if (W.byteLength > maxBlockBytes && C > 1) return gemmBlocked(W, R, C, x, T, y, kind);
   const w = resident(W);
   const b = w.bank;
   const nx = T * R;
