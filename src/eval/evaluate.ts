@@ -57,7 +57,7 @@ export interface EvaluateOptions {
 }
 
 /** The analog backend's IO options that an evaluation can set (src/numerics/analog/backend.ts). */
-export type AnalogIoOptions = Pick<AnalogBackendOptions, "driftReadout" | "perColumnCompensation" | "boundManagement" | "noiseManagement">;
+export type AnalogIoOptions = Pick<AnalogBackendOptions, "driftReadout" | "perColumnCompensation" | "boundManagement" | "noiseManagement" | "adcOffsetLsb" | "adcGainSigma" | "stuckOffRate" | "stuckOnRate">;
 
 /** Static input-range rule. "auto" (default): the checkpoint's learned ranges when it has one per analog layer
  *  ("<projection>.input_range" tensors, as aihwkit-lightning and the AFM checkpoints store them), else the

@@ -68,6 +68,10 @@ export const evalCmd = defineCommand({
     "noise-management": { type: "string", arg: "mode", default: "abs-max", help: "dynamic input ranges (aihwkit noise management): abs-max, average-abs-max or none" },
     "drift-readout": { type: "string", arg: "mode", default: "ideal", help: "drift-compensation readout: ideal, noisy (through the tile's read path, as aihwkit) or exact-reference (aihwkit 1.1)" },
     "per-column-compensation": { type: "boolean", help: "one drift-compensation factor per output column instead of per tile" },
+    "adc-offset-lsb": { type: "string", arg: "sigma", default: "0", help: "static ADC offset error per output line, standard deviation in LSB" },
+    "adc-gain-sigma": { type: "string", arg: "sigma", default: "0", help: "static ADC gain error per output line, relative standard deviation" },
+    "stuck-off": { type: "string", arg: "rate", default: "0", help: "fraction of devices stuck at g_min" },
+    "stuck-on": { type: "string", arg: "rate", default: "0", help: "fraction of devices stuck at g_max" },
     json: { type: "boolean", help: "print the result as JSON (its `stats` feed `run --activity`)" },
     report: { type: "string", arg: "dir", help: "write an HTML report to this folder" },
     force: { type: "boolean", help: "replace an output folder that aimcsim did not write (default: refuse)" },
@@ -119,6 +123,10 @@ export const evalCmd = defineCommand({
       ...(nm ? { noiseManagement: nm } : {}),
       ...(dr ? { driftReadout: dr } : {}),
       ...(flag(p, "per-column-compensation") ? { perColumnCompensation: true } : {}),
+      ...(str(p, "adc-offset-lsb") !== undefined ? { adcOffsetLsb: num(p, "adc-offset-lsb", 0, "eval", 0) } : {}),
+      ...(str(p, "adc-gain-sigma") !== undefined ? { adcGainSigma: num(p, "adc-gain-sigma", 0, "eval", 0) } : {}),
+      ...(str(p, "stuck-off") !== undefined ? { stuckOffRate: num(p, "stuck-off", 0, "eval", 0) } : {}),
+      ...(str(p, "stuck-on") !== undefined ? { stuckOnRate: num(p, "stuck-on", 0, "eval", 0) } : {}),
     };
     const bar = new ProgressBar("eval: window forward passes", 1, progressSink(io));
     const r = await evaluate({

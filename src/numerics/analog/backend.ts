@@ -61,6 +61,14 @@ export interface AnalogBackendOptions {
    *  "average-abs-max" (the mean over a call's tokens of their abs-max, one range per row tile and call),
    *  "none" (range 1: inputs taken as already in [-1, 1], aihwkit NONE with inp_bound 1). */
   readonly noiseManagement?: "abs-max" | "average-abs-max" | "none";
+  /** Static ADC errors (CrossSim-style), drawn once per output line (one logical column and slice group of a
+   *  tile) at programming: offset ~ N(0, adcOffsetLsb) LSB and gain 1 + N(0, adcGainSigma); default 0. */
+  readonly adcOffsetLsb?: number;
+  readonly adcGainSigma?: number;
+  /** Stuck-at faults (MNSIM-style): the fraction of devices stuck at g_min (off) or at g_max (on), whatever they
+   *  were programmed to; default 0. */
+  readonly stuckOffRate?: number;
+  readonly stuckOnRate?: number;
 }
 
 export type AnalogBackend = LinearBackend & {
@@ -77,6 +85,9 @@ interface ProgrammedTile {
   /** Digital scale per output column: group digital scale / qMax * alpha. */
   readonly colScale: Float64Array;
   readonly alpha: number;
+  /** Per output line (o * sliceGroups + s): ADC gain 1 + error and offset in LSB; empty without ADC errors. */
+  readonly adcGain: Float64Array;
+  readonly adcOffset: Float64Array;
 }
 
 interface ProgrammedLayer {
@@ -129,7 +140,15 @@ export function createAnalogBackend(
     outBound: tile.outBound,
     wNoise,
     outNoise,
+    adcOffsetLsb: ideal ? 0 : (opts.adcOffsetLsb ?? 0),
+    adcGainSigma: ideal ? 0 : (opts.adcGainSigma ?? 0),
+    stuckOffRate: opts.stuckOffRate ?? 0,
+    stuckOnRate: opts.stuckOnRate ?? 0,
   };
+  for (const [k, v] of [["adcOffsetLsb", readoutCfg.adcOffsetLsb], ["adcGainSigma", readoutCfg.adcGainSigma], ["stuckOffRate", readoutCfg.stuckOffRate], ["stuckOnRate", readoutCfg.stuckOnRate]] as const)
+    if (!(v >= 0 && Number.isFinite(v))) throw new AimcsimError("UsageError", k, `must be a finite number >= 0, got ${v}`);
+  if (readoutCfg.stuckOffRate + readoutCfg.stuckOnRate > 1) throw new AimcsimError("UsageError", "stuckOffRate", "stuckOffRate + stuckOnRate must not exceed 1");
+  const adcErr = readoutCfg.adcOffsetLsb > 0 || readoutCfg.adcGainSigma > 0;
   const layers = new Map<LinearWeight, ProgrammedLayer>();
   const byName = new Map<string, ProgrammedLayer>();
   const order: ProgrammedLayer[] = [];
@@ -172,6 +191,7 @@ export function createAnalogBackend(
   // integers up to 2^(significand bits) are exact in a float accumulator: fp32 2^24, fp16 2^11, bf16 2^8, fp8 E4M3 2^4
   const exactInt = [Infinity, 2 ** 24, 2 ** 11, 2 ** 8, 2 ** 4][accKind];
   const maxJoined = Math.max(...plan.sliceGroups.map((g) => g.size));
+  const nSG = plan.sliceGroups.length;
   const phases = plan.phases;
 
   // Scratch, grown when a call brings more tokens than before.
@@ -377,7 +397,8 @@ export function createAnalogBackend(
           const K = P.cols.length;
           const c0 = P.cols.start;
           let adcClip = 0;
-          for (const S of plan.sliceGroups) {
+          for (let sgi = 0; sgi < nSG; sgi++) {
+            const S = plan.sliceGroups[sgi];
             const fs = G.range * S.range;
             const bound = outBound * fs;
             const step = adcStep * fs;
@@ -403,6 +424,10 @@ export function createAnalogBackend(
                 }
                 if (wNoise > 0) y += wNoise * Math.sqrt(v) * normal(rng);
                 if (outNoise > 0) y += sigOut * normal(rng);
+                if (adcErr) {
+                  const line = o * nSG + sgi;
+                  y = y * P.adcGain[line] + P.adcOffset[line] * step;
+                }
                 let code: number;
                 if (y > bound) {
                   code = adcLevels;
@@ -543,6 +568,10 @@ function programLayer(
   ro: ReadoutConfig,
 ): ProgrammedLayer {
   const rngReadout = new Rng(deriveSeed(seed, `${w.name}/readout`));
+  const rngAdc = new Rng(deriveSeed(seed, `${w.name}/adc`));
+  const rngFault = new Rng(deriveSeed(seed, `${w.name}/fault`));
+  const pOff = ro.stuckOffRate;
+  const pOnOrOff = ro.stuckOffRate + ro.stuckOnRate;
   const tile = analog.tile;
   const grid = tileGrid(w.inFeatures, w.outFeatures, tile, analog.weightBits, enc.slices);
   const rngProg = new Rng(deriveSeed(seed, `${w.name}/prog`));
@@ -560,6 +589,16 @@ function programLayer(
   // one device: programmed (normalised) into uProg, at t_inf returned
   let uProg = 0;
   const device = (u: number): number => {
+    if (pOnOrOff > 0) {
+      const f = rngFault.nextFloat();
+      if (f < pOnOrOff) {
+        const g = f < pOff ? 0 : 1; // stuck at g_min or g_max: no programming, drift or read noise modelled on it
+        gSum += (gMin + g * gSpan) / tile.gMaxUs;
+        devices++;
+        uProg = g;
+        return g;
+      }
+    }
     const gT = gMin + u * gSpan;
     const gP = model.program(gT, rngProg);
     const nu = model.driftNu(gT, rngNu);
@@ -652,7 +691,14 @@ function programLayer(
         alpha = globalDriftAlpha(refAbs / (K * R), nowAbs / (K * R));
       }
       if (!ro.perColumn) for (let o = 0; o < K; o++) colScale[o] *= alpha;
-      tiles.push({ rows, cols, slices, colScale, alpha });
+      const nLines = ro.adcGainSigma > 0 || ro.adcOffsetLsb > 0 ? K * ro.plan.sliceGroups.length : 0;
+      const adcGain = new Float64Array(nLines);
+      const adcOffset = new Float64Array(nLines);
+      for (let j = 0; j < nLines; j++) {
+        adcGain[j] = 1 + ro.adcGainSigma * normal(rngAdc);
+        adcOffset[j] = ro.adcOffsetLsb * normal(rngAdc);
+      }
+      tiles.push({ rows, cols, slices, colScale, alpha, adcGain, adcOffset });
     }
   }
   return {
@@ -677,6 +723,10 @@ interface ReadoutConfig {
   readonly outBound: number;
   readonly wNoise: number;
   readonly outNoise: number;
+  readonly adcOffsetLsb: number;
+  readonly adcGainSigma: number;
+  readonly stuckOffRate: number;
+  readonly stuckOnRate: number;
 }
 
 /** One element of a one-hot readout through the tile's read path: per slice group the joined slice values, plus
