@@ -2,8 +2,15 @@
 //   sample/            the ILLUSTRATIVE inputs of scripts/report-sample.ts (not a simulation): every chart kind
 //   bitnet-gpt2-350m/  REAL simulations: hybrid-bitnet vs digital-baseline on BitNet GPT-2 350M, a decode-step
 //                      timeline, the Amdahl analysis over contexts 128..4096, decode throughput per context
-//   node bin/run-ts.mjs scripts/examples.ts [--only sample,bitnet-gpt2-350m] [--out reports/examples] [--screenshot]
-// test/report/examples.test.ts checks that the committed files are what this script writes.
+//   default/           what `npm start` writes (hybrid-bitnet vs digital-baseline, the Amdahl analysis of three
+//                      models, accuracy on the bundled model): minutes, most of it the accuracy evaluation
+//   sweep-hybrid-500/  the report of the 500-point sweep sweeps/hybrid-500.ts (store: reports/sweeps/hybrid-500;
+//                      points already in the store are reused, a fresh store takes one to two minutes)
+//   npm run examples [-- --only sample,bitnet-gpt2-350m] [--out reports/examples] [--screenshot]
+// test/report/examples.test.ts checks that the committed files are current: sample and bitnet-gpt2-350m are
+// regenerated in the test (seconds) and compared file by file; for the slow two, every table file is compared
+// with the table re-rendered from the committed report.json (the table code is current) and the file list with
+// what the report writes; the simulated numbers behind them are covered by test/golden.
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { amdahl } from "../src/analysis/index.ts";
@@ -14,6 +21,7 @@ import {
 } from "../src/report/index.ts";
 import { simulate } from "../src/sim/index.ts";
 import { loadSpecFile } from "../src/spec/index.ts";
+import { processIo, type Io } from "../src/cli/io.ts";
 import { illustrativeReport } from "./report-sample.ts";
 
 /** The sample report: hand-written numbers, no simulation (cheap). */
@@ -72,10 +80,28 @@ export async function bitnetExample(): Promise<ReportDoc> {
   });
 }
 
+/** The cheap examples: regenerated in the test. */
 export const EXAMPLES: Readonly<Record<string, () => ReportDoc | Promise<ReportDoc>>> = {
   sample: sampleExample,
   "bitnet-gpt2-350m": bitnetExample,
 };
+
+/** The slow examples: written by the CLI commands themselves (so they are exactly what a user gets). */
+export const SLOW_EXAMPLES: Readonly<Record<string, (dir: string) => Promise<void>>> = {
+  default: async (dir) => {
+    const { startCommand } = await import("../src/cli/commands/start.ts");
+    await run(startCommand, ["--out", dir, "--force"]);
+  },
+  "sweep-hybrid-500": async (dir) => {
+    const { sweep } = await import("../src/cli/commands/sweep.ts");
+    await run(sweep.run, ["sweeps/hybrid-500.ts", "--workers", "2", "--store", "reports/sweeps/hybrid-500", "--report", dir, "--force"]);
+  },
+};
+
+async function run(command: (argv: readonly string[], io: Io) => Promise<number>, argv: readonly string[]): Promise<void> {
+  const rc = await command(argv, processIo);
+  if (rc !== 0) throw new Error(`${argv.join(" ")}: exit code ${rc}`);
+}
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const args = process.argv.slice(2);
@@ -84,12 +110,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const outRoot = resolve(opt("out") ?? "reports/examples");
-  const only = opt("only")?.split(",") ?? Object.keys(EXAMPLES);
+  const only = opt("only")?.split(",") ?? [...Object.keys(EXAMPLES), ...Object.keys(SLOW_EXAMPLES)];
   for (const name of only) {
     const make = EXAMPLES[name];
-    if (!make) throw new Error(`unknown example "${name}" (known: ${Object.keys(EXAMPLES).join(", ")})`);
-    const written = await writeReport(resolve(outRoot, name), await make());
-    console.log(`wrote ${written.files.length} files to ${written.dir}`);
+    const slow = SLOW_EXAMPLES[name];
+    if (!make && !slow) throw new Error(`unknown example "${name}" (known: ${[...Object.keys(EXAMPLES), ...Object.keys(SLOW_EXAMPLES)].join(", ")})`);
+    const dir = resolve(outRoot, name);
+    if (slow) await slow(dir);
+    else console.log(`wrote ${(await writeReport(dir, await make!(), { force: true })).files.length} files to ${dir}`);
+    const written = { dir };
     if (args.includes("--screenshot")) {
       const { screenshotReport } = await import("./screenshot.ts");
       const check = await screenshotReport(`${written.dir}/index.html`, `${written.dir}.png`);

@@ -40,6 +40,8 @@ export function amdahlChart(rows: readonly AmdahlChartRow[], opts: { readonly ti
     yLabel: "Speed-up",
     yUnit: "×",
     x: { kind: "log", base: 2 },
+    yRule: 1,
+    yRuleLabel: "dotted: no speed-up (1×)",
     ...(opts.width ? { width: opts.width } : {}),
     ...(opts.height ? { height: opts.height } : {}),
   });
@@ -118,7 +120,7 @@ export function amdahlReport(result: AmdahlResult, specs: { chip: unknown; basel
       svg: amdahlChart(rows.filter((r) => r.model === model), {
         title: `${model}, ${phase}: speed-up of ${result.chip} over ${result.baseline}`,
       }),
-      caption: `Measured end-to-end speed-up, Amdahl's prediction from the measured f and s, and the ceiling 1/(1-f), ${phase}.`,
+      caption: `${model}, ${phase}: measured end-to-end speed-up (solid), Amdahl's prediction from the measured f and s and the ceiling 1/(1-f) (dashed), against context; the dotted line is speed-up 1.`,
     }));
     const fChart = {
       name: `amdahl-f-${phase}`,
@@ -131,7 +133,7 @@ export function amdahlReport(result: AmdahlResult, specs: { chip: unknown; basel
         x: logX,
         y: { domain: [0, 1] },
       }),
-      caption: "The part the analog crossbars can speed up shrinks as the context grows and grows with model width.",
+      caption: `The projection share f of the baseline's ${phase} time against context, one line per model: the part of the time the analog crossbars can take over.`,
     };
     const energy = {
       name: `amdahl-energy-${phase}`,
@@ -141,9 +143,11 @@ export function amdahlReport(result: AmdahlResult, specs: { chip: unknown; basel
         seriesKeys: result.models,
         xLabel: "context (tokens)",
         yLabel: "energy gain",
-        yUnit: "x",
+        yUnit: "×",
+        yRule: 1,
+        yRuleLabel: "dotted: no gain (1×)",
       }),
-      caption: "Baseline energy / hybrid energy per phase.",
+      caption: `Baseline energy / hybrid energy of the ${phase}, one bar per model and context; above the dotted line the hybrid spends less.`,
     };
     sections.push({
       heading: `${phase === "decode" ? "Decode (one token at the given context)" : "Prefill (a prompt of the given length)"}`,

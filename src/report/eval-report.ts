@@ -6,32 +6,34 @@ import { requireNonEmpty } from "./charts/validate.ts";
 import type { ReportSection } from "./doc.ts";
 import type { Table } from "./table.ts";
 
-const sig = (v: number): number => Number(v.toPrecision(4));
-
-export function evalTable(results: readonly { label: string; r: EvalResult }[]): Table {
-  const rows: Record<string, string | number>[] = [];
+/** Accuracy of one or more evaluations: perplexity (mean over seeds and its 95 % interval), top-1 agreement and
+ *  KL divergence against the noise-free model. Exact values (the CSV carries them; Markdown/LaTeX round). */
+export function evalTable(results: readonly { label: string; r: EvalResult }[], opts: { readonly name?: string } = {}): Table {
+  const rows: Record<string, string | number | null>[] = [];
   const first = results[0]?.r;
-  if (first) rows.push({ setting: "noise-free fp32 reference", perplexity: sig(first.reference.perplexity), ci: "", agree: 1, kl: 0 });
+  if (first) rows.push({ setting: "noise-free fp32 reference", perplexity: first.reference.perplexity, low: null, high: null, agree: 1, kl: 0 });
   for (const { label, r } of results) {
     const a = r.analog;
     rows.push({
       setting: label,
-      perplexity: sig(a.perplexity.mean),
-      ci: `[${sig(a.perplexity.low)}, ${sig(a.perplexity.high)}]`,
-      agree: sig(a.top1Agreement.mean),
-      kl: sig(a.klDivergence.mean),
+      perplexity: a.perplexity.mean,
+      low: a.perplexity.low,
+      high: a.perplexity.high,
+      agree: a.top1Agreement.mean,
+      kl: a.klDivergence.mean,
     });
   }
-  for (const b of first?.baselines ?? []) rows.push({ setting: `digital ${b.label}`, perplexity: sig(b.perplexity), ci: "", agree: sig(b.top1Agreement), kl: sig(b.klDivergence) });
+  for (const b of first?.baselines ?? []) rows.push({ setting: `digital ${b.label}`, perplexity: b.perplexity, low: null, high: null, agree: b.top1Agreement, kl: b.klDivergence });
   return {
-    name: "accuracy",
+    name: opts.name ?? "accuracy",
     caption: `Accuracy on ${first?.model ?? "the model"}: perplexity (mean over seeds, 95% interval), top-1 agreement and KL against the noise-free model`,
     columns: [
       { key: "setting", label: "setting" },
-      { key: "perplexity", label: "perplexity", align: "right" },
-      { key: "ci", label: "95% interval", align: "right" },
-      { key: "agree", label: "top-1 agreement", align: "right" },
-      { key: "kl", label: "KL (nats)", align: "right" },
+      { key: "perplexity", label: "perplexity", align: "right", digits: 4 },
+      { key: "low", label: "95% low", align: "right", digits: 4 },
+      { key: "high", label: "95% high", align: "right", digits: 4 },
+      { key: "agree", label: "top-1 agreement", align: "right", digits: 4 },
+      { key: "kl", label: "KL", unit: "nats", align: "right", digits: 4 },
     ],
     rows,
   };
@@ -69,7 +71,7 @@ export function evalSections(sweeps: readonly EvalSweep[]): ReportSection[] {
         caption: `Perplexity vs ${s.axis}.`,
       },
     ],
-    tables: [evalTable(s.points.map((p) => ({ label: `${s.axis} = ${p.label}`, r: p.r })))],
+    tables: [evalTable(s.points.map((p) => ({ label: `${s.axis} = ${p.label}`, r: p.r })), { name: `accuracy-vs-${s.axis.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}` })],
   }));
 }
 

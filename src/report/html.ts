@@ -68,10 +68,6 @@ export function renderHtml(doc: ReportDoc): string {
   if (doc.subtitle) h.push(`<p class="subtitle">${escapeXml(doc.subtitle)}</p>`);
   h.push(`</header>`);
   h.push(`<section id="summary"><h2>Summary</h2>${tableToHtml(doc.summary, escapeXml)}</section>`);
-  h.push(`<section id="assumptions"><h2>Assumptions</h2><ul class="assumptions">`);
-  for (const a of doc.assumptions) h.push(`<li>${escapeXml(a)}</li>`);
-  if (doc.assumptions.length === 0) h.push(`<li>None recorded.</li>`);
-  h.push(`</ul></section>`);
   doc.sections.forEach((sec, i) => {
     h.push(`<section id="${escapeXml(`s${i + 1}-${slug(sec.heading)}`)}"><h2>${escapeXml(sec.heading)}</h2>`);
     if (sec.text) h.push(paragraphs(sec.text));
@@ -83,6 +79,11 @@ export function renderHtml(doc: ReportDoc): string {
     for (const t of sec.tables) h.push(tableToHtml(t, escapeXml));
     h.push(`</section>`);
   });
+  // Assumptions after the results (a paper's order), before the inputs.
+  h.push(`<section id="assumptions"><h2>Assumptions</h2><ul class="assumptions">`);
+  for (const a of doc.assumptions) h.push(`<li>${escapeXml(a)}</li>`);
+  if (doc.assumptions.length === 0) h.push(`<li>None recorded.</li>`);
+  h.push(`</ul></section>`);
   h.push(`<section id="inputs"><h2>Inputs</h2>`);
   h.push(`<details><summary>Model</summary><pre>${json(doc.model)}</pre></details>`);
   h.push(`<details><summary>Chip specification</summary><pre>${json(doc.spec)}</pre></details>`);

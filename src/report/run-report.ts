@@ -12,7 +12,7 @@ import type { ReportChart, ReportDoc, ReportSection } from "./doc.ts";
 import { formatQuantity } from "./format.ts";
 import { COMPONENT_LABELS, OP_CLASS_LABELS } from "./labels.ts";
 import { COMPONENT_COLORS, OP_CLASS_COLORS } from "./palette.ts";
-import { summaryTable, type Cell, type Table } from "./table.ts";
+import { summaryTable, type Cell, type Column, type Table } from "./table.ts";
 
 export interface SimReportOptions {
   readonly title?: string;
@@ -96,7 +96,8 @@ function runSummary(runs: readonly Run[]): Table {
     { label: "Total energy", unit: "J", get: (r) => r.energyJ },
     { label: "Total time", unit: "s", get: (r) => r.totalS },
     { label: "Area", unit: "mm²", get: (r) => r.areaMm2 },
-    { label: "Crossbar tiles needed / available", unit: "", get: (r) => `${r.mapping.tilesNeeded} / ${r.mapping.tilesAvailable}` },
+    { label: "Crossbar tiles needed", unit: "tiles", get: (r) => r.mapping.tilesNeeded },
+    { label: "Crossbar tiles available", unit: "tiles", get: (r) => r.mapping.tilesAvailable },
     { label: "Chips", unit: "", get: (r) => r.mapping.chips },
     { label: "KV cache in", unit: "", get: (r) => r.mapping.kvCache.toUpperCase() },
   ];
@@ -143,20 +144,51 @@ export function reportFromSimResult(result: SimResult, opts: SimReportOptions = 
   // The first generated token comes from the prefill's head; genTokens - 1 decode steps follow (src/sim/run.ts).
   const decodeSteps = Math.max(0, w.genTokens - 1);
 
-  const energyByComponent: ReportChart = {
-    name: "energy-by-component",
+  // Energy by component per token, one panel per phase (each with its own scale, so the prefill is not
+  // flattened by the decode sum), and the analog tile's share on its own (it is a few % of the total and
+  // would not be visible in a stack dominated by memory traffic).
+  const perToken = (phase: "prefill" | "decode", r: SimResult): number =>
+    phase === "prefill" ? r.workload.batch * r.workload.promptTokens : r.workload.batch * Math.max(1, r.workload.genTokens - 1);
+  const perTokenValues = (phase: "prefill" | "decode", r: SimResult, keys: readonly ComponentKind[]): Record<string, number> =>
+    Object.fromEntries(keys.map((k) => [k, r[phase].energyByComponentJ[k] / perToken(phase, r)]));
+  const energyByComponentPhase = (phase: "prefill" | "decode"): ReportChart => ({
+    name: `energy-by-component-${phase}`,
     svg: stackedBarChart({
-      title: "Energy by component kind",
-      description: `Energy of the prefill pass and of all ${decodeSteps} decode steps, stacked by hardware component kind.`,
-      bars: phaseBars(runs, (p) => p.energyByComponentJ),
+      title: phase === "prefill" ? "Prefill energy per prompt token by component kind" : "Decode energy per generated token by component kind",
+      bars: runs.map(({ label, r }) => ({ label, values: perTokenValues(phase, r, COMPONENT_KINDS) })),
       stackKeys: COMPONENT_KINDS,
       stackLabels: COMPONENT_LABELS,
       colors: COMPONENT_COLORS,
-      yLabel: "Energy",
+      yLabel: "Energy per token",
       yUnit: "J",
     }),
-    caption: `Energy per phase by component kind. Decode is the sum over ${decodeSteps} steps (batch ${w.batch}).`,
-  };
+    caption:
+      phase === "prefill"
+        ? `Prefill energy divided by the ${w.batch * w.promptTokens} prompt tokens (batch × prompt), stacked by hardware component kind; one bar per chip.`
+        : `Energy of the ${decodeSteps} decode steps divided by the ${w.batch * Math.max(1, decodeSteps)} tokens they generate (batch × steps), stacked by hardware component kind; one bar per chip.`,
+  });
+  const ANALOG: readonly ComponentKind[] = ["dac", "crossbar", "adc", "accumulate"];
+  const analogRuns = runs.filter(({ r }) => ANALOG.some((k) => r.prefill.energyByComponentJ[k] + r.decode.energyByComponentJ[k] > 0));
+  const analogEnergy: ReportChart[] =
+    analogRuns.length === 0
+      ? []
+      : [
+          {
+            name: "energy-analog-tile",
+            svg: stackedBarChart({
+              title: "Analog tile energy per token: DAC, crossbar array, ADC, accumulation",
+              bars: analogRuns.flatMap(({ label, r }) =>
+                (["prefill", "decode"] as const).map((phase) => ({ label: `${analogRuns.length > 1 ? `${label} · ` : ""}${phase}`, values: perTokenValues(phase, r, ANALOG) })),
+              ),
+              stackKeys: ANALOG,
+              stackLabels: COMPONENT_LABELS,
+              colors: COMPONENT_COLORS,
+              yLabel: "Energy per token",
+              yUnit: "J",
+            }),
+            caption: "The analog tile's components alone, per prompt token (prefill) and per generated token (decode).",
+          },
+        ];
   const energyByOpClass: ReportChart = {
     name: "energy-by-op-class",
     svg: stackedBarChart({
@@ -168,7 +200,7 @@ export function reportFromSimResult(result: SimResult, opts: SimReportOptions = 
       yLabel: "Energy",
       yUnit: "J",
     }),
-    caption: "Energy per phase by op class: projections (q, k, v, o, MLP, head: what analog crossbars can take over), attention (scores, softmax, values, KV cache), other (norms, activations, residuals, embedding).",
+    caption: "Energy per phase by op class (prefill: the whole prompt; decode: the sum over all steps): projections (q, k, v, o, MLP, head: what analog crossbars can take over), attention (scores, softmax, values, KV cache), other (norms, activations, residuals, embedding).",
   };
   const timeByOpClass: ReportChart = {
     name: "time-by-op-class",
@@ -192,23 +224,26 @@ export function reportFromSimResult(result: SimResult, opts: SimReportOptions = 
       stackLabels: OP_CLASS_LABELS,
       colors: OP_CLASS_COLORS,
       yLabel: "Share of phase latency",
-      yUnit: "s",
       normalize: true,
     }),
     caption: "The projection share f of each phase's time bounds what faster projections can give: speed-up <= 1/(1 - f).",
   };
 
   const sections: ReportSection[] = [];
-  const energyTables: Table[] = runs.flatMap(({ label, r }) => [
+  const energyTablesRaw: Table[] = runs.flatMap(({ label, r }) => [
     { name: `energy-by-component${runs.length > 1 ? "-" + label : ""}`, caption: `Energy by component kind${runs.length > 1 ? ` (${label})` : ""}`, ...shareRows(COMPONENT_KINDS, COMPONENT_LABELS, r, (p) => p.energyByComponentJ, "J") },
     { name: `energy-by-op-class${runs.length > 1 ? "-" + label : ""}`, caption: `Energy by operation class${runs.length > 1 ? ` (${label})` : ""}`, ...shareRows(OP_CLASSES, OP_CLASS_LABELS, r, (p) => p.energyByOpClassJ, "J") },
   ]);
+  const energyTables = [
+    ...samePrefixes(energyTablesRaw.filter((t) => t.name!.startsWith("energy-by-component"))),
+    ...samePrefixes(energyTablesRaw.filter((t) => t.name!.startsWith("energy-by-op-class"))),
+  ];
   sections.push({
     heading: "Energy",
     text:
       `Energy of the prefill pass (${w.promptTokens} prompt tokens) and of the ${decodeSteps} decode steps together, by hardware component kind and by operation class. ` +
       `Energy per generated token is the whole run's energy divided by ${w.batch * w.genTokens} generated tokens.`,
-    charts: [energyByComponent, energyByOpClass],
+    charts: [energyByComponentPhase("prefill"), energyByComponentPhase("decode"), ...analogEnergy, energyByOpClass],
     tables: energyTables,
   });
 
@@ -253,7 +288,7 @@ export function reportFromSimResult(result: SimResult, opts: SimReportOptions = 
     heading: "Latency",
     text: `TTFT ${formatQuantity(result.ttftS, "s")}, TPOT ${formatQuantity(result.tpotS, "s")} (mean over ${decodeSteps} decode steps).`,
     charts: [timeByOpClass, timeShares],
-    tables: [...timeTables, amdahl],
+    tables: [...samePrefixes(timeTables), amdahl],
   });
 
   const util: Table = {
@@ -293,8 +328,8 @@ export function reportFromSimResult(result: SimResult, opts: SimReportOptions = 
     columns: [
       { key: "name", label: "Component" },
       ...runs.flatMap((run, i) => [
-        { key: `p${i}`, label: `${runs.length > 1 ? run.label + " " : ""}prefill`, unit: "s" },
-        { key: `d${i}`, label: `${runs.length > 1 ? run.label + " " : ""}decode`, unit: "s" },
+        { key: `p${i}`, label: `${runs.length > 1 ? run.label + " " : ""}prefill`, unit: "s", prefixGroup: "busy" },
+        { key: `d${i}`, label: `${runs.length > 1 ? run.label + " " : ""}decode`, unit: "s", prefixGroup: "busy" },
       ]),
     ],
     rows: COMPONENT_KINDS.filter((k) => runs.some(({ r }) => r.prefill.busyByComponentS[k] + r.decode.busyByComponentS[k] > 0)).map((k: ComponentKind) => {
@@ -360,6 +395,22 @@ export function reportFromSimResult(result: SimResult, opts: SimReportOptions = 
     assumptions,
     data: opts.baseline ? { result, baseline: opts.baseline } : { result },
   };
+}
+
+/** Tables that come in a pair (one per run) read in one unit: each numeric column's SI prefix is chosen over
+ *  the same column (or prefix group) of every table of the pair. */
+function samePrefixes(tables: readonly Table[]): Table[] {
+  if (tables.length < 2) return [...tables];
+  const groupOf = (c: Column) => `${c.prefixGroup ?? c.key}|${c.unit ?? ""}`;
+  const values = new Map<string, number[]>();
+  for (const t of tables)
+    for (const c of t.columns) {
+      if (!c.unit) continue;
+      const xs = values.get(groupOf(c)) ?? [];
+      for (const r of t.rows) if (typeof r[c.key] === "number") xs.push(r[c.key] as number);
+      values.set(groupOf(c), xs);
+    }
+  return tables.map((t) => ({ ...t, columns: t.columns.map((c) => (c.unit ? { ...c, scaleWith: values.get(groupOf(c)) ?? [] } : c)) }));
 }
 
 function unionKeys(recs: readonly Readonly<Record<string, number>>[]): string[] {

@@ -419,3 +419,11 @@ export function svgFrame(kind: string, common: ChartCommon, layout: Layout, body
   s += body;
   return s + `</svg>`;
 }
+
+/** A horizontal reference line across the plot at y = `y` (e.g. y = 1 on a speed-up chart: no speed-up). */
+export function renderYRule(y: number, plot: PlotRect): string {
+  return `<line class="y-rule" x1="${coord(plot.x0)}" x2="${coord(plot.x1)}" y1="${coord(y)}" y2="${coord(y)}" stroke="${INK}" stroke-width="1" stroke-dasharray="2,3"/>`;
+}
+
+/** The legend note that explains a y rule. */
+export const yRuleNote = (value: number, label?: string): LegendItem => ({ key: "y-rule", label: label ?? `dotted: y = ${value}`, color: INK, symbol: "note" });

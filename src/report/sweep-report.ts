@@ -11,6 +11,17 @@ const metric = (r: PointRecord, k: string): number | undefined => {
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 };
 
+/** The unit of a sweep metric, from the metric names of src/dse/evaluators/sim.ts (suffix S, J, Mm2). */
+export function metricUnit(key: string): string | undefined {
+  if (/^(decode)?[tT]okensPerS$/.test(key)) return "tokens/s";
+  if (key === "tokensPerJ") return "tokens/J";
+  if (/EnergyPerTokenJ$|^energyPerTokenJ$/.test(key)) return "J/token";
+  if (key.endsWith("Mm2")) return "mm²";
+  if (key.endsWith("J")) return "J";
+  if (key.endsWith("S")) return "s";
+  return undefined;
+}
+
 export function sweepReport(name: string, records: readonly PointRecord[], front: readonly PointRecord[]): ReportDoc {
   const ok = records.filter((r) => r.status === "ok");
   const axisKeys = [...new Set(records.flatMap((r) => Object.keys(r.axes)))];
@@ -38,12 +49,13 @@ export function sweepReport(name: string, records: readonly PointRecord[], front
     });
   const metricKeys = [...new Set(ok.flatMap((r) => Object.keys(r.metrics).filter((k) => metric(r, k) !== undefined)))];
   const frontTable: Table = {
-    name: "pareto-front",
+    name: `pareto-front-${name}`,
     caption: `Pareto front of ${name} (${front.length} of ${ok.length} designs)`,
-    columns: [...axisKeys.map((k) => ({ key: `a_${k}`, label: k })), ...metricKeys.map((k) => ({ key: `m_${k}`, label: k, align: "right" as const }))],
+    columns: [...axisKeys.map((k) => ({ key: `a_${k}`, label: k })), ...metricKeys.map((k) => ({ key: `m_${k}`, label: k, unit: metricUnit(k), align: "right" as const }))],
     rows: front.map((r) => ({
-      ...Object.fromEntries(axisKeys.map((k) => [`a_${k}`, String(r.axes[k])])),
-      ...Object.fromEntries(metricKeys.map((k) => [`m_${k}`, metric(r, k) === undefined ? null : Number(metric(r, k)!.toPrecision(4))])),
+      ...Object.fromEntries(axisKeys.map((k) => [`a_${k}`, typeof r.axes[k] === "number" || typeof r.axes[k] === "boolean" ? (r.axes[k] as number | boolean) : String(r.axes[k])])),
+      // Exact values: the CSV carries them as measured, the Markdown/LaTeX round non-integers only.
+      ...Object.fromEntries(metricKeys.map((k) => [`m_${k}`, metric(r, k) ?? null])),
     })),
   };
   const failed = records.filter((r) => r.status === "failed");
@@ -66,7 +78,7 @@ export function sweepReport(name: string, records: readonly PointRecord[], front
               charts: [],
               tables: [
                 {
-                  name: "failed",
+                  name: "failed-points",
                   caption: "Points that failed, with their error",
                   columns: [
                     { key: "point", label: "point" },

@@ -22,6 +22,9 @@ export interface Column {
   readonly digits?: number;
   /** Columns sharing a group name (and unit) share one SI prefix, so a row compares at a glance. */
   readonly prefixGroup?: string;
+  /** More values the column's SI prefix is chosen over (the same column of a paired table, e.g. the
+   *  baseline's), so a table pair reads in one unit. */
+  readonly scaleWith?: readonly number[];
   /** Only in the CSV rendering (e.g. the raw unit column next to a unitKey column). */
   readonly csvOnly?: boolean;
 }
@@ -70,21 +73,39 @@ export function formatTable(t: Table): Formatted {
   const columns = t.columns.filter((c) => !c.csvOnly);
   const header: string[] = [];
   const perCol: ((v: Cell, row: Readonly<Record<string, Cell>>) => string)[] = [];
+  // Per-row units (unitKey): the row's value columns share one SI prefix, chosen per row; a visible unit
+  // column shows that prefixed unit, so each column holds one kind of thing (numbers, or units).
+  const rowPrefix = (row: Readonly<Record<string, Cell>>, unitKey: string): { factor: number; unitLabel: string; counts: boolean } => {
+    const unit = String(row[unitKey] ?? "");
+    const nums = columns.filter((d) => d.unitKey === unitKey).map((d) => row[d.key]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+    if (nums.every((v) => Number.isInteger(v))) return { factor: 1, unitLabel: unit, counts: true };
+    return { ...commonPrefix(nums, unit), counts: false };
+  };
+  const unitShown = new Set(columns.map((c) => c.key));
   for (const c of columns) {
     const digits = c.digits ?? 3;
     if (c.unitKey) {
+      const key = c.unitKey;
       header.push(c.label);
       perCol.push((v, row) => {
         if (typeof v !== "number") return cellText(v);
-        const unit = String(row[c.unitKey!] ?? "");
-        // A count prints in full ("18,432 tokens"), a measured quantity with a prefix ("1.23 ms").
-        if (Number.isInteger(v)) return unit ? `${formatNumber(v)} ${unit}` : formatNumber(v);
+        if (!Number.isFinite(v)) return formatNumber(v);
+        const p = rowPrefix(row, key);
+        if (p.counts) return formatNumber(v); // a count prints in full ("18,432")
+        if (unitShown.has(key)) return formatFixedSig(v * p.factor, digits);
+        const unit = String(row[key] ?? "");
         return formatQuantity(v, unit, digits);
       });
       continue;
     }
+    if (columns.some((d) => d.unitKey === c.key)) {
+      const key = c.key;
+      header.push(c.label);
+      perCol.push((_v, row) => rowPrefix(row, key).unitLabel || "");
+      continue;
+    }
     const groupCols = c.prefixGroup ? columns.filter((d) => d.prefixGroup === c.prefixGroup && d.unit === c.unit) : [c];
-    const nums = t.rows.flatMap((r) => groupCols.map((d) => r[d.key])).filter((v): v is number => typeof v === "number");
+    const nums = [...t.rows.flatMap((r) => groupCols.map((d) => r[d.key])), ...(c.scaleWith ?? [])].filter((v): v is number => typeof v === "number");
     // Counts (every number of the column an integer: contexts, tokens, MACs) print in full, unprefixed and
     // unrounded; measured quantities get one SI prefix per column (or prefix group).
     const counts = nums.length > 0 && nums.every((v) => Number.isInteger(v));
@@ -217,7 +238,7 @@ export function summaryTable(
     { key: "metric", label: "Metric" },
     ...labels.map((l, i) => ({ key: `v${i}`, label: multi ? l : "Value", unitKey: "unit", align: "right" as const })),
     ...(labels.length === 2 ? [{ key: "ratio", label: `${labels[0]} / ${labels[1]}`, unit: "×", digits: 3, align: "right" as const }] : []),
-    { key: "unit", label: "Unit", csvOnly: true },
+    { key: "unit", label: "Unit" },
   ];
   return {
     name: opts.name ?? "summary",

@@ -25,7 +25,8 @@ describe("reportFromSimResult on a real simulation", () => {
 
   it("has energy charts by component and op class whose segments add up to the phase energy", () => {
     const energy = doc.sections.find((s) => s.heading === "Energy")!;
-    expect(energy.charts.length).toBe(2);
+    // Issue 12.4: per-token panels for prefill and decode, the analog tile on its own, then op classes.
+    expect(energy.charts.length).toBe(4);
     const byComponent = svgOf(energy.charts[0]);
     checkWellFormed(byComponent);
     const nonZero = Object.entries(r.prefill.energyByComponentJ).filter(([, v]) => v > 0).map(([k]) => k);
@@ -72,8 +73,8 @@ describe("reportFromSimResult input checks and baseline", () => {
   it("adds a ratio column and baseline bars when a baseline is given", () => {
     const doc = reportFromSimResult(hybrid, { baseline, label: "hybrid", baselineLabel: "baseline" });
     expect(doc.summary.columns.map((c) => c.label)).toEqual(["Metric", "hybrid", "baseline", "hybrid / baseline", "Unit"]);
-    const svg = svgOf(doc.sections[0].charts[0]);
-    expect(svg).toContain(`data-bar="baseline · decode"`);
+    const svg = svgOf(doc.sections[0].charts[1]); // the decode panel (issue 12.4: one panel per phase)
+    expect(svg).toContain(`data-bar="baseline"`);
     const dram = doc.assumptions.filter((a) => a.includes("LPDDR4 at 8 pJ/bit"));
     expect(dram).toHaveLength(1); // shared by both runs: shown once, tagged with both
     expect(dram[0].startsWith("[hybrid, baseline] ")).toBe(true);

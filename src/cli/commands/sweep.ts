@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { AimcsimError } from "../../errors.ts";
 import { flag, int, parse, str } from "../args.ts";
 import { defineCommand } from "../command.ts";
+import { formatNumber } from "../../util/numbers.ts";
 
 /** How many failure reasons a sweep in which every point failed prints. */
 const FIRST_REASONS = 3;
@@ -48,7 +49,7 @@ export const sweep = defineCommand({
     else {
       io.out(`sweep ${r.name}: ${r.records.length} points (${r.evaluated} evaluated now, ${r.reused} from the store, ${r.failed} failed) in ${r.elapsedS.toFixed(1)} s`);
       io.out(`store: ${join(store, "results.jsonl")}; Pareto front: ${r.front.length} designs`);
-      for (const f of r.front.slice(0, 20)) io.out(`  ${Object.entries(f.axes).map(([k, v]) => `${k}=${String(v)}`).join(" ")}  ${Object.entries(f.metrics).filter(([, v]) => typeof v === "number").slice(0, 5).map(([k, v]) => `${k}=${(v as number).toPrecision(4)}`).join(" ")}`);
+      for (const f of r.front.slice(0, 20)) io.out(`  ${Object.entries(f.axes).map(([k, v]) => `${k}=${String(v)}`).join(" ")}  ${Object.entries(f.metrics).filter(([, v]) => typeof v === "number").slice(0, 5).map(([k, v]) => `${k}=${formatNumber(v as number, 4)}`).join(" ")}`);
     }
     const failed = r.records.filter((x) => x.status !== "ok");
     if (r.records.length > 0 && failed.length === r.records.length) {

@@ -4,7 +4,7 @@ import { scaleBand } from "d3";
 import { compactNumber, coord, escapeXml, formatQuantity } from "../format.ts";
 import { LINE_PALETTE, seriesColor } from "../palette.ts";
 import {
-  bandAxis, layoutChart, renderLegend, renderXAxis, renderYAxis, svgFrame,
+  bandAxis, layoutChart, renderLegend, renderXAxis, renderYAxis, renderYRule, svgFrame, yRuleNote,
   type ChartCommon, type LegendItem,
 } from "../svg.ts";
 import { numericScale, type ScaleKind } from "./scales.ts";
@@ -24,6 +24,9 @@ export interface GroupedBarInput extends ChartCommon {
   readonly yLabel: string;
   readonly yUnit?: string;
   readonly yScale?: ScaleKind;
+  /** A dotted horizontal line at this y (y = 1 on gain charts), kept inside the y range. */
+  readonly yRule?: number;
+  readonly yRuleLabel?: string;
   /** Print each bar's value above it (default true when there are at most 16 bars). */
   readonly valueLabels?: boolean;
 }
@@ -45,6 +48,7 @@ export function groupedBarChart(input: GroupedBarInput): string {
     }),
   );
   if (vals.length === 0) fail("groupedBarChart.groups", "no values for any series key");
+  if (input.yRule !== undefined) vals.push(requireFinite(input.yRule, "groupedBarChart.yRule"));
   const x0 = scaleBand<string>().domain(groups.map((g) => g.label)).paddingInner(0.25).paddingOuter(0.15);
   const x1 = scaleBand<string>().domain(keys as string[]).padding(0.08);
   const Y = numericScale(vals, input.yLabel, input.yUnit, log ? { kind: "log" } : { zero: true, pad: 0.08 }, "groupedBarChart.groups[].values");
@@ -55,6 +59,7 @@ export function groupedBarChart(input: GroupedBarInput): string {
     color: seriesColor(k, i, input.colors, LINE_PALETTE),
     symbol: "swatch" as const,
   }));
+  if (input.yRule !== undefined) legend.push(yRuleNote(input.yRule, input.yRuleLabel));
   const L = layoutChart(input, xAxis, Y.axis, legend, groups.length);
   const { plot } = L;
   x0.range([plot.x0, plot.x1]);
@@ -84,6 +89,7 @@ export function groupedBarChart(input: GroupedBarInput): string {
     }
   }
   body += `</g>`;
+  if (input.yRule !== undefined) body += renderYRule(Y.scale(input.yRule), plot);
   body += renderXAxis(xAxis, (v) => x0(v as string)! + x0.bandwidth() / 2, plot, L.rotateX, L.xTitleY, L.xLabelLines);
   body += renderLegend(legend, L);
   return svgFrame("grouped-bars", input, L, body);

@@ -4,7 +4,7 @@ import { line as d3line } from "d3";
 import { coord, escapeXml, formatQuantity } from "../format.ts";
 import { LINE_PALETTE, MARKERS, seriesColor } from "../palette.ts";
 import {
-  layoutChart, marker, renderLegend, renderXAxis, renderYAxis, svgFrame, thinXTicks,
+  layoutChart, marker, renderLegend, renderXAxis, renderYAxis, renderYRule, svgFrame, thinXTicks, yRuleNote,
   type ChartCommon, type LegendItem,
 } from "../svg.ts";
 import { numericScale, type ScaleOptions } from "./scales.ts";
@@ -32,6 +32,9 @@ export interface LineChartInput extends ChartCommon {
   readonly yUnit?: string;
   readonly x?: ScaleOptions;
   readonly y?: ScaleOptions;
+  /** A dotted horizontal line at this y (y = 1 on speed-up charts), kept inside the y range. */
+  readonly yRule?: number;
+  readonly yRuleLabel?: string;
 }
 
 export function lineChart(input: LineChartInput): string {
@@ -46,6 +49,7 @@ export function lineChart(input: LineChartInput): string {
       ys.push(requireFinite(p.y, `lineChart.series[${i}].points[${j}].y`));
     });
   });
+  if (input.yRule !== undefined) ys.push(requireFinite(input.yRule, "lineChart.yRule"));
   const X = numericScale(xs, input.xLabel, input.xUnit, input.x ?? {}, "lineChart.series[].points[].x");
   const Y = numericScale(ys, input.yLabel, input.yUnit, { zero: true, pad: 0.05, ...input.y }, "lineChart.series[].points[].y");
   let mi = 0;
@@ -61,6 +65,7 @@ export function lineChart(input: LineChartInput): string {
     symbol: s.reference ? ("dashed" as const) : ("line" as const),
     ...(m ? { marker: m } : {}),
   }));
+  if (input.yRule !== undefined) legend.push(yRuleNote(input.yRule, input.yRuleLabel));
   const L = layoutChart(input, X.axis, Y.axis, legend);
   const { plot } = L;
   X.scale.range([plot.x0, plot.x1]);
@@ -70,6 +75,7 @@ export function lineChart(input: LineChartInput): string {
   const path = d3line<XY>().x((p) => px(p.x)).y((p) => py(p.y)).digits(2);
 
   let body = renderYAxis(Y.axis, (v) => py(v as number), plot, L.yTitleX);
+  if (input.yRule !== undefined) body += renderYRule(py(input.yRule), plot);
   body += `<g class="marks" fill="none">`;
   for (const { s, color, marker: m } of styled) {
     const pts = [...s.points].sort((a, b) => a.x - b.x);
