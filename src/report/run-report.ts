@@ -226,7 +226,7 @@ export function reportFromSimResult(result: SimResult, opts: SimReportOptions = 
       yLabel: "Share of phase latency",
       normalize: true,
     }),
-    caption: "The projection share f of each phase's time bounds what faster projections can give: speed-up <= 1/(1 - f).",
+    caption: "Each phase's latency split by op class, as shares (every bar sums to 100 %). The projection share f bounds what faster projections can give: speed-up <= 1/(1 - f).",
   };
 
   const sections: ReportSection[] = [];
@@ -439,13 +439,13 @@ export function runReport(sim: SimRun, opts: { baseline?: SimResult; title?: str
   const slices = step < 0 ? slicesFromSimRun(sim, { phase: "prefill", rebase: true }) : slicesFromSimRun(sim, { step, rebase: true });
   if (slices.length === 0) return doc;
   const timeline: ReportSection = {
-    heading: `Timeline of one decode step (step ${step}, context ${sim.result.workload.promptTokens + step})`,
+    heading: step < 0 ? "Timeline of the prefill (the run has no decode step)" : `Timeline of one decode step (step ${step}, context ${sim.result.workload.promptTokens + step})`,
     text: "Each bar is one task on one unit, coloured by op class; all crossbar banks share the 'crossbars' lane. The gaps on a unit are time it waits for its inputs.",
     charts: [
       {
         name: "decode-step-timeline",
-        svg: timelineChart({ title: `${sim.result.model} on ${sim.result.chip}: one decode step`, slices, xLabel: "time in the step" }),
-        caption: "Time line of one decode step from the event simulation.",
+        svg: timelineChart({ title: `${sim.result.model} on ${sim.result.chip}: ${step < 0 ? "prefill" : "one decode step"}`, slices, xLabel: step < 0 ? "time in the prefill" : "time in the step" }),
+        caption: `Tasks of ${step < 0 ? "the prefill" : `decode step ${step}`} on each unit from the event simulation, coloured by op class.`,
       },
     ],
     tables: [],

@@ -15,6 +15,8 @@ const metric = (r: PointRecord, k: string): number | undefined => {
 export function metricUnit(key: string): string | undefined {
   if (/^(decode)?[tT]okensPerS$/.test(key)) return "tokens/s";
   if (key === "tokensPerJ") return "tokens/J";
+  if (key === "peakTops") return "TOPS";
+  if (key === "peakTopsPerW") return "TOPS/W";
   if (/EnergyPerTokenJ$|^energyPerTokenJ$/.test(key)) return "J/token";
   if (key.endsWith("Mm2")) return "mm²";
   if (key.endsWith("J")) return "J";
@@ -38,14 +40,14 @@ export function sweepReport(name: string, records: readonly PointRecord[], front
     charts.push({
       name: "pareto-tokens-per-s-vs-tokens-per-j",
       svg: paretoChart({ title: `${name}: tokens/J vs tokens/s`, points: tp, xLabel: "throughput (whole run)", xUnit: "tokens/s", yLabel: "tokens/J", xDirection: "max", yDirection: "max" }),
-      caption: "Every evaluated design; the joined points are the Pareto front (higher is better on both axes).",
+      caption: "Every evaluated design; the joined points are the front on these two metrics (higher is better on both). The table's front weighs tokens/s, tokens/J and area together.",
     });
   const at = pts("areaMm2", "tokensPerS");
   if (at.length > 0)
     charts.push({
       name: "pareto-area-vs-tokens-per-s",
       svg: paretoChart({ title: `${name}: tokens/s vs area`, points: at, xLabel: "area", xUnit: "mm²", yLabel: "throughput (whole run)", yUnit: "tokens/s", xDirection: "min", yDirection: "max" }),
-      caption: "Throughput against die area; the front is the best throughput for each area budget.",
+      caption: "Throughput against die area for every evaluated design; the joined points are the best throughput for each area budget.",
     });
   const metricKeys = [...new Set(ok.flatMap((r) => Object.keys(r.metrics).filter((k) => metric(r, k) !== undefined)))];
   const frontTable: Table = {
