@@ -28,3 +28,13 @@ export class AimcsimError extends Error {
 }
 
 export const isAimcsimError = (e: unknown): e is AimcsimError => e instanceof AimcsimError;
+
+/** The message of anything thrown, including `throw null` and objects whose toString throws (issue 13.6). */
+export function thrownText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  try {
+    return `threw ${typeof e === "string" ? JSON.stringify(e) : String(e)}`;
+  } catch {
+    return "threw a value that cannot be printed";
+  }
+}

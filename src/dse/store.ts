@@ -1,7 +1,7 @@
 // The results store: DIR/results.jsonl, one JSON line per finished point, appended and fsync'd as each
 // point completes, so a crash loses at most the point in flight. On open, a partial last line (a crash in
 // the middle of a write) is cut off; a damaged line anywhere else is an error naming the line.
-import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync, existsSync, unlinkSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, writeSync, existsSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { AimcsimError } from "../errors.ts";
@@ -72,7 +72,14 @@ function acquireLock(dir: string): () => void {
 /** Reads the complete lines of a results file; `validBytes` is where the last complete line ends. */
 export function readResults(path: string): { records: PointRecord[]; validBytes: number; partialBytes: number } {
   if (!existsSync(path)) return { records: [], validBytes: 0, partialBytes: 0 };
-  const buf = readFileSync(path);
+  let buf: Buffer;
+  try {
+    if (statSync(path).isDirectory()) throw new AimcsimError("IoError", path, "is a folder; expected the results file of a sweep store (one JSON line per point)");
+    buf = readFileSync(path);
+  } catch (e) {
+    if (e instanceof AimcsimError) throw e;
+    throw new AimcsimError("IoError", path, `cannot read the results file: ${(e as Error).message}`);
+  }
   const lastNl = buf.lastIndexOf(0x0a);
   const validBytes = lastNl + 1;
   const text = buf.toString("utf8", 0, validBytes);
@@ -118,7 +125,13 @@ export function openStore(dir: string): Store {
     byKey.set(r.key, r);
     ordered.push(r);
   }
-  const fd = openSync(path, "a+");
+  let fd: number;
+  try {
+    fd = openSync(path, "a+");
+  } catch (e) {
+    release();
+    throw new AimcsimError("IoError", path, `cannot open the results file for appending: ${(e as Error).message}`);
+  }
   if (partialBytes > 0) {
     // A crash mid-write left a partial line: drop it so the next append starts on a line boundary.
     ftruncateSync(fd, validBytes);
@@ -139,8 +152,18 @@ export function openStore(dir: string): Store {
       if (byKey.has(record.key)) return false;
       const line = Buffer.from(JSON.stringify(record) + "\n", "utf8");
       let off = 0;
-      while (off < line.length) off += writeSync(fd, line, off, line.length - off);
-      fsyncSync(fd);
+      try {
+        while (off < line.length) off += writeSync(fd, line, off, line.length - off);
+        fsyncSync(fd);
+      } catch (e) {
+        // A full disk (ENOSPC) or a lost device: cut the partial line so the store stays readable, then
+        // report it; the points stored so far are kept and a re-run resumes after them.
+        try {
+          if (off > 0) ftruncateSync(fd, fstatSync(fd).size - off);
+        } catch {}
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new AimcsimError("IoError", path, `cannot append to the results file: ${code === "ENOSPC" ? "no space left on the device" : (e as Error).message}; the ${ordered.length} points stored before are kept`);
+      }
       byKey.set(record.key, record);
       ordered.push(record);
       return true;

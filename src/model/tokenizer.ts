@@ -111,7 +111,22 @@ export function translatePattern(p: string): RegExp {
       } else out += p[i++]!;
     }
   }
-  return new RegExp(out, "gu");
+  try {
+    return new RegExp(out, "gu");
+  } catch (e) {
+    // A hand-edited or foreign tokenizer.json: the caller adds the file and the field (issue 13.6).
+    throw new SyntaxError(`the regular expression ${JSON.stringify(p.length > 120 ? p.slice(0, 120) + "..." : p)} is not valid here (${(e as Error).message})`);
+  }
+}
+
+/** translatePattern, with an invalid pattern reported as a CheckpointError naming the file and field. */
+function patternAt(p: unknown, file: string, field: string): RegExp {
+  if (typeof p !== "string") throw new AimcsimError("CheckpointError", file, `${field}: must be a string, got ${JSON.stringify(p)}`);
+  try {
+    return translatePattern(p);
+  } catch (e) {
+    throw new AimcsimError("CheckpointError", file, `${field}: ${(e as Error).message}`);
+  }
 }
 
 interface AddedToken {
@@ -423,7 +438,7 @@ class BpeTokenizer implements Tokenizer {
       }
       case "Split": {
         const pat = p.pattern as { Regex?: string; String?: string };
-        const re = pat.Regex !== undefined ? translatePattern(pat.Regex) : new RegExp(escapeRe(pat.String ?? ""), "gu");
+        const re = pat.Regex !== undefined ? patternAt(pat.Regex, this.path, "pre_tokenizer.pattern.Regex") : new RegExp(escapeRe(String(pat.String ?? "")), "gu");
         const behavior = p.behavior as string;
         if (p.invert === true) this.fail("pre_tokenizer.invert", "inverted Split is not supported");
         if (behavior !== "Isolated" && behavior !== "Removed")
@@ -601,6 +616,6 @@ function replaceSpec(n: J, path: string): { re: RegExp; content: string } {
   const pat = n.pattern as { String?: string; Regex?: string };
   const content = n.content as string;
   if (pat.String !== undefined) return { re: new RegExp(escapeRe(pat.String), "gu"), content };
-  if (pat.Regex !== undefined) return { re: translatePattern(pat.Regex), content };
+  if (pat.Regex !== undefined) return { re: patternAt(pat.Regex, path, "Replace.pattern.Regex"), content };
   throw new AimcsimError("CheckpointError", path, "Replace: pattern must have String or Regex");
 }

@@ -123,9 +123,12 @@ export async function writeReport(dir: string, doc: ReportDoc, opts: WriteReport
       tmp = undefined;
     }
   } catch (e) {
+    const building = tmp;
     if (tmp) await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    if (e instanceof AimcsimError) throw e;
-    throw new AimcsimError("IoError", target, `could not write the report (${(e as Error).message})`, { cause: e });
+    // Errors about the temp folder being built are reported against the report folder the user named.
+    if (e instanceof AimcsimError && !(building && e.path.startsWith(building))) throw e;
+    const why = e instanceof AimcsimError ? `${e.path.slice((building ?? "").length + 1)}: ${e.rule}` : (e as Error).message;
+    throw new AimcsimError("IoError", target, `could not write the report (${why}); nothing was written`, { cause: e });
   }
   return { dir: target, files: files.map((f) => f.path).sort() };
 }

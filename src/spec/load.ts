@@ -4,7 +4,7 @@ import { readdirSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { AimcsimError, isAimcsimError } from "../errors.ts";
+import { AimcsimError, isAimcsimError, thrownText } from "../errors.ts";
 import { importUserModule } from "../util/import-user.ts";
 import { didYouMean } from "../util/suggest.ts";
 import { decodeChipSpec } from "./validate.ts";
@@ -61,11 +61,37 @@ export async function loadSpecFile(nameOrPath: string): Promise<ChipSpec> {
     mod = await importUserModule(pathToFileURL(file).href);
   } catch (e) {
     if (isAimcsimError(e)) throw e;
-    throw new AimcsimError("SpecError", file, `the spec module failed to load: ${(e as Error).message}`);
+    throw new AimcsimError("SpecError", file, `the spec module failed to load: ${thrownText(e)}`);
   }
-  if (mod.default === undefined)
+  let dflt: unknown;
+  try {
+    dflt = mod.default;
+  } catch (e) {
+    throw new AimcsimError("SpecError", file, `reading the default export threw (${thrownText(e)})`);
+  }
+  if (dflt === undefined)
     throw new AimcsimError("SpecError", file, "the spec module has no default export (write `export default chip({...})`)");
-  return decodeChipSpec(mod.default, file);
+  return decodeChipSpec(plainData(dflt, file), file);
+}
+
+/** A plain-data copy of a spec module's export: a getter or Proxy that throws while the spec is read is a
+ *  SpecError naming the file and the field, not an internal error (issue 13.6). */
+function plainData(v: unknown, file: string, path = "", depth = 0, seen = new Set<object>()): unknown {
+  if (v === null || typeof v !== "object") return v;
+  const here = path || "the default export";
+  if (depth > 64 || seen.has(v)) throw new AimcsimError("SpecError", file, `${here}: the spec nests too deeply or refers to itself`);
+  seen.add(v);
+  try {
+    if (Array.isArray(v)) return v.map((x, i) => plainData(x, file, `${path}[${i}]`, depth + 1, seen));
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) out[k] = plainData((v as Record<string, unknown>)[k], file, path ? `${path}.${k}` : k, depth + 1, seen);
+    return out;
+  } catch (e) {
+    if (isAimcsimError(e)) throw e;
+    throw new AimcsimError("SpecError", `${file}: ${here}`, `reading this part of the spec threw (${thrownText(e)}); a spec must be plain data (no getters or Proxies that throw)`);
+  } finally {
+    seen.delete(v);
+  }
 }
 
 /** Canonical JSON of a spec (sorted keys): stable across runs, used for hashing and round trips. */

@@ -41,12 +41,12 @@ export function writeFileAtomicSync(path: string, data: Chunk | Iterable<Chunk>,
   try {
     fd = openSync(tmp, "w", 0o644);
     const chunks: Iterable<Chunk> = typeof data === "string" || data instanceof Uint8Array ? [data] : data;
-    for (const c of chunks) {
-      if (typeof c === "string") writeSync(fd, c);
-      else {
-        let off = 0;
-        while (off < c.length) off += writeSync(fd, c, off, c.length - off);
-      }
+    for (const chunk of chunks) {
+      // write() may write less than asked (a file size limit, a nearly full disk): loop until all of it is
+      // written or the next write fails with the reason, so a short write never passes as success.
+      const c = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+      let off = 0;
+      while (off < c.length) off += writeSync(fd, c, off, c.length - off);
     }
     fsyncSync(fd);
     closeSync(fd);

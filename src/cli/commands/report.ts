@@ -38,8 +38,13 @@ async function docFor(input: string): Promise<ReportDoc> {
     throw new AimcsimError("IoError", input, `not valid JSON: ${(e as Error).message}`);
   }
   if (data && typeof data.ttftS === "number") return reportFromSimResult(data);
-  if (data && Array.isArray(data.rows) && data.rows[0] && "ceiling" in data.rows[0]) return amdahlReport(data, { chip: data.chip, baseline: data.baseline });
-  if (data && data.analog && data.analog.perplexity) {
+  const { checkAmdahlResult, checkEvalResult } = await import("../results-shape.ts");
+  if (data && typeof data === "object" && Array.isArray(data.rows) && data.rows.some((r: unknown) => r !== null && typeof r === "object" && "ceiling" in r)) {
+    checkAmdahlResult(input, data);
+    return amdahlReport(data, { chip: data.chip, baseline: data.baseline });
+  }
+  if (data && typeof data === "object" && data.analog && typeof data.analog === "object" && "perplexity" in data.analog) {
+    checkEvalResult(input, data);
     return { title: `Accuracy: ${data.model} on ${data.chip}`, summary: evalTable([{ label: data.analog.label, r: data }]), sections: [], spec: data.chip, model: data.model, assumptions: data.notes ?? [], data };
   }
   throw new AimcsimError("UsageError", input, "not a result aimcsim knows (expected the JSON of run, amdahl or eval, or a sweep store folder)");
