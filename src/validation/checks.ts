@@ -13,6 +13,18 @@ import type { SimResult } from "../sim/result.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import { publishedById, NEURRAM_BREAKDOWN_FJ_PER_OP, NEURRAM_POINTS } from "./published.ts";
 import { a100, a100Int8, anda, andaFp16Baseline, h100, h100Int8, hermes, jia, neurramAt, sinangil } from "./presets.ts";
+import { aimcsimGemmMs, measuredA100Matmuls } from "./gpu-ops.ts";
+
+/** Measured A100 matmuls whose latency is dominated by a fixed per-kernel cost (the measurements do not fall
+ *  below about 0.03 ms): known gaps, beyond 50 % where the modelled time is a small fraction of that floor. */
+const KERNEL_FLOOR_GAP = "kernel launch and the fixed per-kernel cost (the measured latencies do not fall below about 0.03 ms), and cuBLAS wave quantisation, are not modelled";
+const A100_MATMUL_GAPS: Readonly<Record<string, "bounded" | "beyond50">> = {
+  "a100.matmul.8192x64x64": "beyond50",
+  "a100.matmul.8192x128x128": "beyond50",
+  "a100.matmul.8192x256x256": "beyond50",
+  "a100.matmul.8192x512x512": "beyond50",
+  "a100.matmul.8192x1024x1024": "bounded",
+};
 
 export interface Check {
   readonly id: string;
@@ -241,6 +253,19 @@ export const CHECKS: readonly Check[] = [
     note: "simulated decode step vs HBM bytes / 3.35 TB/s",
     run: (c) => { const d = gpuDecode(c, h100); return { simulated: d.tokensPerS, published: d.rooflineTokensPerS }; },
   },
+
+  // ---------------------------------------------------------------- A100 per-operator latency (measured, LLMCompass)
+  ...measuredA100Matmuls().map(({ m, n, k }): Check => {
+    const id = `a100.matmul.${m}x${n}x${k}`;
+    const gap = A100_MATMUL_GAPS[id];
+    return {
+      id,
+      usedForCalibration: false,
+      ...(gap !== undefined ? { knownGap: KERNEL_FLOOR_GAP, ...(gap === "beyond50" ? { beyond50: true } : {}) } : {}),
+      note: "SCALE-Sim folds over 432 tensor-core arrays (split as the simulator splits over instances), at least the HBM transfer of A, B, C",
+      run: () => ({ simulated: aimcsimGemmMs(a100, m, n, k) }),
+    };
+  }),
 
   // ---------------------------------------------------------------- Anda (seed claim, numeric)
   {

@@ -23,6 +23,8 @@
 //    efficiency, and 3.1x energy efficiency improvement on average ... over the GPU-like FP-FP baseline"
 //    (FP-INT GeMM operations).
 
+import { measuredA100Matmuls } from "./gpu-ops.ts";
+
 export interface PublishedFigure {
   readonly id: string;
   /** What is compared, in words. */
@@ -169,6 +171,15 @@ export const PUBLISHED: readonly PublishedFigure[] = [
     source: H100,
     derived: "3.35 TB/s / (DRAM bytes per decode step)",
   },
+
+  // ---------------------------------------------------------------- A100 measured per-operator latency
+  ...measuredA100Matmuls().map(({ m, n, k, ms }): PublishedFigure => ({
+    id: `a100.matmul.${m}x${n}x${k}`,
+    quantity: `A100 FP16 matmul latency, M ${m}, N ${n}, K ${k} (measured)`,
+    unit: "ms",
+    value: ms,
+    source: "LLMCompass artifact ae/figure5/ab/real_hardware/matmul_A100.csv (src/validation/data) [llmcompass]",
+  })),
 
   // ---------------------------------------------------------------- Anda (seed claim, numeric)
   { id: "anda.prefill.speedup", quantity: "Anda vs FP16 baseline: projection (FP-INT GeMM) speed-up, prefill", unit: "x", value: 2.4, source: ANDA, quote: ANDA_QUOTE },
