@@ -12,8 +12,8 @@ import type { ComponentModelInfo } from "./model.ts";
 import { NOC_MODEL, nocCost } from "./noc.ts";
 import { PERIPHERY_MODEL, tilePeriphery } from "./periphery.ts";
 
-export type { AdcModel, ComponentModelInfo, DacConversion, DacModel, DramModel, SystolicDataflow } from "./model.ts";
-export { ModelRegistry, adcModels, dacModels, dataflows, dramModels } from "./registry.ts";
+export type { AdcModel, ComponentModelInfo, DacConversion, DacModel, DramModel, NocTopologyModel, SystolicDataflow } from "./model.ts";
+export { ModelRegistry, adcModels, dacModels, dataflows, dramModels, nocTopologies } from "./registry.ts";
 export { systolicGemmCycles, systolicGemmTiming, type SystolicGemmTiming } from "./systolic/gemm.ts";
 export { bitSerialGemmCycles, bitSerialGemmEstimatePs } from "./bit-serial-gemm.ts";
 export { crossbarBankCost, type BankBlock, type CrossbarBankCost } from "./crossbar-bank.ts";

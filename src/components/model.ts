@@ -98,3 +98,12 @@ export interface SystolicDataflow {
   /** Operand elements one fold reads from the SRAM (SCALE-Sim's demand matrices). */
   foldOperandElements(R: number, C: number, M: number, K: number, N: number): number;
 }
+
+/** A NoC topology (one file in src/components/noc/, one line in src/components/registry.ts). */
+export interface NocTopologyModel {
+  readonly kind: string;
+  /** Mean hops between two endpoints chosen uniformly among `endpoints` >= 2. */
+  averageHops(endpoints: number): number;
+  /** Transfers the fabric carries at once over `routers` routers (its bisection bound). */
+  parallelLinks(routers: number): number;
+}

@@ -4,6 +4,7 @@
 import type { ChipSpec, NocTopology } from "../spec/types.ts";
 import { ANALOG_TILES_PER_ROUTER } from "./describe.ts";
 import type { NocCost } from "./noc.ts";
+import { nocTopologies } from "./registry.ts";
 import { PS_PER_S } from "./technology.ts";
 
 /** Routers the simulation's NoC model counts: one per group of ANALOG_TILES_PER_ROUTER analog tiles, one per
@@ -15,10 +16,10 @@ export function nocRouters(chip: ChipSpec): number {
   );
 }
 
-/** Parallel transfers the fabric sustains over `routers` routers: a mesh's bisection has ~sqrt(N) links
- *  (assumption: the bisection bounds throughput); a ring two; a bus and a tree's root one; a crossbar N. */
+/** Parallel transfers the fabric sustains over `routers` routers (the topology's bisection bound,
+ *  src/components/noc/): a mesh ~sqrt(N), a ring two, a bus and a tree's root one, a crossbar N. */
 export function nocParallelLinks(topology: NocTopology, routers: number): number {
-  return topology === "mesh" ? Math.max(1, Math.floor(Math.sqrt(routers))) : topology === "ring" ? 2 : topology === "crossbar" ? routers : 1;
+  return nocTopologies.get(topology).parallelLinks(routers);
 }
 
 /** Time (ps) to move `bits` over `links` parallel links, plus the head latency of `hops` hops. */

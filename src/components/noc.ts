@@ -4,10 +4,10 @@
 // Action: "hop" (one bit over one router + link): energy; latency hopLatencyCycles of the NoC clock.
 
 import type { NocSpec, NocTopology } from "../spec/types.ts";
-import { NOC_TOPOLOGIES } from "../spec/schema.ts";
 import { AimcsimError } from "../errors.ts";
 import { ISAAC_NODE_NM, PJ, UM2_TO_MM2, areaScale, energyScale, periodPs } from "./technology.ts";
 import type { ComponentModelInfo } from "./model.ts";
+import { nocTopologies } from "./registry.ts";
 
 /** ISAAC router (shared by 4 tiles): 20.74 pJ per 256-bit transfer at 32 nm, i.e. 0.081 pJ/bit/hop (ISAAC ISCA
  *  2016, 42 mW router; derivation in Accelergy-Project/hwcomponents-library hwcomponents_library/library/isaac.py
@@ -20,37 +20,13 @@ export const ISAAC_ROUTER_WIDTH_BITS = 256; // ISAAC ISCA 2016 via hwcomponents-
  *  router grows faster, ~width^2, so this is optimistic for wide links). */
 export const ISAAC_ROUTER_AREA_UM2 = 150000;
 
-/** Average hops between two endpoints chosen uniformly (including same-node pairs for the mesh):
- *  mesh k x k (k = ceil(sqrt N)): 2 (k^2 - 1) / (3k), the mean Manhattan distance (mean |i - j| over a line of
- *  k nodes is (k^2 - 1) / (3k), definition); ring (bidirectional): N / 4; bus and crossbar: 1; binary tree: the
- *  mean leaf-to-leaf path up to the common ancestor and down, sum over levels l of 2 l * 2^(l-1) / (N - 1). */
+/** Average hops between two endpoints chosen uniformly under the topology (src/components/noc/, one file each). */
 export function averageHops(topology: NocTopology, endpoints: number): number {
   if (!Number.isInteger(endpoints) || endpoints < 1) {
     throw new AimcsimError("SpecError", "noc", `endpoint count must be an integer >= 1, got ${endpoints}`);
   }
-  if (endpoints === 1) return 0;
-  switch (topology) {
-    case "mesh": {
-      const k = Math.ceil(Math.sqrt(endpoints));
-      return (2 * (k * k - 1)) / (3 * k); // 3: mean |i - j| formula above (definition)
-    }
-    case "ring":
-      return endpoints / 4; // 4: bidirectional ring, mean distance N/4 (definition)
-    case "bus":
-    case "crossbar":
-      return 1;
-    case "tree": {
-      const levels = Math.ceil(Math.log2(endpoints));
-      const leaves = 2 ** levels;
-      let sum = 0;
-      for (let l = 1; l <= levels; l++) sum += 2 * l * 2 ** (l - 1);
-      return sum / (leaves - 1);
-    }
-    default: {
-      const t: never = topology;
-      throw new AimcsimError("SpecError", "noc.topology", `unknown topology ${String(t)}; expected one of ${NOC_TOPOLOGIES.join(", ")}`);
-    }
-  }
+  const model = nocTopologies.get(topology);
+  return endpoints === 1 ? 0 : model.averageHops(endpoints);
 }
 
 export interface NocCost {

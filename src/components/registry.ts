@@ -1,15 +1,24 @@
-// The component model registry (hwcomponents / AccelForge style): every ADC, DAC, DRAM kind and systolic
-// dataflow is one file carrying its citation, registered here with one line. The built-in tables are typed
-// `Record<Kind, Model>` over the spec's kind unions, so the compiler refuses a schema kind without a model.
+// The component model registry (hwcomponents / AccelForge style): every ADC, DAC, DRAM kind, systolic dataflow
+// and NoC topology is one file carrying its citation, registered here with one line. The built-in tables are
+// typed `Record<Kind, Model>` over the spec's kind unions, so the compiler refuses a schema kind without a model.
 // Cost functions dispatch through `get(kind)`, never through a switch on the kind.
 //
+// Adding a built-in model (3 files in src):
+//   1. src/components/<family>/<name>.ts: the model object (model.ts says its interface), every constant cited
+//      (docs/REFERENCES.md [key], enforced by test/components/citations.test.ts and test/docs/references.test.ts);
+//   2. one import and one line in a table below;
+//   3. its literal in the kind list of src/spec/schema.ts (the one place kind lists live; also where any
+//      cross-field rule naming the kind goes, e.g. the highest bits a flash ADC may have).
+// The compiler then reports any table missing the kind, and every test that walks the spec's kind list
+// (ADC_KINDS, DATAFLOWS, ...) covers it.
+//
 // Adding a model at run time (a plug-in, or a test): `adcModels.register(model)` (returns an unregister
-// function). Limitation: the spec schema (src/spec/schema.ts) validates `kind` against its literal list, so a
-// spec *file* naming a run-time kind is rejected by `loadSpec`; a ChipSpec built in code reaches describe and
-// run unchanged. A new built-in kind adds its literal to the schema (the one place the kind lists live).
-import type { AdcKind, DacKind, Dataflow, DramKind } from "../spec/types.ts";
+// function). Limitation: the spec schema validates `kind` against its literal list, so a spec *file* naming a
+// run-time kind is rejected by `loadSpec`; a ChipSpec built in code reaches describe and run unchanged
+// (test/components/registry.test.ts does that).
+import type { AdcKind, DacKind, Dataflow, DramKind, NocTopology } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
-import type { AdcModel, DacModel, DramModel, SystolicDataflow } from "./model.ts";
+import type { AdcModel, DacModel, DramModel, NocTopologyModel, SystolicDataflow } from "./model.ts";
 import { FLASH_ADC } from "./adc/flash.ts";
 import { SAR_ADC } from "./adc/sar.ts";
 import { CCO_ADC, RAMP_ADC } from "./adc/time-encoded.ts";
@@ -24,6 +33,11 @@ import { HBM2 } from "./dram/hbm2.ts";
 import { HBM3 } from "./dram/hbm3.ts";
 import { LPDDR4 } from "./dram/lpddr4.ts";
 import { LPDDR5 } from "./dram/lpddr5.ts";
+import { BUS } from "./noc/bus.ts";
+import { CROSSBAR_SWITCH } from "./noc/crossbar.ts";
+import { MESH } from "./noc/mesh.ts";
+import { RING } from "./noc/ring.ts";
+import { TREE } from "./noc/tree.ts";
 import { INPUT_STATIONARY } from "./systolic/is.ts";
 import { OUTPUT_STATIONARY } from "./systolic/os.ts";
 import { WEIGHT_STATIONARY } from "./systolic/ws.ts";
@@ -96,4 +110,12 @@ export const dataflows = new ModelRegistry<Dataflow, SystolicDataflow>("dataflow
   OS: OUTPUT_STATIONARY,
   WS: WEIGHT_STATIONARY,
   IS: INPUT_STATIONARY,
+});
+
+export const nocTopologies = new ModelRegistry<NocTopology, NocTopologyModel>("NoC topology", "noc.topology", {
+  mesh: MESH,
+  ring: RING,
+  bus: BUS,
+  crossbar: CROSSBAR_SWITCH,
+  tree: TREE,
 });

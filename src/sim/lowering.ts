@@ -168,10 +168,6 @@ export class OpLowering {
     for (const n of placement.notes) this.assumptions.push(`mapping: ${n}`);
   }
 
-  resourceNamed(name: string): number {
-    return this.chipResources.named(name);
-  }
-
   private chargeSram(list: TaskList, t: number, readBytes: number, writeBytes: number): void {
     if (!this.sram) return;
     list.addEnergy(t, "sram", sramAccessEnergyJ(this.sram.cost, readBytes, writeBytes));

@@ -2,7 +2,6 @@
 // they are. Trace, report, results and invariants read `component`; nobody parses it back from the name.
 import type { ComponentKind } from "../components/index.ts";
 import type { ResourceDef } from "../engine/index.ts";
-import { AimcsimError } from "../errors.ts";
 import { CROSSBAR_UNIT_PREFIX } from "./result.ts";
 
 /** An engine resource of the chip: its name (as the result's `utilization` keys it), capacity and component kind. */
@@ -13,23 +12,15 @@ export interface ChipResource extends ResourceDef {
 /** The resource list of one run, in creation order (the engine indexes resources by position). */
 export class ChipResources {
   readonly list: ChipResource[] = [];
-  private readonly index = new Map<string, number>();
 
   add(name: string, capacity: number, component: ComponentKind): number {
     const i = this.list.length;
     this.list.push({ name, capacity, component });
-    this.index.set(name, i);
     return i;
   }
 
   /** The bank of crossbar tiles a weight matrix owns (one resource per matrix). */
   addCrossbarBank(matrix: string): number {
     return this.add(`${CROSSBAR_UNIT_PREFIX}${matrix}`, 1, "crossbar");
-  }
-
-  named(name: string): number {
-    const i = this.index.get(name);
-    if (i === undefined) throw new AimcsimError("SimError", name, "no such resource on the chip");
-    return i;
   }
 }

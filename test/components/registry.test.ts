@@ -1,8 +1,8 @@
 // The component registry: a model registered from outside src (here, this test) is what describe and run use
 // for its kind, with no edit to src; every schema kind has a built-in model; unknown kinds are SpecErrors.
 import { afterEach, describe, expect, it } from "vitest";
-import { adcModels, dacModels, dataflows, describeChip, dramModels, type AdcModel } from "../../src/components/index.ts";
-import { ADC_KINDS, DAC_KINDS, DATAFLOWS, DRAM_KINDS } from "../../src/spec/index.ts";
+import { adcModels, dacModels, dataflows, describeChip, dramModels, nocTopologies, type AdcModel } from "../../src/components/index.ts";
+import { ADC_KINDS, DAC_KINDS, DATAFLOWS, DRAM_KINDS, NOC_TOPOLOGIES } from "../../src/spec/index.ts";
 import { isAimcsimError } from "../../src/errors.ts";
 import { simulate } from "../../src/sim/index.ts";
 import type { AdcKind, ChipSpec } from "../../src/spec/types.ts";
@@ -43,7 +43,8 @@ describe("component registry", () => {
     expect([...dacModels.kinds()].sort()).toEqual([...DAC_KINDS].sort());
     expect([...dataflows.kinds()].sort()).toEqual([...DATAFLOWS].sort());
     expect([...dramModels.kinds()].sort()).toEqual([...DRAM_KINDS].sort());
-    for (const r of [adcModels, dacModels, dataflows, dramModels]) for (const k of r.kinds()) expect(r.get(k).kind).toBe(k);
+    expect([...nocTopologies.kinds()].sort()).toEqual([...NOC_TOPOLOGIES].sort());
+    for (const r of [adcModels, dacModels, dataflows, dramModels, nocTopologies]) for (const k of r.kinds()) expect(r.get(k).kind).toBe(k);
   });
 
   it("an ADC model registered from a test is used by describe and run; unregistered, its kind is a SpecError again", () => {
