@@ -4,8 +4,9 @@
 // Cost functions dispatch through `get(kind)`, never through a switch on the kind.
 //
 // Adding a built-in model (3 files in src):
-//   1. src/components/<family>/<name>.ts: the model object (model.ts says its interface), every constant cited
-//      (docs/REFERENCES.md [key], enforced by test/components/citations.test.ts and test/docs/references.test.ts);
+//   1. src/components/<family>/<name>.ts: the model object (model.ts says its interface), its source cited by
+//      key beside each number, as systolic/os.ts cites docs/REFERENCES.md [scalesim]
+//      (test/components/citations.test.ts and test/docs/references.test.ts enforce it);
 //   2. one import and one line in a table below;
 //   3. its literal in the kind list of src/spec/schema.ts (the one place kind lists live; also where any
 //      cross-field rule naming the kind goes, e.g. the highest bits a flash ADC may have).
