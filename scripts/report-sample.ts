@@ -56,6 +56,7 @@ function run(chip: string, prefill: PhaseResult, decode: PhaseResult, extra: Pic
     decodeEnergyPerTokenJ: decode.energyJ / gen,
     energyJ,
     staticPowerW: 0,
+    programming: null,
     powerGating: false,
     energyPerTokenJ: energyJ / gen,
     tokensPerJ: gen / energyJ,

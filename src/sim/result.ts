@@ -48,6 +48,9 @@ export interface SimResult {
   readonly energyJ: number;
   /** Leakage power of the powered silicon (W), all chips (src/components/leakage.ts). */
   readonly staticPowerW: number;
+  /** Writing the deployment's weights into the crossbars (write-verify), once per deployment; not part of
+   *  energyJ (src/components/programming.ts). null for a chip without analog tiles in use. */
+  readonly programming: { readonly cells: number; readonly energyJ: number; readonly timeS: number; readonly energyPerCellJ: number } | null;
   /** Whether idle units were power-gated (ChipSpec.powerGating): static energy then only over busy time. */
   readonly powerGating: boolean;
   /** Energy per generated token (whole run / generated tokens). */

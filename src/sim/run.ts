@@ -6,6 +6,8 @@
 // gives the first generated token (TTFT = end of prefill). Then genTokens - 1 decode steps; step s attends
 // to promptTokens + s cached tokens and starts when the previous token is sampled (its lm_head ended).
 // TPOT = (end - TTFT) / (genTokens - 1).
+import { programmingCost } from "../components/programming.ts";
+import { sramCost } from "../components/index.ts";
 import { describeChip } from "../components/index.ts";
 import { criticalPathPs, runTaskGraph, type TaskGraphRun } from "../engine/index.ts";
 import { AimcsimError } from "../errors.ts";
@@ -285,6 +287,16 @@ function reduce(
   const staticW = emptyRecord(COMPONENT_KINDS);
   for (const k of COMPONENT_KINDS) staticW[k] = desc.staticPowerByComponentW[k] * placement.chips;
   const powerGating = chip.powerGating ?? false;
+  const a = chip.analog;
+  const prog =
+    a !== undefined && placement.tilesNeeded > 0
+      ? programmingCost(
+          a,
+          placement.tilesNeeded,
+          sramCost({ name: "tile", capacityBytes: Math.max(1, (a.tile.rows * a.tile.cols) / 8), banks: 1, bytesPerCyclePerBank: 1, clockHz: a.clockHz }, chip.technologyNm, chip.supplyV).writeEnergyPerBitJ, // 8 bits per byte (definition)
+          a.clockHz,
+        )
+      : null;
   const prefill = phaseResult(list, schedule, PHASE_PREFILL, 0, ttftPs, resourceKind, resourceCapacity, staticW, powerGating);
   const decode = phaseResult(list, schedule, PHASE_DECODE, ttftPs, endPs, resourceKind, resourceCapacity, staticW, powerGating);
   const totalS = endPs * S_PER_PS;
@@ -300,6 +312,7 @@ function reduce(
   for (const k of COMPONENT_KINDS) areaByComponentMm2[k] = (desc.areaByComponentMm2[k] ?? 0) * placement.chips;
   const assumptions = [
     ...desc.assumptions,
+    ...(prog !== null ? [prog.assumption] : []),
     ...lowering.assumptions,
     `TTFT = end of prefill (its lm_head gives the first token); TPOT = mean of the ${steps} decode steps after it.`,
   ];
@@ -315,7 +328,8 @@ function reduce(
     tokensPerS: generated / totalS,
     decodeTokensPerS: steps > 0 ? batch / tpotS : 0,
     energyJ,
-    staticPowerW: COMPONENT_KINDS.reduce((a, k) => a + staticW[k], 0),
+    staticPowerW: COMPONENT_KINDS.reduce((s, k) => s + staticW[k], 0),
+    programming: prog === null ? null : { cells: prog.cells, energyJ: prog.energyJ, timeS: prog.timeS, energyPerCellJ: prog.energyPerCellJ },
     powerGating,
     energyPerTokenJ: energyJ / generated,
     decodeEnergyPerTokenJ: steps > 0 ? decode.energyJ / (batch * steps) : 0,

@@ -223,6 +223,13 @@ export const AnalogSchema = Schema.Struct({
   clockHz: clockHz("Clock of the tile periphery and the digital partial-sum accumulation."),
   accumulatorFormat: doc(DigitalFormatSchema, "Format of the digital partial-sum accumulation across tiles and slices."),
   periphery: Schema.optionalKey(PeripherySchema),
+  programming: Schema.optionalKey(
+    Schema.Struct({
+      iterations: Schema.optionalKey(doc(intBetween(1, 10000), "Write-verify iterations per cell (default per device, src/components/programming.ts).")),
+      pulseEnergyJ: Schema.optionalKey(doc(between(0, 1e-6), "Energy of one write pulse.", "J")),
+      pulseNs: Schema.optionalKey(doc(between(0, 1e9), "Duration of one write pulse.", "ns")),
+    }).annotate({ description: "Crossbar programming (write-verify) cost per cell, reported once per deployment." }),
+  ),
 }).check(
   Schema.makeFilter((a) => {
     // One weight takes ceil(magnitude bits / bitsPerCell) slices, x2 for a differential pair
