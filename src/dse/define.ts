@@ -2,6 +2,7 @@
 // AimcsimError("SweepError", path, rule) naming the field, so a bad sweep fails before any point runs.
 import type { Draft } from "immer";
 import { AimcsimError } from "../errors.ts";
+import { didYouMean } from "../util/suggest.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import type { TransformerShape } from "../model/shape.ts";
 import type {
@@ -128,6 +129,21 @@ export interface SweepInput {
   validate?: SpecValidator;
 }
 
+/** The keys sweep({...}) reads; any other key is a mistake (a misspelled "constraint" would silently drop every
+ *  constraint), so it is an error naming the key. The type check below keeps the list equal to SweepInput's keys. */
+const SWEEP_KEYS = ["name", "base", "axes", "model", "workload", "objectives", "constraints", "strategy", "evaluator", "seed", "validate"] as const;
+const WORKLOAD_KEYS = ["promptTokens", "genTokens", "batch"] as const;
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _sweepKeysComplete: Exact<(typeof SWEEP_KEYS)[number], keyof SweepInput> = true;
+const _workloadKeysComplete: Exact<(typeof WORKLOAD_KEYS)[number], keyof SweepInput["workload"]> = true;
+void _sweepKeysComplete;
+void _workloadKeysComplete;
+
+function rejectUnknownKeys(obj: object, known: readonly string[], prefix: string): void {
+  for (const k of Object.keys(obj))
+    if (!known.includes(k)) fail(`${prefix}${k}`, `unknown key "${k}"${didYouMean(k, known)}; allowed: ${known.join(", ")}`);
+}
+
 /** A sweep name names its store folder (reports/sweeps/<name>): one path segment, never "." or "..". */
 export function isSweepName(name: unknown): name is string {
   return typeof name === "string" && name.length <= 200 && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
@@ -135,6 +151,8 @@ export function isSweepName(name: unknown): name is string {
 
 /** A sweep definition (`export default sweep({...})` in a sweeps/*.ts file). */
 export function sweep(input: SweepInput): SweepDef {
+  if (!input || typeof input !== "object") fail("sweep", "takes one object: sweep({ name, base, axes, model, workload, objectives, ... })");
+  rejectUnknownKeys(input, SWEEP_KEYS, "");
   if (!isSweepName(input.name)) fail("name", "must be a non-empty name of letters, digits, '.', '_' or '-' starting with a letter or digit (it names the store folder, so no '..')");
   if (!input.base || typeof input.base !== "object") fail("base", "must be a ChipSpec");
   const axisNames = Object.keys(input.axes ?? {});
@@ -145,6 +163,7 @@ export function sweep(input: SweepInput): SweepDef {
   }
   if (typeof input.model !== "string" && (typeof input.model !== "object" || input.model === null)) fail("model", "must be a preset name, a checkpoint folder or a TransformerShape");
   const w = input.workload;
+  if (w && typeof w === "object") rejectUnknownKeys(w, WORKLOAD_KEYS, "workload.");
   if (!w || !isPosInt(w.promptTokens)) fail("workload.promptTokens", "must be a positive integer");
   if (!isPosInt(w.genTokens)) fail("workload.genTokens", "must be a positive integer");
   const batch = w.batch ?? 1;

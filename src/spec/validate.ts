@@ -3,6 +3,7 @@
 import * as Schema from "effect/Schema";
 import * as SchemaIssue from "effect/SchemaIssue";
 import { AimcsimError } from "../errors.ts";
+import { didYouMean } from "../util/suggest.ts";
 import { ChipSpecSchema } from "./schema.ts";
 import type { ChipSpec } from "./types.ts";
 
@@ -57,30 +58,11 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
   return (ast?.propertySignatures ?? []).map((p: { name: PropertyKey }) => String(p.name));
 }
 
-function editDistance(a: string, b: string): number {
-  const al = a.toLowerCase();
-  const bl = b.toLowerCase();
-  const prev = Array.from({ length: bl.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= al.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= bl.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (al[i - 1] === bl[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[bl.length];
-}
-
 function describeIssue(path: readonly PropertyKey[], message: string): SpecIssue {
   if (message === "Expected no excess property") {
     const field = String(path[path.length - 1]);
     const known = knownKeysAt(path.slice(0, -1));
-    const best = known
-      .map((k) => [k, editDistance(field, k)] as const)
-      .sort((x, y) => x[1] - y[1])[0];
-    const hint = best && best[1] <= Math.max(2, Math.floor(field.length / 3)) ? ` (did you mean "${best[0]}"?)` : "";
+    const hint = didYouMean(field, known);
     return { path: formatPath(path), rule: `unknown field "${field}"${hint}; allowed: ${known.join(", ")}` };
   }
   if (message === "Missing key") return { path: formatPath(path), rule: "required field is missing" };
