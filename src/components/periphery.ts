@@ -26,6 +26,7 @@ import { FORMAT_BITS, HOROWITZ_VDD_V, addEnergyJ, adderAreaMm2, multEnergyJ, mul
 import { sramCost } from "./memory.ts";
 import { BITS_PER_BYTE, FJ, PJ, UM2_TO_MM2, energyScale } from "./technology.ts";
 import type { ComponentModelInfo } from "./model.ts";
+import { adcModels, dacModels } from "./registry.ts";
 
 /** Access-transistor gate capacitance per cell on a word line: 1.5 fF at 130 nm, NeuRRAM's reported value
  *  (Wan et al. 2022, as used in CiMLoop wan_nature_2022 arch.yaml wordline_cap "Reported: 48fF drivers,
@@ -121,7 +122,7 @@ export function tilePeriphery(
   const ktc = (KTC_QUANTISATION_FACTOR * KT_300K_J * 2 ** (2 * t.adc.bits)) / (supplyV * supplyV);
   const cS = p.sampleCapF ?? ktc;
   const chargeJ = cS * supplyV * supplyV;
-  const samples = t.adc.kind !== "cco";
+  const samples = adcModels.get(t.adc.kind).convertsDuringRead !== true;
   const fmt = analog.accumulatorFormat;
   const ldpu = p.ldpu ?? true;
   const buffers = p.localBuffers ?? true;
@@ -132,7 +133,7 @@ export function tilePeriphery(
   const inputBufferJ = buffers ? geometry.inputBits * buf.readEnergyPerBitJ : 0;
   const outputBufferJ = buffers ? OUTPUT_WORD_BITS * buf.writeEnergyPerBitJ : 0;
   const regJ = REGISTER_BIT_ENERGY_40NM_J * energyScale(ALADDIN_NODE_NM, nodeNm, HOROWITZ_VDD_V, supplyV) * (1 + CLOCK_TREE_OVER_SINKS);
-  const rowBits = t.dac.kind === "pwm" ? Math.max(1, geometry.inputBits - 1) : 1; // PWM: the magnitude down-counter; else the current plane or input word latch
+  const rowBits = dacModels.get(t.dac.kind).pulseWidth === true ? Math.max(1, geometry.inputBits - 1) : 1; // PWM: the magnitude down-counter; else the current plane or input word latch
   const clockJPerRowCycle = rowBits * regJ;
   const clockJPerConversion = (t.adc.bits + FORMAT_BITS[fmt]) * regJ;
   const clockGating = p.clockGating ?? false;
