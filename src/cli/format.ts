@@ -1,5 +1,5 @@
 // Plain-text formatting of results for the terminal.
-import { formatQuantity } from "../util/numbers.ts";
+import { formatNumber, formatQuantity } from "../util/numbers.ts";
 import { textTable } from "../util/text-table.ts";
 import { COMPONENT_KINDS, OP_CLASSES, isCrossbarUnit, type PhaseResult, type SimResult } from "../sim/result.ts";
 
@@ -27,7 +27,7 @@ export function formatSimResult(r: SimResult): string {
   const out: string[] = [];
   out.push(`aimcsim run: ${r.model} on ${r.chip} — prompt ${w.promptTokens}, generate ${w.genTokens}, batch ${w.batch}`);
   out.push(
-    `mapping: ${r.mapping.tilesNeeded} of ${r.mapping.tilesAvailable} crossbar tiles on ${r.mapping.chips} chip(s); KV cache in ${r.mapping.kvCache.toUpperCase()}; area ${r.areaMm2.toPrecision(4)} mm^2`,
+    `mapping: ${r.mapping.tilesNeeded} of ${r.mapping.tilesAvailable} crossbar tiles on ${r.mapping.chips} chip(s); KV cache in ${r.mapping.kvCache.toUpperCase()}; area ${formatNumber(r.areaMm2, 4)} mm^2`,
   );
   out.push("");
   out.push(
@@ -37,12 +37,12 @@ export function formatSimResult(r: SimResult): string {
         ["time to first token", si(r.ttftS, "s")],
         ["time per output token", si(r.tpotS, "s")],
         ["total time", si(r.totalS, "s")],
-        ["tokens/s (whole run)", r.tokensPerS.toPrecision(4)],
-        ["tokens/s (decode)", r.decodeTokensPerS.toPrecision(4)],
+        ["tokens/s (whole run)", formatNumber(r.tokensPerS, 4)],
+        ["tokens/s (decode)", formatNumber(r.decodeTokensPerS, 4)],
         ["energy", si(r.energyJ, "J")],
         ["energy per token", si(r.energyPerTokenJ, "J")],
         ["energy per token (decode)", si(r.decodeEnergyPerTokenJ, "J")],
-        ["tokens/J", r.tokensPerJ.toPrecision(4)],
+        ["tokens/J", formatNumber(r.tokensPerJ, 4)],
       ],
     ),
   );
@@ -52,7 +52,7 @@ export function formatSimResult(r: SimResult): string {
     out.push(
       table(
         ["op class", "time", "time share", "energy", "MACs"],
-        OP_CLASSES.map((c) => [c, si(p.timeByOpClassS[c], "s"), pct(p.timeByOpClassS[c] / p.latencyS), si(p.energyByOpClassJ[c], "J"), p.macsByOpClass[c].toExponential(3)]),
+        OP_CLASSES.map((c) => [c, si(p.timeByOpClassS[c], "s"), pct(p.timeByOpClassS[c] / p.latencyS), si(p.energyByOpClassJ[c], "J"), formatNumber(p.macsByOpClass[c])]),
       ),
     );
   }
