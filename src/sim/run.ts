@@ -46,8 +46,8 @@ export interface RunOptions {
   readonly kvPrefetch?: boolean;
   /** Multiplies the duration of every projection task (weight GEMMs/GEMVs on crossbars or digital units, their
    *  weight streaming and NoC hops): 1 (default) is the chip as specified; 0 makes projections free, which is
-   *  how `amdahl` measures the overlap-aware projection share f = 1 - T(projections free) / T. Energy is not
-   *  scaled. */
+   *  how `amdahl` measures the overlap-aware projection share f = 1 - T(projections free) / T. Dynamic energy
+   *  is not scaled (static energy follows the run's length). */
   readonly projectionTimeScale?: number;
   /** Progress for progress bars: while the task graph is built, after every decode step ("build": steps done,
    *  steps); then in the event loop, every 65536 tasks ("simulate": tasks finished, tasks in the run). */
