@@ -62,7 +62,7 @@ import {
   type UnitLoad,
 } from "../mapping/index.ts";
 import type { ModelOp } from "../model/opgraph.ts";
-import type { BitSerialUnitSpec, ChipSpec, SystolicArraySpec, VectorOp, VectorUnitSpec } from "../spec/types.ts";
+import type { BitSerialUnitSpec, ChipSpec, KvCacheLocation, SystolicArraySpec, VectorOp, VectorUnitSpec } from "../spec/types.ts";
 import { WeightDoubleBuffer } from "./buffers.ts";
 import { ChipResources, type ChipResource } from "./resources.ts";
 import { TaskList } from "./tasks.ts";
@@ -105,7 +105,7 @@ export class OpLowering {
   private readonly noc: NocCost;
   private readonly nocResource: number;
   private readonly nocLinks: number;
-  private readonly kvMemory: "sram" | "dram";
+  private readonly kvMemory: KvCacheLocation;
   private readonly mantissaBits: number;
   private readonly weightBuffer = new WeightDoubleBuffer();
   /** The SRAM's delivery time for `bytes` (0 without an SRAM): the stall bound every op obeys. */
@@ -309,7 +309,7 @@ export class OpLowering {
     }, 2 * bytes, cyclesTotal);
   }
 
-  private transfer(list: TaskList, op: ModelOp, where: "sram" | "dram", deps: readonly number[], phase: number, step: number, label: string): number {
+  private transfer(list: TaskList, op: ModelOp, where: KvCacheLocation, deps: readonly number[], phase: number, step: number, label: string): number {
     const bytes = op.bytes;
     if (where === "sram" && this.sram) {
       const t = list.add(this.sram.resource, this.sramPs(bytes), deps, op.opClass, phase, step, label, op.kind);

@@ -9,6 +9,7 @@ import { projectionMatrices } from "../../src/model/projections.ts";
 import { shapeFromConfig } from "../../src/model/config.ts";
 import { arbShape } from "../model/arbitraries.ts";
 import { hybridChip, tile } from "./chips.ts";
+import { COMPUTE_DOMAINS } from "../../src/spec/schema.ts";
 
 const mappingError = (f: () => unknown): AimcsimError => {
   try {
@@ -28,7 +29,7 @@ const arbTile = fc
 describe("mapModel", () => {
   it("property: every weight of every analog projection is placed exactly once, on tiles of its own", () => {
     fc.assert(
-      fc.property(arbShape, arbTile, fc.constantFrom(1, 2), fc.constantFrom<"analog" | "digital">("analog", "digital"), (s, t, weightBits, lmHead) => {
+      fc.property(arbShape, arbTile, fc.constantFrom(1, 2), fc.constantFrom(...COMPUTE_DOMAINS), (s, t, weightBits, lmHead) => {
         const chip = hybridChip({ t, weightBits, tiles: 64, mapping: { projections: "analog", lmHead, kvCache: "sram" } });
         const p = mapModel(s, chip, { chips: "auto", contextTokens: 16 });
         const expected = projectionMatrices(s).filter((m) => m.role !== "lm_head" || lmHead === "analog");

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkChipSpec, chipJsonSchema, decodeChipSpec, loadSpecFile, noiseModelDefaults, specToJson } from "../../src/spec/index.ts";
+import { VECTOR_OPS } from "../../src/spec/schema.ts";
 import { PRESETS } from "../hardening/arbitraries.ts";
 
 type Json = Record<string, unknown>;
@@ -82,7 +83,7 @@ describe("JSON specs get the constructors' defaults", () => {
     expect(c.analog!.tile.inputRange).toEqual({ mode: "dynamic" });
     expect(c.analog!.tile.noise.model).toBe("none");
     expect(c.systolic[0]!.count).toBe(1);
-    expect(c.vector[0]!.ops).toEqual(["softmax", "norm", "activation", "rope", "elementwise"]);
+    expect(c.vector[0]!.ops).toEqual([...VECTOR_OPS]);
     const { analog: _a, ...digital } = minimal;
     expect(decodeChipSpec(digital).mapping.projections).toBe("digital");
   });
