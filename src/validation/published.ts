@@ -119,6 +119,15 @@ export const PUBLISHED: readonly PublishedFigure[] = [
     quote: HERMES_QUOTE,
     derived: "2 x 256 x 256 ops / 9.76 TOPS/W = 13.4 nJ",
   },
+  {
+    id: "hermes.1phase.powerW",
+    quantity: "HERMES chip power at peak throughput, one-phase read",
+    unit: "W",
+    value: 63.1 / 9.76,
+    source: HERMES_NE,
+    quote: HERMES_QUOTE,
+    derived: "63.1 TOPS / 9.76 TOPS/W = 6.47 W",
+  },
   { id: "hermes.core.topsPerW", quantity: "HERMES core energy efficiency (single core, 1 GHz)", unit: "TOPS/W", value: 10.5, source: HERMES_JSSC, quote: HERMES_JSSC_QUOTE },
   { id: "hermes.core.topsPerMm2", quantity: "HERMES core performance density", unit: "TOPS/mm^2", value: 1.59, source: HERMES_JSSC, quote: HERMES_JSSC_QUOTE },
 
