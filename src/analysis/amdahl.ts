@@ -9,7 +9,7 @@
 // step at context L (the "decode" row). f and s come from the schedule's time by op class (time shared
 // equally by the classes running at each instant, src/sim/run.ts), and the same for energy.
 import type { ChipSpec } from "../spec/types.ts";
-import { isAimcsimError } from "../errors.ts";
+import { AimcsimError, isAimcsimError } from "../errors.ts";
 import { simulate } from "../sim/index.ts";
 import type { PhaseResult, SimResult } from "../sim/result.ts";
 import type { TransformerShape } from "../model/shape.ts";
@@ -143,6 +143,11 @@ function point(chip: ChipSpec, model: string | TransformerShape, context: number
 }
 
 export function amdahl(opts: AmdahlOptions): AmdahlResult {
+  if (!Array.isArray(opts.models)) throw new AimcsimError("UsageError", "models", "must be an array of model names or shapes");
+  opts.models.forEach((m: unknown, i) => {
+    if (typeof m !== "string" && (m === null || typeof m !== "object" || typeof (m as { name?: unknown }).name !== "string"))
+      throw new AimcsimError("UsageError", `models[${i}]`, "must be a model name, a checkpoint folder or a TransformerShape");
+  });
   const batch = opts.batch ?? 1;
   const sweepS = opts.sweepS ?? [2, 10, 100, Infinity];
   const rows: AmdahlRow[] = [];
@@ -161,7 +166,7 @@ export function amdahl(opts: AmdahlOptions): AmdahlResult {
       } catch (e) {
         // A point that does not fit (a typed error) is reported and the others go on; anything else is a bug.
         if (!isAimcsimError(e)) throw e;
-        skipped.push({ model: typeof model === "string" ? model : model.name, context, reason: `${e.path}: ${e.rule}` });
+        skipped.push({ model: typeof model === "string" ? model : String((model as { name?: unknown } | null | undefined)?.name ?? typeof model), context, reason: `${e.path}: ${e.rule}` });
       }
       opts.onPoint?.(++done, total);
     }

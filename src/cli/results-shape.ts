@@ -4,7 +4,7 @@
 // so numeric fields accept null.
 import { AimcsimError } from "../errors.ts";
 
-type Rule = "string" | "number" | "boolean" | "number[]" | "string[]" | "interval" | ((v: unknown, path: string) => void) | { readonly [k: string]: Rule } | { readonly optional: Rule };
+type Rule = "string" | "number" | "boolean" | "number[]" | "string[]" | "interval" | "numberRecord" | ((v: unknown, path: string) => void) | { readonly [k: string]: Rule } | { readonly optional: Rule };
 
 function typeName(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "an array" : typeof v;
@@ -24,6 +24,11 @@ function check(file: string, v: unknown, rule: Rule, path: string): void {
     return;
   }
   if (rule === "interval") return check(file, v, INTERVAL, path);
+  if (rule === "numberRecord") {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return bad("an object of numbers");
+    for (const [k, x] of Object.entries(v)) check(file, x, "number", `${path}.${k}`);
+    return;
+  }
   if ("optional" in rule && Object.keys(rule).length === 1) {
     if (v !== undefined) check(file, v, (rule as { optional: Rule }).optional, path);
     return;
@@ -72,4 +77,19 @@ export function checkEvalResult(file: string, d: unknown): void {
     notes: { optional: "string[]" },
   }, "");
   list(file, (d as { baselines: unknown }).baselines, SCORE, "baselines");
+}
+
+const PHASE: Rule = {
+  latencyS: "number", energyJ: "number", energyByComponentJ: "numberRecord", energyByOpClassJ: "numberRecord", timeByOpClassS: "numberRecord",
+  busyByComponentS: "numberRecord", macsByOpClass: "numberRecord",
+  dynamicEnergyByComponentJ: { optional: "numberRecord" }, staticEnergyByComponentJ: { optional: "numberRecord" },
+};
+
+/** Checks the JSON of `aimcsim run --json` (the fields a report reads). */
+export function checkSimResult(file: string, d: unknown): void {
+  check(file, d, {
+    chip: "string", model: "string", workload: { promptTokens: "number", genTokens: "number", batch: "number" },
+    prefill: PHASE, decode: PHASE, utilization: "numberRecord", areaMm2: "number", areaByComponentMm2: "numberRecord",
+    mapping: { tilesNeeded: "number", tilesAvailable: "number", chips: "number", kvCache: "string" }, assumptions: "string[]",
+  }, "");
 }

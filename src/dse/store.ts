@@ -96,6 +96,8 @@ export function readResults(path: string): { records: PointRecord[]; validBytes:
     }
     if (typeof rec?.key !== "string" || (rec.status !== "ok" && rec.status !== "failed"))
       throw new AimcsimError("IoError", `${path}:${i + 1}`, "a results line needs a string key and status ok|failed");
+    const bad = recordProblem(rec);
+    if (bad) throw new AimcsimError("IoError", `${path}:${i + 1}`, `damaged results line: ${bad}`);
     records.push(rec);
   }
   return { records, validBytes, partialBytes: buf.length - validBytes };
@@ -176,4 +178,22 @@ export function openStore(dir: string): Store {
       }
     },
   };
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** What is wrong with a stored record's fields (hand-edited or damaged), or undefined (issue 13.7 fuzz). */
+function recordProblem(r: PointRecord): string | undefined {
+  if (typeof r.sweep !== "string") return "sweep must be a string";
+  if (!isPlainObject(r.axes)) return "axes must be an object";
+  for (const [k, v] of Object.entries(r.axes)) if (!["string", "number", "boolean"].includes(typeof v)) return `axes.${k} must be a string, number or boolean`;
+  if (!isPlainObject(r.metrics)) return "metrics must be an object";
+  for (const [k, v] of Object.entries(r.metrics)) if (typeof v !== "number" && v !== null) return `metrics.${k} must be a number`;
+  if (r.error !== undefined && typeof r.error !== "string") return "error must be a string";
+  if (typeof r.model !== "string") return "model must be a string";
+  if (!isPlainObject(r.workload)) return "workload must be an object";
+  for (const k of ["promptTokens", "genTokens", "batch"] as const) if (typeof r.workload[k] !== "number") return `workload.${k} must be a number`;
+  if (typeof r.seed !== "number") return "seed must be a number";
+  if (typeof r.version !== "string" || typeof r.evaluator !== "string") return "version and evaluator must be strings";
+  return undefined;
 }

@@ -91,6 +91,7 @@ export interface LoadedModel {
 
 /** Load a Hugging Face checkpoint folder. Every failure is an AimcsimError naming the file and tensor. */
 export async function loadModel(dir: string): Promise<LoadedModel> {
+  if (typeof dir !== "string" || dir === "") throw new AimcsimError("UsageError", "model", `must be a checkpoint folder (a path), got ${dir === "" ? "an empty string" : typeof dir}`);
   const configPath = join(dir, "config.json");
   const config = normaliseConfig(await readJson(configPath));
   const parsed = shapeFromConfig(config, configPath);

@@ -30,6 +30,7 @@ function uniqueNamer(): (stem: string) => string {
 
 /** The files of a report as (relative path, content) pairs, in a fixed order. Pure. */
 export function reportFiles(doc: ReportDoc): { readonly path: string; readonly content: string }[] {
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new AimcsimError("UsageError", "report", "must be a report document (an object with title, summary, sections, assumptions)");
   if (typeof doc.title !== "string" || doc.title === "") throw new AimcsimError("UsageError", "report.title", "must be a non-empty string");
   if (!Array.isArray(doc.sections as unknown)) throw new AimcsimError("UsageError", "report.sections", "must be an array");
   if (!Array.isArray(doc.assumptions as unknown)) throw new AimcsimError("UsageError", "report.assumptions", "must be an array of strings");

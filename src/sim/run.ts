@@ -72,7 +72,7 @@ const S_PER_PS = 1e-12; // unit conversion
 export const MAX_SEQUENCE_TOKENS = 1 << 20;
 
 const checkWorkload = (field: string, v: number, min: number, max = MAX_SEQUENCE_TOKENS): void => {
-  if (!Number.isSafeInteger(v) || v < min) throw new AimcsimError("UsageError", field, `must be a whole number >= ${min}, got ${v}`);
+  if (!Number.isSafeInteger(v) || v < min) throw new AimcsimError("UsageError", field, `must be a whole number >= ${min}, got ${typeof v === "number" ? v : typeof v}`);
   if (v > max) throw new AimcsimError("UsageError", field, `must be at most ${max}, got ${v}`);
 };
 

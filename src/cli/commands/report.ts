@@ -37,8 +37,11 @@ async function docFor(input: string): Promise<ReportDoc> {
   } catch (e) {
     throw new AimcsimError("IoError", input, `not valid JSON: ${(e as Error).message}`);
   }
-  if (data && typeof data.ttftS === "number") return reportFromSimResult(data);
-  const { checkAmdahlResult, checkEvalResult } = await import("../results-shape.ts");
+  const { checkAmdahlResult, checkEvalResult, checkSimResult } = await import("../results-shape.ts");
+  if (data && typeof data.ttftS === "number") {
+    checkSimResult(input, data);
+    return reportFromSimResult(data);
+  }
   if (data && typeof data === "object" && Array.isArray(data.rows) && data.rows.some((r: unknown) => r !== null && typeof r === "object" && "ceiling" in r)) {
     checkAmdahlResult(input, data);
     return amdahlReport(data, { chip: data.chip, baseline: data.baseline });
