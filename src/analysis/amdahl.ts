@@ -11,6 +11,7 @@
 import type { ChipSpec } from "../spec/types.ts";
 import { AimcsimError, isAimcsimError } from "../errors.ts";
 import { simulate } from "../sim/index.ts";
+import { chipPrecision, formatChipPrecision, withPrecisionOf } from "../mapping/index.ts";
 import type { PhaseResult, SimResult } from "../sim/result.ts";
 import type { TransformerShape } from "../model/shape.ts";
 
@@ -25,6 +26,9 @@ export interface AmdahlOptions {
   readonly sweepS?: readonly number[];
   /** Called after each (model, context) point, for progress output. */
   readonly onPoint?: (done: number, total: number) => void;
+  /** Simulate the baseline with the hybrid chip's KV-cache, attention and (stated) lm_head formats, so the two
+   *  differ only in where the projections run (default true; false keeps each chip's own). */
+  readonly samePrecision?: boolean;
 }
 
 export interface AmdahlRow {
@@ -154,13 +158,14 @@ export function amdahl(opts: AmdahlOptions): AmdahlResult {
   const skipped: AmdahlSkipped[] = [];
   const total = opts.models.length * opts.contexts.length;
   let done = 0;
+  const baseline = opts.samePrecision === false ? opts.baseline : withPrecisionOf(opts.baseline, opts.chip);
   for (const model of opts.models) {
     for (const context of opts.contexts) {
       try {
         const h = point(opts.chip, model, context, batch);
-        const b = point(opts.baseline, model, context, batch);
+        const b = point(baseline, model, context, batch);
         const hFree = point(opts.chip, model, context, batch, 0);
-        const bFree = point(opts.baseline, model, context, batch, 0);
+        const bFree = point(baseline, model, context, batch, 0);
         rows.push(row(h.model, "prefill", context, b.prefill, h.prefill, bFree.prefill, hFree.prefill, sweepS));
         rows.push(row(h.model, "decode", context, b.decode, h.decode, bFree.decode, hFree.decode, sweepS));
       } catch (e) {
@@ -181,6 +186,7 @@ export function amdahl(opts: AmdahlOptions): AmdahlResult {
     rows,
     skipped,
     assumptions: [
+      `precision (${opts.samePrecision === false ? "each chip its own" : "the baseline takes the chip's"}): ${opts.chip.name}: ${formatChipPrecision(chipPrecision(opts.chip))}; ${baseline.name}: ${formatChipPrecision(chipPrecision(baseline))}.`,
       "f = share of the baseline's schedule time attributed to projection ops (time shared equally by the op classes running at each instant); s = baseline projection time / hybrid projection time.",
       "prefill row: the prompt of `context` tokens; decode row: one decode step with `context` cached tokens; models that do not fit one chip are spread over as many as needed (chips: auto).",
       "Amdahl's bound assumes the non-projection work is no faster on the hybrid than on the baseline; where the phases overlap (pipelined prefill) the measured speed-up may differ from the prediction.",

@@ -6,3 +6,4 @@ export * from "./units.ts";
 export * from "./placement.ts";
 export * from "./describe.ts";
 export * from "./balance.ts";
+export * from "./precision.ts";

@@ -4,7 +4,14 @@
 import { AimcsimError } from "../errors.ts";
 import { KV_BYTES_PER_ELEMENT, kvCacheBytes, kvCacheTokens } from "../model/opgraph.ts";
 import type { TransformerShape } from "../model/shape.ts";
-import type { ChipSpec, KvCacheLocation } from "../spec/types.ts";
+import type { ChipSpec, KvCacheLocation, PrecisionFormat } from "../spec/types.ts";
+import { SPEC_DEFAULTS } from "../spec/schema.ts";
+
+/** Bytes of one element of each KV-cache / attention format (definition of the formats). */
+export const PRECISION_FORMAT_BYTES: Readonly<Record<PrecisionFormat, number>> = { int8: 1, fp8: 1, fp16: 2, bf16: 2 };
+
+/** Bytes of one cached K or V element on this chip (mapping.kvCacheFormat, default fp16). */
+export const kvBytesPerElement = (chip: ChipSpec): number => PRECISION_FORMAT_BYTES[chip.mapping.kvCacheFormat ?? SPEC_DEFAULTS.mapping.kvCacheFormat];
 
 /** Activation element bytes in the on-chip buffers. Assumption: FP16 activations between the digital units,
  *  the same precision as the KV cache (opgraph.ts KV_BYTES_PER_ELEMENT). */
@@ -50,13 +57,13 @@ export const placeKvCache = (
   chip: ChipSpec,
   opts: { readonly batch: number; readonly contextTokens: number; readonly chips: number },
 ): KvCachePlacement => {
-  const bytes = kvCacheBytes(shape, opts.batch, kvCacheTokens(shape, opts.contextTokens));
+  const bytes = kvCacheBytes(shape, opts.batch, kvCacheTokens(shape, opts.contextTokens), kvBytesPerElement(chip));
   const sramPerChip = chip.sram.reduce((a, s) => a + s.capacityBytes, 0);
   const sramCapacityBytes = sramPerChip * opts.chips;
   const bufferBytes = activationBufferBytes(shape, opts.batch, opts.contextTokens) * opts.chips;
   const free = Math.max(0, sramCapacityBytes - bufferBytes);
   const base = { bytes, batch: opts.batch, contextTokens: opts.contextTokens, sramCapacityBytes, bufferBytes };
-  const size = `${fmt(bytes)} for ${opts.batch} x ${opts.contextTokens} tokens`;
+  const size = `${fmt(bytes)} for ${opts.batch} x ${opts.contextTokens} tokens in ${chip.mapping.kvCacheFormat ?? SPEC_DEFAULTS.mapping.kvCacheFormat}`;
   let placement: KvCachePlacement;
   if (chip.mapping.kvCache === "dram") {
     placement = { ...base, memory: "dram", srams: [], reason: `mapping.kvCache is "dram" (${size})` };
@@ -87,3 +94,4 @@ export const placeKvCache = (
   }
   return placement;
 };
+

@@ -16,7 +16,7 @@ import { AimcsimError } from "../errors.ts";
 import { projectionMatrices, type ProjectionMatrix, type ProjectionRole, type WeightSlice } from "../model/projections.ts";
 import type { TransformerShape } from "../model/shape.ts";
 import type { ChipSpec } from "../spec/types.ts";
-import { placeKvCache, type KvCachePlacement } from "./kvcache.ts";
+import { PRECISION_FORMAT_BYTES, placeKvCache, type KvCachePlacement } from "./kvcache.ts";
 import { tileCount, tileMatrix, type WeightEncoding } from "./tiling.ts";
 import { assignUnits, type UnitAssignment } from "./units.ts";
 
@@ -108,8 +108,11 @@ export interface MapOptions {
 
 /** Bytes per stored weight of a digital projection: ternary layer weights packed 4 per byte (the HF BitNet
  *  packing); the head and embeddings stay 16-bit in ternary models (BitNet keeps them in bf16). */
-const weightBytesPerElement = (shape: TransformerShape, m: ProjectionMatrix): number =>
-  shape.weightFormat === "fp32" ? 4 : shape.weightFormat === "ternary" && m.role !== "lm_head" ? 0.25 : 2;
+const weightBytesPerElement = (shape: TransformerShape, m: ProjectionMatrix, chip: ChipSpec): number => {
+  const head = m.role === "lm_head" ? chip.mapping.lmHeadFormat : undefined;
+  if (head !== undefined) return PRECISION_FORMAT_BYTES[head]; // a digital lm_head stored in the chip's stated format
+  return shape.weightFormat === "fp32" ? 4 : shape.weightFormat === "ternary" && m.role !== "lm_head" ? 0.25 : 2;
+};
 
 const isAnalog = (chip: ChipSpec, m: ProjectionMatrix): boolean =>
   m.role === "lm_head" ? chip.mapping.lmHead === "analog" : chip.mapping.projections === "analog";
@@ -241,7 +244,7 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
     ...(m.slice ? { weightSlice: m.slice } : {}),
     inFeatures: m.inFeatures,
     outFeatures: m.outFeatures,
-    weightBytes: m.inFeatures * m.outFeatures * weightBytesPerElement(shape, m),
+    weightBytes: m.inFeatures * m.outFeatures * weightBytesPerElement(shape, m, chip),
   }));
 
   const kvCache = placeKvCache(shape, chip, { batch, contextTokens, chips });

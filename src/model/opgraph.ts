@@ -12,10 +12,10 @@
 //   keys, so the key count summed over queries is T*context + T(T+1)/2 (T = prompt tokens).
 // - attn-value: m = query tokens, k = keys, n = headDim; same triangle.
 // - softmax: one element per (head, query, visible key).
-// - kv-read (decode): bytes of the cached K and V, `context` tokens x 2 x numKvHeads x headDim x 2 bytes (fp16).
+// - kv-read (decode): bytes of the cached K and V, `context` tokens x 2 x numKvHeads x headDim x 2 bytes (fp16 default; kvBytesPerElement).
 // - sliding window W (Phi-3): each query sees min(position + 1, W) keys; kv-read reads min(context, W - 1).
 // - rope: elements = tokens x (heads + kvHeads) x rotated dims per head.
-// - kv-write: bytes of the new K and V rows (fp16).
+// - kv-write: bytes of the new K and V rows (fp16 default; kvBytesPerElement).
 // - embedding: bytes of the looked-up rows (token rows, plus position rows for learned positions).
 // - lm_head: logits for the last token of each sequence only (what generation needs) unless
 //   `logits: "all"` (what perplexity evaluation needs).
@@ -34,8 +34,9 @@ import {
   type WeightSlice,
 } from "./projections.ts";
 
-/** Bytes of one cached K or V element. Assumption: an FP16 KV cache, as the Analog Foundation Models
- *  deployment keeps it (Buchel et al., arXiv 2505.09663; docs/REFERENCES.md [afm-neurips2025]). */
+/** Bytes of one cached K or V element by default. Assumption: an FP16 KV cache, as the Analog Foundation Models
+ *  deployment keeps it (Buchel et al., arXiv 2505.09663; docs/REFERENCES.md [afm-neurips2025]); a chip sets
+ *  another with mapping.kvCacheFormat (the graphs then take `kvBytesPerElement`). */
 export const KV_BYTES_PER_ELEMENT = 2;
 
 /** An op of the graph with the fused-tensor slice of its weight (projections over fused HF tensors). */
@@ -54,12 +55,16 @@ export interface PrefillOptions {
   readonly context?: number;
   /** Logits for the last token of each sequence (default) or for every token. */
   readonly logits?: "last" | "all";
+  /** Bytes of one cached K or V element (default KV_BYTES_PER_ELEMENT, fp16). */
+  readonly kvBytesPerElement?: number;
 }
 
 export interface DecodeOptions {
   readonly batch: number;
   /** Tokens in the KV cache before this step; the new token attends to context + 1 keys. */
   readonly context: number;
+  /** Bytes of one cached K or V element (default KV_BYTES_PER_ELEMENT, fp16). */
+  readonly kvBytesPerElement?: number;
 }
 
 const opClassOf = (kind: OpKind): OpClass => {
@@ -147,6 +152,7 @@ interface Pass {
   /** Cached tokens per sequence before this pass. */
   readonly context: number;
   readonly logitsTokens: number;
+  readonly kvBytes: number;
 }
 
 const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): ModelOpGraph => {
@@ -198,7 +204,7 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
       qk = [g.vector("rope", `${L}.rope`, l, qk, T, (heads + shape.numKvHeads) * d.rotaryDim)];
     }
     // The write is a sink: nothing downstream waits for the cache store.
-    g.add("kv-write", `${L}.kv_write`, l, [...qk, v], { m: T, n: kvRow, bytes: T * kvRow * KV_BYTES_PER_ELEMENT });
+    g.add("kv-write", `${L}.kv_write`, l, [...qk, v], { m: T, n: kvRow, bytes: T * kvRow * pass.kvBytes });
     const cached: number[] = [];
     if (cachedTokens > 0) {
       // Prefetchable as soon as the layer starts: depends on the layer input only.
@@ -206,7 +212,7 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
         g.add("kv-read", `${L}.kv_read`, l, [layerIn], {
           m: pass.batch * cachedTokens,
           n: kvRow,
-          bytes: pass.batch * cachedTokens * kvRow * KV_BYTES_PER_ELEMENT,
+          bytes: pass.batch * cachedTokens * kvRow * pass.kvBytes,
         }),
       );
     }
@@ -261,6 +267,12 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
   return { workload, ops: g.ops };
 };
 
+const kvBytesOf = (b: number | undefined): number => {
+  if (b === undefined) return KV_BYTES_PER_ELEMENT;
+  if (!(b > 0 && b <= 8)) throw new AimcsimError("ModelError", "workload.kvBytesPerElement", `must be in (0, 8] bytes, got ${b}`);
+  return b;
+};
+
 /** The ops of one prefill pass over `promptTokens` tokens for each of `batch` sequences. */
 export const buildPrefillGraph = (shape: TransformerShape, options: PrefillOptions): ModelOpGraph => {
   const context = options.context ?? 0;
@@ -271,7 +283,7 @@ export const buildPrefillGraph = (shape: TransformerShape, options: PrefillOptio
   return buildGraph(
     shape,
     { phase: "prefill", batch: options.batch, tokens: options.promptTokens, context },
-    { batch: options.batch, tokens: options.promptTokens, context, logitsTokens },
+    { batch: options.batch, tokens: options.promptTokens, context, logitsTokens, kvBytes: kvBytesOf(options.kvBytesPerElement) },
   );
 };
 
@@ -282,7 +294,7 @@ export const buildDecodeGraph = (shape: TransformerShape, options: DecodeOptions
   return buildGraph(
     shape,
     { phase: "decode", batch: options.batch, tokens: 1, context: options.context },
-    { batch: options.batch, tokens: 1, context: options.context, logitsTokens: 1 },
+    { batch: options.batch, tokens: 1, context: options.context, logitsTokens: 1, kvBytes: kvBytesOf(options.kvBytesPerElement) },
   );
 };
 
@@ -311,9 +323,9 @@ export const graphTotals = (graph: OpGraph): GraphTotals => {
   return { macs, elements, bytes, macsByClass, elementsByClass };
 };
 
-/** KV-cache bytes of `tokens` tokens of `batch` sequences (all layers, K and V, fp16). */
-export const kvCacheBytes = (shape: TransformerShape, batch: number, tokens: number): number =>
-  batch * tokens * shape.numLayers * 2 * shape.numKvHeads * shape.headDim * KV_BYTES_PER_ELEMENT;
+/** KV-cache bytes of `tokens` tokens of `batch` sequences (all layers, K and V; fp16 unless `bytesPerElement`). */
+export const kvCacheBytes = (shape: TransformerShape, batch: number, tokens: number, bytesPerElement: number = KV_BYTES_PER_ELEMENT): number =>
+  batch * tokens * shape.numLayers * 2 * shape.numKvHeads * shape.headDim * bytesPerElement;
 
 /** Tokens per sequence the KV cache must hold at `context` tokens: all of them, or the sliding window. */
 export const kvCacheTokens = (shape: TransformerShape, context: number): number => {

@@ -55,6 +55,8 @@ import { AimcsimError } from "../errors.ts";
 import {
   assignWork,
   assignmentFor,
+  chipPrecision,
+  formatChipPrecision,
   pickLeastLoaded,
   type MatrixPlacement,
   type Placement,
@@ -160,6 +162,7 @@ export class OpLowering {
     // every result includes; these are the simulation's.
     this.assumptions.push(
       `KV cache in ${placement.kvCache.memory.toUpperCase()}: ${placement.kvCache.reason}`,
+      `Precision: ${formatChipPrecision(chipPrecision(chip))}.`,
       `NoC: ${chip.noc.topology}, ${this.nocLinks} parallel ${chip.noc.linkWidthBits}-bit links (bisection bound, assumption); analog traffic stays within its layer's contiguous tile region (mean hops of that region); input vectors multicast, partial sums gathered.`,
       "Activations are fp16 through the first SRAM (global buffer); digital projection weights stream from DRAM into a double buffer.",
       "Not modelled: DRAM background, refresh and row-buffer effects. Crossbar programming (write-verify) is reported once per deployment, not charged to inference.",
@@ -246,17 +249,32 @@ export class OpLowering {
         list.addEnergy(t, "bitserial", share * dots * bitSerialDotEnergyJ(u.cost, u.spec.groupSize, K, mb));
       }, (M * K * B + K * N + M * N * B) * ACT_BYTES, dots);
     } else {
-      const u = pickLeastLoaded(a.units, this.systolic, (x) => systolicGemmTiming(x.spec, M, K, N, B, this.sramPs).totalPs);
-      const g = systolicGemmTiming(u.spec, M, K, N, B, this.sramPs);
+      // The op's operand format: the chip's attention / lm_head format where stated (mapping.attentionFormat,
+      // lmHeadFormat), else the array's own.
+      const fmt = op.kind === "projection" ? (op.name === "lm_head" ? this.chip.mapping.lmHeadFormat : undefined) : this.chip.mapping.attentionFormat;
+      const specOf = (x: { spec: SystolicArraySpec }): SystolicArraySpec => (fmt === undefined || fmt === x.spec.format ? x.spec : { ...x.spec, format: fmt });
+      const u = pickLeastLoaded(a.units, this.systolic, (x) => systolicGemmTiming(specOf(x), M, K, N, B, this.sramPs).totalPs);
+      const spec = specOf(u);
+      const g = systolicGemmTiming(spec, M, K, N, B, this.sramPs);
+      const pe = spec === u.spec ? u.pe : this.peCost(spec);
       // SRAM operand reads (SCALE-Sim demand): every fold streams its operand tiles; outputs written once.
       const writeBytes = M * N * B * ACT_BYTES;
       done = this.splitOverInstances(list, u.load, g.totalPs, allDeps, op, phase, step, label, (t, share) => {
-        list.addEnergy(t, "systolic", share * computedMacs * u.pe.energyJ);
+        list.addEnergy(t, "systolic", share * computedMacs * pe.energyJ);
         this.chargeSram(list, t, share * g.readBytes, share * writeBytes);
       }, 0, g.folds);
     }
     if (fetch >= 0) this.weightBuffer.consumed(done);
     return done;
+  }
+
+  private readonly peByFormat = new Map<string, UnitCost>();
+  /** PE cost of an array run in another operand format (attention / lm_head format), memoised per array and format. */
+  private peCost(spec: SystolicArraySpec): UnitCost {
+    const key = `${spec.name}\u0000${spec.format}`;
+    let c = this.peByFormat.get(key);
+    if (!c) this.peByFormat.set(key, (c = systolicPeCost(spec, this.chip.technologyNm, this.chip.supplyV)));
+    return c;
   }
 
   /** Split `totalPs` of work over up to `unit.count` identical instances (tasks on the same resource);

@@ -11,7 +11,7 @@ import { sramCost } from "../components/index.ts";
 import { describeChip } from "../components/index.ts";
 import { criticalPathPs, runTaskGraph, type TaskGraphRun } from "../engine/index.ts";
 import { AimcsimError } from "../errors.ts";
-import { mapModel, type Placement } from "../mapping/index.ts";
+import { kvBytesPerElement, mapModel, type Placement } from "../mapping/index.ts";
 import { buildDecodeGraph, buildPrefillGraph, resolveModelShape, type ModelOp } from "../model/index.ts";
 import type { OpClass } from "../model/ops.ts";
 import type { TransformerShape } from "../model/shape.ts";
@@ -95,6 +95,7 @@ export function simulate(opts: RunOptions): SimRun {
 
   // ---- prefill, in chunks
   const layers = shape.numLayers;
+  const kvBytes = kvBytesPerElement(chip);
 
   const kvWrites: number[][] = Array.from({ length: layers }, () => []);
   let lastHead = -1;
@@ -102,7 +103,7 @@ export function simulate(opts: RunOptions): SimRun {
   for (let c = 0; c < chunks; c++) {
     const start = c * chunk;
     const len = Math.min(chunk, opts.promptTokens - start);
-    const graph = buildPrefillGraph(shape, { batch, promptTokens: len, context: start });
+    const graph = buildPrefillGraph(shape, { batch, promptTokens: len, context: start, kvBytesPerElement: kvBytes });
     const last = c === chunks - 1;
     let lastLayerOp = graph.ops.length - 1;
     if (!last) while (lastLayerOp > 0 && graph.ops[lastLayerOp]!.layer === -1) lastLayerOp--;
@@ -126,7 +127,7 @@ export function simulate(opts: RunOptions): SimRun {
   const kvBuffer = opts.kvPrefetch ? new KvReadBuffer() : null;
   let prevWrites = kvWrites;
   for (let s = 0; s < steps; s++) {
-    const graph = buildDecodeGraph(shape, { batch, context: opts.promptTokens + s });
+    const graph = buildDecodeGraph(shape, { batch, context: opts.promptTokens + s, kvBytesPerElement: kvBytes });
     const taskOf = new Int32Array(graph.ops.length).fill(-1);
     const writes: number[][] = Array.from({ length: layers }, () => []);
     for (let i = 0; i < graph.ops.length; i++) {

@@ -87,7 +87,7 @@ export function noc(spec: NocSpec): NocSpec {
   return { ...spec };
 }
 
-export type ChipInput = Optional<ChipSpec, "description" | "bitSerial" | "sources" | "mapping" | "vector" | "systolic"> & {
+export type ChipInput = Optional<Omit<ChipSpec, "mapping">, "description" | "bitSerial" | "sources" | "vector" | "systolic"> & {
   readonly mapping?: Partial<MappingPolicy>;
 };
 

@@ -42,6 +42,10 @@ export const COMPUTE_DOMAINS = ComputeDomainSchema.literals;
 /** Where the KV cache lives (MappingPolicy.kvCache). */
 export const KvCacheLocationSchema = Schema.Literals(["sram", "dram"]);
 export const KV_CACHE_LOCATIONS = KvCacheLocationSchema.literals;
+/** Formats of the KV cache and of the attention datapath (MappingPolicy.kvCacheFormat / attentionFormat /
+ *  lmHeadFormat): the 8- and 16-bit members of the digital formats (issue 17 item 2). */
+export const PRECISION_FORMATS = (["int8", "fp8", "fp16", "bf16"] as const satisfies readonly (typeof DIGITAL_FORMATS)[number][]);
+export const PrecisionFormatSchema = Schema.Literals(PRECISION_FORMATS);
 /** Conductance noise models: the keys of the noise-model table in ./noise.ts (built-ins, listed in NOISE_MODELS)
  *  plus any registered since with registerNoiseModel (src/numerics/noise/registry.ts). */
 export const NoiseModelKindSchema = Schema.String.annotate({
@@ -69,7 +73,7 @@ export const SPEC_DEFAULTS = {
   unit: { count: 1 },
   vector: { ops: VECTOR_OPS },
   chip: { description: "", systolic: [], vector: [], bitSerial: [], sources: [] },
-  mapping: { lmHead: "digital" as const, kvCache: "dram" as const },
+  mapping: { lmHead: "digital" as const, kvCache: "dram" as const, kvCacheFormat: "fp16" as const },
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -304,6 +308,9 @@ export const MappingPolicySchema = Schema.Struct({
   ),
   lmHead: withDefault(ComputeDomainSchema, SPEC_DEFAULTS.mapping.lmHead, "Where the output head runs (AFM keeps it digital)."),
   kvCache: withDefault(KvCacheLocationSchema, SPEC_DEFAULTS.mapping.kvCache, "Where the KV cache lives."),
+  kvCacheFormat: Schema.optionalKey(doc(PrecisionFormatSchema, `Element format of the cached K and V (sets the KV bytes read and written per token and the KV capacity; PIM-LLM keeps an int8 cache). When left out: "${SPEC_DEFAULTS.mapping.kvCacheFormat}".`)),
+  attentionFormat: Schema.optionalKey(doc(PrecisionFormatSchema, "Operand format of the attention MACs (QK^T and PV) on the digital units; default: the format of the array that runs them.")),
+  lmHeadFormat: Schema.optionalKey(doc(PrecisionFormatSchema, "Operand format of a digital lm_head's MACs and weights; default: the format of the array that runs it (an analog lm_head takes the analog weight bits).")),
 });
 
 /** Digital compute units: their names share one namespace (each names a resource and a utilisation row). */

@@ -23,6 +23,7 @@ import type {
   InputRangeModeSchema,
   InputRangeSchema,
   KvCacheLocationSchema,
+  PrecisionFormatSchema,
   MappingPolicySchema,
   NocSchema,
   NocTopologySchema,
@@ -51,6 +52,8 @@ export type PlaneWeighting = T<typeof PlaneWeightingSchema>;
 export type InputRangeMode = T<typeof InputRangeModeSchema>;
 export type ComputeDomain = T<typeof ComputeDomainSchema>;
 export type KvCacheLocation = T<typeof KvCacheLocationSchema>;
+/** Format of the KV cache, the attention datapath or the lm_head (MappingPolicy). */
+export type PrecisionFormat = T<typeof PrecisionFormatSchema>;
 export type { NoiseModelKind, NoiseModelExtensions } from "./noise.ts";
 
 /** Conductance noise model of the analog devices (docs/REFERENCES.md [aihwkit, nandakumar-icecs2019]: aihwkit PCM, generic Gaussian, RRAM). */

@@ -68,6 +68,7 @@ export const amdahl = defineCommand({
     json: { type: "boolean", help: "print the result as JSON" },
     report: { type: "string", arg: "dir", help: "write an HTML report to this folder" },
     force: { type: "boolean", help: "replace an output folder that aimcsim did not write (default: refuse)" },
+    "own-precision": { type: "boolean", help: "keep each chip's own KV-cache/attention/lm_head formats (default: the baseline takes the chip's; both are printed)" },
     "ops-only": { type: "boolean", help: "count f from the op graph only, no simulation (milliseconds)" },
     convention: { type: "string", arg: "macs|pimllm-fig1b", default: "macs", help: "--ops-only: the op-counting convention" },
     phase: { type: "string", arg: "prefill|decode", default: "the convention's (decode)", help: "--ops-only: the phase counted" },
@@ -87,7 +88,7 @@ export const amdahl = defineCommand({
     const chip = await loadSpecFile(str(p, "chip") ?? "hybrid-bitnet");
     const baseline = await loadSpecFile(str(p, "baseline") ?? "digital-baseline");
     const bar = new ProgressBar("amdahl: simulated (model, context) points", models.length * contexts.length, progressSink(io));
-    const result = analyse({ chip, baseline, models, contexts, batch, onPoint: (d, t) => bar.update(d, t) });
+    const result = analyse({ chip, baseline, models, contexts, batch, samePrecision: !flag(p, "own-precision"), onPoint: (d, t) => bar.update(d, t) });
     bar.end();
     if (out) {
       const index = await writeAmdahlReport(out.dir, result, chip, baseline, out);

@@ -39,7 +39,8 @@ export const runOptions = {
   json: { type: "boolean", help: "print the result object as JSON" },
   trace: { type: "string", arg: "file.json", help: "write a Perfetto/Chrome trace of the run" },
   report: { type: "string", arg: "dir", help: "write an HTML report to this folder" },
-  baseline: { type: "string", arg: "spec", help: "also simulate this chip and compare against it in the report" },
+  baseline: { type: "string", arg: "spec", help: "also simulate this chip and compare against it in the report (with this chip's KV-cache/attention/lm_head formats unless --own-precision)" },
+  "own-precision": { type: "boolean", help: "--baseline keeps its own KV-cache/attention/lm_head formats (default: it takes the chip's)" },
   activity: { type: "string", arg: "eval.json", help: "data-dependent energy from the activity measured by `eval --json`" },
   "kv-prefetch": { type: "boolean", help: "decode streams the KV cache through a double buffer, one layer ahead (default: off)" },
   force: { type: "boolean", help: "replace an output folder that aimcsim did not write (default: refuse)" },
@@ -100,7 +101,12 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
   const baselineSpec = str(p, "baseline");
   let baseline: SimResult | undefined;
   if (baselineSpec) {
-    baseline = simulate({ ...common, chip: await loadSpecFile(baselineSpec), prefillChunk: undefined }).result;
+    const { chipPrecision, formatChipPrecision, withPrecisionOf } = await import("../../mapping/index.ts");
+    const own = await loadSpecFile(baselineSpec);
+    const base = flag(p, "own-precision") ? own : withPrecisionOf(own, sim.chip);
+    if (!flag(p, "json"))
+      io.err(`precision: ${sim.chip.name}: ${formatChipPrecision(chipPrecision(sim.chip))}\nprecision: ${base.name} (baseline${flag(p, "own-precision") ? ", its own" : ", the chip's"}): ${formatChipPrecision(chipPrecision(base))}`);
+    baseline = simulate({ ...common, chip: base, prefillChunk: undefined }).result;
   }
   if (out) {
     const index = await writeRunReport(out.dir, sim, baseline, out);
