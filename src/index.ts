@@ -43,6 +43,8 @@ export * from "./eval/index.ts";
 // Analyses: Amdahl.
 export { amdahl, amdahlSpeedup, amdahlCeiling, opShare, MACS_ONLY, PIMLLM_FIG1B, type AmdahlOptions, type AmdahlResult, type OpShare, type OpShareConvention } from "./analysis/index.ts";
 export type { AmdahlRow as AmdahlAnalysisRow } from "./analysis/index.ts";
+// Time in service: drift, recalibration and reprogramming over a horizon (issue 19).
+export * from "./lifetime/index.ts";
 // Design-space exploration.
 export {
   sweep,

@@ -21,6 +21,7 @@ const commands: Record<string, CommandLoader> = {
   worker: () => import("./commands/sweep.ts").then((m) => m.worker),
   report: () => import("./commands/report.ts").then((m) => m.report),
   generate: () => import("./commands/generate.ts").then((m) => m.generate),
+  lifetime: () => import("./commands/lifetime.ts").then((m) => m.lifetimeCmd),
 };
 
 async function help(): Promise<string> {
