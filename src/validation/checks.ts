@@ -12,8 +12,11 @@ import { simulate } from "../sim/index.ts";
 import type { SimResult } from "../sim/result.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import { publishedById, NEURRAM_BREAKDOWN_FJ_PER_OP, NEURRAM_POINTS } from "./published.ts";
-import { a100, a100Int8, anda, andaFp16Baseline, h100, h100Int8, hermes, jia, neurramAt, sinangil } from "./presets.ts";
+import { a100, a100Int8, anda, andaFp16Baseline, h100, h100Int8, hermes, intelC2cAt, jia, neurramAt, sinangil } from "./presets.ts";
 import { aimcsimGemmMs, measuredA100Matmuls } from "./gpu-ops.ts";
+
+/** What the Intel C-2C macro's efficiency rows lack. */
+const C2C_GAP = "the R-2R input DACs' static current and the C-2C multiply with its row / select drivers as built (the ADC energy matches within a few %; DAC and MAC are 5-20x low)";
 
 /** Measured A100 matmuls whose latency is dominated by a fixed per-kernel cost (the measurements do not fall
  *  below about 0.03 ms): known gaps, beyond 50 % where the modelled time is a small fraction of that floor. */
@@ -254,6 +257,15 @@ export const CHECKS: readonly Check[] = [
     note: "simulated decode step vs HBM bytes / 3.35 TB/s",
     run: (c) => { const d = gpuDecode(c, h100); return { simulated: d.tokensPerS, published: d.rooflineTokensPerS }; },
   },
+
+  // ---------------------------------------------------------------- Intel 22 nm C-2C macro (hw-specs/intel-c2c-22nm.ts)
+  { id: "wang.0v7.tops", usedForCalibration: true, note: "CALIBRATED: periphery clock set so one MVM takes CiMLoop's 6.9 ns at 0.7 V (0.297 TOPS; the paper's 0.3 is rounded)", run: (c) => ({ simulated: c.peak(intelC2cAt(0.7), "analog").tops }) },
+  { id: "wang.1v1.tops", usedForCalibration: true, note: "clock x (V / 0.7 V)^1.1: CiMLoop's latency scale, fitted by its authors to the same paper (not by aimcsim)", run: (c) => ({ simulated: c.peak(intelC2cAt(1.1), "analog").tops }) },
+  { id: "wang.0v7.topsPerW", usedForCalibration: false, knownGap: C2C_GAP, beyond50: true, note: "survey SAR ADCs (supply-scaled), C-2C ladder input DAC, C-2C cell capacitance V^2 C, word lines, clock, leakage", run: (c) => ({ simulated: c.peak(intelC2cAt(0.7), "analog").topsPerW }) },
+  { id: "wang.1v1.topsPerW", usedForCalibration: false, knownGap: C2C_GAP, beyond50: true, note: "as at 0.7 V, with every supply-dependent energy at 1.1 V", run: (c) => ({ simulated: c.peak(intelC2cAt(1.1), "analog").topsPerW }) },
+  { id: "wang.1v0.adcPj", usedForCalibration: false, note: "16 conversions of the survey-median 8-bit SAR at 1.0 V", run: () => ({ simulated: tileBreakdown(intelC2cAt(1.0)).adc * 1e12 }) },
+  { id: "wang.1v0.dacPj", usedForCalibration: false, knownGap: "the macro's R-2R input DACs draw static current through the ladder (V^2 / R over the conversion); aimcsim has no resistive-ladder DAC kind and uses the C-2C ladder model", beyond50: true, note: "64 c2c-ladder conversions (8 bits x 2 x 2 fF x V^2 / 2)", run: () => ({ simulated: tileBreakdown(intelC2cAt(1.0)).dac * 1e12 }) },
+  { id: "wang.1v0.macPj", usedForCalibration: false, knownGap: "the C-2C multiply's charge redistribution and its row / select word-line drivers as built (aimcsim: 6 fF per bitcell at default activity, generic word lines)", beyond50: true, note: "array V^2 C (C-2C 6 fF per bitcell) + word lines + bit lines", run: () => { const b = tileBreakdown(intelC2cAt(1.0)); return { simulated: (b.array + b.wordline + b.bitline) * 1e12 }; } },
 
   // ---------------------------------------------------------------- A100 per-operator latency (measured, LLMCompass)
   ...measuredA100Matmuls().map(({ m, n, k }): Check => {

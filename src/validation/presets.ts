@@ -18,8 +18,8 @@ function exported<T>(m: PresetModule, preset: string, key: string, kind: "object
   return v as T;
 }
 
-const [hermesM, neurramM, sinangilM, jiaM, a100M, h100M, andaM, hybridM, digitalM, afmM] = await Promise.all(
-  ["hermes", "neurram", "sinangil-7nm-sram", "jia-65nm-sram", "a100-like", "h100-like", "anda-like", "hybrid-bitnet", "digital-baseline", "afm-pcm"].map(presetModule),
+const [hermesM, neurramM, sinangilM, jiaM, a100M, h100M, andaM, hybridM, digitalM, afmM, c2cM] = await Promise.all(
+  ["hermes", "neurram", "sinangil-7nm-sram", "jia-65nm-sram", "a100-like", "h100-like", "anda-like", "hybrid-bitnet", "digital-baseline", "afm-pcm", "intel-c2c-22nm"].map(presetModule),
 );
 
 export const hermes = exported<ChipSpec>(hermesM!, "hermes", "default", "object");
@@ -35,3 +35,4 @@ export const andaFp16Baseline = exported<ChipSpec>(andaM!, "anda-like", "andaFp1
 export const hybridBitnet = exported<ChipSpec>(hybridM!, "hybrid-bitnet", "default", "object");
 export const digitalBaseline = exported<ChipSpec>(digitalM!, "digital-baseline", "default", "object");
 export const afmPcm = exported<ChipSpec>(afmM!, "afm-pcm", "default", "object");
+export const intelC2cAt = exported<(supplyV: number) => ChipSpec>(c2cM!, "intel-c2c-22nm", "intelC2cAt", "function");

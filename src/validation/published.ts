@@ -81,6 +81,11 @@ export const NEURRAM_OPS_PER_MVM = 256 * 128 * 2;
 const NEURRAM_BREAKDOWN_SRC = "Wan et al., Nature 2022, Fig. 12(b) energy breakdown (digitised in cimloop wan_nature_2022/_tests.py test_energy_bits_scaling) [neurram-nature2022, cimloop]";
 const FJ_TO_NJ = 1e-6; // unit conversion
 
+const WANG_SRC_T3 = "Wang et al., VLSI 2022 / JSSC 2023, Table III (via cimloop wang_vlsi_2022 test_tops) [wang-c2c-2022, cimloop]";
+const WANG_SRC_F22 = "Wang et al., JSSC 2023, Fig. 22(a) energy split and Fig. 23 at 1.0 V (via cimloop wang_vlsi_2022 test_energy_breakdown) [wang-c2c-2022, cimloop]";
+/** Energy of one 64 x 16 8-bit MVM at 1.0 V: 2 x 1024 ops / 16.376 TOPS/W (cimloop wang_vlsi_2022 TOPS_PER_WATT). */
+const WANG_PJ_PER_MVM_1V0 = ((2 * 64 * 16) / 16.37572276e12) * 1e12;
+
 const A100 = "NVIDIA A100 40 GB datasheet [nvidia-a100]";
 const H100 = "NVIDIA H100 SXM datasheet [nvidia-h100]";
 const ANDA = "Fang et al., Anda, HPCA 2025 (arXiv 2411.15982), abstract [anda-hpca2025]";
@@ -180,6 +185,20 @@ export const PUBLISHED: readonly PublishedFigure[] = [
     source: H100,
     derived: "3.35 TB/s / (DRAM bytes per decode step)",
   },
+
+  // ---------------------------------------------------------------- Intel 22 nm C-2C macro
+  { id: "wang.0v7.tops", quantity: "Intel 22 nm C-2C SRAM CIM macro throughput, 8b/8b, 0.7 V", unit: "TOPS", value: 0.3, source: WANG_SRC_T3 },
+  { id: "wang.1v1.tops", quantity: "Intel 22 nm C-2C SRAM CIM macro throughput, 8b/8b, 1.1 V", unit: "TOPS", value: 0.5, source: WANG_SRC_T3 },
+  { id: "wang.0v7.topsPerW", quantity: "Intel 22 nm C-2C SRAM CIM macro energy efficiency, 8b/8b, 0.7 V", unit: "TOPS/W", value: 32.2, source: WANG_SRC_T3 },
+  { id: "wang.1v1.topsPerW", quantity: "Intel 22 nm C-2C SRAM CIM macro energy efficiency, 8b/8b, 1.1 V", unit: "TOPS/W", value: 15.5, source: WANG_SRC_T3 },
+  ...([["adc", 0.34, "ADC"], ["dac", 0.22, "DAC"], ["mac", 0.4, "MAC (row/select drivers, CiM unit, C-2C multiplier)"]] as const).map(([k, share, what]): PublishedFigure => ({
+    id: `wang.1v0.${k}Pj`,
+    quantity: `Intel C-2C macro ${what} energy per 64x16 MVM, 1.0 V`,
+    unit: "pJ",
+    value: share * WANG_PJ_PER_MVM_1V0,
+    source: WANG_SRC_F22,
+    derived: `${share * 100} % (Fig. 22a) x 2 x 1024 ops / 16.38 TOPS/W (1.0 V) = ${(share * WANG_PJ_PER_MVM_1V0).toFixed(1)} pJ`,
+  })),
 
   // ---------------------------------------------------------------- A100 measured per-operator latency
   ...measuredA100Matmuls().map(({ m, n, k, ms }): PublishedFigure => ({
