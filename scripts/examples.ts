@@ -4,15 +4,17 @@
 //                      timeline, the Amdahl analysis over contexts 128..4096, decode throughput per context
 //   default/           what `npm start` writes (hybrid-bitnet vs digital-baseline, the Amdahl analysis of three
 //                      models, accuracy on the bundled model): minutes, most of it the accuracy evaluation
-//   sweep-hybrid-500/  the report of the 500-point sweep sweeps/hybrid-500.ts (store: reports/sweeps/hybrid-500;
-//                      points already in the store are reused, a fresh store takes one to two minutes)
+//   sweep-hybrid-500/  the report of the 500-point sweep sweeps/hybrid-500.ts, simulated afresh in a temporary
+//                      store (about a minute with 2 workers on an idle machine)
 //   npm run examples [-- --only sample,bitnet-gpt2-350m] [--out reports/examples] [--screenshot]
 // test/report/examples.test.ts checks that the committed files are current, fast: sample (no simulation) is
 // regenerated in the test and compared file by file; for the three that simulate (bitnet-gpt2-350m takes
 // ~10 s of CPU, default minutes, sweep-hybrid-500 500 simulations) every table file is compared with the table
 // re-rendered from the committed report.json (the table code is current) and the folder's file list with the
 // one report.json lists; the simulated numbers behind them are covered by test/golden.
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { amdahl } from "../src/analysis/index.ts";
 import type { ReportDoc } from "../src/report/doc.ts";
@@ -97,8 +99,15 @@ export const SLOW_EXAMPLES: Readonly<Record<string, (dir: string) => Promise<voi
     await run(startCommand, ["--out", dir, "--force"]);
   },
   "sweep-hybrid-500": async (dir) => {
+    // A fresh store every time: a store's point keys do not change with aimcsim's models, so reusing one would
+    // report numbers from older code.
     const { sweep } = await import("../src/cli/commands/sweep.ts");
-    await run(sweep.run, ["sweeps/hybrid-500.ts", "--workers", "2", "--store", "reports/sweeps/hybrid-500", "--report", dir, "--force"]);
+    const store = mkdtempSync(join(tmpdir(), "aimcsim-examples-sweep-"));
+    try {
+      await run(sweep.run, ["sweeps/hybrid-500.ts", "--workers", "2", "--store", store, "--report", dir, "--force"]);
+    } finally {
+      rmSync(store, { recursive: true, force: true });
+    }
   },
 };
 
