@@ -104,7 +104,7 @@ export const SLOW_EXAMPLES: Readonly<Record<string, (dir: string) => Promise<voi
     const { sweep } = await import("../src/cli/commands/sweep.ts");
     const store = mkdtempSync(join(tmpdir(), "aimcsim-examples-sweep-"));
     try {
-      await run(sweep.run, ["sweeps/hybrid-500.ts", "--workers", "2", "--store", store, "--report", dir, "--force"]);
+      await run((argv, io) => sweep.run(argv, io), ["sweeps/hybrid-500.ts", "--workers", "2", "--store", store, "--report", dir, "--force"]);
     } finally {
       rmSync(store, { recursive: true, force: true });
     }
