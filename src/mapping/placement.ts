@@ -15,6 +15,7 @@
 import { AimcsimError } from "../errors.ts";
 import { projectionMatrices, type ProjectionMatrix, type ProjectionRole, type WeightSlice } from "../model/projections.ts";
 import type { TransformerShape } from "../model/shape.ts";
+import { expertsByLoad, moeDetails } from "../model/moe.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import { PRECISION_FORMAT_BYTES, placeKvCache, type KvCachePlacement } from "./kvcache.ts";
 import { tileCount, tileMatrix, type WeightEncoding } from "./tiling.ts";
@@ -114,8 +115,24 @@ const weightBytesPerElement = (shape: TransformerShape, m: ProjectionMatrix, chi
   return shape.weightFormat === "fp32" ? 4 : shape.weightFormat === "ternary" && m.role !== "lm_head" ? 0.25 : 2;
 };
 
-const isAnalog = (chip: ChipSpec, m: ProjectionMatrix): boolean =>
-  m.role === "lm_head" ? chip.mapping.lmHead === "analog" : chip.mapping.projections === "analog";
+/** Analog or digital for one matrix. Mixture of experts (chip.mapping.experts): the router and the shared expert
+ *  by their own fields; a routed expert by `placement`, then kept digital when it is listed in `digitalExperts`
+ *  or is among the `mostLoadedDigital` most-loaded experts of its layer. */
+const isAnalog = (chip: ChipSpec, shape: TransformerShape, m: ProjectionMatrix): boolean => {
+  if (m.role === "lm_head") return chip.mapping.lmHead === "analog";
+  const proj = chip.mapping.projections === "analog";
+  const moe = moeDetails(shape);
+  if (moe === null) return proj;
+  const ex = chip.mapping.experts;
+  const domain = (d: "projections" | "analog" | "digital" | undefined): boolean => (d === undefined || d === "projections" ? proj : d === "analog");
+  if (m.role === "router") return (ex?.router ?? "digital") === "analog";
+  if (m.shared) return domain(ex?.shared);
+  if (m.expert === undefined) return proj;
+  if (!domain(ex?.placement)) return false;
+  if (ex === undefined) return true;
+  if (ex.digitalExperts.includes(m.expert)) return false;
+  return ex.mostLoadedDigital > 0 && expertsByLoad(moe, m.layer).slice(0, ex.mostLoadedDigital).includes(m.expert) ? false : true;
+};
 
 /** Most physical tiles one placement lays out. Assumption (a memory bound, not physics): every placed tile is a
  *  PlacedBlock object (~200 B), so 2^22 tiles take ~1 GB; Llama-7B on 64x64 tiles needs ~3.5M. A model needing more
@@ -136,8 +153,9 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
   if (requested !== "auto") checkOption("chips", requested, 1);
 
   const all = projectionMatrices(shape);
-  const analogList = all.filter((m) => isAnalog(chip, m));
-  const digitalList = all.filter((m) => !isAnalog(chip, m));
+  const analogSet = new Set(all.filter((m) => isAnalog(chip, shape, m)));
+  const analogList = all.filter((m) => analogSet.has(m));
+  const digitalList = all.filter((m) => !analogSet.has(m));
   const analog = chip.analog;
   if (analogList.length > 0 && analog === undefined) {
     const field = chip.mapping.projections === "analog" ? "mapping.projections" : "mapping.lmHead";

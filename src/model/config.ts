@@ -18,6 +18,7 @@ import { readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { AimcsimError } from "../errors.ts";
 import type { ArchFamily, Llama3RopeScaling, TransformerShape } from "./shape.ts";
+import type { MoeDetails, MoeStyle } from "./moe.ts";
 
 /** Details of the block structure that TransformerShape leaves implicit. Shapes built by this module carry
  *  them (ModelShape); for any other TransformerShape, `shapeDetails` derives them from the family. */
@@ -61,7 +62,10 @@ export interface GemmaDetails {
 }
 
 /** A TransformerShape with its block-structure details; assignable wherever TransformerShape is expected. */
-export interface ModelShape extends TransformerShape, ShapeDetails {}
+export interface ModelShape extends TransformerShape, ShapeDetails {
+  /** Mixture-of-experts block (src/model/moe.ts); absent for dense models. */
+  readonly moe?: MoeDetails;
+}
 
 /** Details of any shape: the stored ones for a ModelShape, otherwise the family's defaults. */
 export const shapeDetails = (shape: TransformerShape): ShapeDetails => {
@@ -111,6 +115,11 @@ const CONFIG_INT_MAX: Readonly<Record<string, number>> = {
   max_position_embeddings: 1 << 27,
   n_positions: 1 << 27,
   sliding_window: 1 << 27,
+  num_local_experts: 4096,
+  num_experts: 4096,
+  num_experts_per_tok: 4096,
+  moe_intermediate_size: 1 << 20,
+  shared_expert_intermediate_size: 1 << 20,
 };
 
 class Fields {
@@ -557,10 +566,51 @@ const FAMILIES: Record<string, (f: Fields) => ModelShape> = {
   qwen2: (f) => llamaLike(f, "llama", { qkvBias: true, slidingWindow: "qwen" }),
   qwen3: (f) => llamaLike(f, "llama", { qkNorm: true, slidingWindow: "qwen" }),
   mistral: (f) => llamaLike(f, "llama", { slidingWindow: "always" }),
+  mixtral: (f) => moeLike(f, "mixtral"),
+  olmoe: (f) => moeLike(f, "olmoe"),
+  qwen2_moe: (f) => moeLike(f, "qwen2_moe"),
   gemma2: (f) => gemma(f, 2),
   gemma3_text: (f) => gemma(f, 3),
   opt,
   gpt2,
+};
+
+// Mixture-of-experts decoders: the Llama layout with a sparse MoE block in place of the MLP.
+//   mixtral:   configuration_mixtral.py (num_local_experts, num_experts_per_tok, sliding_window; routing weights
+//              always renormalised over the top-k: modeling_mixtral.py MixtralSparseMoeBlock)
+//   olmoe:     configuration_olmoe.py (num_experts, num_experts_per_tok, norm_topk_prob, clip_qkv; q_norm/k_norm
+//              RMSNorms over the whole q/k rows: modeling_olmoe.py OlmoeAttention)
+//   qwen2_moe: configuration_qwen2_moe.py (num_experts, moe_intermediate_size, shared_expert_intermediate_size,
+//              norm_topk_prob, decoder_sparse_step, mlp_only_layers; q/k/v bias; shared_expert_gate)
+const moeLike = (f: Fields, style: MoeStyle): ModelShape => {
+  const base = llamaLike(f, "llama", style === "mixtral" ? { slidingWindow: "always" } : style === "olmoe" ? { qkNorm: true } : { qkvBias: true, slidingWindow: "qwen" });
+  const numExperts = f.int(style === "mixtral" ? "num_local_experts" : "num_experts", style === "mixtral" ? 8 : style === "olmoe" ? 64 : 60);
+  const topK = f.int("num_experts_per_tok", style === "mixtral" ? 2 : style === "olmoe" ? 8 : 4);
+  if (topK > numExperts) fail(f.source, "num_experts_per_tok", `${topK} is more than the ${numExperts} experts`);
+  if (style === "olmoe" && f.has("clip_qkv")) fail(f.source, "clip_qkv", "OLMoE q/k/v clipping is not implemented (only clip_qkv: null)");
+  if (style === "qwen2_moe") {
+    if (f.int("decoder_sparse_step", 1) !== 1) fail(f.source, "decoder_sparse_step", "only 1 (every layer sparse) is implemented");
+    const mlpOnly = f.json["mlp_only_layers"];
+    if (Array.isArray(mlpOnly) ? mlpOnly.length > 0 : mlpOnly !== undefined && mlpOnly !== null)
+      fail(f.source, "mlp_only_layers", "dense layers inside a MoE model are not implemented (only [])");
+  }
+  const expertIntermediateSize = style === "qwen2_moe" ? f.int("moe_intermediate_size", 1408) : base.intermediateSize;
+  const sharedIntermediateSize = style === "qwen2_moe" ? f.int("shared_expert_intermediate_size", 5632) : 0;
+  return {
+    ...base,
+    moe: {
+      style,
+      numExperts,
+      topK,
+      expertIntermediateSize,
+      normTopkProb: style === "mixtral" ? true : f.bool("norm_topk_prob", false),
+      sharedIntermediateSize,
+      sharedExpertGate: style === "qwen2_moe" && sharedIntermediateSize > 0,
+      fullWidthQkNorm: style === "olmoe",
+      expertLoad: null,
+      loadSource: "uniform",
+    },
+  };
 };
 
 /** Supported config.json model_type values. */

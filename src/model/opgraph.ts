@@ -24,10 +24,12 @@ import { AimcsimError } from "../errors.ts";
 import type { Op, OpClass, OpGraph, OpKind, Workload } from "./ops.ts";
 import type { TransformerShape } from "./shape.ts";
 import { shapeDetails } from "./config.ts";
+import { expertTokenCounts, layerLoad, moeDetails } from "./moe.ts";
 import {
   embeddingDim,
   layerProjections,
   lmHead,
+  moeProjections,
   projectIn,
   projectOut,
   type ProjectionMatrix,
@@ -241,7 +243,47 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
     // --- MLP block ---
     const mlpIn = preNorm ? g.vector("norm", `${L}.mlp_norm`, l, [h], T, H) : h;
     let mlpOut: number;
-    if (shape.gatedMlp) {
+    const moe = moeDetails(shape);
+    if (moe !== null) {
+      // Mixture of experts (src/model/moe.ts): router logits, softmax + top-k over E, then each expert's gated
+      // MLP on the tokens routed to it (integer counts apportioned from the layer's expert load; an expert with
+      // no token has no op), the weighted sum of the k expert outputs per token, and the shared expert.
+      const mats = moeProjections(shape, moe, l);
+      const router = g.projection(mats[0]!, T, [mlpIn]);
+      const route = g.vector("softmax", `${L}.router_topk`, l, [router], T, moe.numExperts);
+      const counts = expertTokenCounts(T, moe.topK, layerLoad(moe, l));
+      const outs: number[] = [];
+      const Fe = moe.expertIntermediateSize;
+      for (let e = 0; e < moe.numExperts; e++) {
+        const c = counts[e]!;
+        if (c === 0) continue;
+        const [gm, um, dm] = [mats[1 + 3 * e]!, mats[2 + 3 * e]!, mats[3 + 3 * e]!];
+        const X = `${L}.experts.${e}`;
+        const gate = g.projection(gm, c, [route]);
+        const up = g.projection(um, c, [route]);
+        const act = g.vector("activation", `${X}.act`, l, [gate], c, Fe);
+        const prod = g.vector("elementwise", `${X}.gate_mul`, l, [act, up], c, Fe);
+        outs.push(g.projection(dm, c, [prod]));
+      }
+      // Scale each routed output by its routing weight and sum the k per token: tokens x k x H multiply-adds.
+      mlpOut = g.vector("elementwise", `${L}.moe_combine`, l, [route, ...outs], T * moe.topK, H);
+      if (moe.sharedIntermediateSize > 0) {
+        const S = moe.sharedIntermediateSize;
+        const sm = mats.slice(1 + 3 * moe.numExperts);
+        const X = `${L}.shared_expert`;
+        const gate = g.projection(sm[0]!, T, [mlpIn]);
+        const up = g.projection(sm[1]!, T, [mlpIn]);
+        const act = g.vector("activation", `${X}.act`, l, [gate], T, S);
+        const prod = g.vector("elementwise", `${X}.gate_mul`, l, [act, up], T, S);
+        let shared = g.projection(sm[2]!, T, [prod]);
+        if (moe.sharedExpertGate) {
+          const sg = g.projection(sm[3]!, T, [mlpIn]);
+          const sig = g.vector("activation", `${L}.shared_expert_sigmoid`, l, [sg], T, 1);
+          shared = g.vector("elementwise", `${X}.gate_scale`, l, [sig, shared], T, H);
+        }
+        mlpOut = g.vector("elementwise", `${L}.shared_expert_add`, l, [mlpOut, shared], T, H);
+      }
+    } else if (shape.gatedMlp) {
       const gate = g.projection(get("gate"), T, [mlpIn]);
       const up = g.projection(get("up"), T, [mlpIn]);
       const act = g.vector("activation", `${L}.act`, l, [gate], T, F);

@@ -13,6 +13,7 @@ import { didYouMean } from "../util/suggest.ts";
 import type { TransformerShape } from "./shape.ts";
 import { loadShapeFromFolder, shapeFromConfig, shapeDetails, type ModelShape } from "./config.ts";
 import { embeddingDim, projectionMatrices } from "./projections.ts";
+import { moeDetails } from "./moe.ts";
 
 // --- Published config.json values ------------------------------------------------------------------------
 
@@ -147,6 +148,51 @@ const LLAMA_7B = {
   vocab_size: 32000,
 };
 
+/** https://huggingface.co/mistralai/Mixtral-8x7B-v0.1/blob/main/config.json */
+const MIXTRAL_8X7B = {
+  architectures: ["MixtralForCausalLM"],
+  hidden_act: "silu",
+  hidden_size: 4096,
+  intermediate_size: 14336,
+  max_position_embeddings: 32768,
+  model_type: "mixtral",
+  num_attention_heads: 32,
+  num_experts_per_tok: 2,
+  num_hidden_layers: 32,
+  num_key_value_heads: 8,
+  num_local_experts: 8,
+  rms_norm_eps: 1e-5,
+  rope_theta: 1000000.0,
+  sliding_window: null,
+  tie_word_embeddings: false,
+  torch_dtype: "bfloat16",
+  vocab_size: 32000,
+};
+
+/** https://huggingface.co/allenai/OLMoE-1B-7B-0924/blob/main/config.json */
+const OLMOE_1B_7B = {
+  architectures: ["OlmoeForCausalLM"],
+  attention_bias: false,
+  clip_qkv: null,
+  hidden_act: "silu",
+  hidden_size: 2048,
+  intermediate_size: 1024,
+  max_position_embeddings: 4096,
+  model_type: "olmoe",
+  norm_topk_prob: false,
+  num_attention_heads: 16,
+  num_experts: 64,
+  num_experts_per_tok: 8,
+  num_hidden_layers: 16,
+  num_key_value_heads: 16,
+  rms_norm_eps: 1e-5,
+  rope_scaling: null,
+  rope_theta: 10000.0,
+  tie_word_embeddings: false,
+  torch_dtype: "bfloat16",
+  vocab_size: 50304,
+};
+
 // --- Registry ----------------------------------------------------------------------------------------------
 
 const fromConfig = (name: string, config: object, repo: string): ModelShape => ({
@@ -196,6 +242,8 @@ const build = (): ReadonlyMap<string, ModelShape> => {
     oneBit("bitnet-opt-2.7b", opt27),
     oneBit("bitnet-opt-6.7b", opt67),
     oneBit("bitnet-llama-7b", llama7),
+    fromConfig("mixtral-8x7b", MIXTRAL_8X7B, "mistralai/Mixtral-8x7B-v0.1"),
+    fromConfig("olmoe-1b-7b", OLMOE_1B_7B, "allenai/OLMoE-1B-7B-0924"),
   ];
   return new Map(list.map((s) => [s.name, s]));
 };
@@ -274,7 +322,10 @@ export const parameterCount = (shape: TransformerShape): ParameterCount => {
     else if (m.role === "project_in" || m.role === "project_out") other += w;
     else mlpProjections += w;
   }
-  const layerNorms = 2 * shape.hiddenSize + (d.subNorms ? shape.hiddenSize + shape.intermediateSize : 0);
+  const moe = moeDetails(shape);
+  // OLMoE's q_norm / k_norm span the whole q and k rows (modeling_olmoe.py OlmoeAttention).
+  const qkNorms = moe?.fullWidthQkNorm ? (shape.numHeads + shape.numKvHeads) * shape.headDim : 0;
+  const layerNorms = 2 * shape.hiddenSize + (d.subNorms ? shape.hiddenSize + shape.intermediateSize : 0) + qkNorms;
   const norms = perNorm * (shape.numLayers * layerNorms + (d.finalNorm ? shape.hiddenSize : 0));
   const embedding = shape.vocabSize * embeddingDim(shape);
   const positions = shape.positional === "learned" ? (shape.maxPositions + d.positionOffset) * shape.hiddenSize : 0;

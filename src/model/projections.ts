@@ -8,6 +8,7 @@
 import { shapeDetails } from "./config.ts";
 import { hfTensorNames } from "./hf-names.ts";
 import type { TransformerShape } from "./shape.ts";
+import { moeDetails, type MoeDetails } from "./moe.ts";
 
 export type ProjectionRole =
   | "q"
@@ -21,7 +22,10 @@ export type ProjectionRole =
   | "fc2"
   | "lm_head"
   | "project_in"
-  | "project_out";
+  | "project_out"
+  // Mixture of experts: the router ([E x H] gate) and Qwen2-MoE's shared_expert_gate ([1 x H]).
+  | "router"
+  | "shared_gate";
 
 /** Output features [outStart, outEnd) of a fused HF tensor that a logical matrix occupies. */
 export interface WeightSlice {
@@ -48,7 +52,55 @@ export interface ProjectionMatrix {
   readonly bias: boolean;
   /** lm_head tied to the token embedding (same tensor as `weight`). */
   readonly tied: boolean;
+  /** Mixture of experts: the routed expert this gate/up/down matrix belongs to (0-based). */
+  readonly expert?: number;
+  /** Mixture of experts: a matrix of the always-active shared expert. */
+  readonly shared?: boolean;
 }
+
+/** HF tensor names (without ".weight") of a MoE block of layer `l`: router, expert e's gate/up/down, shared expert. */
+export const moeTensorNames = (moe: MoeDetails, l: number) => {
+  const p = `model.layers.${l}`;
+  if (moe.style === "mixtral") {
+    // modeling_mixtral.py (transformers < 5 checkpoints, as on the Hub): block_sparse_moe.gate, experts.e.w1 (gate),
+    // w3 (up), w2 (down).
+    const b = `${p}.block_sparse_moe`;
+    return { router: `${b}.gate`, expert: (e: number) => ({ gate: `${b}.experts.${e}.w1`, up: `${b}.experts.${e}.w3`, down: `${b}.experts.${e}.w2` }), shared: null, sharedGate: null };
+  }
+  const b = `${p}.mlp`;
+  return {
+    router: `${b}.gate`,
+    expert: (e: number) => ({ gate: `${b}.experts.${e}.gate_proj`, up: `${b}.experts.${e}.up_proj`, down: `${b}.experts.${e}.down_proj` }),
+    shared: moe.sharedIntermediateSize > 0 ? { gate: `${b}.shared_expert.gate_proj`, up: `${b}.shared_expert.up_proj`, down: `${b}.shared_expert.down_proj` } : null,
+    sharedGate: moe.sharedExpertGate ? `${b}.shared_expert_gate` : null,
+  };
+};
+
+/** The MoE block's matrices of layer `l`: router, each expert's gate/up/down, the shared expert (and its gate). */
+export const moeProjections = (shape: TransformerShape, moe: MoeDetails, layer: number): ProjectionMatrix[] => {
+  const h = shape.hiddenSize;
+  const names = moeTensorNames(moe, layer);
+  const L = `L${layer}`;
+  const base = { layer, tied: false, storage: "linear", bias: false } as const;
+  const out: ProjectionMatrix[] = [{ ...base, name: `${L}.router`, role: "router", weight: names.router, inFeatures: h, outFeatures: moe.numExperts }];
+  const F = moe.expertIntermediateSize;
+  for (let e = 0; e < moe.numExperts; e++) {
+    const n = names.expert(e);
+    const X = `${L}.experts.${e}`;
+    out.push({ ...base, name: `${X}.gate_proj`, role: "gate", weight: n.gate, inFeatures: h, outFeatures: F, expert: e });
+    out.push({ ...base, name: `${X}.up_proj`, role: "up", weight: n.up, inFeatures: h, outFeatures: F, expert: e });
+    out.push({ ...base, name: `${X}.down_proj`, role: "down", weight: n.down, inFeatures: F, outFeatures: h, expert: e });
+  }
+  if (names.shared) {
+    const S = moe.sharedIntermediateSize;
+    const X = `${L}.shared_expert`;
+    out.push({ ...base, name: `${X}.gate_proj`, role: "gate", weight: names.shared.gate, inFeatures: h, outFeatures: S, shared: true });
+    out.push({ ...base, name: `${X}.up_proj`, role: "up", weight: names.shared.up, inFeatures: h, outFeatures: S, shared: true });
+    out.push({ ...base, name: `${X}.down_proj`, role: "down", weight: names.shared.down, inFeatures: S, outFeatures: h, shared: true });
+  }
+  if (names.sharedGate) out.push({ ...base, name: `${L}.shared_expert_gate`, role: "shared_gate", weight: names.sharedGate, inFeatures: h, outFeatures: 1, shared: true });
+  return out;
+};
 
 /** HF tensor name of the token embedding table. */
 export const embeddingWeightName = (shape: TransformerShape): string => hfTensorNames(shape.family).embed;
@@ -89,8 +141,11 @@ export const layerProjections = (shape: TransformerShape, layer: number): Projec
   // Attention output projection.
   out.push({ ...base, name: `${L}.o_proj`, role: "o", weight: n.o, storage: shape.family === "gpt2" ? "conv1d" : "linear", inFeatures: qOut, outFeatures: h, bias: ab });
 
-  // MLP.
-  if (shape.gatedMlp) {
+  // MLP (or the mixture-of-experts block in its place).
+  const moe = moeDetails(shape);
+  if (moe !== null) {
+    out.push(...moeProjections(shape, moe, layer));
+  } else if (shape.gatedMlp) {
     if (shape.fusedGateUp) {
       // Phi-3 (modeling_phi3.py Phi3MLP): gate, up = gate_up_proj(x).chunk(2): gate is the first half.
       const weight = n.gateUp;

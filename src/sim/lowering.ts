@@ -181,6 +181,10 @@ export class OpLowering {
     const a = assignmentFor(this.placement.units, op);
     switch (op.kind) {
       case "projection":
+        // Per-matrix placement (MoE expert policy): a matrix placed on tiles runs there, one streamed from DRAM
+        // runs on the digital GEMM units (those of the attention GEMMs) whatever the scope's default.
+        if (this.banks.has(op.name)) return this.analogProjection(list, op, deps, phase, step, label);
+        if (a.unitKind === "analog" && this.digitalWeightBytes.has(op.name)) return this.gemm(list, op, assignmentFor(this.placement.units, { kind: "attn-score", name: op.name }), deps, phase, step, label);
         return a.unitKind === "analog" ? this.analogProjection(list, op, deps, phase, step, label) : this.gemm(list, op, a, deps, phase, step, label);
       case "attn-score":
       case "attn-value":

@@ -300,6 +300,32 @@ export const NocSchema = Schema.Struct({
   clockHz: clockHz("NoC clock."),
 });
 
+/** Where a mixture-of-experts model's experts run (MappingPolicy.experts.placement / shared). */
+export const ExpertDomainSchema = Schema.Literals(["projections", "analog", "digital"]);
+export const EXPERT_DOMAINS = ExpertDomainSchema.literals;
+
+export const ExpertPlacementSchema = Schema.Struct({
+  placement: withDefault(
+    ExpertDomainSchema,
+    "projections",
+    'Where the routed experts\' gate/up/down matrices run: "projections" follows mapping.projections; "analog" or "digital" puts every expert there, before the per-expert rules below.',
+  ),
+  digitalExperts: withDefault(Schema.Array(intBetween(0, 4095)), [], "Expert indices (0-based) kept digital in every layer, e.g. noise-sensitive experts."),
+  mostLoadedDigital: withDefault(intBetween(0, 4096), 0, "The n most-loaded experts of each layer kept digital (load: the model's expert load, uniform unless given; ties go to the lower index)."),
+  shared: withDefault(ExpertDomainSchema, "projections", "Where the shared (always-active) expert runs."),
+  router: withDefault(ComputeDomainSchema, "digital", "Where the router (the [experts x hidden] gate) runs; digital by default because the top-k choice is discrete."),
+}).check(
+  Schema.makeFilter((x) => {
+    const seen = new Set<number>();
+    const issues: Schema.FilterIssue[] = [];
+    x.digitalExperts.forEach((e, i) => {
+      if (seen.has(e)) issues.push({ path: ["digitalExperts", i], issue: `duplicate expert index ${e}` });
+      seen.add(e);
+    });
+    return issues;
+  }),
+);
+
 export const MappingPolicySchema = Schema.Struct({
   projections: withDefault(
     ComputeDomainSchema,
@@ -311,6 +337,7 @@ export const MappingPolicySchema = Schema.Struct({
   kvCacheFormat: Schema.optionalKey(doc(PrecisionFormatSchema, `Element format of the cached K and V (sets the KV bytes read and written per token and the KV capacity; PIM-LLM keeps an int8 cache). When left out: "${SPEC_DEFAULTS.mapping.kvCacheFormat}".`)),
   attentionFormat: Schema.optionalKey(doc(PrecisionFormatSchema, "Operand format of the attention MACs (QK^T and PV) on the digital units; default: the format of the array that runs them.")),
   lmHeadFormat: Schema.optionalKey(doc(PrecisionFormatSchema, "Operand format of a digital lm_head's MACs and weights; default: the format of the array that runs it (an analog lm_head takes the analog weight bits).")),
+  experts: Schema.optionalKey(ExpertPlacementSchema.annotate({ description: "Mixture-of-experts placement policy (ignored for dense models); absent: experts follow mapping.projections, the router is digital." })),
 });
 
 /** Digital compute units: their names share one namespace (each names a resource and a utilisation row). */
@@ -354,6 +381,10 @@ export const ChipSpecSchema = Schema.Struct({
       issues.push({ path: ["mapping", "projections"], issue: 'is "analog" but the chip has no analog section' });
     if (c.mapping.lmHead === "analog" && c.analog === undefined)
       issues.push({ path: ["mapping", "lmHead"], issue: 'is "analog" but the chip has no analog section' });
+    const ex = c.mapping.experts;
+    if (ex !== undefined && c.analog === undefined)
+      for (const f of ["placement", "shared", "router"] as const)
+        if (ex[f] === "analog") issues.push({ path: ["mapping", "experts", f], issue: 'is "analog" but the chip has no analog section' });
     if (c.systolic.length === 0 && c.bitSerial.length === 0)
       issues.push({ path: ["systolic"], issue: "the chip needs at least one systolic array or bit-serial unit for the attention matmuls" });
     if (c.vector.length === 0) issues.push({ path: ["vector"], issue: "the chip needs at least one vector unit (softmax, norms)" });

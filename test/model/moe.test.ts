@@ -1,0 +1,205 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { AimcsimError } from "../../src/errors.ts";
+import { mapModel } from "../../src/mapping/placement.ts";
+import { shapeFromConfig } from "../../src/model/config.ts";
+import { expertTokenCounts, moeDetails, withExpertLoad, zipfLoad } from "../../src/model/moe.ts";
+import { buildDecodeGraph, buildPrefillGraph, graphTotals } from "../../src/model/opgraph.ts";
+import { parameterCount, presetShape } from "../../src/model/presets.ts";
+import { projectionMatrices } from "../../src/model/projections.ts";
+import { simulate } from "../../src/sim/index.ts";
+import { checkChipSpec } from "../../src/spec/validate.ts";
+import type { ChipSpec } from "../../src/spec/types.ts";
+import { hybridChip } from "../mapping/chips.ts";
+
+// A tiny Mixtral / Qwen2-MoE: hidden 64, 4 experts, top-2, expert width 96.
+const H = 64;
+const E = 4;
+const K = 2;
+const F = 96;
+const mixtral = shapeFromConfig(
+  {
+    model_type: "mixtral",
+    hidden_size: H,
+    intermediate_size: F,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    num_hidden_layers: 2,
+    num_local_experts: E,
+    num_experts_per_tok: K,
+    vocab_size: 128,
+    max_position_embeddings: 256,
+  },
+  "tiny-mixtral",
+);
+const qwen = shapeFromConfig(
+  {
+    model_type: "qwen2_moe",
+    hidden_size: H,
+    intermediate_size: 200,
+    moe_intermediate_size: F,
+    shared_expert_intermediate_size: 128,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    num_hidden_layers: 2,
+    num_experts: E,
+    num_experts_per_tok: K,
+    vocab_size: 128,
+    max_position_embeddings: 256,
+  },
+  "tiny-qwen2-moe",
+);
+
+const expertMacs = (g: ReturnType<typeof buildPrefillGraph>): number =>
+  g.ops.filter((o) => o.kind === "projection" && o.name.includes(".experts.")).reduce((a, o) => a + o.macs, 0);
+
+describe("MoE configs and presets", () => {
+  it("mixtral-8x7b and olmoe-1b-7b have the published parameter counts (HF model cards: 46.7B, 6.92B)", () => {
+    // Exact counts of the HF models (sum of their safetensors shapes).
+    expect(parameterCount(presetShape("mixtral-8x7b")).total).toBe(46_702_792_704);
+    expect(parameterCount(presetShape("olmoe-1b-7b")).total).toBe(6_919_161_856);
+    const o = moeDetails(presetShape("olmoe-1b-7b"))!;
+    expect([o.numExperts, o.topK, o.expertIntermediateSize, o.normTopkProb]).toEqual([64, 8, 1024, false]);
+    const m = moeDetails(presetShape("mixtral-8x7b"))!;
+    expect([m.numExperts, m.topK, m.normTopkProb, m.sharedIntermediateSize]).toEqual([8, 2, true, 0]);
+  });
+
+  it("names every expert's HF tensors (Mixtral w1/w3/w2, Qwen2-MoE experts and shared expert)", () => {
+    const names = projectionMatrices(mixtral).map((p) => p.weight);
+    expect(names).toContain("model.layers.1.block_sparse_moe.gate");
+    expect(names).toContain("model.layers.1.block_sparse_moe.experts.3.w1");
+    expect(names).toContain("model.layers.1.block_sparse_moe.experts.3.w2");
+    expect(names).toContain("model.layers.1.block_sparse_moe.experts.3.w3");
+    const q = projectionMatrices(qwen).map((p) => p.weight);
+    expect(q).toContain("model.layers.0.mlp.shared_expert.down_proj");
+    expect(q).toContain("model.layers.0.mlp.shared_expert_gate");
+    expect(q).toContain("model.layers.0.mlp.experts.2.up_proj");
+  });
+
+  it("rejects bad MoE configs naming the field", () => {
+    expect(() => shapeFromConfig({ ...{ model_type: "mixtral", hidden_size: 64, intermediate_size: 96, num_attention_heads: 4, num_hidden_layers: 1, vocab_size: 8, max_position_embeddings: 8 }, num_local_experts: 2, num_experts_per_tok: 3 }, "c")).toThrow(/num_experts_per_tok/);
+    expect(() => shapeFromConfig({ model_type: "qwen2_moe", hidden_size: 64, num_attention_heads: 4, num_hidden_layers: 1, intermediate_size: 8, vocab_size: 8, max_position_embeddings: 8, mlp_only_layers: [0] }, "c")).toThrow(/mlp_only_layers/);
+  });
+});
+
+describe("MoE op graph", () => {
+  it("prefill: router, apportioned expert tokens and shared expert have exact op counts", () => {
+    for (const T of [1, 3, 7, 64]) {
+      const g = buildPrefillGraph(mixtral, { batch: 1, promptTokens: T });
+      // every routed slot runs one expert's gate, up and down: T k (2 H F + F H)
+      expect(expertMacs(g)).toBe(2 * T * K * 3 * H * F);
+      const routers = g.ops.filter((o) => o.name.endsWith(".router"));
+      expect(routers.map((o) => o.macs)).toEqual([T * H * E, T * H * E]);
+      const combine = g.ops.find((o) => o.name === "L0.moe_combine")!;
+      expect(combine.elements).toBe(T * K * H);
+    }
+    const gq = buildPrefillGraph(qwen, { batch: 2, promptTokens: 5 });
+    const T = 10;
+    const shared = gq.ops.filter((o) => o.kind === "projection" && o.name.startsWith("L0.shared_expert"));
+    expect(shared.reduce((a, o) => a + o.macs, 0)).toBe(T * 3 * H * 128 + T * H);
+    expect(expertMacs(gq)).toBe(2 * T * K * 3 * H * F);
+  });
+
+  it("decode: one token runs exactly k experts per layer; ops stay in topological order", () => {
+    const g = buildDecodeGraph(mixtral, { batch: 1, context: 9 });
+    const downs = g.ops.filter((o) => o.kind === "projection" && o.name.startsWith("L0.experts.") && o.name.endsWith("down_proj"));
+    expect(downs.length).toBe(K);
+    for (const o of g.ops) for (const d of o.deps) expect(d).toBeLessThan(o.id);
+    // dense-equivalent check: active parameters per token = attention + k experts + router
+    const t = graphTotals(g);
+    expect(t.macsByClass.projection).toBeGreaterThan(0);
+  });
+
+  it("expert load: uniform, Zipf-skewed and a router-statistics file move tokens between experts", () => {
+    expect(expertTokenCounts(8, 2, [0.25, 0.25, 0.25, 0.25])).toEqual([4, 4, 4, 4]);
+    expect(expertTokenCounts(1, 2, [0.25, 0.25, 0.25, 0.25])).toEqual([1, 1, 0, 0]);
+    // capped at one slot per token per expert; the excess goes round-robin in remainder order
+    expect(expertTokenCounts(3, 2, [1, 0, 0, 0])).toEqual([3, 1, 1, 1]);
+    const z = zipfLoad(4, 1);
+    expect(z[0]! / z[3]!).toBeCloseTo(4, 12);
+    const skew = withExpertLoad(mixtral, "zipf:1");
+    const g = buildPrefillGraph(skew, { batch: 1, promptTokens: 60 });
+    const m = (e: number) => g.ops.find((o) => o.name === `L0.experts.${e}.gate_proj`)!.m;
+    expect(m(0)).toBeGreaterThan(m(3));
+    expect(expertMacs(g)).toBe(2 * 60 * K * 3 * H * F);
+
+    const dir = mkdtempSync(join(tmpdir(), "moe-"));
+    try {
+      const f = join(dir, "router.json");
+      writeFileSync(f, JSON.stringify({ layers: [[0, 0, 10, 10], [1, 1, 1, 1]] }));
+      const s = withExpertLoad(mixtral, f);
+      const g2 = buildPrefillGraph(s, { batch: 1, promptTokens: 20 });
+      expect(g2.ops.some((o) => o.name === "L0.experts.0.gate_proj")).toBe(false);
+      expect(g2.ops.find((o) => o.name === "L0.experts.3.gate_proj")!.m).toBe(20);
+      expect(g2.ops.find((o) => o.name === "L1.experts.0.gate_proj")!.m).toBe(10);
+      writeFileSync(f, JSON.stringify({ layers: [[1, 2, 3]] }));
+      expect(() => withExpertLoad(mixtral, f)).toThrow(AimcsimError);
+      writeFileSync(f, JSON.stringify({ experts: [1, -2, 3, 4] }));
+      expect(() => withExpertLoad(mixtral, f)).toThrow(/experts\[1\]/);
+      expect(() => withExpertLoad(mixtral, join(dir, "missing.json"))).toThrow(/missing\.json/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("MoE placement policy", () => {
+  const analogNames = (chip: ChipSpec, shape = mixtral) => new Set(mapModel(shape, chip).analogMatrices.map((m) => m.name));
+  const expertMats = projectionMatrices(mixtral).filter((p) => p.expert !== undefined);
+  const withExperts = (experts: object, over: Partial<ChipSpec> = {}): ChipSpec => {
+    const base = hybridChip(over);
+    return { ...base, mapping: { ...base.mapping, experts: { placement: "projections", digitalExperts: [], mostLoadedDigital: 0, shared: "projections", router: "digital", ...experts } } } as ChipSpec;
+  };
+
+  it("every expert's weights are placed somewhere; the router is digital by default", () => {
+    const p = mapModel(mixtral, hybridChip());
+    const placed = new Set([...p.analogMatrices.map((m) => m.name), ...p.digitalMatrices.map((m) => m.name)]);
+    for (const m of projectionMatrices(mixtral)) expect(placed.has(m.name)).toBe(true);
+    expect(p.digitalMatrices.map((m) => m.name)).toEqual(["L0.router", "L1.router", "lm_head"]);
+  });
+
+  it("all analog, all digital, named experts digital, most-loaded experts digital", () => {
+    const all = analogNames(withExperts({ placement: "analog" }));
+    for (const m of expertMats) expect(all.has(m.name)).toBe(true);
+    const none = analogNames(withExperts({ placement: "digital" }));
+    for (const m of expertMats) expect(none.has(m.name)).toBe(false);
+    expect(none.has("L0.q_proj")).toBe(true);
+    const named = analogNames(withExperts({ digitalExperts: [1] }));
+    for (const m of expertMats) expect(named.has(m.name)).toBe(m.expert !== 1);
+    // Zipf: expert 0 is the most loaded in every layer
+    const skew = withExpertLoad(mixtral, "zipf:1.5");
+    const hot = analogNames(withExperts({ mostLoadedDigital: 1 }), skew);
+    for (const m of expertMats) expect(hot.has(m.name)).toBe(m.expert !== 0);
+    const routerAnalog = analogNames(withExperts({ router: "analog" }));
+    expect(routerAnalog.has("L0.router")).toBe(true);
+  });
+
+  it("the spec validates the policy: analog experts need an analog section, no duplicate indices", () => {
+    const base = hybridChip();
+    const { analog: _a, ...noAnalog } = base;
+    const r1 = checkChipSpec({ ...noAnalog, mapping: { projections: "digital", experts: { placement: "analog" } } });
+    expect(r1.ok).toBe(false);
+    if (!r1.ok) expect(JSON.stringify(r1.issues)).toMatch(/experts.*placement|placement/);
+    const r2 = checkChipSpec({ ...base, mapping: { ...base.mapping, experts: { digitalExperts: [2, 2] } } });
+    expect(r2.ok).toBe(false);
+    if (!r2.ok) expect(JSON.stringify(r2.issues)).toMatch(/duplicate expert index 2/);
+    const r3 = checkChipSpec({ ...base, mapping: { ...base.mapping, experts: { mostLoadedDigital: 1 } } });
+    expect(r3.ok).toBe(true);
+  });
+
+  it("simulation: moving experts to digital changes latency and energy and streams their weights", () => {
+    const run = (chip: ChipSpec) => simulate({ chip, model: mixtral, promptTokens: 8, genTokens: 2 }).result;
+    const a = run(withExperts({ placement: "analog" }));
+    const d = run(withExperts({ placement: "digital" }));
+    const h = run(withExperts({ digitalExperts: [0, 1] }));
+    expect(a.energyJ).toBeGreaterThan(0);
+    expect(d.energyJ).not.toBe(a.energyJ);
+    expect(d.totalS).not.toBe(a.totalS);
+    // half the experts digital lies between all-analog and all-digital in DRAM energy
+    const dram = (r: typeof a) => r.prefill.dynamicEnergyByComponentJ.dram + r.decode.dynamicEnergyByComponentJ.dram;
+    expect(dram(d)).toBeGreaterThan(dram(h));
+    expect(dram(h)).toBeGreaterThan(dram(a));
+  });
+});
