@@ -1,5 +1,5 @@
 // Public face of the chip simulation: run a model on a chip, get latency, energy, area and the schedule.
-export { run, simulate, type RunOptions, type SimRun } from "./run.ts";
+export { DECODE_SAMPLES, run, simulate, type RunOptions, type SimRun } from "./run.ts";
 export { OpLowering, type LoweringOptions } from "./lowering.ts";
 export { systolicGemmCycles } from "../components/index.ts";
 export { checkInvariants } from "./invariants.ts";

@@ -49,6 +49,11 @@ export interface RunOptions {
    *  how `amdahl` measures the overlap-aware projection share f = 1 - T(projections free) / T. Dynamic energy
    *  is not scaled (static energy follows the run's length). */
   readonly projectionTimeScale?: number;
+  /** Simulate every decode step (default: only when there are at most DECODE_SAMPLES steps or `record` is set;
+   *  longer generations simulate DECODE_SAMPLES steps, each at the middle context of a block of consecutive
+   *  steps and standing for the whole block: its task durations, energies and MACs times the block's length).
+   *  Traces need every task: `record` forces it. */
+  readonly fullDecode?: boolean;
   /** Progress for progress bars: while the task graph is built, after every decode step ("build": steps done,
    *  steps); then in the event loop, every 65536 tasks ("simulate": tasks finished, tasks in the run). */
   readonly onProgress?: (done: number, total: number, stage: "build" | "simulate") => void;
@@ -71,6 +76,13 @@ const S_PER_PS = 1e-12; // unit conversion
  *  impractical, and no transformer preset has a context anywhere near it. */
 export const MAX_SEQUENCE_TOKENS = 1 << 20;
 
+/** Decode steps simulated when a run generates more (issue 17 item 6): the steps are split into this many blocks of
+ *  consecutive steps; one step per block (the middle context) is simulated with its durations, energies and MACs
+ *  scaled by the block length. A decode step's cost is affine in its context up to the attention GEMM's fold
+ *  quantisation, so the sum over a block is its middle step times its length (test/sim/decode-sampling.test.ts
+ *  checks the result against the full simulation within 0.1 %). A simulation-cost setting, not hardware. */
+export const DECODE_SAMPLES = 32;
+
 const checkWorkload = (field: string, v: number, min: number, max = MAX_SEQUENCE_TOKENS): void => {
   if (!Number.isSafeInteger(v) || v < min) throw new AimcsimError("UsageError", field, `must be a whole number >= ${min}, got ${typeof v === "number" ? v : typeof v}`);
   if (v > max) throw new AimcsimError("UsageError", field, `must be at most ${max}, got ${v}`);
@@ -91,7 +103,10 @@ export function simulate(opts: RunOptions): SimRun {
   const analogProjections = placement.analogMatrices.length > 0;
   const chunk = opts.prefillChunk ?? (analogProjections ? 64 : opts.promptTokens);
   checkWorkload("prefillChunk", chunk, 1);
-  checkRunSize({ chip, shape, placement, activity: opts.activity, promptTokens: opts.promptTokens, genTokens: opts.genTokens, batch, prefillChunk: chunk, record: opts.record ?? false });
+  const steps = opts.genTokens - 1;
+  const fullDecode = opts.fullDecode === true || opts.record === true || steps <= DECODE_SAMPLES;
+  const blocks = fullDecode ? steps : DECODE_SAMPLES;
+  checkRunSize({ chip, shape, placement, activity: opts.activity, promptTokens: opts.promptTokens, genTokens: blocks + 1, batch, prefillChunk: chunk, record: opts.record ?? false });
 
   // ---- prefill, in chunks
   const layers = shape.numLayers;
@@ -122,11 +137,15 @@ export function simulate(opts: RunOptions): SimRun {
   }
   const prefillTaskCount = list.count;
 
-  // ---- decode steps
-  const steps = opts.genTokens - 1;
+  // ---- decode steps (every one, or one per block of consecutive steps standing for the block; see DECODE_SAMPLES)
   const kvBuffer = opts.kvPrefetch ? new KvReadBuffer() : null;
   let prevWrites = kvWrites;
-  for (let s = 0; s < steps; s++) {
+  for (let b = 0; b < blocks; b++) {
+    const lo = fullDecode ? b : Math.floor((b * steps) / blocks);
+    const width = fullDecode ? 1 : Math.floor(((b + 1) * steps) / blocks) - lo;
+    // The block's middle context; an even block has two, taken alternately so the half-token offsets cancel.
+    const s = lo + (b % 2 === 0 ? Math.floor((width - 1) / 2) : Math.ceil((width - 1) / 2));
+    const firstTask = list.count;
     const graph = buildDecodeGraph(shape, { batch, context: opts.promptTokens + s, kvBytesPerElement: kvBytes });
     const taskOf = new Int32Array(graph.ops.length).fill(-1);
     const writes: number[][] = Array.from({ length: layers }, () => []);
@@ -141,9 +160,10 @@ export function simulate(opts: RunOptions): SimRun {
       if (op.kind === "kv-read") kvBuffer?.read(t);
       if (op.kind === "attn-value") kvBuffer?.consumed(t);
     }
+    if (width !== 1) list.scaleRange(firstTask, list.count, width);
     lastHead = taskOf[graph.ops.length - 1]!;
     prevWrites = writes;
-    opts.onProgress?.(s + 1, steps, "build");
+    opts.onProgress?.(b + 1, blocks, "build");
   }
 
   const scale = opts.projectionTimeScale ?? 1;
@@ -151,7 +171,7 @@ export function simulate(opts: RunOptions): SimRun {
   if (scale !== 1) list.scaleClassDurations("projection", scale);
   const graph = list.toGraph();
   const schedule = runTaskGraph(graph, lowering.resources, { record: opts.record ?? false, onProgress: opts.onProgress && ((d, t) => opts.onProgress!(d, t, "simulate")) });
-  const result = reduce(opts, chip, shape, batch, placement, lowering, list, schedule, prefillTaskCount);
+  const result = reduce(opts, chip, shape, batch, placement, lowering, list, schedule, prefillTaskCount, fullDecode ? null : blocks);
   checkInvariants(result, schedule, criticalPathPs(graph), lowering.resources);
   return { result, tasks: list, schedule, resources: lowering.resources, placement, shape, chip };
 }
@@ -278,6 +298,7 @@ function reduce(
   list: TaskList,
   schedule: TaskGraphRun,
   prefillTasks: number,
+  decodeSamples: number | null,
 ): SimResult {
   let ttftPs = 0;
   for (let t = 0; t < prefillTasks; t++) ttftPs = Math.max(ttftPs, schedule.endPs[t]!);
@@ -317,6 +338,8 @@ function reduce(
     ...lowering.assumptions,
     `TTFT = end of prefill (its lm_head gives the first token); TPOT = mean of the ${steps} decode steps after it.`,
   ];
+  if (decodeSamples !== null)
+    assumptions.push(`decode sampled: ${decodeSamples} of the ${steps} steps simulated, each at the middle context of its block of consecutive steps and standing for the block (durations, energies, MACs times its length; fullDecode simulates every step)`);
   if (opts.promptTokens + opts.genTokens > shape.maxPositions)
     assumptions.push(`context ${opts.promptTokens + opts.genTokens} exceeds ${shape.name}'s ${shape.maxPositions} trained positions: a shape-only simulation`);
   return {

@@ -102,6 +102,16 @@ export class TaskList {
     for (let t = 0; t < this.count; t++) if (this.opClass[t] === c) this.durationPs[t] = Math.round(this.durationPs[t]! * factor);
   }
 
+  /** Tasks [from, to) stand for `factor` copies run back to back (a sampled decode step standing for `factor`
+   *  steps): their durations, energies and MACs are multiplied by it. */
+  scaleRange(from: number, to: number, factor: number): void {
+    for (let t = from; t < to; t++) {
+      this.durationPs[t] = this.durationPs[t]! * factor;
+      this.macs[t] = this.macs[t]! * factor;
+      for (let k = 0; k < NK; k++) this.energy[t * NK + k] = this.energy[t * NK + k]! * factor;
+    }
+  }
+
   addEnergy(task: number, kind: ComponentKind, joules: number): void {
     this.energy[task * NK + KIND_INDEX[kind]] += joules;
   }

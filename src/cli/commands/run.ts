@@ -43,6 +43,7 @@ export const runOptions = {
   "own-precision": { type: "boolean", help: "--baseline keeps its own KV-cache/attention/lm_head formats (default: it takes the chip's)" },
   activity: { type: "string", arg: "eval.json", help: "data-dependent energy from the activity measured by `eval --json`" },
   "kv-prefetch": { type: "boolean", help: "decode streams the KV cache through a double buffer, one layer ahead (default: off)" },
+  "full-decode": { type: "boolean", help: "simulate every decode step (default: beyond 32 steps, one step per block of consecutive steps stands for the block; --trace always simulates every step)" },
   force: { type: "boolean", help: "replace an output folder that aimcsim did not write (default: refuse)" },
 } as const;
 
@@ -70,6 +71,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     batch: int(p, "batch", 1, "run", 1),
     chips: parseChips(str(p, "chips")),
     kvPrefetch: flag(p, "kv-prefetch"),
+    fullDecode: flag(p, "full-decode"),
   };
   const activityFile = str(p, "activity");
   const activity = activityFile ? await readActivity(activityFile) : undefined;
