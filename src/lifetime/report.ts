@@ -26,7 +26,8 @@ export function lifetimeChart(r: LifetimeResult): string {
   const t0 = Math.min(1, r.horizonS / 10);
   xs.push(t0, r.horizonS);
   const X = numericScale(xs, "time in service", "s", { kind: "log", domain: [t0, r.horizonS] }, "lifetime.curve[].tS");
-  const Y = numericScale(ys, metricLabel(r), undefined, { pad: 0.05 }, "lifetime.curve[].quality");
+  // perplexity spans decades as a chip drifts: log axis; agreement lies in [0, 1]: linear
+  const Y = numericScale(ys, metricLabel(r), undefined, r.target.metric === "perplexity" ? { kind: "log" } : { pad: 0.05 }, "lifetime.curve[].quality");
   const colors = r.policies.map((o, i) => seriesColor(o.policy, i, undefined, LINE_PALETTE));
   const legend: LegendItem[] = r.policies.map((o, i) => ({ key: o.policy, label: `policy ${o.policy}`, color: colors[i]!, symbol: "line" as const }));
   if (r.baseline) legend.push({ key: "baseline", label: `digital ${r.baseline.chip}`, color: MUTED, symbol: "dashed" });
