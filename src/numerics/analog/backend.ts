@@ -14,6 +14,7 @@ import type { LinearBackend, LinearWeight } from "../backend.ts";
 import { AimcsimError } from "../../errors.ts";
 import { Rng, deriveSeed } from "../../util/rng.ts";
 import { createNoiseModel, globalDriftAlpha, normal, type ConductanceNoiseModel } from "../noise/index.ts";
+import { fillNormal } from "../noise/gaussian.ts";
 import { tileGrid, type TileSpan } from "./tiling.ts";
 import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEncoding } from "./encoding.ts";
 import { exactLinearBlocked, gemmTile, gemmTileNoise } from "./kernels.ts";
@@ -201,8 +202,10 @@ export function createAnalogBackend(
   let xsq = new Float32Array(0);
   let inScale = new Float64Array(0);
   let sumX = new Float64Array(0);
-  let ybufs: Float64Array[] = [];
-  let vbufs: Float64Array[] = [];
+  let ybufs: Float32Array[] = [];
+  let vbufs: Float32Array[] = [];
+  const noisy = wNoise > 0 || outNoise > 0;
+  const nz = new Float64Array(noisy ? maxCols : 0);
   let sliceAcc = new Float64Array(0);
   let intAcc = new Float64Array(0);
   let bmAct = new Uint8Array(0);
@@ -227,8 +230,8 @@ export function createAnalogBackend(
     ybufs = [];
     vbufs = [];
     for (let j = 0; j < maxJoined; j++) {
-      ybufs.push(new Float64Array(cap * maxCols));
-      vbufs.push(new Float64Array(wNoise > 0 ? cap * maxCols : 0));
+      ybufs.push(new Float32Array(cap * maxCols));
+      vbufs.push(new Float32Array(wNoise > 0 ? cap * maxCols : 0));
     }
     sliceAcc = new Float64Array(ideal ? cap * maxCols : 0);
     intAcc = new Float64Array(cap * maxOut);
@@ -271,9 +274,12 @@ export function createAnalogBackend(
       C.inCount += T * inF;
     }
     const bias = w.bias;
-    for (let t = 0; t < T; t++) {
-      const o0 = t * outF;
-      for (let o = 0; o < outF; o++) acc[o0 + o] = roundAcc(ideal ? 0 : accKind === 0 ? 1 : accKind, bias ? bias[o] : 0);
+    {
+      // the bias rounded to the accumulator once per output, then copied per token
+      const kInit = ideal ? 0 : accKind === 0 ? 1 : accKind;
+      if (bias) for (let o = 0; o < outF; o++) acc[o] = roundAcc(kInit, bias[o]);
+      else acc.fill(0, 0, outF);
+      for (let t = 1; t < T; t++) acc.copyWithin(t * outF, 0, outF);
     }
     const nCol = L.nColTiles;
     for (let r = 0; r < L.rowTiles.length; r++) {
@@ -410,20 +416,32 @@ export function createAnalogBackend(
             }
             const y0 = ybufs[0];
             const v0 = vbufs[0];
+            const joined = S.size > 1;
+            const invStep = 1 / step;
+            const wn2 = wNoise * wNoise;
+            const so2 = sigOut * sigOut;
+            const hist = record && adcBins > 0 ? C.adcHist : null;
             for (let t = 0; t < T; t++) {
               if (!bmAct[t]) continue;
               const io = t * outF + c0;
+              const jt = t * K;
               const clip0 = adcClip;
-              for (let o = 0, j = t * K; o < K; o++, j++) {
+              // w_noise * sqrt(v) * N1 + out_noise * N2 (independent, zero mean) is one Gaussian of variance
+              // w_noise^2 v + out_noise^2: one draw per conversion, batch-filled for the row
+              if (noisy) fillNormal(rng, nz, 0, K);
+              for (let o = 0; o < K; o++) {
+                const j = jt + o;
                 let y = y0[j];
-                let v = wNoise > 0 ? v0[j] : 0;
-                for (let jj = 1; jj < S.size; jj++) {
-                  const sj = S.weights[jj];
-                  y += sj * ybufs[jj][j];
-                  if (wNoise > 0) v += sj * sj * vbufs[jj][j];
-                }
-                if (wNoise > 0) y += wNoise * Math.sqrt(v) * normal(rng);
-                if (outNoise > 0) y += sigOut * normal(rng);
+                if (noisy) {
+                  let v = wNoise > 0 ? v0[j] : 0;
+                  if (joined)
+                    for (let jj = 1; jj < S.size; jj++) {
+                      const sj = S.weights[jj];
+                      y += sj * ybufs[jj][j];
+                      if (wNoise > 0) v += sj * sj * vbufs[jj][j];
+                    }
+                  y += Math.sqrt(wn2 * v + so2) * nz[o];
+                } else if (joined) for (let jj = 1; jj < S.size; jj++) y += S.weights[jj] * ybufs[jj][j];
                 if (adcErr) {
                   const line = o * nSG + sgi;
                   y = y * P.adcGain[line] + P.adcOffset[line] * step;
@@ -436,10 +454,10 @@ export function createAnalogBackend(
                   code = -adcLevels;
                   adcClip++;
                 } else {
-                  const u = y / step;
+                  const u = y * invStep;
                   code = u < 0 ? -Math.round(-u) : Math.round(u);
                 }
-                if (record && adcBins > 0) C.adcHist[code + halfBins]++;
+                if (hist) hist[code + halfBins]++;
                 let a = intAcc[io + o] + code * cw;
                 if (accKind === 0) a = a > intMax ? intMax : a < -intMax ? -intMax : a;
                 else if (a > exactInt || a < -exactInt) a = roundAcc(accKind, a);
@@ -608,6 +626,11 @@ function programLayer(
     uProg = (gP - gMin) / gSpan;
     return (gt - gMin) / gSpan;
   };
+  // normalised target level of slice k for every stored integer n (the same values as sliceLevel / sliceDenom,
+  // looked up instead of recomputed per device)
+  const nLev = enc.nMax + 1;
+  const uTab = new Float64Array(nS * nLev);
+  for (let k = 0; k < nS; k++) for (let n = 0; n < nLev; n++) uTab[k * nLev + n] = sliceLevel(n, k, bpc) / enc.sliceDenom;
   const tiles: ProgrammedTile[] = [];
   for (const rows of grid.rowTiles) {
     for (const cols of grid.colTiles) {
@@ -644,9 +667,9 @@ function programLayer(
             const np = q > 0 ? q : 0;
             const nn = q < 0 ? -q : 0;
             for (let k = 0; k < nS; k++) {
-              const up = device(sliceLevel(np, k, bpc) / enc.sliceDenom);
+              const up = device(uTab[k * nLev + np]!);
               const upRef = uProg;
-              const un = device(sliceLevel(nn, k, bpc) / enc.sliceDenom);
+              const un = device(uTab[k * nLev + nn]!);
               const v = up - un;
               slices[k][o * R + i] = v;
               if (refSlices.length) refSlices[k]![o * R + i] = upRef - uProg;
@@ -656,7 +679,7 @@ function programLayer(
           } else {
             const n = (q + enc.c) / enc.a;
             for (let k = 0; k < nS; k++) {
-              const u = device(sliceLevel(n, k, bpc) / enc.sliceDenom);
+              const u = device(uTab[k * nLev + n]!);
               slices[k][o * R + i] = u;
               if (refSlices.length) refSlices[k]![o * R + i] = uProg;
               now += sw[k] * u;

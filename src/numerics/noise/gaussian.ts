@@ -58,3 +58,35 @@ export function normal(rng: Rng): number {
     if (FN[iz] + uniform(rng) * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * x * x)) return x;
   }
 }
+
+/** out[off .. off + n) = n successive N(0, 1) draws from `rng`: the same values, in the same order, as n calls
+ *  of normal(rng) (the ziggurat's fast path inlined; the rare slow path calls back into it). */
+export function fillNormal(rng: Rng, out: Float64Array, off: number, n: number): void {
+  for (let j = off, e = off + n; j < e; j++) {
+    const hz = rng.nextU32() | 0;
+    const iz = hz & 127;
+    const ahz = hz < 0 ? -hz : hz;
+    out[j] = ahz < KN[iz] ? hz * WN[iz] : normalSlow(rng, hz, iz);
+  }
+}
+
+/** The ziggurat's slow path for a first draw hz that missed the fast rectangle (continues as normal() does). */
+function normalSlow(rng: Rng, hz: number, iz: number): number {
+  for (;;) {
+    if (iz === 0) {
+      let x: number;
+      let y: number;
+      do {
+        x = -Math.log(uniform(rng)) / R;
+        y = -Math.log(uniform(rng));
+      } while (y + y < x * x);
+      return hz > 0 ? R + x : -R - x;
+    }
+    const x = hz * WN[iz];
+    if (FN[iz] + uniform(rng) * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * x * x)) return x;
+    hz = rng.nextU32() | 0;
+    iz = hz & 127;
+    const ahz = hz < 0 ? -hz : hz;
+    if (ahz < KN[iz]) return hz * WN[iz];
+  }
+}

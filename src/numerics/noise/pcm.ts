@@ -68,21 +68,40 @@ export function pcmModel(spec: NoiseSpec, gMaxUs: number): ConductanceNoiseModel
   };
   const invGMax = 1 / gMaxUs;
   const readScale = spec.readNoiseScale;
+  // Per-target terms cached (a weight's cells take few target levels): sigma_prog(g_T) and the drift-exponent
+  // moments, the same values as computed afresh; a direct-mapped cache keyed by the bits of g_T.
+  const CACHE = 4096;
+  const keys = new Float64Array(CACHE).fill(NaN);
+  const sigProg = new Float64Array(CACHE);
+  const nuMean = new Float64Array(CACHE);
+  const nuStd = new Float64Array(CACHE);
+  const kf = new Float64Array(1);
+  const ku = new Int32Array(kf.buffer);
+  const slot = (gT: number): number => {
+    kf[0] = gT;
+    const h = (Math.imul(ku[0]! ^ ku[1]!, 0x9e3779b1) >>> 20) & (CACHE - 1);
+    if (keys[h] !== gT) {
+      keys[h] = gT;
+      sigProg[h] = pcmProgSigmaUs(gT, gMaxUs);
+      // pcmNuMoments inlined (no object per level)
+      const lx = Math.log(Math.max(Math.abs(gT * invGMax), PCM_ZERO_CLIP));
+      nuMean[h] = clamp(PCM_NU_MEAN_SLOPE * lx + PCM_NU_MEAN_OFFSET, PCM_NU_MEAN_MIN, PCM_NU_MEAN_MAX);
+      nuStd[h] = clamp(PCM_NU_STD_SLOPE * lx + PCM_NU_STD_OFFSET, PCM_NU_STD_MIN, PCM_NU_STD_MAX);
+    }
+    return h;
+  };
   return {
     kind: "pcm",
     // A scale of 0 switches a term off without drawing (deterministic either way: same spec, same draws).
     program(gT, rng) {
       if (spec.progNoiseScale === 0) return gT;
-      const g = gT + spec.progNoiseScale * pcmProgSigmaUs(gT, gMaxUs) * normal(rng);
+      const g = gT + spec.progNoiseScale * sigProg[slot(gT)]! * normal(rng);
       return g > 0 ? g : 0;
     },
     driftNu(gT, rng) {
       if (spec.driftScale === 0) return 0;
-      // pcmNuMoments inlined (no object per device)
-      const lx = Math.log(Math.max(Math.abs(gT * invGMax), PCM_ZERO_CLIP));
-      const mean = clamp(PCM_NU_MEAN_SLOPE * lx + PCM_NU_MEAN_OFFSET, PCM_NU_MEAN_MIN, PCM_NU_MEAN_MAX);
-      const std = clamp(PCM_NU_STD_SLOPE * lx + PCM_NU_STD_OFFSET, PCM_NU_STD_MIN, PCM_NU_STD_MAX);
-      return Math.abs(mean + std * normal(rng)) * spec.driftScale;
+      const h = slot(gT);
+      return Math.abs(nuMean[h]! + nuStd[h]! * normal(rng)) * spec.driftScale;
     },
     atTime(gProg, nu, tInfS, rng) {
       const gDrift = gProg * driftFactor(nu, tInfS);
