@@ -45,6 +45,25 @@ const LLAMA_3_2_1B = {
   vocab_size: 128256,
 };
 
+/** https://huggingface.co/meta-llama/Meta-Llama-3-70B/blob/main/config.json (the fields the shape reads) */
+const LLAMA_3_70B = {
+  architectures: ["LlamaForCausalLM"],
+  attention_bias: false,
+  hidden_act: "silu",
+  hidden_size: 8192,
+  intermediate_size: 28672,
+  max_position_embeddings: 8192,
+  model_type: "llama",
+  num_attention_heads: 64,
+  num_hidden_layers: 80,
+  num_key_value_heads: 8,
+  rms_norm_eps: 1e-5,
+  rope_theta: 500000.0,
+  tie_word_embeddings: false,
+  torch_dtype: "bfloat16",
+  vocab_size: 128256,
+};
+
 /** https://huggingface.co/microsoft/Phi-3-mini-4k-instruct/blob/main/config.json */
 const PHI_3_MINI_4K = {
   architectures: ["Phi3ForCausalLM"],
@@ -221,6 +240,7 @@ const build = (): ReadonlyMap<string, ModelShape> => {
   const llama7 = fromConfig("llama-7b", LLAMA_7B, "huggyllama/llama-7b");
   const list: ModelShape[] = [
     fromConfig("llama-3.2-1b", LLAMA_3_2_1B, "meta-llama/Llama-3.2-1B"),
+    fromConfig("llama-3-70b", LLAMA_3_70B, "meta-llama/Meta-Llama-3-70B"),
     fromConfig("phi-3-mini-4k-instruct", PHI_3_MINI_4K, "microsoft/Phi-3-mini-4k-instruct"),
     opt350,
     opt13,

@@ -11,7 +11,7 @@ import { arbShape } from "./arbitraries.ts";
 
 // Parameter totals of the HF checkpoints as transformers counts them (model.num_parameters(), a tied head
 // counted once): GPT-2 124M / 355M / 774M / 1.5B, Llama-3.2-1B 1.24B, Phi-3-mini 3.8B, OPT 1.3B / 2.7B / 6.7B,
-// LLaMA-7B 6.7B, to the unit.
+// LLaMA-7B 6.7B, Meta-Llama-3-70B 70.6B, to the unit.
 const PUBLISHED_TOTALS: Record<string, number> = {
   gpt2: 124_439_808,
   "gpt2-medium": 354_823_168,
@@ -24,6 +24,7 @@ const PUBLISHED_TOTALS: Record<string, number> = {
   "opt-2.7b": 2_651_596_800,
   "opt-6.7b": 6_658_473_984,
   "llama-7b": 6_738_415_616,
+  "llama-3-70b": 70_553_706_496,
 };
 
 describe("presets", () => {
