@@ -53,6 +53,9 @@ export interface LifetimeOptions {
   /** Skip the evaluation: quality from this model instead (tests, what-if studies); `reference` is the noise-free
    *  quality the baseline keeps. */
   readonly quality?: { readonly model: QualityModel; readonly reference: number };
+  /** Leakage while a chip is powered but not serving: "chip" (default: as its spec says, ChipSpec.powerGating) or
+   *  "gated" (every chip, the baseline too, power-gated when idle: leakage only while it decodes). */
+  readonly idle?: "chip" | "gated";
   /** Called after each evaluated (t_inf, compensation) point. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -238,11 +241,13 @@ export async function lifetime(opts: LifetimeOptions): Promise<LifetimeResult> {
   const promptTokens = opts.promptTokens ?? 128;
   const genTokens = opts.genTokens ?? 64;
   const sim = await run({ chip, model: shape, promptTokens, genTokens });
-  const costs = lifetimeCosts(chip, sim);
+  const gated = opts.idle === "gated";
+  const costs0 = lifetimeCosts(chip, sim);
+  const costs = gated ? { ...costs0, idlePowerW: 0 } : costs0;
   if (load > costs.maxTokensPerS) notes.push(`load ${load} tokens/s exceeds ${chip.name}'s decode throughput ${costs.maxTokensPerS.toPrecision(3)} tokens/s: served at the throughput`);
   notes.push(
     `energy per token: ${chip.name}'s decode energy per generated token (run: prompt ${promptTokens}, ${genTokens} generated, batch 1); ` +
-      `idle leakage ${costs.idlePowerW > 0 ? `${costs.idlePowerW.toPrecision(3)} W while not serving and during recalibration / reprogramming` : "0 (power-gated)"}`,
+      `idle leakage ${costs.idlePowerW > 0 ? `${costs.idlePowerW.toPrecision(3)} W while not serving and during recalibration / reprogramming` : `0 (power-gated${gated ? ": --idle gated" : ""})`}`,
     `recalibration: global drift compensation readout, ${costs.calibrationReads} one-hot MVMs (${chip.analog.tile.rows} per tile, ${costs.tilesMapped} tiles, tiles in parallel: assumption); ` +
       `reprogramming: write-verify of ${costs.cellsProgrammed} cells (src/components/programming.ts) + the compensation's reference readout`,
     "after a recalibration the quality follows the compensated curve at the time since programming (the staleness of the compensation between recalibrations is not modelled); " +
@@ -262,7 +267,7 @@ export async function lifetime(opts: LifetimeOptions): Promise<LifetimeResult> {
       reprogramming: { energyJ: 0, timeS: 0 },
       energyPerTokenJ: bsim.decodeEnergyPerTokenJ,
       maxTokensPerS: bsim.decodeTokensPerS,
-      idlePowerW: bsim.powerGating ? 0 : bsim.staticPowerW,
+      idlePowerW: bsim.powerGating || gated ? 0 : bsim.staticPowerW,
     };
     const outcome = simulateLifetime({ horizonS, target, policy: { kind: "none", text: "digital (no drift)" }, quality: functionModel(() => bq), costs: bcosts, loadTokensPerS: load });
     baseline = { chip: b.name, quality: bq, costs: bcosts, outcome };

@@ -60,3 +60,25 @@ describe("aimcsim lifetime (CLI)", () => {
     }
   });
 });
+
+describe("idle leakage", () => {
+  it("--idle gated drops the idle and maintenance leakage for every chip; the parts still add up", async () => {
+    const model = await loadModel(bundledModelPath());
+    const chip = await loadSpecFile("afm-pcm");
+    const baseline = await loadSpecFile("hybrid-bitnet");
+    const q = { model: functionModel(() => 30), reference: 28 };
+    const o = { chip, model, horizonS: 86400, target: "ppl<=40", policies: ["recalibrate:1h"], quality: q, baseline, loadTokensPerS: 1 };
+    const asSpec = await lifetime(o);
+    const gated = await lifetime({ ...o, idle: "gated" });
+    expect(chip.powerGating ?? false).toBe(false);
+    expect(asSpec.policies[0]!.energy.idleJ).toBeGreaterThan(0);
+    expect(gated.policies[0]!.energy.idleJ).toBe(0);
+    expect(gated.baseline!.outcome.energy.idleJ).toBe(0);
+    expect(gated.policies[0]!.energy.inferenceJ).toBe(asSpec.policies[0]!.energy.inferenceJ);
+    expect(asSpec.policies[0]!.energy.recalibrationJ - gated.policies[0]!.energy.recalibrationJ).toBeCloseTo(23 * asSpec.costs.idlePowerW * asSpec.costs.recalibration.timeS, 12);
+    for (const r of [asSpec, gated]) {
+      const e = r.policies[0]!.energy;
+      expect(e.totalJ).toBeCloseTo(e.inferenceJ + e.idleJ + e.recalibrationJ + e.reprogrammingJ, 9);
+    }
+  }, 60_000);
+});

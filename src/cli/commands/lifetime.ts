@@ -23,6 +23,7 @@ export const lifetimeCmd = defineCommand({
     baseline: { type: "string", arg: "spec", default: "digital-baseline", help: "digital baseline chip (no drift); 'none' for no baseline" },
     prompt: { type: "string", arg: "N", default: "128", help: "prompt tokens of the run that prices a token" },
     gen: { type: "string", arg: "N", default: "64", help: "generated tokens of that run" },
+    idle: { type: "string", arg: "chip|gated", default: "chip", help: "idle leakage: as each chip's spec says (powerGating), or every chip power-gated when idle" },
     json: { type: "boolean", help: "print the result as JSON" },
     report: { type: "string", arg: "dir", help: "write an HTML report (figure of quality vs time with the events) to this folder" },
     force: { type: "boolean", help: "replace an output folder that aimcsim did not write (default: refuse)" },
@@ -42,6 +43,8 @@ export const lifetimeCmd = defineCommand({
     if (!(perDecade > 0 && perDecade <= 20)) throw new AimcsimError("UsageError", "--points-per-decade", "must lie in (0, 20]");
     const promptTokens = int(p, "prompt", 128, "lifetime", 1);
     const genTokens = int(p, "gen", 64, "lifetime", 2);
+    const idle = str(p, "idle") ?? "chip";
+    if (idle !== "chip" && idle !== "gated") throw new AimcsimError("UsageError", "--idle", `must be chip or gated, got "${idle}"`);
     const { loadSpecFile } = await import("../../spec/index.ts");
     const { loadModel } = await import("../../model/checkpoint.ts");
     const chip = await loadSpecFile(str(p, "chip") ?? "afm-pcm");
@@ -62,6 +65,7 @@ export const lifetimeCmd = defineCommand({
       baseline,
       promptTokens,
       genTokens,
+      idle,
       onProgress: (d, t) => bar.update(d, t),
     });
     bar.end();
