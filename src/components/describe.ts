@@ -16,6 +16,7 @@ import {
 import { dramCost, sramCost } from "./memory.ts";
 import { averageHops, nocCost } from "./noc.ts";
 import { BITS_PER_BYTE, PS_PER_S } from "./technology.ts";
+import { chipLinkCost } from "./chiplink.ts";
 import { leakageAssumption, leakageWPerMm2, staticPowerByComponentW } from "./leakage.ts";
 
 /** The component kinds of an analog tile (its peak part's static power). */
@@ -188,6 +189,8 @@ export function describeChip(spec: ChipSpec): ChipDescription {
   const n = nocCost(spec.noc, node, v);
   const hops = averageHops(spec.noc.topology, endpoints);
   add({ component: "noc", instance: `noc.${spec.noc.topology}`, count: endpoints, action: `hop per bit (mean ${hops.toPrecision(3)} hops over ${endpoints} endpoints)`, energyJ: n.energyPerBitHopJ, latencyPs: n.hopLatencyPs, areaMm2: endpoints * n.routerAreaMm2 }); // 3 significant digits (formatting)
+  const link = chipLinkCost(spec.chipLink);
+  add({ component: "link", instance: "chip-link", count: 1, action: "bit across a chip boundary (multi-chip runs only; off-chip, no die area)", energyJ: link.energyPerBitJ, latencyPs: link.latencyS * PS_PER_S, areaMm2: 0 });
   assumptions.push(`NoC: ISAAC router 0.081 pJ/bit/hop @ 32 nm (node-scaled), one ${spec.noc.linkWidthBits}-bit router per digital unit, SRAM and group of ${ANALOG_TILES_PER_ROUTER} analog tiles (${endpoints} routers, assumption), ${spec.noc.topology} mean hops ${hops.toPrecision(3)} under uniform traffic.`); // formatting
 
   // ------------------------------------------------------------- totals

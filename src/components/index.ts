@@ -75,6 +75,9 @@ export {
   type PeakPart,
 } from "./describe.ts";
 
+import { CHIP_LINK_MODEL, chipLinkCost } from "./chiplink.ts";
+export { chipLinkCost, type ChipLinkCost } from "./chiplink.ts";
+
 /** A registry entry: what the model declares about itself plus the function that computes it. */
 export interface ComponentModelEntry extends ComponentModelInfo {
   readonly cost: (...args: never[]) => unknown;
@@ -93,4 +96,5 @@ export const componentModels: Readonly<Record<ComponentKind, ComponentModelEntry
   sram: { ...SRAM_MODEL, cost: sramCost },
   dram: { ...DRAM_MODEL, cost: dramCost },
   noc: { ...NOC_MODEL, cost: nocCost },
+  link: { ...CHIP_LINK_MODEL, cost: chipLinkCost },
 };

@@ -14,7 +14,8 @@ export type ComponentKind =
   | "vector"
   | "sram"
   | "dram"
-  | "noc";
+  | "noc"
+  | "link";
 
 export const COMPONENT_KINDS: readonly ComponentKind[] = [
   "dac",
@@ -28,4 +29,5 @@ export const COMPONENT_KINDS: readonly ComponentKind[] = [
   "sram",
   "dram",
   "noc",
+  "link",
 ];

@@ -14,6 +14,7 @@ export const COMPONENT_LABELS: Readonly<Record<ComponentKind, string>> = {
   sram: "SRAM",
   dram: "DRAM",
   noc: "Network-on-chip",
+  link: "Chip-to-chip links",
 };
 
 export const OP_CLASS_LABELS: Readonly<Record<OpClass, string>> = {

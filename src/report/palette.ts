@@ -26,6 +26,7 @@ export const COMPONENT_COLORS: Readonly<Record<ComponentKind, string>> = {
   sram: "#AA4499",
   dram: "#882255",
   noc: "#DDDDDD",
+  link: "#000000", // black: the palette has no colour left
 };
 
 export const OP_CLASS_COLORS: Readonly<Record<OpClass, string>> = {

@@ -51,6 +51,7 @@ import {
   type UnitCost,
 } from "../components/index.ts";
 import { ANALOG_TILES_PER_ROUTER } from "../components/describe.ts";
+import { chipLinkCost, type ChipLinkCost } from "../components/chiplink.ts";
 import { AimcsimError } from "../errors.ts";
 import {
   assignWork,
@@ -90,6 +91,11 @@ interface CrossbarBank extends CrossbarBankCost {
   readonly resource: number;
   /** Mean NoC hops of the matrix's traffic (within its layer's tile region). */
   readonly hops: number;
+  /** Multi-chip: bytes per input vector sent from the host chip (chip 0) to the other chips holding its blocks
+   *  (fp16 activations of their row ranges), and partial sums (accumulator format, one per output column after
+   *  each chip's local reduction) sent back. 0 on one chip. */
+  readonly linkInBytes: number;
+  readonly linkOutBytes: number;
 }
 
 export class OpLowering {
@@ -107,6 +113,9 @@ export class OpLowering {
   private readonly noc: NocCost;
   private readonly nocResource: number;
   private readonly nocLinks: number;
+  private readonly link: ChipLinkCost;
+  /** The chip-to-chip link resource (multi-chip placements only; -1 on one chip). */
+  private readonly linkResource: number;
   private readonly kvMemory: KvCacheLocation;
   private readonly mantissaBits: number;
   private readonly weightBuffer = new WeightDoubleBuffer();
@@ -132,6 +141,8 @@ export class OpLowering {
     this.noc = nocCost(chip.noc, node, v);
     this.nocResource = res.add("noc", 1, "noc");
     this.nocLinks = nocParallelLinks(chip.noc.topology, nocRouters(chip));
+    this.link = chipLinkCost(chip.chipLink);
+    this.linkResource = placement.chips > 1 ? res.add("chip-link", 1, "link") : -1;
     this.kvMemory = placement.kvCache.memory;
     this.mantissaBits = opts.bitSerialMantissaBits ?? 8; // Anda default mid-range (src/components/digital.ts ANDA_DEFAULT_MANTISSA_BITS)
 
@@ -147,7 +158,27 @@ export class OpLowering {
       for (const m of placement.analogMatrices) layerTiles.set(m.layer, (layerTiles.get(m.layer) ?? 0) + m.tiles);
       for (const m of placement.analogMatrices) {
         const blocks = placement.blocks.slice(m.firstBlock, m.firstBlock + m.tiles);
+        let linkIn = 0;
+        let linkOut = 0;
+        if (placement.chips > 1) {
+          const accBytes = FORMAT_BITS[analog.accumulatorFormat] / BITS_PER_BYTE;
+          const rows = new Map<number, Set<string>>();
+          const cols = new Map<number, Set<string>>();
+          for (const b of blocks) {
+            if (b.chip === 0) continue;
+            const r = rows.get(b.chip) ?? new Set<string>();
+            const c = cols.get(b.chip) ?? new Set<string>();
+            if (r.size === 0) rows.set(b.chip, r);
+            if (c.size === 0) cols.set(b.chip, c);
+            if (!r.has(`${b.rowStart}:${b.rowEnd}`)) linkIn += (b.rowEnd - b.rowStart) * ACT_BYTES;
+            if (!c.has(`${b.colStart}:${b.colEnd}`)) linkOut += (b.colEnd - b.colStart) * accBytes;
+            r.add(`${b.rowStart}:${b.rowEnd}`);
+            c.add(`${b.colStart}:${b.colEnd}`);
+          }
+        }
         this.banks.set(m.name, {
+          linkInBytes: linkIn,
+          linkOutBytes: linkOut,
           ...crossbarBankCost(tm, blocks, m.rowSplits, m.outFeatures, analog.accumulatorFormat, node, v, opts.activity),
           placement: m,
           resource: res.addCrossbarBank(m.name),
@@ -169,6 +200,10 @@ export class OpLowering {
     );
     if (!this.sram) this.assumptions.push("The chip has no SRAM: activation traffic is not charged (no buffer to charge it to).");
     for (const n of placement.notes) this.assumptions.push(`mapping: ${n}`);
+    if (placement.chips > 1)
+      this.assumptions.push(
+        `chip-to-chip links: ${(this.link.energyPerBitJ * 1e12).toPrecision(3)} pJ/bit, ${(this.link.bandwidthBytesPerS / 1e9).toPrecision(3)} GB/s, ${(this.link.latencyS * 1e9).toPrecision(3)} ns per transfer (${this.chip.chipLink ? "chipLink" : "UCIe standard-package defaults, docs/REFERENCES.md [ucie-2025]"}); chip 0 hosts the digital units and activations, so an analog matrix's blocks on another chip receive their fp16 input rows and return one partial sum per output column over one shared link (assumption).`,
+      );
   }
 
   private chargeSram(list: TaskList, t: number, readBytes: number, writeBytes: number): void {
@@ -221,7 +256,9 @@ export class OpLowering {
     const cyclePs = PS_PER_S / this.chip.analog!.clockHz;
     const computePs = vectors * m.mvmPs + m.treeCycles * cyclePs;
     const dur = Math.max(computePs, this.sramPs(readBytes + writeBytes));
-    const t = list.add(m.resource, dur, [tn], op.opClass, phase, step, label, "projection");
+    // Chip boundary (multi-chip): the input rows to the other chips first, their partial sums back after.
+    const tin = m.linkInBytes > 0 ? this.linkTransfer(list, vectors * m.linkInBytes, [tn], op, phase, step, `${label} link in`) : tn;
+    const t = list.add(m.resource, dur, [tin], op.opClass, phase, step, label, "projection");
     list.addEnergy(t, "dac", vectors * m.perVector.dac);
     list.addEnergy(t, "crossbar", vectors * m.perVector.crossbar);
     list.addEnergy(t, "adc", vectors * m.perVector.adc);
@@ -229,6 +266,14 @@ export class OpLowering {
     list.addEnergy(t, "periphery", vectors * m.perVector.periphery);
     this.chargeSram(list, t, readBytes, writeBytes);
     list.macs[t] = op.macs;
+    return m.linkOutBytes > 0 ? this.linkTransfer(list, vectors * m.linkOutBytes, [t], op, phase, step, `${label} link out`) : t;
+  }
+
+  /** `bytes` across the chip-to-chip link: latency + bytes / bandwidth on the link resource, energy per bit. */
+  private linkTransfer(list: TaskList, bytes: number, deps: readonly number[], op: ModelOp, phase: number, step: number, label: string): number {
+    const ps = (this.link.latencyS + bytes / this.link.bandwidthBytesPerS) * PS_PER_S;
+    const t = list.add(this.linkResource, ps, deps, op.opClass, phase, step, label, "link");
+    list.addEnergy(t, "link", bytes * BITS_PER_BYTE * this.link.energyPerBitJ);
     return t;
   }
 

@@ -23,7 +23,7 @@ export function simTrace(sim: SimRun): TraceInput {
     },
     resourceProcess: (r) => {
       const c = resources[r]!.component;
-      return c === "crossbar" ? "analog crossbars" : c === "dram" || c === "noc" || c === "sram" ? "memory and interconnect" : "digital units";
+      return c === "crossbar" ? "analog crossbars" : c === "dram" || c === "noc" || c === "sram" || c === "link" ? "memory and interconnect" : "digital units";
     },
     metadata: { chip: sim.result.chip, model: sim.result.model, promptTokens: sim.result.workload.promptTokens, genTokens: sim.result.workload.genTokens, batch: sim.result.workload.batch },
   });

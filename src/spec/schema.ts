@@ -300,6 +300,12 @@ export const NocSchema = Schema.Struct({
   clockHz: clockHz("NoC clock."),
 });
 
+export const ChipLinkSchema = Schema.Struct({
+  energyPerBitJ: Schema.optionalKey(doc(between(1e-15, 1e-9), "Energy per bit crossing a chip boundary; default 0.5 pJ/bit, a UCIe standard-package link (src/components/chiplink.ts).", "J")),
+  bandwidthBytesPerS: Schema.optionalKey(doc(between(1e6, 1e14), "Bandwidth of the link between two chips; default 32 GB/s, one UCIe x16 standard-package module at 16 GT/s.", "bytes/s")),
+  latencyS: Schema.optionalKey(doc(between(0, 1e-3), "One-way latency of a transfer; default 1 ns (half of UCIe's ~2 ns round trip).", "s")),
+});
+
 /** Where a mixture-of-experts model's experts run (MappingPolicy.experts.placement / shared). */
 export const ExpertDomainSchema = Schema.Literals(["projections", "analog", "digital"]);
 export const EXPERT_DOMAINS = ExpertDomainSchema.literals;
@@ -368,6 +374,7 @@ export const ChipSpecSchema = Schema.Struct({
   sram: doc(Schema.Array(SramSchema), "On-chip SRAMs."),
   dram: DramSchema,
   noc: NocSchema,
+  chipLink: Schema.optionalKey(ChipLinkSchema.annotate({ description: "The chip-to-chip link of multi-chip runs (chips: N | auto); absent: UCIe standard-package defaults." })),
   mapping: MappingPolicySchema.annotate({ description: "Which layers run where; every field has a default." }).pipe(
     Schema.withDecodingDefaultKey(Effect.sync(() => ({}))),
   ),

@@ -25,6 +25,7 @@ import type {
   KvCacheLocationSchema,
   PrecisionFormatSchema,
   MappingPolicySchema,
+  ChipLinkSchema,
   NocSchema,
   NocTopologySchema,
   NoiseSchema,
@@ -73,6 +74,7 @@ export interface BitSerialUnitSpec extends T<typeof BitSerialUnitSchema> {}
 export interface SramSpec extends T<typeof SramSchema> {}
 export interface DramSpec extends T<typeof DramSchema> {}
 export interface NocSpec extends T<typeof NocSchema> {}
+export interface ChipLinkSpec extends T<typeof ChipLinkSchema> {}
 export interface MappingPolicy extends T<typeof MappingPolicySchema> {}
 export interface ChipSpec extends T<typeof ChipSpecSchema> {}
 
