@@ -45,6 +45,8 @@ export { amdahl, amdahlSpeedup, amdahlCeiling, opShare, MACS_ONLY, PIMLLM_FIG1B,
 export type { AmdahlRow as AmdahlAnalysisRow } from "./analysis/index.ts";
 // Time in service: drift, recalibration and reprogramming over a horizon (issue 19).
 export * from "./lifetime/index.ts";
+// Serving under load: request traces, continuous batching, SLOs.
+export { serve, sloRate, poissonRequests, parseTraceCsv, parseLengthDist, type ServeOptions, type ServeResult, type ServeRequest, type LengthDist } from "./serve/index.ts";
 // Design-space exploration.
 export {
   sweep,

@@ -22,6 +22,7 @@ const commands: Record<string, CommandLoader> = {
   report: () => import("./commands/report.ts").then((m) => m.report),
   generate: () => import("./commands/generate.ts").then((m) => m.generate),
   lifetime: () => import("./commands/lifetime.ts").then((m) => m.lifetimeCmd),
+  serve: () => import("./commands/serve.ts").then((m) => m.serve),
 };
 
 async function help(): Promise<string> {
