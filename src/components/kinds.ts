@@ -31,3 +31,7 @@ export const COMPONENT_KINDS: readonly ComponentKind[] = [
   "noc",
   "link",
 ];
+
+/** The kinds of an analog tile that have no engine resources of their own: their activity (for power gating)
+ *  follows the crossbar banks'. */
+export const ANALOG_TILE_KINDS: readonly ComponentKind[] = ["dac", "adc", "accumulate", "periphery"];

@@ -14,6 +14,7 @@
 // 4 points per octave of context / prefill length / decode batch (exact up to 8 sequences and 64 tokens), and
 // interpolated linearly between grid points (time and energy are close to affine in context and length
 // between neighbouring points). `exact: true` simulates every shape as asked.
+import { ANALOG_TILE_KINDS, COMPONENT_KINDS, describeChip, type ComponentKind } from "../components/index.ts";
 import { runTaskGraph } from "../engine/index.ts";
 import { mapModel, type Placement } from "../mapping/index.ts";
 import { buildDecodeGraph, buildPrefillGraph, type ModelOp } from "../model/index.ts";
@@ -56,6 +57,9 @@ export class IterationCostModel {
   private readonly cache = new Map<string, IterationCost>();
   private readonly prefillChunk: number;
   private readonly exact: boolean;
+  /** Static power by kind on all chips used, and whether idle units are power-gated. */
+  readonly staticW: Readonly<Record<ComponentKind, number>>;
+  readonly gated: boolean;
   /** Distinct shapes simulated so far. */
   simulations = 0;
 
@@ -66,6 +70,9 @@ export class IterationCostModel {
   ) {
     this.placement = mapModel(shape, chip, { chips: opts.chips ?? 1, batch: 1, contextTokens: opts.maxContextTokens });
     this.prefillChunk = this.placement.analogMatrices.length > 0 ? 64 : Number.MAX_SAFE_INTEGER;
+    const desc = describeChip(chip).staticPowerByComponentW;
+    this.staticW = Object.fromEntries(COMPONENT_KINDS.map((k) => [k, desc[k] * this.placement.chips])) as Record<ComponentKind, number>;
+    this.gated = chip.powerGating ?? false;
     this.exact = opts.exact ?? false;
     this.assumptions.push(
       "iteration = decode batch + prefill chunk, each simulated alone and added (no overlap between the two; weights streamed from DRAM once for each part)",
@@ -131,7 +138,24 @@ export class IterationCostModel {
     const schedule = runTaskGraph(graph, lowering.resources);
     let energy = 0;
     for (let i = 0; i < list.count * NK; i++) energy += list.energy[i]!;
-    return { timeS: schedule.makespanPs * PS, energyJ: energy };
+    // Static energy over the iteration, by the rule `run` uses (src/sim/run.ts phaseResult): each kind's leakage
+    // over the iteration's time, or, power-gated, over its units' busy share (analog tile kinds follow the banks).
+    const timeS = schedule.makespanPs * PS;
+    const busy = new Float64Array(NK);
+    const capacity = new Float64Array(NK);
+    const kindIndex = (k: ComponentKind): number => COMPONENT_KINDS.indexOf(k);
+    lowering.resources.forEach((r) => (capacity[kindIndex(r.component)]! += r.capacity));
+    for (let t = 0; t < list.count; t++) {
+      const r = list.resource[t]!;
+      if (r >= 0) busy[kindIndex(lowering.resources[r]!.component)]! += list.durationPs[t]! * PS;
+    }
+    for (const k of COMPONENT_KINDS) {
+      const kk = capacity[kindIndex(k)]! > 0 ? k : ANALOG_TILE_KINDS.includes(k) ? "crossbar" : k;
+      const cap = capacity[kindIndex(kk)]!;
+      const activity = !this.gated || cap <= 0 || timeS <= 0 ? 1 : Math.min(1, busy[kindIndex(kk)]! / (timeS * cap));
+      energy += this.staticW[k] * timeS * activity;
+    }
+    return { timeS, energyJ: energy };
   }
 }
 

@@ -90,7 +90,6 @@ export function parseTraceCsv(text: string, file: string): ServeRequest[] {
   const ip = col(COLUMNS.prompt, "prompt tokens");
   const io = col(COLUMNS.output, "output tokens");
   const rows: { t: number; p: number; o: number; line: number }[] = [];
-  let t0: number | null = null;
   for (let l = 1; l < lines.length; l++) {
     const raw = lines[l]!.trim();
     if (raw === "") continue;
@@ -100,12 +99,12 @@ export function parseTraceCsv(text: string, file: string): ServeRequest[] {
     const a = cells[ia]!;
     let t = Number(a);
     if (a === "" || !Number.isFinite(t)) {
-      const ms = Date.parse(a);
+      // Date.parse keeps milliseconds only: the fraction of a second (the Azure trace has 7 digits) is added apart
+      const m = /^(.*?)(\.\d+)?$/.exec(a)!;
+      const ms = Date.parse(m[1]!);
       if (!Number.isFinite(ms)) throw new AimcsimError("IoError", `${at} ${header[ia]}`, `must be seconds or an ISO-8601 date-time, got "${a}"`);
-      t0 ??= ms;
-      t = (ms - t0) / 1000;
-    }
-    if (t < 0) throw new AimcsimError("IoError", `${at} ${header[ia]}`, `must be >= 0, got ${a}`);
+      t = ms / 1000 + (m[2] ? Number(m[2]) : 0); // absolute; made relative to the earliest row below
+    } else if (t < 0) throw new AimcsimError("IoError", `${at} ${header[ia]}`, `must be >= 0, got ${a}`);
     const p = posInt(cells[ip]!);
     const o = posInt(cells[io]!);
     if (p === null) throw new AimcsimError("IoError", `${at} ${header[ip]}`, `must be a whole number >= 1, got "${cells[ip]}"`);

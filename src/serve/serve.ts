@@ -24,7 +24,7 @@ import { activationBufferBytes } from "../mapping/kvcache.ts";
 import { kvCacheBytes, resolveModelShape } from "../model/index.ts";
 import type { TransformerShape } from "../model/shape.ts";
 import type { ChipSpec } from "../spec/types.ts";
-import { describeChip } from "../components/index.ts";
+import { COMPONENT_KINDS } from "../components/index.ts";
 import { IterationCostModel } from "./cost.ts";
 import type { ServeRequest } from "./requests.ts";
 
@@ -93,9 +93,10 @@ export interface ServeResult {
   /** Requests meeting both SLOs (all, when no SLO is given) per second of the run, and their share. */
   readonly goodputRequestsPerS: number;
   readonly sloAttainment: number;
-  /** Dynamic + static energy over the run. */
+  /** Dynamic + static energy over the run (idle static power between iterations included). */
   readonly energyJ: number;
-  readonly staticEnergyJ: number;
+  /** Static energy of the idle chip between iterations (0 when power-gated). */
+  readonly idleStaticEnergyJ: number;
   readonly tokensPerJ: number;
   readonly iterations: number;
   readonly preemptions: number;
@@ -165,11 +166,10 @@ export function serve(opts: ServeOptions): ServeResult {
         `needs ${r.promptTokens + r.outputTokens} tokens of KV cache, the chip holds ${totalBlocks * blockTokens} (${kvMemory}, ${placement.chips} chip(s)); a request this long can never run`,
       );
   const swapBytesPerS = opts.chip.dram.bandwidthBytesPerS * placement.chips;
-  // Static power of the chips used (src/components/leakage.ts via describeChip): charged over the whole run, or,
-  // with power gating, only while an iteration runs (every unit counted as on for the whole iteration: an upper
-  // bound next to `run`, which gates each kind by its own busy share).
-  const staticW = Object.values(describeChip(opts.chip).staticPowerByComponentW).reduce((a, w) => a + w, 0) * placement.chips;
-  const gated = opts.chip.powerGating ?? false;
+  // Static power of the chips used: within iterations the cost model charges it (cost.ts); between iterations
+  // the idle chip leaks unless it is power-gated.
+  const staticW = COMPONENT_KINDS.reduce((a, k) => a + costs.staticW[k], 0);
+  const gated = costs.gated;
 
   // ---- state
   const sim = new Simulator();
@@ -328,8 +328,8 @@ export function serve(opts: ServeOptions): ServeResult {
   const endPs = sim.nowPs;
   const durationS = endPs / PS_PER_S;
   const busyS = log.reduce((a, it) => a + (it.endS - it.startS), 0);
-  const staticJ = staticW * (gated ? busyS : durationS);
-  energy += staticJ;
+  const idleStaticJ = gated ? 0 : staticW * Math.max(0, durationS - busyS);
+  energy += idleStaticJ;
   const outTokens = outcomes.reduce((a, o) => a + o.outputTokens, 0);
   const sloT = opts.sloTtftS ?? null;
   const sloP = opts.sloTpotS ?? null;
@@ -372,7 +372,7 @@ export function serve(opts: ServeOptions): ServeResult {
     goodputRequestsPerS: good / durationS,
     sloAttainment: good / outcomes.length,
     energyJ: energy,
-    staticEnergyJ: staticJ,
+    idleStaticEnergyJ: idleStaticJ,
     tokensPerJ: outTokens / energy,
     iterations,
     preemptions,
@@ -383,7 +383,7 @@ export function serve(opts: ServeOptions): ServeResult {
     assumptions: [
       `continuous batching: decode first, then one prefill chunk; at most ${maxTokens} tokens and ${maxSeqs} sequences per iteration; KV blocks of ${blockTokens} tokens; preemption by ${opts.preemption ?? "recompute"} of the most recently admitted sequence`,
       `KV cache in ${kvMemory}: ${totalBlocks * blockTokens} tokens on ${placement.chips} chip(s) (${kvMemory === "dram" ? "DRAM minus the digital weights" : "SRAM minus the activation buffers"})`,
-      `energy: the iterations' dynamic energy as the cost model books it, plus static power ${staticW.toPrecision(3)} W ${gated ? "while iterations run (power-gated when idle; all units counted on during an iteration)" : "over the whole run, idle time included"}`,
+      `energy: each iteration's dynamic and static energy as \`run\` books them, plus the idle chip's static power (${staticW.toPrecision(3)} W) between iterations${gated ? ": none here, idle units are power-gated" : ""}`,
       ...costs.assumptions,
     ],
     ...(opts.record ? { outcomes, log } : {}),

@@ -8,7 +8,7 @@
 // TPOT = (end - TTFT) / (genTokens - 1).
 import { programmingCost } from "../components/programming.ts";
 import { sramCost } from "../components/index.ts";
-import { describeChip } from "../components/index.ts";
+import { ANALOG_TILE_KINDS, describeChip } from "../components/index.ts";
 import { criticalPathPs, runTaskGraph, type TaskGraphRun } from "../engine/index.ts";
 import { AimcsimError } from "../errors.ts";
 import { kvBytesPerElement, mapModel, type Placement } from "../mapping/index.ts";
@@ -215,9 +215,6 @@ function timeByClass(list: TaskList, schedule: TaskGraphRun, phase: number, from
   if (toPs > prev) out[2]! += toPs - prev;
   return { projection: out[0]! * S_PER_PS, attention: out[1]! * S_PER_PS, other: out[2]! * S_PER_PS };
 }
-
-/** The kinds of an analog tile: without resources of their own, they follow the crossbar banks' activity. */
-const ANALOG_TILE_KINDS: readonly ComponentKind[] = ["dac", "adc", "accumulate", "periphery"];
 
 function phaseResult(
   list: TaskList,
