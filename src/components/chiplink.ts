@@ -13,8 +13,8 @@ import type { ComponentModelInfo } from "./model.ts";
 /** UCIe 2D (standard package) power efficiency at <= 16 GT/s: 0.5 pJ/bit (Das Sharma et al., arXiv 2510.06513,
  *  Hot Interconnects 2025; docs/REFERENCES.md [ucie-2025]). */
 export const UCIE_STD_ENERGY_PER_BIT_J = 0.5 * PJ;
-/** One UCIe standard-package module: 16 data lanes (UCIe 1.0 x16 standard-package module, docs/REFERENCES.md
- *  [ucie-2025]) at 16 GT/s, i.e. 16 x 16e9 / 8 bytes/s per direction. */
+/** One UCIe standard-package module: 16 data lanes (UCIe 1.0 x16 standard-package module,
+ *  docs/REFERENCES.md [ucie-2025]) at 16 GT/s, i.e. 16 x 16e9 / 8 bytes/s per direction. */
 export const UCIE_STD_LANES = 16; // docs/REFERENCES.md [ucie-2025]
 export const UCIE_STD_GTPS = 16e9; // docs/REFERENCES.md [ucie-2025] (the <= 16 GT/s operating point of the energy figure)
 export const UCIE_STD_BANDWIDTH_BYTES_PER_S = (UCIE_STD_LANES * UCIE_STD_GTPS) / BITS_PER_BYTE;
