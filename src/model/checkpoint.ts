@@ -4,6 +4,7 @@
 // Tensor names (the one table: hf-names.ts) follow transformers' modeling files: Llama/Phi-3/BitNet ("model.layers.N..."),
 // GPT-2 ("transformer.h.N..." or unprefixed "h.N..."), OPT ("model.decoder.layers.N...").
 
+import { moeDetails } from "./moe.ts";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { AimcsimError } from "../errors.ts";
@@ -235,6 +236,13 @@ export function buildModel(
   fileOf: ReadonlyMap<string, string> = new Map(),
 ): LoadedModel {
   const where = (name: string) => fileOf.get(name) ?? (fileOf.size ? [...new Set(fileOf.values())].join(", ") : source);
+  const moe = moeDetails(shape);
+  if (moe !== null)
+    throw new AimcsimError(
+      "CheckpointError",
+      source,
+      `${moe.style} (mixture of experts): the numerics forward pass does not implement MoE blocks yet; the op graph, mapping and simulation (run) do`,
+    );
   const get = (name: string, dims: readonly number[]): DecodedTensor => {
     const d = data.get(name);
     if (!d)

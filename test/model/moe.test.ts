@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { AimcsimError } from "../../src/errors.ts";
 import { mapModel } from "../../src/mapping/placement.ts";
 import { shapeFromConfig } from "../../src/model/config.ts";
+import { buildModel } from "../../src/model/checkpoint.ts";
 import { expertTokenCounts, moeDetails, withExpertLoad, zipfLoad } from "../../src/model/moe.ts";
 import { buildDecodeGraph, buildPrefillGraph, graphTotals } from "../../src/model/opgraph.ts";
 import { parameterCount, presetShape } from "../../src/model/presets.ts";
@@ -76,6 +77,10 @@ describe("MoE configs and presets", () => {
     expect(q).toContain("model.layers.0.mlp.shared_expert.down_proj");
     expect(q).toContain("model.layers.0.mlp.shared_expert_gate");
     expect(q).toContain("model.layers.0.mlp.experts.2.up_proj");
+  });
+
+  it("the numerics checkpoint builder refuses a MoE shape by name (forward pass not implemented)", () => {
+    expect(() => buildModel(mixtral, {}, new Map(), new Map(), "tiny-mixtral")).toThrow(/mixtral \(mixture of experts\).*not implement/);
   });
 
   it("rejects bad MoE configs naming the field", () => {

@@ -36,6 +36,7 @@ export const runOptions = {
   batch: { type: "string", arg: "N", default: "1", help: "sequences decoded together" },
   chips: { type: "string", arg: "N|auto", default: "1", help: "chips the model is split over; auto = as many as it needs" },
   "prefill-chunk": { type: "string", arg: "N", default: "64 with analog projections, else the whole prompt", help: "prefill in chunks of N tokens" },
+  "expert-load": { type: "string", arg: "uniform|zipf:S|stats.json", help: "mixture-of-experts models: each expert's share of the routed tokens (default uniform; zipf:S skewed; a router-statistics JSON {experts:[...]} or {layers:[[...]]})" },
   json: { type: "boolean", help: "print the result object as JSON" },
   trace: { type: "string", arg: "file.json", help: "write a Perfetto/Chrome trace of the run" },
   report: { type: "string", arg: "dir", help: "write an HTML report to this folder" },
@@ -64,8 +65,15 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
   const chip = await loadSpecFile(requireStr(p, "chip", "run"));
   const model = requireStr(p, "model", "run");
   const chunk = str(p, "prefill-chunk");
+  const expertLoad = str(p, "expert-load");
+  let shapeOrName: string | import("../../model/config.ts").ModelShape = model;
+  if (expertLoad !== undefined) {
+    const { resolveModelShape } = await import("../../model/presets.ts");
+    const { withExpertLoad } = await import("../../model/moe.ts");
+    shapeOrName = withExpertLoad(resolveModelShape(model), expertLoad);
+  }
   const common = {
-    model,
+    model: shapeOrName,
     promptTokens: int(p, "prompt", 512, "run", 1),
     genTokens: int(p, "gen", 128, "run", 1),
     batch: int(p, "batch", 1, "run", 1),
