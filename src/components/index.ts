@@ -28,7 +28,7 @@ export {
 } from "./memory-traffic.ts";
 export { nocEnergyJ, nocParallelLinks, nocRouters, nocTransferPs } from "./noc-traffic.ts";
 
-export { ANALOG_TILE_KINDS, COMPONENT_KINDS, type ComponentKind } from "./kinds.ts";
+export { COMPONENT_KINDS, type ComponentKind } from "./kinds.ts";
 export { adcCost, type ConverterCost } from "./adc.ts";
 export { dacCost, type DacCost } from "./dac.ts";
 export {
@@ -98,3 +98,4 @@ export const componentModels: Readonly<Record<ComponentKind, ComponentModelEntry
   noc: { ...NOC_MODEL, cost: nocCost },
   link: { ...CHIP_LINK_MODEL, cost: chipLinkCost },
 };
+export { staticEnergyByComponentJ } from "./leakage.ts";

@@ -15,7 +15,7 @@
 // Non-volatile crossbar cells (PCM, RRAM, Flash) hold no bias when idle: 0. SRAM compute cells leak like logic.
 // Off-chip DRAM is not on the die: its background and refresh power are not modelled (stated).
 import type { ChipSpec } from "../spec/types.ts";
-import { COMPONENT_KINDS, type ComponentKind } from "./kinds.ts";
+import { ANALOG_TILE_KINDS, COMPONENT_KINDS, type ComponentKind } from "./kinds.ts";
 import { areaScale, energyScale } from "./technology.ts";
 
 /** Aladdin 40 nm library leakage per area (W/mm^2), area-weighted over adder, multiplier, counter, comparator
@@ -56,3 +56,24 @@ export const leakageAssumption = (chip: Pick<ChipSpec, "supplyV" | "technologyNm
     ? "(the spec's figure)"
     : "(Aladdin 40 nm library 11.5 mW/mm^2, scaled to the node as hwcomponents scales leakage, x V / 0.9 V: assumptions)") +
   `, charged over the whole run${chip.powerGating ? " while each kind's units are busy (power gating)" : ", idle time included"}; non-volatile crossbar cells 0; off-chip DRAM background/refresh power not modelled.`;
+
+/** Static energy (J) by component kind over `latencyS`: each kind's leakage over the whole interval (idle
+ *  included), or, power-gated, only over the share of it its units are busy (busy time over latency x capacity;
+ *  the analog tile's kinds, which have no resources of their own, follow its crossbar banks: one resource per
+ *  weight matrix, so a mean over matrices, assumption). The one rule `run` and `serve` both book. */
+export function staticEnergyByComponentJ(
+  staticW: Readonly<Record<ComponentKind, number>>,
+  latencyS: number,
+  powerGating: boolean,
+  busyS: Readonly<Record<ComponentKind, number>>,
+  capacity: Readonly<Record<ComponentKind, number>>,
+): Record<ComponentKind, number> {
+  const activity = (k: ComponentKind): number => {
+    const kk: ComponentKind = capacity[k] > 0 ? k : ANALOG_TILE_KINDS.includes(k) ? "crossbar" : k;
+    if (capacity[kk] <= 0 || latencyS <= 0) return 1;
+    return Math.min(1, busyS[kk] / (latencyS * capacity[kk]));
+  };
+  const out = Object.fromEntries(COMPONENT_KINDS.map((k) => [k, 0])) as Record<ComponentKind, number>;
+  for (const k of COMPONENT_KINDS) out[k] = staticW[k] * latencyS * (powerGating ? activity(k) : 1);
+  return out;
+}

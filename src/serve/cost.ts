@@ -14,7 +14,7 @@
 // 4 points per octave of context / prefill length / decode batch (exact up to 8 sequences and 64 tokens), and
 // interpolated linearly between grid points (time and energy are close to affine in context and length
 // between neighbouring points). `exact: true` simulates every shape as asked.
-import { ANALOG_TILE_KINDS, COMPONENT_KINDS, describeChip, type ComponentKind } from "../components/index.ts";
+import { COMPONENT_KINDS, describeChip, staticEnergyByComponentJ, type ComponentKind } from "../components/index.ts";
 import { runTaskGraph } from "../engine/index.ts";
 import { mapModel, type Placement } from "../mapping/index.ts";
 import { buildDecodeGraph, buildPrefillGraph, type ModelOp } from "../model/index.ts";
@@ -138,23 +138,17 @@ export class IterationCostModel {
     const schedule = runTaskGraph(graph, lowering.resources);
     let energy = 0;
     for (let i = 0; i < list.count * NK; i++) energy += list.energy[i]!;
-    // Static energy over the iteration, by the rule `run` uses (src/sim/run.ts phaseResult): each kind's leakage
-    // over the iteration's time, or, power-gated, over its units' busy share (analog tile kinds follow the banks).
+    // Static energy over the iteration, by the same rule as `run` (staticEnergyByComponentJ).
     const timeS = schedule.makespanPs * PS;
-    const busy = new Float64Array(NK);
-    const capacity = new Float64Array(NK);
-    const kindIndex = (k: ComponentKind): number => COMPONENT_KINDS.indexOf(k);
-    lowering.resources.forEach((r) => (capacity[kindIndex(r.component)]! += r.capacity));
+    const busy = Object.fromEntries(COMPONENT_KINDS.map((k) => [k, 0])) as Record<ComponentKind, number>;
+    const capacity = { ...busy };
+    for (const r of lowering.resources) capacity[r.component] += r.capacity;
     for (let t = 0; t < list.count; t++) {
       const r = list.resource[t]!;
-      if (r >= 0) busy[kindIndex(lowering.resources[r]!.component)]! += list.durationPs[t]! * PS;
+      if (r >= 0) busy[lowering.resources[r]!.component] += list.durationPs[t]! * PS;
     }
-    for (const k of COMPONENT_KINDS) {
-      const kk = capacity[kindIndex(k)]! > 0 ? k : ANALOG_TILE_KINDS.includes(k) ? "crossbar" : k;
-      const cap = capacity[kindIndex(kk)]!;
-      const activity = !this.gated || cap <= 0 || timeS <= 0 ? 1 : Math.min(1, busy[kindIndex(kk)]! / (timeS * cap));
-      energy += this.staticW[k] * timeS * activity;
-    }
+    const statics = staticEnergyByComponentJ(this.staticW, timeS, this.gated, busy, capacity);
+    for (const k of COMPONENT_KINDS) energy += statics[k];
     return { timeS, energyJ: energy };
   }
 }

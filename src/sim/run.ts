@@ -8,7 +8,7 @@
 // TPOT = (end - TTFT) / (genTokens - 1).
 import { programmingCost } from "../components/programming.ts";
 import { sramCost } from "../components/index.ts";
-import { ANALOG_TILE_KINDS, describeChip } from "../components/index.ts";
+import { describeChip, staticEnergyByComponentJ } from "../components/index.ts";
 import { criticalPathPs, runTaskGraph, type TaskGraphRun } from "../engine/index.ts";
 import { AimcsimError } from "../errors.ts";
 import { kvBytesPerElement, mapModel, type Placement } from "../mapping/index.ts";
@@ -245,23 +245,16 @@ function phaseResult(
     const r = list.resource[t]!;
     if (r >= 0) busy[resourceKind[r]!] += list.durationPs[t]! * S_PER_PS;
   }
-  // Static energy: leakage over the phase's wall time (idle included); power-gated, each kind only for the share
-  // of the phase its units are busy (busy time over latency x capacity; the analog tile's kinds follow its
-  // crossbar banks, which are one resource per weight matrix: a mean over matrices, assumption).
+  // Static energy: leakage over the phase's wall time, by the rule of staticEnergyByComponentJ (power gating follows
+  // each kind's busy share).
   const latencyS = (toPs - fromPs) * S_PER_PS;
   const capacity = emptyRecord(COMPONENT_KINDS);
   resourceKind.forEach((k, i) => (capacity[k] += resourceCapacity[i]!));
-  const activity = (k: ComponentKind): number => {
-    const kk: ComponentKind = capacity[k] > 0 ? k : ANALOG_TILE_KINDS.includes(k) ? "crossbar" : k;
-    if (capacity[kk] <= 0 || latencyS <= 0) return 1;
-    return Math.min(1, busy[kk] / (latencyS * capacity[kk]));
-  };
   const dynamic = emptyRecord(COMPONENT_KINDS);
-  const statics = emptyRecord(COMPONENT_KINDS);
+  const statics = staticEnergyByComponentJ(staticW, latencyS, powerGating, busy, capacity);
   const total = emptyRecord(COMPONENT_KINDS);
   for (const k of COMPONENT_KINDS) {
     dynamic[k] = byComp[k];
-    statics[k] = staticW[k] * latencyS * (powerGating ? activity(k) : 1);
     total[k] = dynamic[k] + statics[k];
   }
   const dynamicEnergyJ = COMPONENT_KINDS.reduce((a, k) => a + dynamic[k], 0);
