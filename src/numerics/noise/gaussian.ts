@@ -38,25 +38,10 @@ function uniform(rng: Rng): number {
 
 /** One N(0, 1) draw from `rng` (ziggurat). */
 export function normal(rng: Rng): number {
-  for (;;) {
-    const hz = rng.nextU32() | 0;
-    const iz = hz & 127;
-    const ahz = hz < 0 ? -hz : hz;
-    if (ahz < KN[iz]) return hz * WN[iz];
-    // slow path (nfix)
-    if (iz === 0) {
-      // tail beyond R
-      let x: number;
-      let y: number;
-      do {
-        x = -Math.log(uniform(rng)) / R;
-        y = -Math.log(uniform(rng));
-      } while (y + y < x * x);
-      return hz > 0 ? R + x : -R - x;
-    }
-    const x = hz * WN[iz];
-    if (FN[iz] + uniform(rng) * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * x * x)) return x;
-  }
+  const hz = rng.nextU32() | 0;
+  const iz = hz & 127;
+  const ahz = hz < 0 ? -hz : hz;
+  return ahz < KN[iz] ? hz * WN[iz] : normalSlow(rng, hz, iz);
 }
 
 /** out[off .. off + n) = n successive N(0, 1) draws from `rng`: the same values, in the same order, as n calls
