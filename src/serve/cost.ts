@@ -17,8 +17,9 @@
 import { COMPONENT_KINDS, describeChip, staticEnergyByComponentJ, type ComponentKind } from "../components/index.ts";
 import { runTaskGraph } from "../engine/index.ts";
 import { mapModel, type Placement } from "../mapping/index.ts";
-import { buildDecodeGraph, buildPrefillGraph, type ModelOp } from "../model/index.ts";
+import { buildDecodeGraph, buildPrefillGraph } from "../model/index.ts";
 import type { TransformerShape } from "../model/shape.ts";
+import { emitOps } from "../sim/emit.ts";
 import { OpLowering } from "../sim/lowering.ts";
 import { NK, PHASE_DECODE, PHASE_PREFILL, TaskList } from "../sim/tasks.ts";
 import type { ChipSpec } from "../spec/types.ts";
@@ -119,7 +120,7 @@ export class IterationCostModel {
     const list = new TaskList(1024);
     if (it.decodeSeqs > 0) {
       const graph = buildDecodeGraph(this.shape, { batch: it.decodeSeqs, context: it.decodeContext });
-      emitGraph(lowering, list, graph.ops, PHASE_DECODE, "decode");
+      emitOps(lowering, list, graph.ops, { phase: PHASE_DECODE, step: 0, label: "decode" });
     }
     if (it.prefillTokens > 0) {
       // sub-chunks pipeline as in `run`: a chunk's cached K/V reads wait for the previous chunks' writes
@@ -131,7 +132,7 @@ export class IterationCostModel {
         // only the last sub-chunk runs the head (final norm, lm_head), as in `run`
         let end = graph.ops.length;
         if (start + len < it.prefillTokens) while (end > 1 && graph.ops[end - 1]!.layer === -1) end--;
-        emitGraph(lowering, list, graph.ops.slice(0, end), PHASE_PREFILL, "prefill", kvWrites);
+        emitOps(lowering, list, graph.ops, { phase: PHASE_PREFILL, step: -1, label: "prefill", end, waitKvWrites: kvWrites, recordKvWrites: kvWrites });
       }
     }
     const graph = list.toGraph();
@@ -150,17 +151,5 @@ export class IterationCostModel {
     const statics = staticEnergyByComponentJ(this.staticW, timeS, this.gated, busy, capacity);
     for (const k of COMPONENT_KINDS) energy += statics[k];
     return { timeS, energyJ: energy };
-  }
-}
-
-function emitGraph(lowering: OpLowering, list: TaskList, ops: readonly ModelOp[], phase: number, label: string, kvWrites?: number[][]): void {
-  const taskOf = new Int32Array(ops.length).fill(-1);
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
-    const deps: number[] = op.deps.map((d) => taskOf[d]!);
-    if (kvWrites && (op.kind === "kv-read" || op.kind === "attn-score") && op.layer >= 0) for (const w of kvWrites[op.layer]!) deps.push(w);
-    const t = lowering.emit(list, op, deps, phase, phase === PHASE_DECODE ? 0 : -1, `${label} ${op.name}`);
-    taskOf[i] = t;
-    if (kvWrites && op.kind === "kv-write") kvWrites[op.layer]!.push(t);
   }
 }

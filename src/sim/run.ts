@@ -12,12 +12,13 @@ import { describeChip, staticEnergyByComponentJ } from "../components/index.ts";
 import { criticalPathPs, runTaskGraph, type TaskGraphRun } from "../engine/index.ts";
 import { AimcsimError } from "../errors.ts";
 import { kvBytesPerElement, mapModel, type Placement } from "../mapping/index.ts";
-import { buildDecodeGraph, buildPrefillGraph, resolveModelShape, type ModelOp } from "../model/index.ts";
+import { buildDecodeGraph, buildPrefillGraph, resolveModelShape } from "../model/index.ts";
 import type { OpClass } from "../model/ops.ts";
 import type { TransformerShape } from "../model/shape.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import type { MvmActivity } from "../components/index.ts";
 import { OpLowering } from "./lowering.ts";
+import { emitOps } from "./emit.ts";
 import { KvReadBuffer } from "./buffers.ts";
 import { checkInvariants } from "./invariants.ts";
 import { checkRunSize } from "./budget.ts";
@@ -122,17 +123,9 @@ export function simulate(opts: RunOptions): SimRun {
     const last = c === chunks - 1;
     let lastLayerOp = graph.ops.length - 1;
     if (!last) while (lastLayerOp > 0 && graph.ops[lastLayerOp]!.layer === -1) lastLayerOp--;
-    const taskOf = new Int32Array(graph.ops.length).fill(-1);
-    for (let i = 0; i <= lastLayerOp; i++) {
-      const op = graph.ops[i]! as ModelOp;
-      // Prefill chunks keep the graph's dependency (a chunk's cached K/V is read when its layer starts), so
-      // chunks pipeline across layers; the decode steps below stream K/V through a double buffer instead.
-      const deps: number[] = op.deps.map((d) => taskOf[d]!);
-      if ((op.kind === "kv-read" || op.kind === "attn-score") && op.layer >= 0) for (const w of kvWrites[op.layer]!) deps.push(w);
-      const t = lowering.emit(list, op, deps, PHASE_PREFILL, -1, `prefill[${c}] ${op.name}`);
-      taskOf[i] = t;
-      if (op.kind === "kv-write") kvWrites[op.layer]!.push(t);
-    }
+    // Prefill chunks keep the graph's dependency (a chunk's cached K/V is read when its layer starts), so
+    // chunks pipeline across layers; the decode steps below stream K/V through a double buffer instead.
+    const taskOf = emitOps(lowering, list, graph.ops, { phase: PHASE_PREFILL, step: -1, label: `prefill[${c}]`, end: lastLayerOp + 1, waitKvWrites: kvWrites, recordKvWrites: kvWrites });
     if (last) lastHead = taskOf[lastLayerOp]!;
   }
   const prefillTaskCount = list.count;
@@ -147,19 +140,8 @@ export function simulate(opts: RunOptions): SimRun {
     const s = lo + (b % 2 === 0 ? Math.floor((width - 1) / 2) : Math.ceil((width - 1) / 2));
     const firstTask = list.count;
     const graph = buildDecodeGraph(shape, { batch, context: opts.promptTokens + s, kvBytesPerElement: kvBytes });
-    const taskOf = new Int32Array(graph.ops.length).fill(-1);
     const writes: number[][] = Array.from({ length: layers }, () => []);
-    for (let i = 0; i < graph.ops.length; i++) {
-      const op = graph.ops[i]! as ModelOp;
-      const deps: number[] = op.kind === "kv-read" && kvBuffer ? kvBuffer.depsOfNextRead() : op.deps.map((d) => taskOf[d]!);
-      if (op.kind === "embedding") deps.push(lastHead);
-      if ((op.kind === "kv-read" || op.kind === "attn-score") && op.layer >= 0) for (const w of prevWrites[op.layer]!) deps.push(w);
-      const t = lowering.emit(list, op, deps, PHASE_DECODE, s, `decode[${s}] ${op.name}`);
-      taskOf[i] = t;
-      if (op.kind === "kv-write") writes[op.layer]!.push(t);
-      if (op.kind === "kv-read") kvBuffer?.read(t);
-      if (op.kind === "attn-value") kvBuffer?.consumed(t);
-    }
+    const taskOf = emitOps(lowering, list, graph.ops, { phase: PHASE_DECODE, step: s, label: `decode[${s}]`, waitKvWrites: prevWrites, recordKvWrites: writes, embeddingAfter: lastHead, kvBuffer });
     if (width !== 1) list.scaleRange(firstTask, list.count, width);
     lastHead = taskOf[graph.ops.length - 1]!;
     prevWrites = writes;
