@@ -52,6 +52,37 @@ describe("WebAssembly kernels", () => {
     );
   });
 
+  it("the fused noise pass over bf16 and f16 weights gives the same bits as over their float32 widening", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 6 }), fc.integer(), (R, C, T, seed) => {
+        const r = new Rng(seed >>> 0);
+        const bits = new Uint16Array(R * C);
+        const hbits = new Uint16Array(R * C);
+        for (let j = 0; j < bits.length; j++) {
+          bits[j] = r.nextU32() & 0x3fff; // finite bf16 of magnitude < 2
+          hbits[j] = r.nextU32() & 0xbfff; // finite f16
+        }
+        const wb = new Float32Array(new Uint32Array(Array.from(bits, (b) => b << 16)).buffer);
+        const wh = Float32Array.from(hbits, f16);
+        const x = rand(T * R, seed >>> 0, 1e-2);
+        const xs = x.map((v) => v * v);
+        const [y1, v1, y2, v2] = [0, 0, 0, 0].map(() => new Float32Array(T * C));
+        gemmNoise(bits, R, C, x, xs, T, y1, v1, "bf16");
+        gemmNoise(wb, R, C, x, xs, T, y2, v2);
+        expect(Array.from(y1)).toEqual(Array.from(y2));
+        expect(Array.from(v1)).toEqual(Array.from(v2));
+        gemmNoise(hbits, R, C, x, xs, T, y1, v1, "f16");
+        gemmNoise(wh, R, C, x, xs, T, y2, v2);
+        expect(Array.from(y1)).toEqual(Array.from(y2));
+        expect(Array.from(v1)).toEqual(Array.from(v2));
+        // and the plain kernel's W x bits
+        gemm(hbits, R, C, x, T, y2, "f16");
+        expect(Array.from(y1)).toEqual(Array.from(y2));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it("any split of the outputs (worker threads) gives bit-identical results", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 30 }), (R, C, T, cut0) => {
@@ -158,6 +189,15 @@ describe("worker threads", () => {
       const e3b = new Float32Array(T * C);
       exactBackend.linear({ ...w, data: W2 }, x, T, e3b);
       expect(Array.from(e3b)).toEqual(Array.from(e1));
+      // the fused noise pass over bf16 weights, split across the threads, equals one thread's bits
+      const hb = Uint16Array.from(w.data, (f) => new Uint32Array(new Float32Array([f]).buffer)[0]! >>> 16);
+      const xs = x.map((u) => u * u);
+      const [y3, v3, y1, v1] = [0, 0, 0, 0].map(() => new Float32Array(T * C));
+      gemmNoise(hb, R, C, x, xs, T, y3, v3, "bf16");
+      setKernelThreads(1);
+      gemmNoise(hb, R, C, x, xs, T, y1, v1, "bf16");
+      expect(Array.from(y3)).toEqual(Array.from(y1));
+      expect(Array.from(v3)).toEqual(Array.from(v1));
     } finally {
       setKernelThreads(1);
     }

@@ -75,8 +75,9 @@ export function gemm(W: Float32Array | Uint16Array, R: number, C: number, x: Flo
   copyOut(b, yOff, ny, y);
 }
 
-/** y = W x and v = |W| xs in one pass over W (the output-referred weight-noise variance); float32 W. */
-export function gemmNoise(W: Float32Array, R: number, C: number, x: Float32Array, xs: Float32Array, T: number, y: Out, v: Out): void {
+/** y = W x and v = |W| xs in one pass over W (the output-referred weight-noise variance). W: float32, or
+ *  bf16/f16 bits as a Uint16Array with kind "bf16" / "f16" (widened exactly; same order as gemm). */
+export function gemmNoise(W: Float32Array | Uint16Array, R: number, C: number, x: Float32Array, xs: Float32Array, T: number, y: Out, v: Out, kind: "f32" | "bf16" | "f16" = "f32"): void {
   if (T === 0 || C === 0) return;
   const w = resident(W);
   const b = w.bank;
@@ -89,7 +90,12 @@ export function gemmNoise(W: Float32Array, R: number, C: number, x: Float32Array
   const vOff = yOff + ny * 4;
   copyIn(b, x, nx, xOff);
   copyIn(b, xs, nx, xsOff);
-  if (!parallelGemm(b, 3, w.off, R, C, xOff, xsOff, T, yOff, vOff)) b.k.gemmn_f32(w.off, R, C, xOff, xsOff, T, yOff, vOff, 0, C);
+  const fn = kind === "f32" ? 3 : kind === "bf16" ? 4 : 5;
+  if (!parallelGemm(b, fn, w.off, R, C, xOff, xsOff, T, yOff, vOff)) {
+    if (fn === 3) b.k.gemmn_f32(w.off, R, C, xOff, xsOff, T, yOff, vOff, 0, C);
+    else if (fn === 4) b.k.gemmn_bf16(w.off, R, C, xOff, xsOff, T, yOff, vOff, 0, C);
+    else b.k.gemmn_f16(w.off, R, C, xOff, xsOff, T, yOff, vOff, 0, C);
+  }
   copyOut(b, yOff, ny, y);
   copyOut(b, vOff, ny, v);
 }

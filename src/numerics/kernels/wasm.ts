@@ -16,6 +16,8 @@
 //   gemm_bf16  (W, R, C, x, T, y, o0, o1)            W bfloat16 (upper half of a float32, widened exactly)
 //   gemm_f16   (W, R, C, x, T, y, o0, o1)            W IEEE binary16 (widened exactly, finite values)
 //   gemmn_f32  (W, R, C, x, xs, T, y, v, o0, o1)     y = W x and v = |W| xs in one pass (w_noise variance)
+//   gemmn_bf16 (W, R, C, x, xs, T, y, v, o0, o1)     the same over bfloat16 W (widened exactly, as gemm_bf16)
+//   gemmn_f16  (W, R, C, x, xs, T, y, v, o0, o1)     the same over binary16 W (widened exactly, as gemm_f16)
 
 const I32 = 0x7f;
 const V128 = 0x7b;
@@ -331,6 +333,8 @@ export function kernelModuleBytes(maxPages: number, blocking = BLOCKING): Uint8A
     { name: "gemm_bf16", fn: kernel({ kind: "bf16", noise: false, ...blocking.gemm }) },
     { name: "gemm_f16", fn: kernel({ kind: "f16", noise: false, ...blocking.gemm }) },
     { name: "gemmn_f32", fn: kernel({ kind: "f32", noise: true, ...blocking.gemmNoise }) },
+    { name: "gemmn_bf16", fn: kernel({ kind: "bf16", noise: true, ...blocking.gemmNoise }) },
+    { name: "gemmn_f16", fn: kernel({ kind: "f16", noise: true, ...blocking.gemmNoise }) },
   ];
   const types = fns.map(({ fn }) => [0x60, ...vec(fn.params.map((t) => [t])), 0x00]);
   const bytes = [
@@ -349,4 +353,6 @@ export interface KernelExports {
   gemm_bf16(W: number, R: number, C: number, x: number, T: number, y: number, o0: number, o1: number): void;
   gemm_f16(W: number, R: number, C: number, x: number, T: number, y: number, o0: number, o1: number): void;
   gemmn_f32(W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number, o0: number, o1: number): void;
+  gemmn_bf16(W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number, o0: number, o1: number): void;
+  gemmn_f16(W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number, o0: number, o1: number): void;
 }
