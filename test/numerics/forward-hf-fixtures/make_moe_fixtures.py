@@ -17,9 +17,10 @@ sequence's tokens 12..15 fed one at a time after a 12-token prefill, through tra
 References come from the checkpoint loaded back, fp32, eager attention, CPU.
 
 TRAINED (tiny-mixtral-wordnet): a 2-layer Mixtral (hidden 64, 8 experts of width 64, top-2, tied, vocab 2048)
-trained on the GPU for at most TRAIN_SECONDS on the first 90 % of lines of models/tiny-llama-wordnet/heldout.txt
-(its tokenizer), with the last 10 % of lines as its own heldout.txt, never trained on. Saved in bf16 (size);
-reference logits from that checkpoint loaded back in fp32 on CPU. train_log.json has the held-out perplexity.
+trained on the GPU for TRAIN_SECONDS, distilled from the bundled dense models/tiny-llama-wordnet (its samples) plus
+lines [0, 80%) of its heldout.txt; early stopping on lines [80%, 90%); lines [90%, 100%) are this model's
+heldout.txt, never trained or selected on. Saved in bf16 (size); reference logits from that checkpoint loaded back
+in fp32 on CPU. train_log.json has the validation and test perplexities.
 
 Usage: python3 test/numerics/forward-hf-fixtures/make_moe_fixtures.py <out>
 """
@@ -37,7 +38,8 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 
 VOCAB, SEQS, LEN, PREFIX = 512, 2, 16, 12
-TRAIN_SECONDS = 75
+TRAIN_SECONDS = 70
+TEACHER_BATCHES = 8
 
 
 def specs():
@@ -142,9 +144,10 @@ def trained(out, repo):
     src = os.path.join(repo, "models", "tiny-llama-wordnet")
     tok = Tokenizer.from_file(os.path.join(src, "tokenizer.json"))
     lines = [l for l in open(os.path.join(src, "heldout.txt"), encoding="utf-8").read().split("\n") if l]
-    cut = int(len(lines) * 0.9)
-    train_lines, held_lines = lines[:cut], lines[cut:]
+    a, b = int(len(lines) * 0.8), int(len(lines) * 0.9)
+    train_lines, val_lines, test_lines = lines[:a], lines[a:b], lines[b:]
     BOS, EOS = 0, 1
+    dev = "cuda" if torch.cuda.is_available() else "cpu"
 
     def stream(ls):
         ids = []
@@ -152,8 +155,33 @@ def trained(out, repo):
             ids += [BOS] + tok.encode(l, add_special_tokens=False).ids + [EOS]
         return torch.tensor(ids, dtype=torch.long)
 
-    tr, he = stream(train_lines), stream(held_lines)
+    tr, va, te = stream(train_lines), stream(val_lines), stream(test_lines)
     CTX = 128
+    # Distillation corpus: the bundled trained dense model (models/tiny-llama-wordnet) sampled at temperature 1
+    # from BOS, continuing through EOS/BOS as in its training stream (teacher never sees the val/test lines'
+    # split decision; they are text it was not trained on either).
+    t0 = time.time()
+    teacher = transformers.LlamaForCausalLM.from_pretrained(src, dtype=torch.float32).to(dev).eval()
+    g = torch.Generator(device=dev).manual_seed(3)
+    rows = []
+    with torch.no_grad():
+        for _ in range(TEACHER_BATCHES):
+            x = torch.full((1024, 1), BOS, dtype=torch.long, device=dev)
+            o = teacher(x, use_cache=True)
+            seq = [x]
+            for _t in range(2 * CTX - 1):
+                p = torch.softmax(o.logits[:, -1].float(), -1)
+                nxt = torch.multinomial(p, 1, generator=g)
+                seq.append(nxt)
+                o = teacher(nxt, past_key_values=o.past_key_values, use_cache=True)
+            s = torch.cat(seq, 1)
+            rows.append(s[:, :CTX].cpu())
+            rows.append(s[:, CTX:].cpu())
+    synth = torch.cat(rows, 0)
+    real = tr[: (len(tr) // CTX) * CTX].view(-1, CTX)
+    data = torch.cat([synth, real], 0)
+    sample_s = time.time() - t0
+    del teacher
     cfg = transformers.MixtralConfig(vocab_size=2048, hidden_size=64, intermediate_size=64, num_hidden_layers=2,
                                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=CTX,
                                      num_local_experts=8, num_experts_per_tok=2, sliding_window=None,
@@ -161,39 +189,49 @@ def trained(out, repo):
                                      router_aux_loss_coef=0.02, output_router_logits=True, initializer_range=0.05,
                                      rms_norm_eps=1e-5)
     torch.manual_seed(7)
-    dev = "cuda" if torch.cuda.is_available() else "cpu"
     model = transformers.MixtralForCausalLM(cfg).to(dev).train()
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.05, betas=(0.9, 0.95))
-    g = torch.Generator().manual_seed(11)
+    gi = torch.Generator().manual_seed(11)
     B = 64
-    t0 = time.time()
-    step, losses = 0, []
-    max_steps = 3000
-    while step < max_steps and time.time() - t0 < TRAIN_SECONDS:
-        lr = 3e-3 * min(1.0, (step + 1) / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, (time.time() - t0) / TRAIN_SECONDS))))
+
+    def ppl(stream_ids):
+        model.eval()
+        nll, n = 0.0, 0
+        with torch.no_grad():
+            for p in range(0, len(stream_ids) - 1, CTX):
+                w = stream_ids[p:p + CTX].to(dev)
+                if len(w) < 2:
+                    continue
+                lg = model(w[None, :-1]).logits.float()[0]
+                nll += float(torch.nn.functional.cross_entropy(lg, w[1:], reduction="sum"))
+                n += len(w) - 1
+        model.train()
+        return math.exp(nll / n), n
+
+    t1 = time.time()
+    step, curve, best = 0, [], (float("inf"), -1, None)
+    while time.time() - t1 < TRAIN_SECONDS:
+        frac = min(1.0, (time.time() - t1) / TRAIN_SECONDS)
+        lr = 3e-3 * min(1.0, (step + 1) / 100) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
         for pg in opt.param_groups:
             pg["lr"] = lr
-        starts = torch.randint(0, len(tr) - CTX - 1, (B,), generator=g)
-        x = torch.stack([tr[s:s + CTX] for s in starts]).to(dev)
+        x = data[torch.randint(0, len(data), (B,), generator=gi)].to(dev)
         o = model(x, labels=x)
         opt.zero_grad(set_to_none=True)
         o.loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        if step % 50 == 0:
-            losses.append([step, round(time.time() - t0, 2), float(o.loss)])
         step += 1
-    model.eval()
-    # held-out perplexity, same protocol as aimcsim eval: non-overlapping windows of CTX, each scored alone
-    nll, n = 0.0, 0
-    with torch.no_grad():
-        for p in range(0, len(he) - 1, CTX):
-            w = he[p:p + CTX].to(dev)
-            if len(w) < 2:
-                continue
-            lg = model(w[None, :-1]).logits.float()[0]
-            nll += float(torch.nn.functional.cross_entropy(lg, w[1:], reduction="sum"))
-            n += len(w) - 1
+        if step % 200 == 0:
+            vp, _ = ppl(va)
+            curve.append([step, round(time.time() - t1, 2), round(float(o.loss.detach()), 4), round(vp, 3)])
+            if vp < best[0]:
+                best = (vp, step, {k: v.detach().clone() for k, v in model.state_dict().items()})
+    vp, _ = ppl(va)
+    if vp < best[0]:
+        best = (vp, step, {k: v.detach().clone() for k, v in model.state_dict().items()})
+    model.load_state_dict(best[2])
+    test_ppl, test_n = ppl(te)
     d = os.path.join(out, "tiny-mixtral-wordnet")
     os.makedirs(d, exist_ok=True)
     model.config.output_router_logits = False
@@ -201,19 +239,23 @@ def trained(out, repo):
     for f in ("tokenizer.json", "tokenizer_config.json", "LICENSE-WordNet.txt"):
         shutil.copy(os.path.join(src, f), os.path.join(d, f))
     with open(os.path.join(d, "heldout.txt"), "w", encoding="utf-8") as f:
-        f.write("\n".join(held_lines) + "\n")
-    log = {"steps": step, "seconds": round(time.time() - t0, 1), "batch": B, "context": CTX, "device": dev,
-           "train_lines": len(train_lines), "heldout_lines": len(held_lines), "train_tokens": len(tr),
-           "heldout_tokens": len(he), "heldout_perplexity_fp32_before_bf16": math.exp(nll / n),
-           "heldout_tokens_scored": n, "loss_curve": losses,
-           "data": "models/tiny-llama-wordnet/heldout.txt lines [0, 90%) trained, [90%, 100%) held out"}
+        f.write("\n".join(test_lines) + "\n")
+    log = {"steps": step, "train_seconds": round(time.time() - t1, 1), "teacher_sampling_seconds": round(sample_s, 1),
+           "batch": B, "context": CTX, "device": dev, "best_step_by_val": best[1], "val_perplexity_best": best[0],
+           "test_perplexity_fp32_before_bf16": test_ppl, "test_tokens_scored": test_n,
+           "train_rows_teacher_samples": len(synth), "train_rows_real": len(real),
+           "lines": {"train": len(train_lines), "val": len(val_lines), "test": len(test_lines)},
+           "tokens": {"train_real": len(tr), "val": len(va), "test": len(te)}, "curve_step_s_loss_valppl": curve,
+           "data": ("training rows: samples of models/tiny-llama-wordnet (temperature 1, from BOS) plus lines [0, 80%) "
+                    "of models/tiny-llama-wordnet/heldout.txt; early stopping on lines [80%, 90%); heldout.txt here "
+                    "= lines [90%, 100%), never trained on or selected on")}
     with open(os.path.join(d, "train_log.json"), "w") as f:
         json.dump(log, f, indent=1)
-    seqs = he[:LEN][None, :].clone()
-    seqs = torch.cat([seqs, he[LEN:2 * LEN][None, :]], 0)
+    seqs = torch.stack([te[:LEN], te[LEN:2 * LEN]])
     references(transformers.MixtralForCausalLM, d, seqs, "MixtralForCausalLM",
                "TRAINED tiny MoE (bf16 checkpoint) for accuracy under noise per expert placement")
-    print("tiny-mixtral-wordnet ok", {k: log[k] for k in ("steps", "seconds", "heldout_perplexity_fp32_before_bf16")},
+    print("tiny-mixtral-wordnet ok", {k: log[k] for k in ("steps", "best_step_by_val", "val_perplexity_best",
+                                                         "test_perplexity_fp32_before_bf16", "teacher_sampling_seconds")},
           flush=True)
 
 
