@@ -36,3 +36,13 @@ export const a100Int8: ChipSpec = variant(a100, (d) => {
   d.systolic[0]!.format = "int8";
   d.systolic[0]!.cols = 32;
 });
+
+/** The A100 80 GB SXM4 (HBM2e, 2,039 GB/s; NVIDIA A100 datasheet, docs/REFERENCES.md [nvidia-a100]): the board
+ *  LLMCompass measured its per-operator latencies on (its device "A100_80GB_fp16", configs/GA100.json: 80 GB,
+ *  5 active HBM2e stacks x 1024 pins x 3.2 Gb/s, NVLink3; docs/REFERENCES.md [llmcompass]). Same SMs and clocks. */
+export const a100Sxm80: ChipSpec = variant(a100, (d) => {
+  d.name = "a100-80gb-like";
+  d.description = "A100 80 GB SXM4-like: as a100-like with HBM2e at 2,039 GB/s";
+  d.dram.capacityBytes = 80 * 2 ** 30; // 80 GB (datasheet)
+  d.dram.bandwidthBytesPerS = 2039e9; // 2,039 GB/s HBM2e (A100 80 GB SXM datasheet)
+});

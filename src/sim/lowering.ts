@@ -76,7 +76,7 @@ const BITS_PER_BYTE = 8; // unit conversion
 const ACT_BYTES = 2; // modelling convention: fp16 activations
 /** Most engine slots one unit kind gets; more identical instances are grouped (see splitOverInstances).
  *  A simulation-cost bound, not a hardware number. */
-const MAX_SLOTS = 64;
+export const MAX_SLOTS = 64;
 const slotsOf = (count: number): number => Math.min(count, MAX_SLOTS);
 
 export interface LoweringOptions {

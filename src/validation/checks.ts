@@ -12,8 +12,8 @@ import { simulate } from "../sim/index.ts";
 import type { SimResult } from "../sim/result.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import { publishedById, NEURRAM_BREAKDOWN_FJ_PER_OP, NEURRAM_POINTS } from "./published.ts";
-import { a100, a100Int8, anda, andaFp16Baseline, h100, h100Int8, hermes, intelC2cAt, jia, neurramAt, sinangil } from "./presets.ts";
-import { aimcsimGemmMs, measuredA100Matmuls } from "./gpu-ops.ts";
+import { a100, a100Int8, a100Sxm80, anda, andaFp16Baseline, h100, h100Int8, hermes, intelC2cAt, jia, neurramAt, sinangil } from "./presets.ts";
+import { a100LayerOpId, a100VectorOpId, aimcsimGemmMs, aimcsimLayerOpMs, aimcsimVectorOpMs, measuredA100Layer, measuredA100Matmuls, measuredA100VectorOps, VECTOR_OP_OF } from "./gpu-ops.ts";
 
 /** What the Intel C-2C macro's efficiency rows lack. */
 const C2C_GAP = "the R-2R input DACs' static current and the C-2C multiply with its row / select drivers as built (the ADC energy matches within a few %; DAC and MAC are 5-20x low)";
@@ -27,6 +27,21 @@ const A100_MATMUL_GAPS: Readonly<Record<string, "bounded" | "beyond50">> = {
   "a100.matmul.8192x256x256": "beyond50",
   "a100.matmul.8192x512x512": "beyond50",
   "a100.matmul.8192x1024x1024": "bounded",
+};
+
+/** What aimcsim lacks for the measured A100 vector ops (softmax, layernorm, GeLU): all of them are beyond 50 %. */
+const VECTOR_OP_GAP =
+  "operand traffic and the per-call cost: aimcsim runs a vector op at one element per lane per cycle (108 x 64 lanes at 1.41 GHz, 9.7 T elements/s, whatever the op's 5-12 multiplies and adds per element) against activations in the L2, its SRAM bound taken per instance slot; the A100 streams tensors beyond its 40 MB L2 from HBM (4 bytes per element at 2 TB/s: 0.5 T elements/s), and every measured call pays PyTorch's launch + synchronise cost (floor about 0.013 ms for eager softmax, 0.048 ms for the torch.compile'd layernorm and GeLU)";
+/** What the GPT-3 layer's GEMMs lack where they are outside 25 %: achievable HBM bandwidth (aimcsim streams at the
+ *  datasheet peak), the per-call cost at decode, and the small-K batched GEMM's write-back (prefill Q x K^T). */
+const LAYER_GEMM_GAP =
+  "achievable HBM bandwidth (aimcsim streams weights, KV and scores at the 2,039 GB/s peak; the measured decode GEMMs reach about 1.1 TB/s, the prefill Q x K^T about half the peak while it writes its 1.6 GB of scores) and the per-call launch + synchronise cost";
+const A100_LAYER_GAPS: Readonly<Record<string, "bounded" | "beyond50" | "vector">> = {
+  "a100.gpt3.prefill.Q_mul_K": "beyond50",
+  "a100.gpt3.decode.Q_K_V": "bounded",
+  "a100.gpt3.decode.Q_mul_K": "bounded",
+  "a100.gpt3.decode.A_mul_V": "bounded",
+  "a100.gpt3.decode.Wo_proj": "bounded",
 };
 
 export interface Check {
@@ -275,8 +290,29 @@ export const CHECKS: readonly Check[] = [
       id,
       usedForCalibration: false,
       ...(gap !== undefined ? { knownGap: KERNEL_FLOOR_GAP, ...(gap === "beyond50" ? { beyond50: true } : {}) } : {}),
-      note: "SCALE-Sim folds over 432 tensor-core arrays (split as the simulator splits over instances), at least the HBM transfer of A, B, C",
-      run: () => ({ simulated: aimcsimGemmMs(a100, m, n, k) }),
+      note: "SCALE-Sim folds over 432 tensor-core arrays (split as the simulator splits over instances), at least the HBM transfer of A, B, C at 2,039 GB/s (the measured A100 80 GB)",
+      run: () => ({ simulated: aimcsimGemmMs(a100Sxm80, m, n, k) }),
+    };
+  }),
+  ...measuredA100VectorOps().map(({ op, m, n, occurrence }): Check => ({
+    id: a100VectorOpId(op, m, n, occurrence),
+    usedForCalibration: false,
+    knownGap: VECTOR_OP_GAP,
+    beyond50: true,
+    note: `the simulator's vector-op lowering (${VECTOR_OP_OF[op]}) on the a100-80gb-like preset's CUDA-core vector unit`,
+    run: () => ({ simulated: aimcsimVectorOpMs(a100Sxm80, VECTOR_OP_OF[op], m * n) }),
+  })),
+  ...measuredA100Layer().map((op): Check => {
+    const id = a100LayerOpId(op.phase, op.name);
+    const gap = op.vector ? "vector" : A100_LAYER_GAPS[id];
+    return {
+      id,
+      usedForCalibration: false,
+      ...(gap === "vector" ? { knownGap: VECTOR_OP_GAP, beyond50: true } : gap !== undefined ? { knownGap: LAYER_GEMM_GAP, ...(gap === "beyond50" ? { beyond50: true } : {}) } : {}),
+      note: op.gemm
+        ? `${op.gemm.times > 1 ? `${op.gemm.times} x ` : ""}${op.gemm.batch > 1 ? `${op.gemm.batch} x ` : ""}GEMM M ${op.gemm.m}, N ${op.gemm.n}, K ${op.gemm.k}: as the matmul rows`
+        : `vector op ${op.vector!.op} over ${op.vector!.elements} elements: as the softmax / layernorm / GeLU rows`,
+      run: () => ({ simulated: aimcsimLayerOpMs(a100Sxm80, op) }),
     };
   }),
 

@@ -28,6 +28,7 @@ export const sinangil = exported<ChipSpec>(sinangilM!, "sinangil-7nm-sram", "def
 export const jia = exported<ChipSpec>(jiaM!, "jia-65nm-sram", "default", "object");
 export const a100 = exported<ChipSpec>(a100M!, "a100-like", "default", "object");
 export const a100Int8 = exported<ChipSpec>(a100M!, "a100-like", "a100Int8", "object");
+export const a100Sxm80 = exported<ChipSpec>(a100M!, "a100-like", "a100Sxm80", "object");
 export const h100 = exported<ChipSpec>(h100M!, "h100-like", "default", "object");
 export const h100Int8 = exported<ChipSpec>(h100M!, "h100-like", "h100Int8", "object");
 export const anda = exported<ChipSpec>(andaM!, "anda-like", "default", "object");

@@ -23,7 +23,7 @@
 //    efficiency, and 3.1x energy efficiency improvement on average ... over the GPU-like FP-FP baseline"
 //    (FP-INT GeMM operations).
 
-import { measuredA100Matmuls } from "./gpu-ops.ts";
+import { a100LayerOpId, a100VectorOpId, measuredA100Layer, measuredA100Matmuls, measuredA100VectorOps } from "./gpu-ops.ts";
 
 export interface PublishedFigure {
   readonly id: string;
@@ -207,6 +207,22 @@ export const PUBLISHED: readonly PublishedFigure[] = [
     unit: "ms",
     value: ms,
     source: "LLMCompass artifact ae/figure5/ab/real_hardware/matmul_A100.csv (src/validation/data) [llmcompass]",
+  })),
+
+  ...measuredA100VectorOps().map(({ op, m, n, ms, occurrence }): PublishedFigure => ({
+    id: a100VectorOpId(op, m, n, occurrence),
+    quantity: op === "gelu" ? `A100 FP16 GeLU (tanh) latency, ${m} elements (measured)` : `A100 FP16 ${op} latency over rows, M ${m}, N ${n}${occurrence > 1 ? " (repeat measurement)" : ""} (measured)`,
+    unit: "ms",
+    value: ms,
+    source: `LLMCompass artifact ae/figure5/${op === "softmax" ? "cf" : op === "layernorm" ? "de" : "g"}/real_hardware/${op}_A100.csv (src/validation/data) [llmcompass]`,
+    derived: `${op === "gelu" ? "M" : "M x N"} elements / the file's G elements/s`,
+  })),
+  ...measuredA100Layer().map(({ phase, name, ms }): PublishedFigure => ({
+    id: a100LayerOpId(phase, name),
+    quantity: `A100 GPT-3 layer (4-way TP, batch 8) ${phase} ${name} latency per GPU (measured)`,
+    unit: "ms",
+    value: ms,
+    source: `LLMCompass artifact ae/figure5/ijkl/real_hardware/transformer${phase === "decode" ? "AR" : ""}_A100.csv (src/validation/data) [llmcompass]`,
   })),
 
   // ---------------------------------------------------------------- Anda (seed claim, numeric)
