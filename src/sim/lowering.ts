@@ -51,7 +51,7 @@ import {
   type UnitCost,
 } from "../components/index.ts";
 import { ANALOG_TILES_PER_ROUTER } from "../components/describe.ts";
-import { chipLinkCost, type ChipLinkCost } from "../components/chiplink.ts";
+import { chipLinkCost, ChipLinkTopology, type ChipLinkCost } from "../components/chiplink.ts";
 import { AimcsimError } from "../errors.ts";
 import {
   assignWork,
@@ -68,7 +68,7 @@ import type { ModelOp } from "../model/opgraph.ts";
 import type { BitSerialUnitSpec, ChipSpec, KvCacheLocation, SystolicArraySpec, VectorOp, VectorUnitSpec } from "../spec/types.ts";
 import { WeightDoubleBuffer } from "./buffers.ts";
 import { ChipResources, type ChipResource } from "./resources.ts";
-import { TaskList } from "./tasks.ts";
+import { KIND_INDEX, NK, TaskList } from "./tasks.ts";
 
 const PS_PER_S = 1e12; // unit conversion
 const BITS_PER_BYTE = 8; // unit conversion
@@ -91,12 +91,43 @@ interface CrossbarBank extends CrossbarBankCost {
   readonly resource: number;
   /** Mean NoC hops of the matrix's traffic (within its layer's tile region). */
   readonly hops: number;
-  /** Multi-chip: bytes per input vector sent from the host chip (chip 0) to the other chips holding its blocks
-   *  (fp16 activations of their row ranges), and partial sums (accumulator format, one per output column after
-   *  each chip's local reduction) sent back. 0 on one chip. */
-  readonly linkInBytes: number;
-  readonly linkOutBytes: number;
+  /** Multi-chip: per input vector, the transfers from the host chip (chip 0) to the other chips holding its blocks
+   *  (fp16 activations of their row ranges), and of the partial sums (accumulator format, one per output column
+   *  after each chip's local reduction) back; one transfer per route (chips whose routes are the same link share
+   *  one). Empty on one chip. */
+  readonly linkIn: readonly LinkFlow[];
+  readonly linkOut: readonly LinkFlow[];
 }
+
+/** Bytes per vector over one route of the chip-to-chip links. */
+interface LinkFlow {
+  readonly route: readonly number[];
+  readonly bytes: number;
+}
+
+/** Traffic of one chip-to-chip link over a run (SimRun.links). */
+export interface LinkTraffic {
+  readonly name: string;
+  /** The link's ends: chips, or -1 for a switch (and the shared link's far side). */
+  readonly ends: readonly [number, number];
+  readonly bytes: number;
+  readonly energyJ: number;
+  /** Time the link was occupied (transfers x (latency + bytes / bandwidth)). */
+  readonly busyS: number;
+}
+
+/** Group per-chip byte counts by route (in chip order), summing chips whose routes are the same links. */
+const flowsByRoute = (topo: ChipLinkTopology, from: (c: number) => number, to: (c: number) => number, bytesByChip: ReadonlyMap<number, number>): LinkFlow[] => {
+  const byKey = new Map<string, { route: number[]; bytes: number }>();
+  for (const c of [...bytesByChip.keys()].sort((a, b) => a - b)) {
+    const route = topo.route(from(c), to(c));
+    const key = route.join(",");
+    const f = byKey.get(key);
+    if (f) f.bytes += bytesByChip.get(c)!;
+    else byKey.set(key, { route, bytes: bytesByChip.get(c)! });
+  }
+  return [...byKey.values()].filter((f) => f.bytes > 0);
+};
 
 export class OpLowering {
   private readonly chipResources = new ChipResources();
@@ -114,8 +145,10 @@ export class OpLowering {
   private readonly nocResource: number;
   private readonly nocLinks: number;
   private readonly link: ChipLinkCost;
-  /** The chip-to-chip link resource (multi-chip placements only; -1 on one chip). */
-  private readonly linkResource: number;
+  /** The chip-to-chip links (chipLink.topology) and their engine resources, made when first used (the shared link
+   *  when the lowering is made, as before topologies existed). */
+  readonly linkTopology: ChipLinkTopology;
+  private readonly linkResources = new Map<number, number>();
   private readonly kvMemory: KvCacheLocation;
   private readonly mantissaBits: number;
   private readonly weightBuffer = new WeightDoubleBuffer();
@@ -142,7 +175,8 @@ export class OpLowering {
     this.nocResource = res.add("noc", 1, "noc");
     this.nocLinks = nocParallelLinks(chip.noc.topology, nocRouters(chip));
     this.link = chipLinkCost(chip.chipLink);
-    this.linkResource = placement.chips > 1 ? res.add("chip-link", 1, "link") : -1;
+    this.linkTopology = new ChipLinkTopology(this.link.topology, placement.chips);
+    if (placement.chips > 1 && this.link.topology === "shared") this.linkResources.set(0, res.add("chip-link", 1, "link"));
     this.kvMemory = placement.kvCache.memory;
     this.mantissaBits = opts.bitSerialMantissaBits ?? 8; // Anda default mid-range (src/components/digital.ts ANDA_DEFAULT_MANTISSA_BITS)
 
@@ -158,27 +192,32 @@ export class OpLowering {
       for (const m of placement.analogMatrices) layerTiles.set(m.layer, (layerTiles.get(m.layer) ?? 0) + m.tiles);
       for (const m of placement.analogMatrices) {
         const blocks = placement.blocks.slice(m.firstBlock, m.firstBlock + m.tiles);
-        let linkIn = 0;
-        let linkOut = 0;
+        let linkIn: LinkFlow[] = [];
+        let linkOut: LinkFlow[] = [];
         if (placement.chips > 1) {
+          const home = 0;
           const accBytes = FORMAT_BITS[analog.accumulatorFormat] / BITS_PER_BYTE;
           const rows = new Map<number, Set<string>>();
           const cols = new Map<number, Set<string>>();
+          const inBytes = new Map<number, number>();
+          const outBytes = new Map<number, number>();
           for (const b of blocks) {
-            if (b.chip === 0) continue;
+            if (b.chip === home) continue;
             const r = rows.get(b.chip) ?? new Set<string>();
             const c = cols.get(b.chip) ?? new Set<string>();
             if (r.size === 0) rows.set(b.chip, r);
             if (c.size === 0) cols.set(b.chip, c);
-            if (!r.has(`${b.rowStart}:${b.rowEnd}`)) linkIn += (b.rowEnd - b.rowStart) * ACT_BYTES;
-            if (!c.has(`${b.colStart}:${b.colEnd}`)) linkOut += (b.colEnd - b.colStart) * accBytes;
+            if (!r.has(`${b.rowStart}:${b.rowEnd}`)) inBytes.set(b.chip, (inBytes.get(b.chip) ?? 0) + (b.rowEnd - b.rowStart) * ACT_BYTES);
+            if (!c.has(`${b.colStart}:${b.colEnd}`)) outBytes.set(b.chip, (outBytes.get(b.chip) ?? 0) + (b.colEnd - b.colStart) * accBytes);
             r.add(`${b.rowStart}:${b.rowEnd}`);
             c.add(`${b.colStart}:${b.colEnd}`);
           }
+          linkIn = flowsByRoute(this.linkTopology, () => home, (c) => c, inBytes);
+          linkOut = flowsByRoute(this.linkTopology, (c) => c, () => home, outBytes);
         }
         this.banks.set(m.name, {
-          linkInBytes: linkIn,
-          linkOutBytes: linkOut,
+          linkIn,
+          linkOut,
           ...crossbarBankCost(tm, blocks, m.rowSplits, m.outFeatures, analog.accumulatorFormat, node, v, opts.activity),
           placement: m,
           resource: res.addCrossbarBank(m.name),
@@ -203,6 +242,10 @@ export class OpLowering {
     if (placement.chips > 1)
       this.assumptions.push(
         `chip-to-chip links: ${(this.link.energyPerBitJ * 1e12).toPrecision(3)} pJ/bit, ${(this.link.bandwidthBytesPerS / 1e9).toPrecision(3)} GB/s, ${(this.link.latencyS * 1e9).toPrecision(3)} ns per transfer (${this.chip.chipLink ? "chipLink" : "UCIe standard-package defaults, docs/REFERENCES.md [ucie-2025]"}); chip 0 hosts the digital units and activations, so an analog matrix's blocks on another chip receive their fp16 input rows and return one partial sum per output column over one shared link (assumption).`,
+      );
+    if (placement.chips > 1 && this.link.topology !== "shared")
+      this.assumptions.push(
+        `chip-to-chip topology ${this.link.topology} over ${placement.chips} chips: each link has the energy, bandwidth and latency above and carries one transfer at a time (both directions); a transfer crossing k links pays the energy on each and takes k x latency + bytes / bandwidth (cut-through)${this.link.topology === "switch" ? "; the switch's own energy and latency are not charged" : ""} (assumption).`,
       );
   }
 
@@ -257,7 +300,7 @@ export class OpLowering {
     const computePs = vectors * m.mvmPs + m.treeCycles * cyclePs;
     const dur = Math.max(computePs, this.sramPs(readBytes + writeBytes));
     // Chip boundary (multi-chip): the input rows to the other chips first, their partial sums back after.
-    const tin = m.linkInBytes > 0 ? this.linkTransfer(list, vectors * m.linkInBytes, [tn], op, phase, step, `${label} link in`) : tn;
+    const tin = m.linkIn.length > 0 ? this.linkFlows(list, m.linkIn, vectors, [tn], op, phase, step, `${label} link in`) : tn;
     const t = list.add(m.resource, dur, [tin], op.opClass, phase, step, label, "projection");
     list.addEnergy(t, "dac", vectors * m.perVector.dac);
     list.addEnergy(t, "crossbar", vectors * m.perVector.crossbar);
@@ -266,15 +309,60 @@ export class OpLowering {
     list.addEnergy(t, "periphery", vectors * m.perVector.periphery);
     this.chargeSram(list, t, readBytes, writeBytes);
     list.macs[t] = op.macs;
-    return m.linkOutBytes > 0 ? this.linkTransfer(list, vectors * m.linkOutBytes, [t], op, phase, step, `${label} link out`) : t;
+    return m.linkOut.length > 0 ? this.linkFlows(list, m.linkOut, vectors, [t], op, phase, step, `${label} link out`) : t;
   }
 
-  /** `bytes` across the chip-to-chip link: latency + bytes / bandwidth on the link resource, energy per bit. */
-  private linkTransfer(list: TaskList, bytes: number, deps: readonly number[], op: ModelOp, phase: number, step: number, label: string): number {
+  /** The flows of one op (`vectors` x bytes each), side by side; returns the task whose end means all arrived. */
+  private linkFlows(list: TaskList, flows: readonly LinkFlow[], vectors: number, deps: readonly number[], op: ModelOp, phase: number, step: number, label: string): number {
+    if (flows.length === 1) return this.linkTransfer(list, vectors * flows[0]!.bytes, flows[0]!.route, deps, op, phase, step, label);
+    const ids = flows.map((f) => this.linkTransfer(list, vectors * f.bytes, f.route, deps, op, phase, step, label));
+    return list.add(-1, 0, ids, op.opClass, phase, step, `${label} join`, "join");
+  }
+
+  private linkResource(link: number): number {
+    let r = this.linkResources.get(link);
+    if (r === undefined) this.linkResources.set(link, (r = this.chipResources.add(this.linkTopology.linkName(link), 1, "link")));
+    return r;
+  }
+
+  /** `bytes` over the links of `route` (chipLink.topology): each link occupied for latency + bytes / bandwidth and
+   *  charged the energy per bit; over k > 1 links the transfer ends (k - 1) latencies after the last link is done
+   *  (cut-through: the bytes stream through the path's links at once, each hop adds its latency). */
+  private linkTransfer(list: TaskList, bytes: number, route: readonly number[], deps: readonly number[], op: ModelOp, phase: number, step: number, label: string): number {
     const ps = (this.link.latencyS + bytes / this.link.bandwidthBytesPerS) * PS_PER_S;
-    const t = list.add(this.linkResource, ps, deps, op.opClass, phase, step, label, "link");
-    list.addEnergy(t, "link", bytes * BITS_PER_BYTE * this.link.energyPerBitJ);
-    return t;
+    const energy = bytes * BITS_PER_BYTE * this.link.energyPerBitJ;
+    if (route.length === 1) {
+      const t = list.add(this.linkResource(route[0]!), ps, deps, op.opClass, phase, step, label, "link");
+      list.addEnergy(t, "link", energy);
+      return t;
+    }
+    const ids: number[] = [];
+    for (let i = 0; i < route.length; i++) {
+      const t = list.add(this.linkResource(route[i]!), ps, deps, op.opClass, phase, step, `${label} [${this.linkTopology.linkName(route[i]!)}]`, "link");
+      list.addEnergy(t, "link", energy);
+      ids.push(t);
+    }
+    return list.add(-1, (route.length - 1) * this.link.latencyS * PS_PER_S, ids, op.opClass, phase, step, `${label} hops`, "join");
+  }
+
+  /** Bytes, energy and occupied time of every chip-to-chip link used in `list` (bytes from each link task's energy
+   *  and the energy per bit, so scaled tasks (decode sampling) count as what they stand for). */
+  linkTraffic(list: TaskList): LinkTraffic[] {
+    const byResource = new Map<number, number>();
+    for (const [link, r] of this.linkResources) byResource.set(r, link);
+    const acc = new Map<number, { bytes: number; energyJ: number; busyS: number }>();
+    const ki = KIND_INDEX.link;
+    for (let t = 0; t < list.count; t++) {
+      const link = byResource.get(list.resource[t]!);
+      if (link === undefined) continue;
+      let a = acc.get(link);
+      if (!a) acc.set(link, (a = { bytes: 0, energyJ: 0, busyS: 0 }));
+      const e = list.energy[t * NK + ki]!;
+      a.energyJ += e;
+      a.bytes += e / (BITS_PER_BYTE * this.link.energyPerBitJ);
+      a.busyS += list.durationPs[t]! / PS_PER_S;
+    }
+    return [...acc.keys()].sort((a, b) => a - b).map((link) => ({ name: this.linkTopology.linkName(link), ends: this.linkTopology.ends(link), ...acc.get(link)! }));
   }
 
   private gemm(list: TaskList, op: ModelOp, a: UnitAssignment, deps: readonly number[], phase: number, step: number, label: string): number {

@@ -34,6 +34,9 @@ export const DramKindSchema = Schema.Literals(["LPDDR4", "LPDDR5", "DDR4", "HBM2
 export const DRAM_KINDS = DramKindSchema.literals;
 export const NocTopologySchema = Schema.Literals(["mesh", "ring", "bus", "crossbar", "tree"]);
 export const NOC_TOPOLOGIES = NocTopologySchema.literals;
+/** How the chips of a multi-chip run are wired (chipLink.topology; src/components/chiplink.ts routes over it). */
+export const ChipLinkTopologySchema = Schema.Literals(["shared", "ring", "mesh", "switch"]);
+export const CHIP_LINK_TOPOLOGIES = ChipLinkTopologySchema.literals;
 export const VectorOpSchema = Schema.Literals(["softmax", "norm", "activation", "rope", "elementwise"]);
 export const VECTOR_OPS = VectorOpSchema.literals;
 /** Where a class of layers runs (MappingPolicy.projections / lmHead). */
@@ -304,6 +307,12 @@ export const ChipLinkSchema = Schema.Struct({
   energyPerBitJ: Schema.optionalKey(doc(between(1e-15, 1e-9), "Energy per bit crossing a chip boundary; default 0.5 pJ/bit, a UCIe standard-package link (src/components/chiplink.ts).", "J")),
   bandwidthBytesPerS: Schema.optionalKey(doc(between(1e6, 1e14), "Bandwidth of the link between two chips; default 32 GB/s, one UCIe x16 standard-package module at 16 GT/s.", "bytes/s")),
   latencyS: Schema.optionalKey(doc(between(0, 1e-3), "One-way latency of a transfer; default 1 ns (half of UCIe's ~2 ns round trip).", "s")),
+  topology: Schema.optionalKey(
+    doc(
+      ChipLinkTopologySchema,
+      'How chips are wired, each link with the energy, bandwidth and latency above: "shared" (default) one link that every transfer from or to the host chip 0 takes in turn; "ring" chips i and i+1 (mod N) linked, a transfer takes the shorter way round; "mesh" a link between every two chips; "switch" one link from each chip to a switch, a transfer crosses its source\'s and its destination\'s link (the switch itself is not charged). With 2 chips shared, ring and mesh are the same single link.',
+    ),
+  ),
 });
 
 /** Where a mixture-of-experts model's experts run (MappingPolicy.experts.placement / shared). */
