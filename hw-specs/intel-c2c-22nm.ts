@@ -7,7 +7,11 @@
 // How the spec language represents it: the 8 bitcells of a weight are joined in the charge domain before one
 // conversion (slicesPerConversion 8); the C-2C ladder's switched capacitance (3 x 8 x 2 fF per weight, 6 fF per
 // bitcell) is the array's charge-domain energy, written as V^2 G t with G = C / t; the 8-bit input conversion uses
-// the c2c-ladder DAC kind (the macro's input DAC is an R-2R ladder, which aimcsim has no kind for: stated gap).
+// the r2r-ladder DAC kind as CiMLoop models the macro's input DAC: two R-2R ladders per input (one for positive, one
+// for negative values, realised above or below VDD/2), each referenced to VDD/2, 5 kOhm unit resistors, both
+// drawing static current while they hold the input (CiMLoop wang_vlsi_2022 arch.yaml dac: voltage VOLTAGE / 2,
+// scale_active_energy_by 2; variables_free.yaml DAC_UNIT_RESISTANCE 5000). CiMLoop built that model to reproduce
+// this paper's figures, so the energy rows that include the DAC are marked calibration (src/validation/checks.ts).
 import { adc, chip, crossbarTile, dac, dram, noc, sram, systolicArray, variant, vectorUnit } from "../src/spec/index.ts";
 import type { ChipSpec } from "../src/spec/index.ts";
 
@@ -37,7 +41,8 @@ const base: ChipSpec = chip({
       gMinUs: 0,
       readVoltageV: 0.7, // charge-domain: the ladder swings the supply
       integrationTimeNs: 1e9 / CLOCK_0V7_HZ, // one cycle of charge sharing
-      dac: dac({ kind: "c2c-ladder", bits: 8 }), // 8-bit input conversion (the macro uses an R-2R ladder; see header)
+      // 8-bit R-2R input DACs, two ladders per input at VDD/2, 5 kOhm (CiMLoop wang_vlsi_2022; see header)
+      dac: dac({ kind: "r2r-ladder", bits: 8, referenceV: 0.7 / 2, laddersPerInput: 2, unitResistanceOhm: 5000 }),
       adc: adc({ kind: "sar", bits: 8, colsPerAdc: 1 }), // 16 8-bit ADCs (CiMLoop N_ADC_PER_BANK 16, ADC_RESOLUTION 8)
       outBound: 12,
       slicesPerConversion: 8, // the 8 weight bits combined by the C-2C ladder before one conversion
@@ -68,6 +73,7 @@ export function intelC2cAt(supplyV: number): ChipSpec {
     const clock = CLOCK_0V7_HZ * (supplyV / 0.7) ** 1.1; // CiMLoop VOLTAGE_LATENCY_SCALE
     d.analog!.clockHz = clock;
     d.analog!.tile.readVoltageV = supplyV;
+    d.analog!.tile.dac.referenceV = supplyV / 2; // the ladders are referenced to VDD/2 (CiMLoop wang_vlsi_2022)
     d.analog!.tile.integrationTimeNs = 1e9 / clock;
     d.analog!.tile.gMaxUs = (CELL_CAP_F / (1 / clock)) * 1e6;
   });

@@ -368,7 +368,8 @@ export function analogMvmCostPrepared(
       : phases * (setupPs + m.windowPs) + m.extraIntegrationCycles * m.cyclePs + groups * rounds * m.adc.latencyPs;
   r.latencyPs = activeRows === 0 || activeCols === 0 ? 0 : inputPs + m.cyclePs; // + one cycle: final accumulate
   const e = r.energyByComponentJ;
-  e.dac = activeRows * phases * m.dac.energyJ;
+  // A resistive ladder draws its static power while it holds a code: one MVM interval per phase (r2r-ladder.ts).
+  e.dac = activeRows * phases * m.dac.energyJ + (r.latencyPs === 0 ? 0 : activeRows * m.dac.holdPowerW * r.latencyPs * 1e-12);
   e.crossbar = activeRows * physicalCols * phases * cellReadEnergyJ(tile, m.windowPs, g, a);
   e.adc = conversions * groups * adcEnergyJ;
   e.accumulate = conversions * groups * m.accumulateEnergyJ;

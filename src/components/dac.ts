@@ -22,6 +22,8 @@ export interface DacCost {
   readonly assumption: string;
   /** The energy already uses the chip supply (capacitive kinds): no converter supply scaling on top. */
   readonly supplyExplicit: boolean;
+  /** Static power while the DAC holds a code (W; r2r-ladder), charged by crossbar.ts over one MVM interval per phase. */
+  readonly holdPowerW: number;
 }
 
 
@@ -33,21 +35,22 @@ export function dacCost(dac: DacSpec, nodeNm: number, clockHz: number, supplyV?:
   const overrides: string[] = [];
   if (dac.energyPerConversionJ !== undefined) {
     energyJ = dac.energyPerConversionJ;
-    overrides.push(`energy ${fmtJ(energyJ)}`);
+    overrides.push(`energy ${fmtJ(energyJ)} (the whole conversion: no held static power on top)`);
   }
   if (dac.latencyPs !== undefined) {
     latencyPs = dac.latencyPs;
     overrides.push(`latency ${fmtPs(latencyPs)}`);
   }
   const assumption = overrides.length > 0 ? `${base.assumption} OVERRIDDEN by the spec: ${overrides.join(", ")}.` : base.assumption;
-  return { energyJ, latencyPs, phases: base.phases, areaMm2: base.areaMm2, assumption, supplyExplicit: base.supplyExplicit ?? false };
+  const holdPowerW = dac.energyPerConversionJ !== undefined ? 0 : (base.holdPowerW ?? 0);
+  return { energyJ, latencyPs, phases: base.phases, areaMm2: base.areaMm2, assumption, supplyExplicit: base.supplyExplicit ?? false, holdPowerW };
 }
 
 export const DAC_MODEL: ComponentModelInfo = {
   kind: "dac",
-  parameters: ["dac.kind", "dac.bits", "dac.unitCapF", "dac.energyPerConversionJ", "dac.latencyPs", "technologyNm", "analog.clockHz", "supplyV"],
+  parameters: ["dac.kind", "dac.bits", "dac.unitCapF", "dac.unitResistanceOhm", "dac.referenceV", "dac.laddersPerInput", "dac.energyPerConversionJ", "dac.latencyPs", "technologyNm", "analog.clockHz", "supplyV"],
   reference: "ISAAC 1-bit DAC: 0.417 pJ, 0.166 um^2 at 32 nm",
-  scaling: "bit-serial: bits phases of the 1-bit DAC; PWM: one pulse of 2^(bits-1) clock periods plus a (bits-1)-bit counter; current-steering: 2^(bits-1) unit cells; node: Stillmaker-Baas; supply (V / 1.0 V)^2 (src/components/supply.ts); c2c-ladder: bits 2 C_u V^2 / 2; capacitive: 2^bits C_u V^2 / 6",
+  scaling: "bit-serial: bits phases of the 1-bit DAC; PWM: one pulse of 2^(bits-1) clock periods plus a (bits-1)-bit counter; current-steering: 2^(bits-1) unit cells; node: Stillmaker-Baas; supply (V / 1.0 V)^2 (src/components/supply.ts); c2c-ladder: bits 2 C_u V^2 / 2; capacitive: 2^bits C_u V^2 / 6; r2r-ladder: static V_ref^2 mean(I) / 2R over the MVM interval + bit switches",
   actions: ["convert"],
   sources: ["ISAAC ISCA 2016 via hwcomponents-library isaac.py", "HERMES JSSC 2022 (PWM)", "docs/REFERENCES.md [cimloop, wang-c2c-2022, mccreary-gray-1975]"],
 };

@@ -56,6 +56,9 @@ export interface DacConversion extends ConverterCost {
   readonly phases: number;
   /** The energy is written in the driver supply it was given (capacitive DACs): no (V / V_ref)^2 on top. */
   readonly supplyExplicit?: boolean;
+  /** Static power while the DAC holds a code (W; resistive ladders): charged over one MVM interval per phase
+   *  (src/components/crossbar.ts); absent: 0. */
+  readonly holdPowerW?: number;
 }
 
 /** A DAC (row driver) model (one file in src/components/dac/, one line in src/components/registry.ts). */

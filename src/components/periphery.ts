@@ -28,18 +28,13 @@ import { BITS_PER_BYTE, FJ, PJ, UM2_TO_MM2, energyScale } from "./technology.ts"
 import type { ComponentModelInfo } from "./model.ts";
 import { adcModels, dacModels } from "./registry.ts";
 
-/** Access-transistor gate capacitance per cell on a word line: 1.5 fF at 130 nm, NeuRRAM's reported value
- *  (Wan et al. 2022, as used in CiMLoop wan_nature_2022 arch.yaml wordline_cap "Reported: 48fF drivers,
- *  1.5fF/access transistor"; docs/REFERENCES.md [cimloop, neurram-nature2022]). */
-export const ACCESS_GATE_CAP_130NM_F = 1.5 * FJ;
+import { ACCESS_GATE_CAP_130NM_F, CAP_REFERENCE_NODE_NM } from "./gate-caps.ts";
+export { ACCESS_GATE_CAP_130NM_F, CAP_REFERENCE_NODE_NM };
 /** Coupling capacitance per RRAM cell between word lines: 0.6 fF at 130 nm (same CiMLoop arch.yaml, "Additional
  *  0.6fF/RRAM coupling cap"); charged for RRAM only. */
 export const RRAM_COUPLING_CAP_130NM_F = 0.6 * FJ; // Wan et al. 2022 via CiMLoop wan_nature_2022 arch.yaml
 /** Word-line driver output capacitance: 48 fF at 130 nm (same CiMLoop arch.yaml, "48fF drivers"). */
 export const WL_DRIVER_CAP_130NM_F = 48 * FJ; // Wan et al. 2022 via CiMLoop wan_nature_2022 arch.yaml
-/** Node of the three capacitances above (NeuRRAM, Wan et al. 2022: 130 nm). CiMLoop scales them by
- *  (node / 130 nm)^2 (wan_nature_2022 arch.yaml "base_cap * (TECHNOLOGY / 130) ** 2"), as here. */
-export const CAP_REFERENCE_NODE_NM = 130;
 /** Interconnect capacitance: 0.2 fF per um (2e-10 F/m, NeuroSim's value as used by CiMLoop misc.py Wire;
  *  docs/REFERENCES.md [neurosim, cimloop]). */
 export const WIRE_CAP_F_PER_UM = 0.2 * FJ;

@@ -26,6 +26,7 @@ import { CCO_ADC, RAMP_ADC } from "./adc/time-encoded.ts";
 import { BIT_SERIAL_DAC } from "./dac/bit-serial.ts";
 import { CURRENT_STEERING_DAC } from "./dac/current-steering.ts";
 import { C2C_LADDER_DAC } from "./dac/c2c-ladder.ts";
+import { R2R_LADDER_DAC } from "./dac/r2r-ladder.ts";
 import { CAPACITIVE_DAC } from "./dac/capacitive.ts";
 import { PWM_DAC } from "./dac/pwm.ts";
 import { DDR4 } from "./dram/ddr4.ts";
@@ -96,6 +97,7 @@ export const dacModels = new ModelRegistry<DacKind, DacModel>("DAC kind", "dac.k
   "bit-serial": BIT_SERIAL_DAC,
   "c2c-ladder": C2C_LADDER_DAC,
   capacitive: CAPACITIVE_DAC,
+  "r2r-ladder": R2R_LADDER_DAC,
 });
 
 export const dramModels = new ModelRegistry<DramKind, DramModel>("DRAM kind", "dram.kind", {

@@ -18,7 +18,7 @@ import { isNoiseModelKind, NOISE_MODELS, noiseModelDefaults, NoiseParamsFields, 
 
 export const DeviceKindSchema = Schema.Literals(["PCM", "RRAM", "SRAM", "Flash"]);
 export const DEVICE_KINDS = DeviceKindSchema.literals;
-export const DacKindSchema = Schema.Literals(["pwm", "current-steering", "bit-serial", "c2c-ladder", "capacitive"]);
+export const DacKindSchema = Schema.Literals(["pwm", "current-steering", "bit-serial", "c2c-ladder", "capacitive", "r2r-ladder"]);
 export const DAC_KINDS = DacKindSchema.literals;
 export const AdcKindSchema = Schema.Literals(["sar", "flash", "ramp", "cco"]);
 export const ADC_KINDS = AdcKindSchema.literals;
@@ -106,10 +106,13 @@ export const NoiseSchema = NoiseInput.pipe(
 // Converters and the crossbar tile
 
 export const DacSchema = Schema.Struct({
-  kind: doc(DacKindSchema, "DAC kind: pwm (pulse width), current-steering (one phase), bit-serial (one input bit-plane per phase), c2c-ladder (C-2C capacitive ladder, one phase), capacitive (binary-weighted capacitor array, charge redistribution, one phase)."),
+  kind: doc(DacKindSchema, "DAC kind: pwm (pulse width), current-steering (one phase), bit-serial (one input bit-plane per phase), c2c-ladder (C-2C capacitive ladder, one phase), capacitive (binary-weighted capacitor array, charge redistribution, one phase), r2r-ladder (R-2R resistive voltage ladder, static current while it holds a code, one phase)."),
   bits: doc(intBetween(1, 16), "Input resolution in bits, sign included (8 => -127..127; 1 => the sign alone, as a binary input driver)."),
   unitCapF: Schema.optionalKey(doc(between(1e-18, 1e-12), "Unit capacitor of a capacitive DAC (c2c-ladder default 2 fF, capacitive default 1 fF; src/components/dac.ts).", "F")),
-  energyPerConversionJ: Schema.optionalKey(doc(positive, "Overrides the model's energy per conversion.", "J")),
+  unitResistanceOhm: Schema.optionalKey(doc(between(1, 1e9), "Unit resistor R of an r2r-ladder DAC (default 5 kOhm; src/components/dac/r2r-ladder.ts).", "Ohm")),
+  referenceV: Schema.optionalKey(doc(between(0.01, 10), "Reference voltage of an r2r-ladder DAC (default the driver supply).", "V")),
+  laddersPerInput: Schema.optionalKey(doc(intBetween(1, 4), "Ladders per input of an r2r-ladder DAC (default 1; 2 for a positive and a negative ladder that both hold the code).")),
+  energyPerConversionJ: Schema.optionalKey(doc(positive, "Overrides the model's energy per conversion (for an r2r-ladder, the whole conversion: no held static power on top).", "J")),
   latencyPs: Schema.optionalKey(doc(positive, "Overrides the model's conversion latency.", "ps")),
   planesPerConversion: Schema.optionalKey(
     doc(

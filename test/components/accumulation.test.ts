@@ -33,10 +33,12 @@ function legacyCost(m: AnalogTileModel, activeRows: number, activeCols: number, 
   const rounds = conversions === 0 ? 0 : Math.ceil(conversions / m.adcs);
   const setupPs = m.pwm ? 0 : m.dac.latencyPs;
   const phasePs = m.concurrentAdc ? setupPs + rounds * Math.max(m.windowPs, m.adc.latencyPs) : setupPs + m.windowPs + rounds * m.adc.latencyPs;
+  const latencyPs = activeRows === 0 || activeCols === 0 ? 0 : m.phases * phasePs + m.cyclePs;
   return {
-    latencyPs: activeRows === 0 || activeCols === 0 ? 0 : m.phases * phasePs + m.cyclePs,
+    latencyPs,
     energyByComponentJ: {
-      dac: activeRows * m.phases * m.dac.energyJ,
+      // + the static power a resistive ladder (r2r-ladder, issue 14) draws while it holds a code, over the MVM
+      dac: activeRows * m.phases * m.dac.energyJ + (latencyPs === 0 ? 0 : activeRows * m.dac.holdPowerW * latencyPs * 1e-12),
       crossbar: activeRows * physicalCols * m.phases * cellReadEnergyJ(m.tile, m.windowPs, g, a),
       adc: conversions * m.phases * adcEnergyJ,
       accumulate: conversions * m.phases * m.accumulateEnergyJ,
@@ -212,7 +214,9 @@ describe("combining weight slices in the analog domain before conversion", () =>
           expect(c.energyByComponentJ.adc).toBeLessThanOrEqual(prev.energyByComponentJ.adc * (1 + 1e-12));
           expect(c.energyByComponentJ.accumulate).toBeLessThanOrEqual(prev.energyByComponentJ.accumulate * (1 + 1e-12));
           expect(c.latencyPs).toBeLessThanOrEqual(prev.latencyPs * (1 + 1e-12));
-          expect(c.energyByComponentJ.dac).toBe(prev.energyByComponentJ.dac);
+          // A resistive-ladder DAC's held static power follows the (shorter) MVM time; every other kind is unchanged.
+          if (t.dac.kind === "r2r-ladder") expect(c.energyByComponentJ.dac).toBeLessThanOrEqual(prev.energyByComponentJ.dac * (1 + 1e-12));
+          else expect(c.energyByComponentJ.dac).toBe(prev.energyByComponentJ.dac);
           expect(c.energyByComponentJ.crossbar).toBe(prev.energyByComponentJ.crossbar);
           prev = c;
         }

@@ -1,12 +1,14 @@
 // Periphery and overhead energy (src/components/periphery.ts), converter supply scaling (supply.ts) and the
 // capacitive DAC kinds (dac.ts): each mechanism checked against its closed form, in both directions.
 import { describe, expect, it } from "vitest";
-import { analogMvmCost, dacCost, prepareAnalogTile } from "../../src/components/index.ts";
+import { analogMvmCost, analogMvmCostPrepared, dacCost, prepareAnalogTile, weightColumnsPerTile } from "../../src/components/index.ts";
+import { r2rCurrentUnits, r2rMeanCurrentUnits } from "../../src/components/dac/r2r-ladder.ts";
+import { decodeChipSpec } from "../../src/spec/validate.ts";
 import { tilePeriphery, KT_300K_J } from "../../src/components/periphery.ts";
 import { CONVERTER_REFERENCE_SUPPLY_V } from "../../src/components/supply.ts";
 import { isAimcsimError } from "../../src/errors.ts";
 import type { CrossbarTileSpec } from "../../src/spec/types.ts";
-import { hermesTile } from "./chips.ts";
+import { hermesChip as hermesSpecForDac, hermesTile } from "./chips.ts";
 
 const geometry = (t: CrossbarTileSpec) => ({ cellAreaMm2: 1e-8, adcs: t.cols / 2, outputs: t.cols / 2, inputBits: t.dac.bits, mvmCycles: 130 });
 const analog = (t: CrossbarTileSpec, periphery = {}) => ({ tile: t, accumulatorFormat: "fp16" as const, weightBits: 8, periphery });
@@ -116,5 +118,51 @@ describe("capacitive DACs", () => {
     const t = { ...hermesTile, dac: { kind: "c2c-ladder" as const, bits: 8 } };
     const at = (v: number) => prepareAnalogTile(t, 8, 22, 1e9, "int16", { supplyV: v }).dac.energyJ;
     expect(at(0.5) / at(1)).toBeCloseTo(0.25, 10);
+  });
+});
+
+describe("R-2R resistive-ladder DAC (issue 14: the Intel C-2C macro's input DACs)", () => {
+  it("mean ladder current over uniform codes equals the brute-force mean of the nodal solution (8 bits: 1.4444 V_ref / 2R)", () => {
+    for (const bits of [1, 2, 3, 5, 8, 10]) {
+      let sum = 0;
+      for (let code = 0; code < 2 ** bits; code++) sum += r2rCurrentUnits(bits, code);
+      expect(r2rMeanCurrentUnits(bits)).toBeCloseTo(sum / 2 ** bits, 10);
+    }
+    // Independent hand values: 1 bit, code 1: leg and termination in series, V_0 = V_ref / 2, I = 0.5 units.
+    expect(r2rCurrentUnits(1, 1)).toBeCloseTo(0.5, 12);
+    expect(r2rCurrentUnits(4, 0)).toBe(0);
+    expect(r2rMeanCurrentUnits(8)).toBeCloseTo(1.44444275, 7); // numpy nodal solve over the 256 codes
+  });
+  it("static power V_ref^2 x mean / 2R x ladders; quadratic in V_ref, inverse in R; an energy override drops it", () => {
+    const d = (o: Partial<{ referenceV: number; unitResistanceOhm: number; laddersPerInput: number }>) =>
+      dacCost({ kind: "r2r-ladder", bits: 8, ...o }, 22, 1e9, 1.0);
+    const base = d({ referenceV: 0.5, unitResistanceOhm: 5000, laddersPerInput: 1 });
+    expect(base.holdPowerW).toBeCloseTo((0.25 * 1.44444275) / 10000, 12);
+    expect(d({ referenceV: 1, unitResistanceOhm: 5000, laddersPerInput: 1 }).holdPowerW / base.holdPowerW).toBeCloseTo(4, 10);
+    expect(d({ referenceV: 0.5, unitResistanceOhm: 10000, laddersPerInput: 1 }).holdPowerW / base.holdPowerW).toBeCloseTo(0.5, 10);
+    expect(d({ referenceV: 0.5, unitResistanceOhm: 5000, laddersPerInput: 2 }).holdPowerW / base.holdPowerW).toBeCloseTo(2, 10);
+    expect(d({}).holdPowerW).toBeCloseTo((1.44444275) / 10000, 12); // defaults: V_ref = the driver supply (1 V), R 5 kOhm
+    expect(base.supplyExplicit).toBe(true);
+    expect(base.energyJ).toBeGreaterThan(0); // bit switches
+    expect(base.energyJ).toBeLessThan(base.holdPowerW * 1e-9); // switches are small next to 1 ns of static current
+    const o = dacCost({ kind: "r2r-ladder", bits: 8, energyPerConversionJ: 1e-13 }, 22, 1e9, 1.0);
+    expect(o.holdPowerW).toBe(0);
+    expect(o.energyJ).toBe(1e-13);
+  });
+  it("crossbar: DAC energy per MVM = rows x (switch energy + held power x MVM time), so a longer read costs more", () => {
+    const t = { ...hermesTile, dac: { kind: "r2r-ladder" as const, bits: 8, referenceV: 0.4 } };
+    const m = prepareAnalogTile(t, 8, 22, 1e9, "int16", { supplyV: 0.8 });
+    const c = analogMvmCostPrepared(m, t.rows, weightColumnsPerTile(t, 8));
+    expect(c.energyByComponentJ.dac).toBeCloseTo(t.rows * (m.dac.energyJ + m.dac.holdPowerW * c.latencyPs * 1e-12), 20);
+    const slow = { ...t, integrationTimeNs: t.integrationTimeNs * 4 };
+    const ms = prepareAnalogTile(slow, 8, 22, 1e9, "int16", { supplyV: 0.8 });
+    const cs = analogMvmCostPrepared(ms, t.rows, weightColumnsPerTile(t, 8));
+    expect(cs.latencyPs).toBeGreaterThan(c.latencyPs);
+    expect(cs.energyByComponentJ.dac).toBeGreaterThan(c.energyByComponentJ.dac);
+    expect(analogMvmCostPrepared(m, 0, 0).energyByComponentJ.dac).toBe(0);
+  });
+  it("the spec rejects a non-positive unit resistance and a fifth ladder, naming the field", () => {
+    expect(() => decodeChipSpec({ ...hermesSpecForDac, analog: { ...hermesSpecForDac.analog!, tile: { ...hermesSpecForDac.analog!.tile, dac: { kind: "r2r-ladder", bits: 8, unitResistanceOhm: 0 } } } })).toThrow(/unitResistanceOhm/);
+    expect(() => decodeChipSpec({ ...hermesSpecForDac, analog: { ...hermesSpecForDac.analog!, tile: { ...hermesSpecForDac.analog!.tile, dac: { kind: "r2r-ladder", bits: 8, laddersPerInput: 5 } } } })).toThrow(/laddersPerInput/);
   });
 });
