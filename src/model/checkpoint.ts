@@ -5,6 +5,7 @@
 // GPT-2 ("transformer.h.N..." or unprefixed "h.N..."), OPT ("model.decoder.layers.N...").
 
 import { moeDetails } from "./moe.ts";
+import { loadMoeLayer, type MoeLayerWeights } from "./moe-weights.ts";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { AimcsimError } from "../errors.ts";
@@ -41,12 +42,15 @@ export interface LayerWeights {
   readonly postFfnNorm?: NormWeights | null;
   readonly mlpNorm: NormWeights;
   readonly gate: LinearWeight | null;
-  readonly up: LinearWeight; // up_proj, fc1, c_fc (or the fused gate_up_proj)
+  /** up_proj, fc1, c_fc (or the fused gate_up_proj); null in a mixture-of-experts layer (see `moe`). */
+  readonly up: LinearWeight | null;
   /** Phi-3: `up` holds the fused [gate; up] rows when true. */
   readonly fusedGateUp: boolean;
   /** BitNet: RMSNorm before down_proj. */
   readonly ffnSubNorm: NormWeights | null;
-  readonly down: LinearWeight; // down_proj, fc2, c_proj
+  readonly down: LinearWeight | null; // down_proj, fc2, c_proj; null in a MoE layer
+  /** Mixture of experts (Mixtral, OLMoE, Qwen2-MoE): the sparse block in place of the MLP (moe-weights.ts). */
+  readonly moe?: MoeLayerWeights | null;
 }
 
 /** Family details the forward pass needs that TransformerShape does not carry. */
@@ -237,12 +241,6 @@ export function buildModel(
 ): LoadedModel {
   const where = (name: string) => fileOf.get(name) ?? (fileOf.size ? [...new Set(fileOf.values())].join(", ") : source);
   const moe = moeDetails(shape);
-  if (moe !== null)
-    throw new AimcsimError(
-      "CheckpointError",
-      source,
-      `${moe.style} (mixture of experts): the numerics forward pass does not implement MoE blocks yet; the op graph, mapping and simulation (run) do`,
-    );
   const get = (name: string, dims: readonly number[]): DecodedTensor => {
     const d = data.get(name);
     if (!d)
@@ -359,22 +357,30 @@ export function buildModel(
           k = linear(n.k, kvDim, H, qkvB);
           v = linear(n.v, kvDim, H, qkvB);
         }
-        const qNorm = details.qkNorm ? nrm(n.qNorm, hd) : null;
-        const kNorm = details.qkNorm ? nrm(n.kNorm, hd) : null;
+        // OLMoE: q_norm / k_norm over the whole q and k rows (modeling_olmoe.py), not per head
+        const qNorm = details.qkNorm ? nrm(n.qNorm, moe?.fullWidthQkNorm ? qDim : hd) : null;
+        const kNorm = details.qkNorm ? nrm(n.kNorm, moe?.fullWidthQkNorm ? kvDim : hd) : null;
         const attnSubNorm = shape.family === "bitnet" ? norm(n.attnSubNorm, H, false) : null;
         const o = linear(n.o, H, qDim, shape.attentionBias);
         const postAttnNorm = gemma ? nrm(n.mlpNorm, H) : null;
         const mlpNorm = gemma ? nrm(n.preFfnNorm, H) : norm(n.mlpNorm, H, false);
         const postFfnNorm = gemma ? nrm(n.postFfnNorm, H) : null;
-        let gate = null, up;
-        if (shape.fusedGateUp) up = linear(n.gateUp, 2 * I, H, shape.mlpBias);
+        let gate = null, up = null, down = null, moeW: MoeLayerWeights | null = null;
+        if (moe !== null)
+          moeW = loadMoeLayer(moe, l, H, {
+            has,
+            get,
+            linear: (name, outF, inF) => linear(name, outF, inF, false),
+            push: (w) => linears.push(w),
+          });
+        else if (shape.fusedGateUp) up = linear(n.gateUp, 2 * I, H, shape.mlpBias);
         else {
           gate = linear(n.gate, I, H, shape.mlpBias);
           up = linear(n.up, I, H, shape.mlpBias);
         }
         const ffnSubNorm = shape.family === "bitnet" ? norm(n.ffnSubNorm, I, false) : null;
-        const down = linear(n.down, H, I, shape.mlpBias);
-        layers.push({ attnNorm, q, k, v, qkv, o, attnSubNorm, qNorm, kNorm, postAttnNorm, mlpNorm, gate, up, fusedGateUp: shape.fusedGateUp, ffnSubNorm, postFfnNorm, down });
+        if (moe === null) down = linear(n.down, H, I, shape.mlpBias);
+        layers.push({ attnNorm, q, k, v, qkv, o, attnSubNorm, qNorm, kNorm, postAttnNorm, mlpNorm, gate, up, fusedGateUp: shape.fusedGateUp, ffnSubNorm, postFfnNorm, down, moe: moeW });
       }
       finalNorm = nrm(names.finalNorm, H);
       lmHead = headLinear(names.lmHead, embed, V, H);

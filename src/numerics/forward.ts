@@ -4,6 +4,8 @@
 //   gpt2   transformers/models/gpt2/modeling_gpt2.py   (LayerNorm, learned positions, Conv1D, gelu_new)
 //   opt    transformers/models/opt/modeling_opt.py     (learned positions offset 2, q scaled before QK^T, pre/post-LN,
 //                                                       project_in/out)
+//   mixtral, olmoe, qwen2_moe: the Llama layout with the sparse MoE block of ./moe.ts in place of the MLP
+//          (OLMoE's q/k norms span the whole q and k rows)
 //   bitnet transformers/models/bitnet/modular_bitnet.py (attn_sub_norm before o_proj, ffn_sub_norm before down_proj,
 //                                                       relu2) with BitNet b1.58 quantisation (see quantiseBitnetActivations)
 // Every projection (incl. lm_head) goes through backend.linear, so a noisy/quantised backend replaces exactly the
@@ -14,6 +16,8 @@ import type { LoadedModel, LayerWeights, NormWeights } from "../model/checkpoint
 import type { LinearBackend, LinearWeight } from "./backend.ts";
 import { AimcsimError } from "../errors.ts";
 import { shapeDetails, type GemmaDetails } from "../model/config.ts";
+import { moeDetails } from "../model/moe.ts";
+import { MoeRunner } from "./moe.ts";
 
 export interface ForwardSession {
   /** Feed one token at the next position; returns that position's logits [vocab] (a buffer reused by the next call). */
@@ -101,6 +105,7 @@ class Runner {
   private readonly cos: Float32Array;
   private readonly sin: Float32Array;
   private readonly gemma: GemmaDetails | null;
+  private readonly moe: MoeRunner | null;
   /** Gemma-3 sliding layers' RoPE (rope_local_base_freq); empty otherwise. */
   private readonly invFreqLocal: Float32Array;
   private readonly cosL: Float32Array;
@@ -147,6 +152,8 @@ class Runner {
     this.cos = new Float32Array(cap * (this.rot >> 1));
     this.sin = new Float32Array(cap * (this.rot >> 1));
     this.gemma = shapeDetails(s).gemma;
+    const md = moeDetails(s);
+    this.moe = md ? new MoeRunner(md, backend, this.H, s.activation, cap) : null;
     const lt = this.gemma?.localRopeTheta ?? null;
     this.invFreqLocal = lt !== null ? ropeInverseFrequencies(lt, this.rot, null) : new Float32Array(0);
     this.cosL = new Float32Array(lt !== null ? cap * (this.rot >> 1) : 0);
@@ -348,9 +355,11 @@ class Runner {
       this.backend.linear(L.v!, h, count, this.v);
     }
     if (L.qNorm && L.kNorm) {
-      // Qwen3 (modeling_qwen3.py): q_norm/k_norm RMSNorm over head_dim of each head, before RoPE
-      this.norm(L.qNorm, this.q, this.q, count * this.nH, hd);
-      this.norm(L.kNorm, this.k, this.k, count * this.nKv, hd);
+      // Qwen3 (modeling_qwen3.py): q_norm/k_norm RMSNorm over head_dim of each head, before RoPE;
+      // OLMoE (modeling_olmoe.py): over the whole q / k row (weights of width heads x head_dim)
+      const full = L.qNorm.weight.length === qDim && qDim !== hd;
+      this.norm(L.qNorm, this.q, this.q, full ? count : count * this.nH, full ? qDim : hd);
+      this.norm(L.kNorm, this.k, this.k, full ? count : count * this.nKv, full ? kvDim : hd);
     }
     const gm = this.gemma;
     const sliding = gm ? gm.slidingLayers[l]! : true;
@@ -380,9 +389,20 @@ class Runner {
     if (opts.preNorm) this.norm(L.mlpNorm, x, h, count, H);
     else copy(x, 0, h, 0, count * H);
     const act = this.model.shape.activation;
+    if (L.moe) this.moe!.run(L.moe, h, count, this.tmpH);
+    else this.mlp(L, h, count, act);
+    if (L.postFfnNorm) this.norm(L.postFfnNorm, this.tmpH, this.tmpH, count, H);
+    for (let i = 0; i < count * H; i++) x[i] = x[i]! + this.tmpH[i]!;
+    if (!opts.preNorm) this.norm(L.mlpNorm, x, x, count, H);
+  }
+
+  /** The dense MLP of h [count x H] into tmpH. */
+  private mlp(L: LayerWeights, h: Float32Array, count: number, act: string): void {
+    const H = this.H, I = this.I;
+    const up = L.up!;
     if (L.fusedGateUp) {
       // Phi-3: gate, up = gate_up_proj(x).chunk(2, dim=-1); up * act(gate)
-      this.lin(L.up, h, count, this.gateUp, H);
+      this.lin(up, h, count, this.gateUp, H);
       for (let t = 0; t < count; t++) {
         const o = t * 2 * I;
         for (let i = 0; i < I; i++) this.up[t * I + i] = this.gateUp[o + I + i]! * activate(act, this.gateUp[o + i]!);
@@ -390,17 +410,14 @@ class Runner {
     } else if (L.gate) {
       if (this.ternary) quantiseBitnetActivations(h, count, H);
       this.backend.linear(L.gate, h, count, this.gate);
-      this.backend.linear(L.up, h, count, this.up);
+      this.backend.linear(up, h, count, this.up);
       for (let i = 0; i < count * I; i++) this.up[i] = Math.fround(activate(act, this.gate[i]!)) * this.up[i]!;
     } else {
-      this.lin(L.up, h, count, this.up, H);
+      this.lin(up, h, count, this.up, H);
       for (let i = 0; i < count * I; i++) this.up[i] = activate(act, this.up[i]!);
     }
     if (L.ffnSubNorm) this.norm(L.ffnSubNorm, this.up, this.up, count, I);
-    this.lin(L.down, this.up, count, this.tmpH, I);
-    if (L.postFfnNorm) this.norm(L.postFfnNorm, this.tmpH, this.tmpH, count, H);
-    for (let i = 0; i < count * H; i++) x[i] = x[i]! + this.tmpH[i]!;
-    if (!opts.preNorm) this.norm(L.mlpNorm, x, x, count, H);
+    this.lin(L.down!, this.up, count, this.tmpH, I);
   }
 
   /** Causal attention of `count` new queries (positions start..) over the cache [0, start + t]. */

@@ -79,8 +79,9 @@ describe("MoE configs and presets", () => {
     expect(q).toContain("model.layers.0.mlp.experts.2.up_proj");
   });
 
-  it("the numerics checkpoint builder refuses a MoE shape by name (forward pass not implemented)", () => {
-    expect(() => buildModel(mixtral, {}, new Map(), new Map(), "tiny-mixtral")).toThrow(/mixtral \(mixture of experts\).*not implement/);
+  it("the numerics checkpoint builder reads a MoE shape (issue 18.4: the refusal is gone) and names a missing tensor", () => {
+    // the MoE forward pass is checked against transformers in test/numerics/moe.test.ts
+    expect(() => buildModel(mixtral, {}, new Map(), new Map(), "tiny-mixtral")).toThrow(/tensor model\.embed_tokens\.weight: missing/);
   });
 
   it("rejects bad MoE configs naming the field", () => {
