@@ -17,6 +17,9 @@ import { deriveSeed } from "../util/rng.ts";
 import { fakeQuantBackend } from "../numerics/digital-backends.ts";
 import { setKernelThreads } from "../numerics/kernels/pool.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
+import { moeDetails } from "../model/moe.ts";
+import { moeWeightMatrices } from "../model/moe-weights.ts";
+import { isAnalog } from "../mapping/placement.ts";
 import { clampInterval, interval, logInterval, type Interval } from "./stats.ts";
 import { MetricSums, argmaxRow, logSoftmaxRows } from "./metrics.ts";
 
@@ -101,6 +104,9 @@ export interface EvalResult {
   readonly driftCompensation: boolean;
   /** Names of the weights computed on the crossbars (the rest are digital fp32). */
   readonly analogLayers: readonly string[];
+  /** Mixture-of-experts models: per layer, the routed experts on the crossbars and where the router and the shared
+   *  expert run (from mapping.experts); absent for dense models. */
+  readonly expertPlacement?: readonly ExpertLayerPlacement[];
   readonly reference: { readonly label: string; readonly perplexity: number; readonly top1Accuracy: number };
   readonly analog: {
     readonly label: string;
@@ -120,10 +126,65 @@ export interface EvalResult {
   readonly notes: readonly string[];
 }
 
-/** The weights an analog chip holds under its mapping policy. */
+/** The weights an analog chip holds under its mapping policy. A mixture-of-experts model's router, routed experts
+ *  and shared expert follow mapping.experts matrix by matrix, by the rule the op-graph mapping uses (isAnalog in
+ *  src/mapping/placement.ts), so one placement gives latency, energy and accuracy; every other weight stays digital
+ *  (exact fp32) and runs unchanged. */
 export function analogLinears(model: LoadedModel, chip: ChipSpec): LinearWeight[] {
+  const moe = moeDetails(model.shape);
+  if (moe !== null) {
+    const matrices = moeWeightMatrices(model.shape, moe, model.layout.layers);
+    return model.linears.filter((w) => {
+      if (w === model.layout.lmHead) return chip.mapping.lmHead === "analog";
+      const m = matrices.get(w);
+      return m ? isAnalog(chip, model.shape, m) : chip.mapping.projections === "analog";
+    });
+  }
   if (chip.mapping.projections !== "analog") return chip.mapping.lmHead === "analog" ? [model.layout.lmHead] : [];
   return model.linears.filter((w) => w !== model.layout.lmHead || chip.mapping.lmHead === "analog");
+}
+
+export interface ExpertLayerPlacement {
+  readonly layer: number;
+  /** Routed experts whose gate/up/down matrices are all analog. */
+  readonly analogExperts: readonly number[];
+  /** Routed experts with some but not all of their matrices analog (none under the spec's rules). */
+  readonly mixedExperts: readonly number[];
+  readonly routerAnalog: boolean;
+  /** null: the model has no shared expert. */
+  readonly sharedAnalog: boolean | null;
+}
+
+/** Where each MoE layer's experts, router and shared expert run on `chip`; null for a dense model. */
+export function expertPlacement(model: LoadedModel, chip: ChipSpec): ExpertLayerPlacement[] | null {
+  const moe = moeDetails(model.shape);
+  if (moe === null) return null;
+  const analog = new Set(analogLinears(model, chip));
+  const out: ExpertLayerPlacement[] = [];
+  model.layout.layers.forEach((L, layer) => {
+    const W = L.moe;
+    if (!W) return;
+    const analogExperts: number[] = [];
+    const mixedExperts: number[] = [];
+    W.experts.forEach((x, e) => {
+      const n = [x.gate, x.up, x.down].filter((w) => analog.has(w)).length;
+      if (n === 3) analogExperts.push(e);
+      else if (n > 0) mixedExperts.push(e);
+    });
+    const sharedAnalog = W.shared ? [W.shared.gate, W.shared.up, W.shared.down].every((w) => analog.has(w)) : null;
+    out.push({ layer, analogExperts, mixedExperts, routerAnalog: analog.has(W.router), sharedAnalog });
+  });
+  return out;
+}
+
+/** One line on an MoE placement for the result's notes. */
+function expertPlacementNote(p: readonly ExpertLayerPlacement[], numExperts: number): string {
+  const list = (xs: readonly number[]) => (xs.length === 0 ? "none" : xs.length === numExperts ? "all" : xs.join(","));
+  const same = p.every((x) => list(x.analogExperts) === list(p[0]!.analogExperts));
+  const experts = same ? `experts analog in every layer: ${list(p[0]?.analogExperts ?? [])} of ${numExperts}` : `experts analog per layer: ${p.map((x) => `L${x.layer} ${list(x.analogExperts)}`).join("; ")} (of ${numExperts})`;
+  const router = p.some((x) => x.routerAnalog) ? "router analog" : "router digital";
+  const shared = p[0]?.sharedAnalog === null || p[0] === undefined ? "" : p.some((x) => x.sharedAnalog) ? ", shared expert analog" : ", shared expert digital";
+  return `mixture of experts (mapping.experts): ${experts}; ${router}${shared}; digital experts run exact fp32`;
 }
 
 /** The held-out windows and their noise-free reference, computed once and shared by every backend scored. */
@@ -337,6 +398,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalResult> {
   const prep = opts.prepared ?? (await prepareEval({ model, tokens: opts.tokens, text: opts.text, window: opts.window, onWindow: tick }));
   total = prep.windows.length * perWindow;
   const notes = [...prep.notes];
+  const placement = expertPlacement(model, chip);
+  if (placement) notes.push(expertPlacementNote(placement, moeDetails(model.shape)!.numExperts));
   const calibration = calibrateStaticRanges(prep, chip, opts.calibrationTokens, opts.calibrationRule);
   if (calibration?.note) notes.push(calibration.note);
   const run = scoreAnalog(prep, chip, {
@@ -364,6 +427,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalResult> {
     reference: { label: prep.reference.label, perplexity: prep.reference.perplexity, top1Accuracy: prep.reference.top1Accuracy },
     baselines,
     calibration,
+    ...(placement ? { expertPlacement: placement } : {}),
     notes,
   };
 }

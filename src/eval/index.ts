@@ -5,6 +5,7 @@ export {
   scoreAnalog,
   calibrateStaticRanges,
   analogLinears,
+  expertPlacement,
   tokenStream,
   type EvaluateOptions,
   type EvalResult,
@@ -12,6 +13,7 @@ export {
   type PreparedEval,
   type EvalWindow,
   type AnalogRunOptions,
+  type ExpertLayerPlacement,
 } from "./evaluate.ts";
 export { interval, logInterval, clampInterval, studentT975, type Interval } from "./stats.ts";
 export { MetricSums, logSoftmaxRows, argmaxRow } from "./metrics.ts";

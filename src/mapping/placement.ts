@@ -118,7 +118,7 @@ const weightBytesPerElement = (shape: TransformerShape, m: ProjectionMatrix, chi
 /** Analog or digital for one matrix. Mixture of experts (chip.mapping.experts): the router and the shared expert
  *  by their own fields; a routed expert by `placement`, then kept digital when it is listed in `digitalExperts`
  *  or is among the `mostLoadedDigital` most-loaded experts of its layer. */
-const isAnalog = (chip: ChipSpec, shape: TransformerShape, m: ProjectionMatrix): boolean => {
+export const isAnalog = (chip: ChipSpec, shape: TransformerShape, m: ProjectionMatrix): boolean => {
   if (m.role === "lm_head") return chip.mapping.lmHead === "analog";
   const proj = chip.mapping.projections === "analog";
   const moe = moeDetails(shape);

@@ -1,4 +1,5 @@
-// `aimcsim eval --chip <spec> --model <folder> [--tokens N] [--seeds K] [--t-inf 3600] [--json] [--report dir]`
+// `aimcsim eval --chip <spec> --model <folder> [--tokens N] [--seeds K] [--t-inf 3600] [--json] [--report dir]
+//   [--experts analog|digital|projections] [--digital-experts 0,3] [--router analog|digital] [--shared-expert ...]`
 import { join } from "node:path";
 import type { EvalResult } from "../../eval/index.ts";
 import { bundledModelPath } from "../../util/package.ts";
@@ -7,6 +8,7 @@ import { AimcsimError } from "../../errors.ts";
 import { defineCommand } from "../command.ts";
 import { table } from "../format.ts";
 import type { Io } from "../io.ts";
+import type { ChipSpec } from "../../spec/types.ts";
 import { ProgressBar, progressSink } from "../progress.ts";
 
 /** The bundled model, as named in reports (it lives in the package's own folder). */
@@ -72,6 +74,10 @@ export const evalCmd = defineCommand({
     "adc-gain-sigma": { type: "string", arg: "sigma", default: "0", help: "static ADC gain error per output line, relative standard deviation" },
     "stuck-off": { type: "string", arg: "rate", default: "0", help: "fraction of devices stuck at g_min" },
     "stuck-on": { type: "string", arg: "rate", default: "0", help: "fraction of devices stuck at g_max" },
+    experts: { type: "string", arg: "where", default: "the chip's mapping.experts", help: "mixture-of-experts models: projections, analog or digital for every routed expert (sets mapping.experts.placement)" },
+    "digital-experts": { type: "string", arg: "i,j,...", help: "mixture-of-experts models: expert indices kept digital in every layer (mapping.experts.digitalExperts)" },
+    router: { type: "string", arg: "where", default: "digital", help: "mixture-of-experts models: analog or digital router (mapping.experts.router)" },
+    "shared-expert": { type: "string", arg: "where", default: "projections", help: "mixture-of-experts models: projections, analog or digital shared expert (mapping.experts.shared)" },
     json: { type: "boolean", help: "print the result as JSON (its `stats` feed `run --activity`)" },
     report: { type: "string", arg: "dir", help: "write an HTML report to this folder" },
     force: { type: "boolean", help: "replace an output folder that aimcsim did not write (default: refuse)" },
@@ -86,7 +92,12 @@ export const evalCmd = defineCommand({
     const { loadSpecFile } = await import("../../spec/index.ts");
     const { loadModel } = await import("../../model/checkpoint.ts");
     const { evaluate } = await import("../../eval/index.ts");
-    const chip = await loadSpecFile(str(p, "chip") ?? "afm-pcm");
+    const chip = await withExpertFlags(await loadSpecFile(str(p, "chip") ?? "afm-pcm"), {
+      experts: str(p, "experts"),
+      digitalExperts: str(p, "digital-experts"),
+      router: str(p, "router"),
+      shared: str(p, "shared-expert"),
+    });
     const model = await loadModel(str(p, "model") ?? bundledModelPath());
     const textFile = str(p, "text");
     let text: string | undefined;
@@ -161,6 +172,37 @@ export const evalCmd = defineCommand({
     return 0;
   },
 });
+
+/** The chip with the eval command's mixture-of-experts placement flags applied to mapping.experts (validated by
+ *  the spec schema, like a spec file's field). */
+export async function withExpertFlags(chip: ChipSpec, f: { experts?: string; digitalExperts?: string; router?: string; shared?: string }): Promise<ChipSpec> {
+  if (f.experts === undefined && f.digitalExperts === undefined && f.router === undefined && f.shared === undefined) return chip;
+  const one = (flagName: string, v: string | undefined, allowed: readonly string[]) => {
+    if (v !== undefined && !allowed.includes(v)) throw new AimcsimError("UsageError", `--${flagName}`, `must be one of ${allowed.join(", ")}; got "${v}"`);
+    return v;
+  };
+  const placement = one("experts", f.experts, ["projections", "analog", "digital"]) as "projections" | "analog" | "digital" | undefined;
+  const router = one("router", f.router, ["analog", "digital"]) as "analog" | "digital" | undefined;
+  const shared = one("shared-expert", f.shared, ["projections", "analog", "digital"]) as "projections" | "analog" | "digital" | undefined;
+  let digital: number[] | undefined;
+  if (f.digitalExperts !== undefined) {
+    digital = f.digitalExperts === "" ? [] : f.digitalExperts.split(",").map((x) => Number(x.trim()));
+    digital.forEach((e, i) => {
+      if (!Number.isInteger(e) || e < 0) throw new AimcsimError("UsageError", "--digital-experts", `must be a comma-separated list of expert indices (integers >= 0); item ${i} is "${f.digitalExperts!.split(",")[i]}"`);
+    });
+  }
+  const { variant } = await import("../../spec/index.ts");
+  return variant(chip, (d) => {
+    const ex = d.mapping.experts ?? { placement: "projections", digitalExperts: [], mostLoadedDigital: 0, shared: "projections", router: "digital" };
+    d.mapping.experts = {
+      ...ex,
+      ...(placement ? { placement } : {}),
+      ...(router ? { router } : {}),
+      ...(shared ? { shared } : {}),
+      ...(digital ? { digitalExperts: digital } : {}),
+    };
+  });
+}
 
 /** The accuracy part of `npm start`: the bundled model on `chipName` as ADC bits fall and t_inf grows.
  *  The windows and the noise-free reference are computed once and reused by every setting. */
