@@ -8,7 +8,19 @@
 //   priority order (lower first, ties by lower task index) when `priority` is given, else in the
 //   order the tasks became ready. A task with resource -1 is a pure delay and starts when ready.
 //
-// Two event kinds: END (a task finished) and READY (a release time was reached).
+// Macro tasks (optional `chunks`/`chunkPs`): task i with chunks[i] = N > 1 stands for N back-to-back pieces on
+// its (capacity-1) resource, every piece but the last chunkPs[i] long, the last the rest of durationPs[i] (a DRAM
+// transfer's bursts); every piece lasts at least 1 ps (a zero-length piece would take a grant round of its own,
+// which one event cannot mirror). It runs as one event while nothing better waits; when a waiter that would win the resource
+// arrives (priority mode: lower priority, ties by lower index), the task yields the unit at the next piece boundary
+// (the instant the separate piece would have ended) and waits again with its remaining pieces. Its schedule is
+// therefore exactly that of N separate tasks with the task's dependencies, resource and consecutive priorities
+// (no other task's priority between them), joined by a zero-duration task its successors wait for
+// (test/engine/macro-tasks.test.ts checks this against the expanded graph in priority mode, the mode the chip
+// simulation uses). In FIFO mode nothing can overtake the pieces (they become ready together), so a macro task
+// never yields; there the join's zero-length hop can still reorder arrivals within one instant.
+//
+// Event kinds: END (a task finished), READY (a release time was reached), YIELD (a macro task gives up its unit).
 
 import { AimcsimError } from "../errors.ts";
 import { Simulator } from "./simulator.ts";
@@ -27,6 +39,10 @@ export interface TaskGraph {
   readonly priority?: Int32Array;
   /** Earliest start per task, integer picoseconds >= 0. */
   readonly releasePs?: Float64Array;
+  /** Macro tasks (see the file header): pieces per task (>= 1; 1 = an ordinary task). Given with chunkPs. */
+  readonly chunks?: Int32Array;
+  /** Duration of every piece but the last, integer picoseconds >= 1 (ignored where chunks is 1). */
+  readonly chunkPs?: Float64Array;
 }
 
 export interface TaskGraphRun {
@@ -46,10 +62,14 @@ export interface TaskGraphRun {
   readonly events: number;
   /** With record: true, per resource, the queue-depth change log (for trace counters). */
   readonly queueLog?: readonly QueueDepthLog[];
+  /** With macro tasks: the run intervals of every macro task that yielded its unit at least once, in time
+   *  order (its startPs/endPs span the gaps in between). Absent without `chunks`. */
+  readonly pieces?: { readonly task: Int32Array; readonly startPs: Float64Array; readonly endPs: Float64Array };
 }
 
 const END = 0;
 const READY = 1;
+const YIELD = 2;
 
 const bad = (path: string, rule: string): AimcsimError => new AimcsimError("SimError", path, rule);
 
@@ -78,7 +98,12 @@ function checkGraph(graph: TaskGraph, resourceCount?: number): { order: Int32Arr
   if (!(graph.depList instanceof Int32Array)) throw bad("graph.depList", "must be an Int32Array");
   if (graph.priority !== undefined) typed("priority", graph.priority, Int32Array, n);
   if (graph.releasePs !== undefined) typed("releasePs", graph.releasePs, Float64Array, n);
-  const { resource, durationPs, depStart, depList, releasePs } = graph;
+  if ((graph.chunks === undefined) !== (graph.chunkPs === undefined)) throw bad("graph.chunks", "chunks and chunkPs must be given together");
+  if (graph.chunks !== undefined) {
+    typed("chunks", graph.chunks, Int32Array, n);
+    typed("chunkPs", graph.chunkPs, Float64Array, n);
+  }
+  const { resource, durationPs, depStart, depList, releasePs, chunks, chunkPs } = graph;
   if (depStart[0] !== 0) throw bad("graph.depStart[0]", `must be 0, got ${depStart[0]}`);
   if (depStart[n] !== depList.length)
     throw bad(`graph.depStart[${n}]`, `must equal depList.length (${depList.length}), got ${depStart[n]}`);
@@ -93,6 +118,15 @@ function checkGraph(graph: TaskGraph, resourceCount?: number): { order: Int32Arr
       throw bad(`task ${i}: graph.durationPs[${i}]`, `must be a non-negative integer number of picoseconds, got ${durationPs[i]}`);
     if (releasePs !== undefined && !isNonNegIntPs(releasePs[i]))
       throw bad(`task ${i}: graph.releasePs[${i}]`, `must be a non-negative integer number of picoseconds, got ${releasePs[i]}`);
+    if (chunks !== undefined && chunkPs !== undefined) {
+      const c = chunks[i];
+      if (c < 1) throw bad(`task ${i}: graph.chunks[${i}]`, `must be >= 1, got ${c}`);
+      if (c > 1) {
+        if (r < 0) throw bad(`task ${i}: graph.chunks[${i}]`, "a macro task (chunks > 1) needs a resource");
+        if (!isNonNegIntPs(chunkPs[i]) || chunkPs[i] < 1 || (c - 1) * chunkPs[i] >= durationPs[i])
+          throw bad(`task ${i}: graph.chunkPs[${i}]`, `must be a whole number of picoseconds >= 1 with (chunks - 1) * chunkPs < durationPs (${durationPs[i]}: every piece at least 1 ps), got ${chunkPs[i]}`);
+      }
+    }
     const a = depStart[i], b = depStart[i + 1];
     for (let j = a; j < b; j++) {
       const d = depList[j];
@@ -175,7 +209,7 @@ export function runTaskGraph(
   if (!Array.isArray(resources)) throw bad("resources", "must be an array of { name, capacity }");
   const { succStart, succList } = checkGraph(graph, resources.length);
   const n = graph.count;
-  const { resource, durationPs, depStart, priority, releasePs } = graph;
+  const { resource, durationPs, depStart, priority, releasePs, chunks, chunkPs } = graph;
   const sim = new Simulator(1024);
   const rs = new ResourceSet(resources, sim, { order: priority ? "priority" : "fifo", record: opts?.record === true });
   const nRes = resources.length;
@@ -188,15 +222,65 @@ export function runTaskGraph(
   const onProgress = opts?.onProgress;
   let finished = 0;
 
+  // Macro-task state (allocated only when the graph has `chunks`): per task the pieces and picoseconds left,
+  // the start of its current run, END events outstanding (a yield leaves a stale one behind), whether it runs
+  // now, whether a yield is planned and whether it ever yielded; per resource the macro task holding it (-1).
+  const macro = chunks !== undefined && chunkPs !== undefined;
+  const piecesLeft = macro ? Int32Array.from(chunks) : new Int32Array(0);
+  const psLeft = macro ? Float64Array.from(durationPs) : new Float64Array(0);
+  const runStart = macro ? new Float64Array(n) : new Float64Array(0);
+  const endsOut = macro ? new Int32Array(n) : new Int32Array(0);
+  const runningNow = macro ? new Uint8Array(n) : new Uint8Array(0);
+  const yieldPlanned = macro ? new Uint8Array(n) : new Uint8Array(0);
+  const yielded = macro ? new Uint8Array(n) : new Uint8Array(0);
+  const holder = macro ? new Int32Array(nRes).fill(-1) : new Int32Array(0);
+  const pieceLog: number[] = [];
+  if (macro)
+    for (let i = 0; i < n; i++)
+      if (chunks[i]! > 1 && rs.capacity[resource[i]!]! !== 1)
+        throw bad(`task ${i}: graph.chunks[${i}]`, `a macro task needs a resource of capacity 1, resources[${resource[i]}] has ${rs.capacity[resource[i]!]}`);
+
+  const markDirty = (r: number): void => {
+    if (!dirty[r]) { dirty[r] = 1; dirtyStack[nDirty++] = r; }
+  };
   const start = (i: number): void => {
-    startPs[i] = sim.nowPs;
+    if (startPs[i] < 0) startPs[i] = sim.nowPs;
+    if (macro && chunks[i]! > 1) {
+      holder[resource[i]!] = i;
+      runStart[i] = sim.nowPs;
+      runningNow[i] = 1;
+      endsOut[i]++;
+      sim.schedule(psLeft[i]!, END, i);
+      return;
+    }
     sim.schedule(durationPs[i], END, i);
+  };
+  /** Time of the latest afterInstant (grant round); -1 before the first. */
+  let grantRoundPs = -1;
+  /** A waiter better than macro task h arrived: h gives up its unit at its next piece boundary (none while its
+   *  last piece runs, which ends anyway). A waiter arriving exactly at a boundary takes it only before that
+   *  instant's first grant round: separate pieces end among the instant's first events, so the next piece is
+   *  granted in that round, and a later arrival waits for the boundary after. */
+  const planYield = (h: number): void => {
+    const d = chunkPs![h]!;
+    const now = sim.nowPs;
+    let j = Math.ceil((now - runStart[h]!) / d);
+    if (runStart[h]! + j * d === now && grantRoundPs === now) j++;
+    j = Math.max(1, j);
+    if (j > piecesLeft[h]! - 1) return;
+    yieldPlanned[h] = 1;
+    sim.scheduleAt(runStart[h]! + j * d, YIELD, h);
   };
   const arrive = (i: number): void => {
     const r = resource[i];
     if (r < 0) return start(i);
-    rs.enqueue(r, i, priority ? priority[i] : 0);
-    if (!dirty[r]) { dirty[r] = 1; dirtyStack[nDirty++] = r; }
+    const key = priority ? priority[i] : 0;
+    rs.enqueue(r, i, key);
+    if (macro && priority) {
+      const h = holder[r]!;
+      if (h >= 0 && !yieldPlanned[h] && (key < priority[h]! || (key === priority[h] && i < h))) planYield(h);
+    }
+    markDirty(r);
   };
   const becomeReady = (i: number): void => {
     if (releasePs !== undefined && releasePs[i] > sim.nowPs) sim.scheduleAt(releasePs[i], READY, i);
@@ -204,12 +288,33 @@ export function runTaskGraph(
   };
   const handler = (kind: number, i: number): void => {
     if (kind === READY) return arrive(i);
+    const r = resource[i];
+    if (kind === YIELD) {
+      const ran = sim.nowPs - runStart[i]!;
+      piecesLeft[i] -= Math.round(ran / chunkPs![i]!);
+      psLeft[i] -= ran;
+      pieceLog.push(i, runStart[i]!, sim.nowPs);
+      yieldPlanned[i] = 0;
+      runningNow[i] = 0;
+      yielded[i] = 1;
+      holder[r] = -1;
+      rs.release(r);
+      rs.enqueue(r, i, priority ? priority[i] : 0);
+      markDirty(r);
+      return;
+    }
+    if (macro && chunks[i]! > 1) {
+      // A yield leaves the END of the interrupted run behind: only the END of the last run, while running, counts.
+      if (--endsOut[i] > 0 || !runningNow[i]) return;
+      runningNow[i] = 0;
+      holder[r] = -1;
+      if (yielded[i]) pieceLog.push(i, runStart[i]!, sim.nowPs);
+    }
     endPs[i] = sim.nowPs;
     if (onProgress !== undefined && (++finished & 0xffff) === 0) onProgress(finished, n);
-    const r = resource[i];
     if (r >= 0) {
       rs.release(r);
-      if (!dirty[r]) { dirty[r] = 1; dirtyStack[nDirty++] = r; }
+      markDirty(r);
     }
     for (let j = succStart[i], e = succStart[i + 1]; j < e; j++) {
       const s = succList[j];
@@ -217,6 +322,7 @@ export function runTaskGraph(
     }
   };
   const afterInstant = (): void => {
+    grantRoundPs = sim.nowPs;
     while (nDirty > 0) {
       const r = dirtyStack[--nDirty];
       dirty[r] = 0;
@@ -247,7 +353,14 @@ export function runTaskGraph(
     maxQueueDepth[r] = rs.maxQueueDepth(r);
     meanQueueDepth[r] = rs.meanQueueDepth(r, makespanPs);
   }
-  const run: TaskGraphRun = { startPs, endPs, makespanPs, busyPs, utilization, maxQueueDepth, meanQueueDepth, events: sim.eventsProcessed };
+  const pieces = macro
+    ? {
+        task: Int32Array.from({ length: pieceLog.length / 3 }, (_, k) => pieceLog[3 * k]!),
+        startPs: Float64Array.from({ length: pieceLog.length / 3 }, (_, k) => pieceLog[3 * k + 1]!),
+        endPs: Float64Array.from({ length: pieceLog.length / 3 }, (_, k) => pieceLog[3 * k + 2]!),
+      }
+    : undefined;
+  const run: TaskGraphRun = { startPs, endPs, makespanPs, busyPs, utilization, maxQueueDepth, meanQueueDepth, events: sim.eventsProcessed, ...(pieces ? { pieces } : {}) };
   if (opts?.record) {
     const queueLog: QueueDepthLog[] = [];
     for (let r = 0; r < nRes; r++) queueLog.push(rs.queueLog(r)!);

@@ -41,19 +41,25 @@ export function slicesFromSimRun(sim: SimRun, opts: SliceOptions = {}): Timeline
   const skip = opts.skipEmpty ?? true;
   const out: TimelineSlice[] = [];
   let t0 = Infinity;
+  // A DRAM macro task that yielded the channel ran in pieces (schedule.pieces): one slice per piece.
+  const pieces = new Map<number, [number, number][]>();
+  const p = schedule.pieces;
+  if (p) for (let k = 0; k < p.task.length; k++) pieces.set(p.task[k]!, [...(pieces.get(p.task[k]!) ?? []), [p.startPs[k]!, p.endPs[k]!]]);
   for (let t = 0; t < tasks.count; t++) {
     if (tasks.phase[t] !== phase || tasks.resource[t] < 0) continue;
     if (phase === PHASE_DECODE && tasks.step[t] !== step) continue;
-    const dur = schedule.endPs[t] - schedule.startPs[t];
-    if (skip && dur <= 0) continue;
-    t0 = Math.min(t0, schedule.startPs[t]);
-    out.push({
-      track: trackOf ? trackOf(resources[tasks.resource[t]].name) : defaultTrack(resources[tasks.resource[t]]),
-      name: tasks.labels[t].replace(/^(prefill\[\d+\]|decode\[\d+\]) /, ""),
-      startPs: schedule.startPs[t],
-      durPs: dur,
-      category: CLASS_OF[tasks.opClass[t]] ?? "other",
-    });
+    for (const [start, end] of pieces.get(t) ?? [[schedule.startPs[t], schedule.endPs[t]]]) {
+      const dur = end - start;
+      if (skip && dur <= 0) continue;
+      t0 = Math.min(t0, start);
+      out.push({
+        track: trackOf ? trackOf(resources[tasks.resource[t]].name) : defaultTrack(resources[tasks.resource[t]]),
+        name: tasks.labels[t].replace(/^(prefill\[\d+\]|decode\[\d+\]) /, ""),
+        startPs: start,
+        durPs: dur,
+        category: CLASS_OF[tasks.opClass[t]] ?? "other",
+      });
+    }
   }
   return opts.rebase ? out.map((s) => ({ ...s, startPs: s.startPs - t0 })) : out;
 }

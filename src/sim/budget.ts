@@ -55,6 +55,8 @@ export interface RunSizeInput {
   readonly batch: number;
   readonly prefillChunk: number;
   readonly record?: boolean;
+  /** DRAM transfers as macro tasks (default: unless record; see LoweringOptions.macroTransfers). */
+  readonly macroTransfers?: boolean;
   /** Overrides the budget (bytes); default HEAP_SHARE of v8's heap_size_limit. */
   readonly budgetBytes?: number;
 }
@@ -66,6 +68,9 @@ class CountingList {
   readonly energy = new Float64Array(0);
   readonly durationPs = new Float64Array(0);
   add(): number {
+    return this.count++;
+  }
+  addMacro(): number {
     return this.count++;
   }
   addEnergy(): void {}
@@ -88,7 +93,7 @@ export function estimateRunSize(i: RunSizeInput): RunSize {
   const budgetBytes = i.budgetBytes ?? defaultBudgetBytes();
   const perTask = BYTES_PER_TASK * (i.record ? RECORD_FACTOR : 1);
   const maxTasks = Math.floor(budgetBytes / perTask);
-  const cost = new OpLowering(i.chip, i.placement, i.activity ? { activity: i.activity } : {});
+  const cost = new OpLowering(i.chip, i.placement, { ...(i.activity ? { activity: i.activity } : {}), macroTransfers: i.macroTransfers ?? !i.record });
   const chunks = Math.ceil(i.promptTokens / i.prefillChunk);
   const chunkOps = (c: number) => {
     const start = c * i.prefillChunk;

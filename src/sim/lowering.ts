@@ -84,6 +84,11 @@ export interface LoweringOptions {
   readonly activity?: MvmActivity;
   /** Mantissa bits assumed on bit-serial units (Anda). */
   readonly bitSerialMantissaBits?: number;
+  /** A multi-burst DRAM transfer as one macro task that yields the channel between bursts only when a transfer
+   *  needed sooner is waiting (default true): the same schedule as one task per burst (src/engine/task-graph.ts;
+   *  test/sim/macro-transfers.test.ts), at one task and a few events per transfer instead of one per burst. false
+   *  emits one task per burst (traces show every burst). A simulation-cost setting, not hardware. */
+  readonly macroTransfers?: boolean;
 }
 
 interface CrossbarBank extends CrossbarBankCost {
@@ -152,6 +157,7 @@ export class OpLowering {
   private readonly kvMemory: KvCacheLocation;
   private readonly mantissaBits: number;
   private readonly weightBuffer = new WeightDoubleBuffer();
+  private readonly macroTransfers: boolean;
   /** The SRAM's delivery time for `bytes` (0 without an SRAM): the stall bound every op obeys. */
   private readonly sramPs = (bytes: number): number => (this.sram ? sramTransferPs(this.sram.cost, bytes) : 0);
 
@@ -178,6 +184,7 @@ export class OpLowering {
     this.linkTopology = new ChipLinkTopology(this.link.topology, placement.chips);
     if (placement.chips > 1 && this.link.topology === "shared") this.linkResources.set(0, res.add("chip-link", 1, "link"));
     this.kvMemory = placement.kvCache.memory;
+    this.macroTransfers = opts.macroTransfers ?? true;
     this.mantissaBits = opts.bitSerialMantissaBits ?? 8; // Anda default mid-range (src/components/digital.ts ANDA_DEFAULT_MANTISSA_BITS)
 
     const analog = chip.analog;
@@ -475,11 +482,24 @@ export class OpLowering {
     return this.dramTransfer(list, bytes, deps, op.opClass, phase, step, label, op.kind);
   }
 
-  /** A DRAM transfer as bursts (src/components/memory-traffic.ts), each a task of its own, so the controller
-   *  interleaves transfers (in priority order: the op needed first wins the next burst) instead of letting a
-   *  large prefetch hold the channel; returns the task whose end means the whole transfer arrived. */
+  /** A DRAM transfer as bursts (src/components/memory-traffic.ts), so the controller interleaves transfers (in
+   *  priority order: the op needed first wins the next burst) instead of letting a large prefetch hold the
+   *  channel; returns the task whose end means the whole transfer arrived. With macroTransfers the bursts are
+   *  one macro task (pieces of the rounded burst durations, the bursts' summed energy) that yields the channel
+   *  at a burst boundary exactly when a separate burst would have lost it; else one task per burst and a join. */
   private dramTransfer(list: TaskList, bytes: number, deps: readonly number[], opClass: ModelOp["opClass"], phase: number, step: number, label: string, kind: string): number {
     const parts = dramBurstCount(bytes);
+    if (parts > 1 && this.macroTransfers) {
+      const lastBytes = dramBurstBytes(bytes, parts - 1, parts);
+      const fullPs = Math.round(dramTransferPs(this.dram, dramBurstBytes(bytes, 0, parts)));
+      const lastPs = Math.round(dramTransferPs(this.dram, lastBytes));
+      // Every piece must last >= 1 ps (a zero-length burst takes a grant round of its own); else bursts below.
+      if (fullPs >= 1 && lastPs >= 1) {
+        const t = list.addMacro(this.dramResource, parts, fullPs, lastPs, deps, opClass, phase, step, `${label} (${parts} bursts)`, kind);
+        list.addEnergy(t, "dram", (parts - 1) * dramTransferEnergyJ(this.dram, dramBurstBytes(bytes, 0, parts)) + dramTransferEnergyJ(this.dram, lastBytes));
+        return t;
+      }
+    }
     const ids: number[] = [];
     for (let i = 0; i < parts; i++) {
       const b = dramBurstBytes(bytes, i, parts);

@@ -55,6 +55,9 @@ export interface RunOptions {
    *  steps and standing for the whole block: its task durations, energies and MACs times the block's length).
    *  Traces need every task: `record` forces it. */
   readonly fullDecode?: boolean;
+  /** Multi-burst DRAM transfers as one macro task each (default: yes, unless `record` or projectionTimeScale 0;
+   *  the schedule equals one task per burst, see LoweringOptions.macroTransfers). */
+  readonly macroTransfers?: boolean;
   /** Progress for progress bars: while the task graph is built, after every decode step ("build": steps done,
    *  steps); then in the event loop, every 65536 tasks ("simulate": tasks finished, tasks in the run). */
   readonly onProgress?: (done: number, total: number, stage: "build" | "simulate") => void;
@@ -101,7 +104,8 @@ export function simulate(opts: RunOptions): SimRun {
   if (opts.promptTokens + opts.genTokens > MAX_SEQUENCE_TOKENS)
     throw new AimcsimError("UsageError", "promptTokens + genTokens", `must be at most ${MAX_SEQUENCE_TOKENS} tokens, got ${opts.promptTokens + opts.genTokens}`);
   const placement = mapModel(shape, chip, { chips: opts.chips ?? 1, batch, contextTokens: opts.promptTokens + opts.genTokens });
-  const lowering = new OpLowering(chip, placement, { activity: opts.activity });
+  const macroTransfers = opts.macroTransfers ?? (opts.record !== true && opts.projectionTimeScale !== 0);
+  const lowering = new OpLowering(chip, placement, { activity: opts.activity, macroTransfers });
   const list = new TaskList(4096);
   const analogProjections = placement.analogMatrices.length > 0;
   const chunk = opts.prefillChunk ?? (analogProjections ? 64 : opts.promptTokens);
@@ -109,7 +113,7 @@ export function simulate(opts: RunOptions): SimRun {
   const steps = opts.genTokens - 1;
   const fullDecode = opts.fullDecode === true || opts.record === true || steps <= DECODE_SAMPLES;
   const blocks = fullDecode ? steps : DECODE_SAMPLES;
-  checkRunSize({ chip, shape, placement, activity: opts.activity, promptTokens: opts.promptTokens, genTokens: blocks + 1, batch, prefillChunk: chunk, record: opts.record ?? false });
+  checkRunSize({ chip, shape, placement, activity: opts.activity, promptTokens: opts.promptTokens, genTokens: blocks + 1, batch, prefillChunk: chunk, record: opts.record ?? false, macroTransfers });
 
   // ---- prefill, in chunks
   const layers = shape.numLayers;
@@ -173,12 +177,18 @@ function emptyRecord<K extends string>(keys: readonly K[]): Record<K, number> {
  *  running then; instants with nothing running count as "other" (waiting on nothing measurable). */
 function timeByClass(list: TaskList, schedule: TaskGraphRun, phase: number, fromPs: number, toPs: number): Record<OpClass, number> {
   const ev: number[] = [];
+  const span = (t: number, start: number, end: number): void => {
+    const s = Math.max(fromPs, start);
+    const e = Math.min(toPs, end);
+    if (e > s) ev.push(s, list.opClass[t]!, 1, e, list.opClass[t]!, -1);
+  };
+  // A macro task that yielded the DRAM runs in pieces (schedule.pieces); its start..end spans the gaps.
+  const p = schedule.pieces;
+  const inPieces = p && p.task.length > 0 ? new Uint8Array(list.count) : null;
+  if (p && inPieces) for (let k = 0; k < p.task.length; k++) if (list.phase[p.task[k]!] === phase) (inPieces[p.task[k]!] = 1), span(p.task[k]!, p.startPs[k]!, p.endPs[k]!);
   for (let t = 0; t < list.count; t++) {
-    if (list.phase[t] !== phase || list.durationPs[t] === 0) continue;
-    const s = Math.max(fromPs, schedule.startPs[t]!);
-    const e = Math.min(toPs, schedule.endPs[t]!);
-    if (e <= s) continue;
-    ev.push(s, list.opClass[t]!, 1, e, list.opClass[t]!, -1);
+    if (list.phase[t] !== phase || list.durationPs[t] === 0 || inPieces?.[t]) continue;
+    span(t, schedule.startPs[t]!, schedule.endPs[t]!);
   }
   const n = ev.length / 3;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ev[a * 3]! - ev[b * 3]! || ev[a * 3 + 2]! - ev[b * 3 + 2]!);

@@ -28,6 +28,12 @@ export class TaskList {
   energy: Float64Array;
   /** Multiply-accumulates the task performs. */
   macs: Float64Array;
+  /** Macro tasks (a DRAM transfer's bursts as one task, src/engine/task-graph.ts): pieces per task (1 = an
+   *  ordinary task) and the duration of every piece but the last. */
+  chunks: Int32Array;
+  chunkPs: Float64Array;
+  /** Whether any task is a macro task (toGraph then passes chunks/chunkPs to the engine). */
+  hasMacro = false;
   readonly labels: string[] = [];
   readonly opKinds: string[] = [];
   private deps: number[] = [];
@@ -43,6 +49,8 @@ export class TaskList {
     this.step = new Int32Array(capacity);
     this.energy = new Float64Array(capacity * NK);
     this.macs = new Float64Array(capacity);
+    this.chunks = new Int32Array(capacity);
+    this.chunkPs = new Float64Array(capacity);
   }
 
   private grow(): void {
@@ -60,6 +68,8 @@ export class TaskList {
     this.step = g(this.step, cap);
     this.energy = g(this.energy, cap * NK);
     this.macs = g(this.macs, cap);
+    this.chunks = g(this.chunks, cap);
+    this.chunkPs = g(this.chunkPs, cap);
     this.cap = cap;
   }
 
@@ -89,6 +99,8 @@ export class TaskList {
     this.opClass[t] = CLASS_INDEX[opClass];
     this.phase[t] = phase;
     this.step[t] = step;
+    this.chunks[t] = 1;
+    this.chunkPs[t] = 0;
     for (const d of deps) this.deps.push(d);
     this.depStart.push(this.deps.length);
     this.labels.push(label);
@@ -96,10 +108,54 @@ export class TaskList {
     return t;
   }
 
-  /** Multiply the durations of every task of one op class (rounded to whole picoseconds again). */
+  /** Append a macro task: `pieces` back-to-back pieces on `resource` (capacity 1), every one but the last
+   *  `chunkPs` long, the last `lastPs` (both whole picoseconds >= 1); the engine runs it as one event while
+   *  nothing better waits for the resource and yields between pieces otherwise, so it schedules exactly like
+   *  `pieces` separate tasks joined by a zero-duration task. Returns its index. */
+  addMacro(
+    resource: number,
+    pieces: number,
+    chunkPs: number,
+    lastPs: number,
+    deps: readonly number[],
+    opClass: OpClass,
+    phase: number,
+    step: number,
+    label: string,
+    opKind: string,
+  ): number {
+    if (!(pieces >= 2 && chunkPs >= 1 && lastPs >= 1 && Number.isInteger(chunkPs) && Number.isInteger(lastPs)))
+      throw new AimcsimError("SimError", label, `a macro task needs >= 2 pieces of whole picoseconds >= 1, got ${pieces} x ${chunkPs} ps + ${lastPs} ps`);
+    const t = this.add(resource, (pieces - 1) * chunkPs + lastPs, deps, opClass, phase, step, label, opKind);
+    this.chunks[t] = pieces;
+    this.chunkPs[t] = chunkPs;
+    this.hasMacro = true;
+    return t;
+  }
+
+  /** Multiply the durations of every task of one op class (rounded to whole picoseconds again; a macro task's
+   *  pieces each rounded, as separate tasks would be; one whose pieces round to 0 ps becomes one ordinary task
+   *  of the rounded total, no longer interleaving with other transfers). */
   scaleClassDurations(opClass: OpClass, factor: number): void {
     const c = CLASS_INDEX[opClass];
-    for (let t = 0; t < this.count; t++) if (this.opClass[t] === c) this.durationPs[t] = Math.round(this.durationPs[t]! * factor);
+    for (let t = 0; t < this.count; t++) {
+      if (this.opClass[t] !== c) continue;
+      const n = this.chunks[t]!;
+      if (n === 1) {
+        this.durationPs[t] = Math.round(this.durationPs[t]! * factor);
+        continue;
+      }
+      const full = this.chunkPs[t]!;
+      const last = this.durationPs[t]! - (n - 1) * full;
+      const f2 = Math.round(full * factor);
+      const l2 = Math.round(last * factor);
+      this.durationPs[t] = (n - 1) * f2 + l2;
+      if (f2 >= 1 && l2 >= 1) this.chunkPs[t] = f2;
+      else {
+        this.chunks[t] = 1;
+        this.chunkPs[t] = 0;
+      }
+    }
   }
 
   /** Tasks [from, to) stand for `factor` copies run back to back (a sampled decode step standing for `factor`
@@ -107,6 +163,7 @@ export class TaskList {
   scaleRange(from: number, to: number, factor: number): void {
     for (let t = from; t < to; t++) {
       this.durationPs[t] = this.durationPs[t]! * factor;
+      this.chunkPs[t] = this.chunkPs[t]! * factor;
       this.macs[t] = this.macs[t]! * factor;
       for (let k = 0; k < NK; k++) this.energy[t * NK + k] = this.energy[t * NK + k]! * factor;
     }
@@ -124,6 +181,7 @@ export class TaskList {
       depStart: Int32Array.from(this.depStart),
       depList: Int32Array.from(this.deps),
       priority: this.priority.slice(0, this.count),
+      ...(this.hasMacro ? { chunks: this.chunks.slice(0, this.count), chunkPs: this.chunkPs.slice(0, this.count) } : {}),
     };
   }
 

@@ -1,6 +1,7 @@
 // Issue 13.2: a run too large for memory is refused before any task is built, with a UsageError naming the
 // knob, never a V8 heap crash. A Llama-3.1-70B-shaped config.json on the digital baseline streams its
-// weights from DRAM every decode step (about half a million tasks per generated token).
+// weights from DRAM every decode step (about half a million bursts per generated token; since issue 17 item 6
+// each transfer's bursts are one macro task, so the default 512+128 run fits and a full 1000-token decode does not).
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,7 +29,7 @@ describe("run size budget", () => {
   it("refuses a 70B-shaped config on the digital baseline within seconds, naming --gen and what fits", async () => {
     const err: string[] = [];
     const t0 = Date.now();
-    const code = await runCli(["run", "--chip", "digital-baseline", "--model", dir, "--chips", "auto"], { out: () => {}, err: (t) => void err.push(t) });
+    const code = await runCli(["run", "--chip", "digital-baseline", "--model", dir, "--chips", "auto", "--full-decode", "--gen", "1000"], { out: () => {}, err: (t) => void err.push(t) });
     expect(Date.now() - t0).toBeLessThan(20_000);
     expect(code).toBe(2);
     expect(err).toHaveLength(1);
@@ -39,11 +40,20 @@ describe("run size budget", () => {
     const chip = await loadSpecFile("digital-baseline");
     let e: unknown;
     try {
-      simulate({ chip, model: dir, promptTokens: 512, genTokens: 128, chips: "auto" });
+      simulate({ chip, model: dir, promptTokens: 512, genTokens: 1000, chips: "auto", fullDecode: true });
     } catch (x) {
       e = x;
     }
     expect(isAimcsimError(e) && e._tag === "UsageError" && e.path.startsWith("genTokens")).toBe(true);
+    // The default 512+128 run (decode sampled, DRAM transfers as macro tasks) fits; one task per burst would not.
+    const big = resolveModelShape(dir);
+    const bigPlacement = mapModel(big, chip, { chips: "auto", batch: 1, contextTokens: 640 });
+    const run128 = { chip, shape: big, placement: bigPlacement, promptTokens: 512, genTokens: 33, batch: 1, prefillChunk: 512 };
+    const macro = estimateRunSize(run128);
+    expect(macro.bytes).toBeLessThan(macro.budgetBytes);
+    const bursts = estimateRunSize({ ...run128, macroTransfers: false });
+    expect(bursts.bytes).toBeGreaterThan(bursts.budgetBytes);
+    expect(bursts.tasks / macro.tasks).toBeGreaterThan(10);
     const shape = resolveModelShape("gpt2");
     const placement = mapModel(shape, chip, { chips: 1, batch: 1, contextTokens: 4097 });
     const input = { chip, shape, placement, promptTokens: 4096, genTokens: 1, batch: 1, prefillChunk: 4096 };
