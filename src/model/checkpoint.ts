@@ -9,10 +9,10 @@ import { loadMoeLayer, type MoeLayerWeights } from "./moe-weights.ts";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { AimcsimError } from "../errors.ts";
-import type { LinearWeight } from "../formats/tensors.ts";
+import { halfLinearWeight, widenHalf, type HalfBits, type LinearWeight, type TensorAllocator } from "../formats/tensors.ts";
 import { hfTensorNames } from "./hf-names.ts";
 import type { TransformerShape } from "./shape.ts";
-import { SafetensorsFile, type DecodedTensor } from "./safetensors.ts";
+import { SafetensorsFile, SafetensorsReaderSync, type DecodedTensor } from "./safetensors.ts";
 import { shapeDetails, shapeFromConfig } from "./config.ts";
 import { loadTokenizer, specialsFromTokenizerConfig, type Tokenizer } from "./tokenizer.ts";
 import { quantiseTernaryAbsmean } from "../formats/numbers.ts";
@@ -94,8 +94,31 @@ export interface LoadedModel {
   readonly tokenizer: Tokenizer | null;
 }
 
-/** Load a Hugging Face checkpoint folder. Every failure is an AimcsimError naming the file and tensor. */
-export async function loadModel(dir: string): Promise<LoadedModel> {
+/** How loadModel holds the tensors (all optional; with none set, every tensor is read into float32 up front). */
+export interface LoadOptions {
+  /**
+   * Keep BF16/F16 matrices (projections, the embedding and a tied lm_head) as their stored 16-bit bits (HalfBits)
+   * instead of widening them to float32: half the memory. A projection that must be transformed (GPT-2's
+   * transposed Conv1D, BitNet's ternarisation) is widened; vectors (norms, biases) are read as float32.
+   */
+  readonly keepHalf?: boolean;
+  /** Memory the tensors are read into (default plain typed arrays; the numerics pass their kernel banks). */
+  readonly alloc?: TensorAllocator;
+  /**
+   * Streaming: called with each projection weight right after it is read, in execution order (lm_head last);
+   * the model keeps what it returns. A consumer that takes the weight over (the analog backend programs it)
+   * returns a stand-in without values (releasedLinearWeight), so only one source weight is held at a time.
+   */
+  readonly onLinear?: (w: LinearWeight, isLmHead: boolean) => LinearWeight;
+}
+
+/**
+ * Load a Hugging Face checkpoint folder. Every failure is an AimcsimError naming the file and tensor.
+ * With LoadOptions each tensor is read synchronously at the moment the model is assembled (one at a time,
+ * straight into opts.alloc's memory); LoadedModel.tensors then holds only the vectors (norms, biases, input
+ * ranges), the matrices being in `linears` and `layout`.
+ */
+export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<LoadedModel> {
   if (typeof dir !== "string" || dir === "") throw new AimcsimError("UsageError", "model", `must be a checkpoint folder (a path), got ${dir === "" ? "an empty string" : typeof dir}`);
   const configPath = join(dir, "config.json");
   const config = normaliseConfig(await readJson(configPath));
@@ -103,7 +126,6 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   // Without a _name_or_path in config.json the model is named after its folder (as loadShapeFromFolder does).
   const named = typeof (config as Record<string, unknown>)["_name_or_path"] === "string" && (config as Record<string, unknown>)["_name_or_path"] !== "";
   const shape = named ? parsed : { ...parsed, name: basename(resolve(dir)) };
-  const tensors = await readCheckpointTensors(dir);
   let tokenizer: Tokenizer | null = null;
   const tokPath = join(dir, "tokenizer.json");
   const tokJson = await readFile(tokPath, "utf8").catch(() => null);
@@ -111,7 +133,56 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     const tokConfig = await readFile(join(dir, "tokenizer_config.json"), "utf8").catch(() => null);
     tokenizer = loadTokenizer(tokJson, tokPath, specialsFromTokenizerConfig(tokConfig));
   }
+  if (opts.keepHalf || opts.alloc || opts.onLinear) return loadStreamed(dir, shape, config, tokenizer, opts);
+  const tensors = await readCheckpointTensors(dir);
   return buildModel(shape, config, tensors.data, tensors.shapes, dir, tokenizer, tensors.fileOf);
+}
+
+/** loadModel with LoadOptions: the tensors read one by one while the model is assembled. */
+async function loadStreamed(dir: string, shape: TransformerShape, config: Record<string, unknown>, tokenizer: Tokenizer | null, opts: LoadOptions): Promise<LoadedModel> {
+  const { files, wanted } = await listShards(dir);
+  const readers = new Map<string, SafetensorsReaderSync>();
+  const shapes = new Map<string, readonly number[]>();
+  const fileOf = new Map<string, string>();
+  const opened: SafetensorsReaderSync[] = [];
+  try {
+    for (const f of files) {
+      const path = join(dir, f);
+      const r = SafetensorsReaderSync.open(path);
+      opened.push(r);
+      for (const [name, e] of r.header.tensors) {
+        if (wanted && wanted.get(name) !== f) continue;
+        if (readers.has(name)) throw new AimcsimError("CheckpointError", path, `tensor ${name}: also present in ${fileOf.get(name)}`);
+        readers.set(name, r);
+        shapes.set(name, e.shape);
+        fileOf.set(name, path);
+      }
+    }
+    if (wanted)
+      for (const [name, f] of wanted)
+        if (!readers.has(name))
+          throw new AimcsimError("CheckpointError", join(dir, f), `tensor ${name}: listed in model.safetensors.index.json but absent from the shard`);
+    const alloc = opts.alloc;
+    const kept = new Map<string, Float32Array>();
+    const data = {
+      has: (name: string) => readers.has(name),
+      get: (name: string): Float32Array | undefined => {
+        const r = readers.get(name);
+        if (!r) return undefined;
+        const t = r.readF32(name, alloc);
+        if (t.shape.length <= 1) kept.set(name, t.data);
+        return t.data;
+      },
+    };
+    const half = (name: string): HalfBits | null => {
+      const r = readers.get(name);
+      if (!opts.keepHalf || !r || !r.isHalf(name) || (shapes.get(name)?.length ?? 0) < 2) return null;
+      return r.readHalf(name, alloc).half;
+    };
+    return buildModel(shape, config, data, shapes, dir, tokenizer, fileOf, { half, onLinear: opts.onLinear, tensors: kept });
+  } finally {
+    for (const r of opened) r.close();
+  }
 }
 
 /**
@@ -154,9 +225,37 @@ interface RawTensors {
 
 /** Read all tensors of model.safetensors, or of the shards listed in model.safetensors.index.json. */
 export async function readCheckpointTensors(dir: string): Promise<RawTensors> {
+  const out: RawTensors = { data: new Map(), shapes: new Map(), fileOf: new Map() };
+  const { files, wanted } = await listShards(dir);
+  for (const f of files) {
+    const path = join(dir, f);
+    const sf = await SafetensorsFile.open(path);
+    try {
+      for (const name of sf.header.tensors.keys()) {
+        if (wanted && wanted.get(name) !== f) continue;
+        if (out.data.has(name))
+          throw new AimcsimError("CheckpointError", path, `tensor ${name}: also present in ${out.fileOf.get(name)}`);
+        const t = await sf.read(name);
+        out.data.set(name, t.data);
+        out.shapes.set(name, t.shape);
+        out.fileOf.set(name, path);
+      }
+    } finally {
+      await sf.close();
+    }
+  }
+  if (wanted) {
+    for (const [name, f] of wanted)
+      if (!out.data.has(name))
+        throw new AimcsimError("CheckpointError", join(dir, f), `tensor ${name}: listed in model.safetensors.index.json but absent from the shard`);
+  }
+  return out;
+}
+
+/** The safetensors files of a checkpoint folder and, when sharded, which file holds which tensor. */
+async function listShards(dir: string): Promise<{ files: string[]; wanted: Map<string, string> | null }> {
   const indexPath = join(dir, "model.safetensors.index.json");
   const single = join(dir, "model.safetensors");
-  const out: RawTensors = { data: new Map(), shapes: new Map(), fileOf: new Map() };
   let files: string[];
   let wanted: Map<string, string> | null = null;
   const idxText = await readFile(indexPath, "utf8").catch(() => null);
@@ -193,69 +292,79 @@ export async function readCheckpointTensors(dir: string): Promise<RawTensors> {
   } else {
     files = ["model.safetensors"];
   }
-  for (const f of files) {
-    const path = join(dir, f);
-    if (wanted === null) {
-      const exists = await stat(single).then(
-        (st) => st.isFile(),
-        () => false,
-      );
-      if (!exists)
-        throw new AimcsimError("CheckpointError", dir, "no model.safetensors or model.safetensors.index.json in this folder");
-    }
-    const sf = await SafetensorsFile.open(path);
-    try {
-      for (const name of sf.header.tensors.keys()) {
-        if (wanted && wanted.get(name) !== f) continue;
-        if (out.data.has(name))
-          throw new AimcsimError("CheckpointError", path, `tensor ${name}: also present in ${out.fileOf.get(name)}`);
-        const t = await sf.read(name);
-        out.data.set(name, t.data);
-        out.shapes.set(name, t.shape);
-        out.fileOf.set(name, path);
-      }
-    } finally {
-      await sf.close();
-    }
+  if (wanted === null) {
+    const exists = await stat(single).then(
+      (st) => st.isFile(),
+      () => false,
+    );
+    if (!exists) throw new AimcsimError("CheckpointError", dir, "no model.safetensors or model.safetensors.index.json in this folder");
   }
-  if (wanted) {
-    for (const [name, f] of wanted)
-      if (!out.data.has(name))
-        throw new AimcsimError("CheckpointError", join(dir, f), `tensor ${name}: listed in model.safetensors.index.json but absent from the shard`);
-  }
-  return out;
+  return { files, wanted };
+}
+
+/** Where buildModel finds tensors: a Map, or a reader that fetches each tensor when asked (loadModel's streamed path). */
+export interface TensorLookup {
+  get(name: string): Float32Array | undefined;
+  has(name: string): boolean;
+}
+
+export interface BuildOptions {
+  /** The 16-bit bits of a tensor to keep as such, or null to take it from `data` as float32. */
+  readonly half?: (name: string) => HalfBits | null;
+  /** See LoadOptions.onLinear. */
+  readonly onLinear?: (w: LinearWeight, isLmHead: boolean) => LinearWeight;
+  /** What LoadedModel.tensors holds (default: `data` when it is a Map). */
+  readonly tensors?: ReadonlyMap<string, Float32Array>;
 }
 
 /**
- * Assemble a LoadedModel from tensors already in memory (HF names). Used by loadModel and by tests/tools
- * that build models without files. Checks every needed tensor is present with the shape config.json implies.
+ * Assemble a LoadedModel from tensors (HF names), in memory or fetched on demand. Used by loadModel and by
+ * tests/tools that build models without files. Checks every needed tensor is present with the shape config.json
+ * implies (before reading it).
  */
 export function buildModel(
   shape: TransformerShape,
   config: Readonly<Record<string, unknown>>,
-  data: ReadonlyMap<string, Float32Array>,
+  data: TensorLookup,
   shapes: ReadonlyMap<string, readonly number[]>,
   source: string,
   tokenizer: Tokenizer | null = null,
   fileOf: ReadonlyMap<string, string> = new Map(),
+  build: BuildOptions = {},
 ): LoadedModel {
   const where = (name: string) => fileOf.get(name) ?? (fileOf.size ? [...new Set(fileOf.values())].join(", ") : source);
   const moe = moeDetails(shape);
   const get = (name: string, dims: readonly number[]): DecodedTensor => {
-    const d = data.get(name);
-    if (!d)
+    if (!data.has(name))
       throw new AimcsimError(
         "CheckpointError",
         where(name),
         `tensor ${name}: missing, but a ${shape.family} model with this config.json needs it (shape ${JSON.stringify(dims)})`,
       );
-    const s = shapes.get(name) ?? [d.length];
-    if (s.length !== dims.length || s.some((x, i) => x !== dims[i]))
-      throw new AimcsimError(
-        "CheckpointError",
-        where(name),
-        `tensor ${name}: shape ${JSON.stringify(s)} disagrees with config.json, which implies ${JSON.stringify(dims)}`,
-      );
+    const known = shapes.get(name);
+    const check = (s: readonly number[]) => {
+      if (s.length !== dims.length || s.some((x, i) => x !== dims[i]))
+        throw new AimcsimError(
+          "CheckpointError",
+          where(name),
+          `tensor ${name}: shape ${JSON.stringify(s)} disagrees with config.json, which implies ${JSON.stringify(dims)}`,
+        );
+    };
+    if (known) check(known);
+    const h = build.half?.(name) ?? null;
+    if (h) {
+      const s = known ?? [h.bits.length];
+      return {
+        shape: s,
+        half: h,
+        get data(): Float32Array {
+          return widenHalf(h);
+        },
+      };
+    }
+    const d = data.get(name)!;
+    const s = known ?? [d.length];
+    check(s);
     return { shape: s, data: d };
   };
   const has = (name: string) => data.has(name);
@@ -272,6 +381,10 @@ export function buildModel(
   const linear = (name: string, outF: number, inF: number, bias: boolean | "optional", transposed = false, quant = ternary): LinearWeight => {
     const packed = quant && has(`${name}.weight_scale`) && shapes.get(`${name}.weight`)?.[0] === Math.ceil(outF / 4);
     const w = packed ? unpackTernary(name, outF, inF) : get(`${name}.weight`, transposed ? [inF, outF] : [outF, inF]);
+    if (w.half && !transposed && !quant) {
+      const wantB = bias === "optional" ? has(`${name}.bias`) : bias;
+      return keepLinear(halfLinearWeight(name, outF, inF, w.half, wantB ? get(`${name}.bias`, [outF]).data : null));
+    }
     let wdata = quant && !packed ? ternariseAbsmean(w.data) : w.data;
     if (transposed) {
       wdata = new Float32Array(outF * inF);
@@ -279,10 +392,15 @@ export function buildModel(
     }
     const wantBias = bias === "optional" ? has(`${name}.bias`) : bias;
     const b = wantBias ? get(`${name}.bias`, [outF]).data : null;
-    const lw: LinearWeight = { name, outFeatures: outF, inFeatures: inF, data: wdata, bias: b };
-    linears.push(lw);
-    return lw;
+    return keepLinear({ name, outFeatures: outF, inFeatures: inF, data: wdata, bias: b });
   };
+  /** Record a projection (after the streaming consumer, if any, has taken it). */
+  let inHead = false;
+  function keepLinear(lw: LinearWeight): LinearWeight {
+    const kept = build.onLinear ? build.onLinear(lw, inHead) : lw;
+    linears.push(kept);
+    return kept;
+  }
   /**
    * Pre-quantised BitNet weights (transformers integrations/bitnet.py): uint8 [ceil(out/4) x in], value i of a
    * column in bits 2i..2i+1 of row r holds row i*rows + r, stored +1. BitLinear divides the output by weight_scale;
@@ -415,7 +533,7 @@ export function buildModel(
       const names = hfTensorNames("opt");
       const pos = `${names.positions}.weight`;
       embed = get(`${names.embed}.weight`, [V, E]);
-      const posShape = data.get(pos) ? shapes.get(pos) : undefined;
+      const posShape = data.has(pos) ? shapes.get(pos) : undefined;
       positions = get(pos, [posShape?.[0] ?? shape.maxPositions + 2, H]);
       if (positions.shape[0]! < shape.maxPositions + 2)
         throw new AimcsimError(
@@ -450,17 +568,18 @@ export function buildModel(
   }
 
   function headLinear(name: string, emb: DecodedTensor, vocab: number, dim: number): LinearWeight {
-    if (shape.tiedEmbeddings && !has(`${name}.weight`)) {
-      const lw: LinearWeight = { name, outFeatures: vocab, inFeatures: dim, data: emb.data, bias: null };
-      linears.push(lw);
-      return lw;
-    }
+    inHead = true;
+    const tied = (): LinearWeight =>
+      keepLinear(emb.half ? halfLinearWeight(name, vocab, dim, emb.half, null) : { name, outFeatures: vocab, inFeatures: dim, data: emb.data, bias: null });
+    if (shape.tiedEmbeddings && !has(`${name}.weight`)) return tied();
     if (shape.tiedEmbeddings) {
       // Saved tied heads are identical to the embedding; use the embedding so the two cannot diverge.
-      get(`${name}.weight`, [vocab, dim]);
-      const lw: LinearWeight = { name, outFeatures: vocab, inFeatures: dim, data: emb.data, bias: null };
-      linears.push(lw);
-      return lw;
+      // (Only the shape is checked: the tensor itself is not read.)
+      const s = shapes.get(`${name}.weight`);
+      if (s && (s.length !== 2 || s[0] !== vocab || s[1] !== dim))
+        throw new AimcsimError("CheckpointError", where(`${name}.weight`), `tensor ${name}.weight: shape ${JSON.stringify(s)} disagrees with config.json, which implies ${JSON.stringify([vocab, dim])}`);
+      if (!s) get(`${name}.weight`, [vocab, dim]);
+      return tied();
     }
     return linear(name, vocab, dim, "optional", false, false); // lm_head stays full precision (BitNet keeps it in fp)
   }
@@ -469,7 +588,7 @@ export function buildModel(
     shape,
     source,
     config,
-    tensors: data,
+    tensors: build.tensors ?? (data instanceof Map ? data : new Map()),
     tensorShapes: shapes,
     linears,
     layout: { embed: embed!, positions, projectIn, projectOut, layers, finalNorm: finalNorm!, lmHead: lmHead!, options },

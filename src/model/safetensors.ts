@@ -4,10 +4,12 @@
 // Every tensor is returned as a Float32Array (F16/BF16 widened exactly; integer dtypes converted by value).
 // Files are read with positioned reads, so only the tensors asked for are brought into memory.
 
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { AimcsimError } from "../errors.ts";
 import { f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from "../formats/numbers.ts";
+import { heapAllocator, type HalfBits, type TensorAllocator } from "../formats/tensors.ts";
 
 export type SafetensorsDtype = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
 
@@ -42,7 +44,10 @@ export interface SafetensorsHeader {
 
 export interface DecodedTensor {
   readonly shape: readonly number[];
+  /** float32 values; for a tensor kept in 16 bits (`half` set) a getter that widens into a new array per access. */
   readonly data: Float32Array;
+  /** Set when the tensor is held as its stored bf16/f16 bits (SafetensorsReaderSync.readHalf). */
+  readonly half?: HalfBits | null;
 }
 
 /** Largest header HF's reader accepts (safetensors/src/tensor.rs MAX_HEADER_SIZE = 100 MB). */
@@ -207,6 +212,112 @@ export class SafetensorsFile {
 
   async close(): Promise<void> {
     await this.handle.close();
+  }
+}
+
+const HALF_EXP: Readonly<Record<"BF16" | "F16", number>> = { BF16: 0x7f80, F16: 0x7c00 };
+
+/**
+ * Synchronous positioned reads of single tensors, straight into memory from an allocator (TensorAllocator): a
+ * loader can then read one tensor at the moment it is needed and drop it after use (a streamed load), and tensors
+ * land in the memory their consumer reads in place. Reads go in chunks of at most 1 GiB.
+ */
+export class SafetensorsReaderSync {
+  private fd: number;
+  private constructor(
+    readonly header: SafetensorsHeader,
+    fd: number,
+  ) {
+    this.fd = fd;
+  }
+
+  static open(path: string): SafetensorsReaderSync {
+    let fd: number;
+    try {
+      fd = openSync(path, "r");
+    } catch (e) {
+      throw new AimcsimError("CheckpointError", path, `cannot open file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size < 8) fail(path, `file is ${size} bytes, shorter than the 8-byte header length field (truncated)`);
+      const lenBuf = new Uint8Array(8);
+      readSync(fd, lenBuf, 0, 8, 0);
+      const n = new DataView(lenBuf.buffer).getBigUint64(0, true);
+      if (n > BigInt(size - 8))
+        fail(path, `header length ${n} runs past the end of the file (${size} bytes; truncated or not a safetensors file)`);
+      if (n > BigInt(MAX_HEADER_BYTES)) fail(path, `header length ${n} exceeds ${MAX_HEADER_BYTES} bytes`);
+      const hb = new Uint8Array(Number(n));
+      readSync(fd, hb, 0, hb.length, 8);
+      return new SafetensorsReaderSync(parseHeader(hb, size, path), fd);
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+  }
+
+  private entry(name: string): TensorEntry {
+    if (this.fd < 0) return fail(this.header.file, `tensor ${name}: read after the file was closed`);
+    const e = this.header.tensors.get(name);
+    return e ?? fail(this.header.file, `tensor ${name}: not present in this file`);
+  }
+
+  private readInto(name: string, dst: Uint8Array, pos: number): void {
+    let got = 0;
+    while (got < dst.length) {
+      const n = readSync(this.fd, dst, got, Math.min(dst.length - got, 1 << 30), pos + got);
+      if (n === 0) fail(this.header.file, `tensor ${name}: file ended while reading its data (truncated)`);
+      got += n;
+    }
+  }
+
+  /** True when the tensor is stored as BF16 or F16 (readHalf keeps it so). */
+  isHalf(name: string): boolean {
+    const d = this.entry(name).dtype;
+    return d === "BF16" || d === "F16";
+  }
+
+  /** A BF16/F16 tensor as its bits, in memory from `alloc`. Rejects NaN/Inf (an all-ones exponent). */
+  readHalf(name: string, alloc: TensorAllocator = heapAllocator): { shape: readonly number[]; half: HalfBits } {
+    const e = this.entry(name);
+    if (e.dtype !== "BF16" && e.dtype !== "F16") return fail(this.header.file, `tensor ${name}: stored as ${e.dtype}, not BF16/F16`);
+    const numel = (e.end - e.begin) / 2;
+    const bits = alloc.u16(numel);
+    this.readInto(name, new Uint8Array(bits.buffer, bits.byteOffset, 2 * numel), e.begin);
+    const m = HALF_EXP[e.dtype];
+    for (let i = 0; i < numel; i++)
+      if ((bits[i]! & m) === m) fail(this.header.file, `tensor ${name}: element ${i} is not finite (weights must be finite)`);
+    return { shape: e.shape, half: { kind: e.dtype === "BF16" ? "bf16" : "f16", bits } };
+  }
+
+  /** Any tensor as float32, in memory from `alloc` (BF16 is read into the upper half and widened in place). */
+  readF32(name: string, alloc: TensorAllocator = heapAllocator): DecodedTensor {
+    const e = this.entry(name);
+    const numel = e.shape.reduce((a, d) => a * d, 1);
+    const out = alloc.f32(numel);
+    const bytes = e.end - e.begin;
+    if (e.dtype === "F32") this.readInto(name, new Uint8Array(out.buffer, out.byteOffset, bytes), e.begin);
+    else if (e.dtype === "BF16") {
+      const u16 = new Uint16Array(out.buffer, out.byteOffset, 2 * numel);
+      this.readInto(name, new Uint8Array(out.buffer, out.byteOffset + 2 * numel, 2 * numel), e.begin);
+      const u32 = new Uint32Array(out.buffer, out.byteOffset, numel);
+      // element i's source u16[numel + i] is read before u32[i] (u16 2i, 2i + 1 <= numel + i) is written
+      for (let i = 0; i < numel; i++) u32[i] = (u16[numel + i]! << 16) >>> 0;
+    } else {
+      const tmp = new Uint8Array(bytes);
+      this.readInto(name, tmp, e.begin);
+      out.set(decodeBytes(tmp, e.dtype, numel));
+    }
+    for (let i = 0; i < numel; i++) {
+      const v = out[i]!;
+      if (v - v !== 0) fail(this.header.file, `tensor ${name}: element ${i} is ${v} (weights must be finite)`);
+    }
+    return { shape: e.shape, data: out };
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
   }
 }
 

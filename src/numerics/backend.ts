@@ -3,7 +3,7 @@
 // all implement this one interface, so the same forward pass serves the reference and every noisy chip.
 
 import type { LinearWeight } from "../formats/tensors.ts";
-import { exactLinearBlocked } from "./analog/kernels.ts";
+import { exactLinear } from "./analog/kernels.ts";
 
 export type { LinearWeight };
 
@@ -26,6 +26,6 @@ export interface LinearBackend {
 export const exactBackend: LinearBackend = {
   label: "fp32 exact",
   linear(w, x, tokens, out) {
-    exactLinearBlocked(w.data, w.bias, w.inFeatures, w.outFeatures, x, tokens, out);
+    exactLinear(w, x, tokens, out); // bf16/f16-held weights (w.half) on the 16-bit kernel, bit-identical
   },
 };

@@ -15,6 +15,7 @@
 import type { LoadedModel, LayerWeights, NormWeights } from "../model/checkpoint.ts";
 import type { LinearBackend, LinearWeight } from "./backend.ts";
 import { AimcsimError } from "../errors.ts";
+import { widenHalf, type HalfBits } from "../formats/tensors.ts";
 import { shapeDetails, type GemmaDetails } from "../model/config.ts";
 import { moeDetails } from "../model/moe.ts";
 import { MoeRunner } from "./moe.ts";
@@ -208,11 +209,13 @@ class Runner {
     const { layout, shape } = this.model;
     const H = this.H, E = this.E, V = this.V;
     // --- embeddings
-    const emb = layout.embed.data;
     const eb = layout.projectIn ? this.e : this.x;
+    const embHalf = layout.embed.half;
+    const emb = embHalf ? null : layout.embed.data; // a 16-bit embedding is widened row by row, never whole
     for (let t = 0; t < count; t++) {
       const id = tokens[t]!;
-      copy(emb, id * E, eb, t * E, E);
+      if (embHalf) widenRow(embHalf, id * E, eb, t * E, E);
+      else copy(emb!, id * E, eb, t * E, E);
     }
     if (layout.projectIn) this.backend.linear(layout.projectIn, this.e, count, this.x);
     if (this.gemma) {
@@ -221,10 +224,15 @@ class Runner {
       for (let i = 0; i < count * H; i++) this.x[i] = this.x[i]! * n;
     }
     if (layout.positions) {
-      const P = layout.positions.data;
+      const PH = layout.positions.half;
+      const P = PH ? this.tmpH : layout.positions.data;
       const off = layout.options.positionOffset;
       for (let t = 0; t < count; t++) {
-        const po = (start + t + off) * H;
+        let po = (start + t + off) * H;
+        if (PH) {
+          widenRow(PH, po, P, 0, H);
+          po = 0;
+        }
         const xo = t * H;
         for (let i = 0; i < H; i++) this.x[xo + i] = this.x[xo + i]! + P[po + i]!;
       }
@@ -464,6 +472,11 @@ class Runner {
 
 function copy(src: Float32Array, so: number, dst: Float32Array, d0: number, n: number): void {
   for (let i = 0; i < n; i++) dst[d0 + i] = src[so + i]!;
+}
+
+/** dst[d0 ..) = n values of a bf16/f16 tensor from element so, widened exactly. */
+function widenRow(h: HalfBits, so: number, dst: Float32Array, d0: number, n: number): void {
+  widenHalf({ kind: h.kind, bits: h.bits.subarray(so, so + n) }, dst.subarray(d0, d0 + n));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

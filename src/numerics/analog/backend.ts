@@ -17,8 +17,9 @@ import { createNoiseModel, globalDriftAlpha, normal, type ConductanceNoiseModel 
 import { fillNormal } from "../noise/gaussian.ts";
 import { tileGrid, type TileSpan } from "./tiling.ts";
 import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEncoding } from "./encoding.ts";
-import { exactLinearBlocked, gemmTile, gemmTileNoise } from "./kernels.ts";
-import { allocF32 } from "../kernels/arena.ts"; // programmed slices live in a kernel bank (read in place)
+import { exactLinear, gemmTile, gemmTileNoise } from "./kernels.ts";
+import { allocF32 } from "../kernels/arena.ts";
+import { releasedLinearWeight } from "../../formats/tensors.ts"; // programmed slices live in a kernel bank (read in place)
 import { LayerCounters, histQuantile, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
 import { accumulator, conversionPlan, dacCodeLevels, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
 
@@ -73,6 +74,12 @@ export interface AnalogBackendOptions {
 }
 
 export type AnalogBackend = LinearBackend & {
+  /**
+   * Program one more weight after construction (a streamed load: loadModel's onLinear). Returns the stand-in
+   * (releasedLinearWeight) that the model keeps and linear() is called with; the backend keeps only the programmed
+   * conductances, so the source values can be dropped. Same devices as passing the weight to createAnalogBackend.
+   */
+  program(w: LinearWeight): LinearWeight;
   stats(): AnalogStats;
   /** Zero the recorded statistics (programming is kept). */
   resetStats(): void;
@@ -156,10 +163,12 @@ export function createAnalogBackend(
   let maxRows = 1;
   let maxCols = 1;
   let maxOut = 1;
-  for (const w of linears) {
+  let grown = false; // a layer programmed after the scratch was sized (streaming): resize it at the next call
+  const addLayer = (w: LinearWeight, keep: LinearWeight): void => {
     if (byName.has(w.name)) throw new AimcsimError("ModelError", w.name, "weight name appears twice in the analog layer list");
-    if (w.data.length !== w.inFeatures * w.outFeatures)
-      throw new AimcsimError("CheckpointError", w.name, `data has ${w.data.length} values, expected ${w.outFeatures} x ${w.inFeatures}`);
+    const nVals = w.half ? w.half.bits.length : w.data.length; // a 16-bit weight is widened once, in programLayer
+    if (nVals !== w.inFeatures * w.outFeatures)
+      throw new AimcsimError("CheckpointError", w.name, `data has ${nVals} values, expected ${w.outFeatures} x ${w.inFeatures}`);
     let staticBound = NaN;
     if (staticMode) {
       staticBound = opts.calibration?.bounds[w.name] ?? tile.inputRange.bound ?? NaN;
@@ -176,14 +185,17 @@ export function createAnalogBackend(
       if (tb.length !== want || !tb.every((b) => b > 0))
         throw new AimcsimError("UsageError", `calibration.tileBounds.${w.name}`, `needs ${want} positive bounds (one per row tile of ${tile.rows} rows), got ${tb.length}`);
     }
-    const layer = programLayer(w, analog, enc, model, opts.seed, tInfS, columnScaling, compensate, staticBound, adcBins, tb, dacAbsBins, readoutCfg);
-    layers.set(w, layer);
+    const programmed = programLayer(w, analog, enc, model, opts.seed, tInfS, columnScaling, compensate, staticBound, adcBins, tb, dacAbsBins, readoutCfg);
+    const layer = keep === w ? programmed : { ...programmed, w: keep };
+    layers.set(keep, layer);
     byName.set(w.name, layer);
     order.push(layer);
     maxRows = Math.max(maxRows, tile.rows);
     for (const t of layer.tiles) maxCols = Math.max(maxCols, t.cols.length);
     maxOut = Math.max(maxOut, w.outFeatures);
-  }
+    grown = true;
+  };
+  for (const w of linears) addLayer(w, w);
 
   // Converter organisation (conversion.ts): plane groups of the DAC, slice groups of the weights, accumulator.
   const accu = accumulator(analog.accumulatorFormat);
@@ -205,7 +217,7 @@ export function createAnalogBackend(
   let ybufs: Float32Array[] = [];
   let vbufs: Float32Array[] = [];
   const noisy = wNoise > 0 || outNoise > 0;
-  const nz = new Float64Array(noisy ? maxCols : 0);
+  let nz = new Float64Array(0);
   let sliceAcc = new Float64Array(0);
   let intAcc = new Float64Array(0);
   let bmAct = new Uint8Array(0);
@@ -220,8 +232,10 @@ export function createAnalogBackend(
   const bmMaxIter = Math.max(0, Math.min(9, Math.floor(Math.log2(0.25 * (2 ** tile.dac.bits - 2)))));
   let acc = new Float64Array(0);
   const ensure = (T: number) => {
-    if (T <= cap) return;
-    cap = Math.max(T, cap * 2);
+    if (T <= cap && !grown) return;
+    grown = false;
+    cap = T <= cap ? cap : Math.max(T, cap * 2);
+    nz = new Float64Array(noisy ? maxCols : 0);
     codes = new Int32Array(cap * maxRows);
     xq = new Float32Array(cap * maxRows);
     xsq = new Float32Array(wNoise > 0 ? cap * maxRows : 0);
@@ -255,7 +269,7 @@ export function createAnalogBackend(
     if (!L) {
       digitalCalls++;
       if (digitalY.length < T * w.outFeatures) digitalY = new Float64Array(T * w.outFeatures);
-      exactLinearBlocked(w.data, w.bias, w.inFeatures, w.outFeatures, x, T, out, digitalY);
+      exactLinear(w, x, T, out);
       return;
     }
     ensure(T);
@@ -522,6 +536,11 @@ export function createAnalogBackend(
   return {
     label,
     linear,
+    program(w: LinearWeight): LinearWeight {
+      const keep = releasedLinearWeight(w, `the analog backend (${label})`);
+      addLayer(w, keep);
+      return keep;
+    },
     stats(): AnalogStats {
       return {
         dacBits: tile.dac.bits,

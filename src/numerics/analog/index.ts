@@ -2,5 +2,5 @@ export { createAnalogBackend, type AnalogBackend, type AnalogBackendOptions, typ
 export { createRangeCalibrator, AIHWKIT_INPUT_RANGE_QUANTILE, type RangeCalibrator } from "./calibrate.ts";
 export { weightEncoding, groupScale, quantizeWeight, sliceLevel, type WeightEncoding, type GroupScale } from "./encoding.ts";
 export { tileGrid, type TileGrid, type TileSpan } from "./tiling.ts";
-export { gemmTile, gemmTileNoise, exactLinearBlocked, createBlockedExactBackend } from "./kernels.ts";
+export { gemmTile, gemmTileNoise, exactLinear, exactLinearBlocked, createBlockedExactBackend } from "./kernels.ts";
 export type { AnalogLayerStats, AnalogStats } from "./stats.ts";

@@ -1,4 +1,4 @@
-import type { LinearBackend } from "../backend.ts";
+import type { LinearBackend, LinearWeight } from "../backend.ts";
 import { gemm, gemmNoise, type Out } from "../kernels/gemm.ts";
 
 // The inner products of the analog MVM and of the exact linear layers, on the WebAssembly SIMD kernels of
@@ -27,12 +27,27 @@ export function exactLinearBlocked(W: Float32Array, bias: Float32Array | null, i
     }
 }
 
+/** exactLinearBlocked of a LinearWeight: a weight held as bf16/f16 bits (w.half) runs on the 16-bit kernel,
+ *  which widens each value exactly, so the result is bit-identical to its float32 values' (and no copy is made). */
+export function exactLinear(w: LinearWeight, x: Float32Array, T: number, out: Float32Array): void {
+  const h = w.half;
+  if (!h) return exactLinearBlocked(w.data, w.bias, w.inFeatures, w.outFeatures, x, T, out);
+  const outF = w.outFeatures;
+  gemm(h.bits, w.inFeatures, outF, x, T, out, h.kind);
+  const bias = w.bias;
+  if (bias)
+    for (let t = 0; t < T; t++) {
+      const o0 = t * outF;
+      for (let o = 0; o < outF; o++) out[o0 + o] += bias[o];
+    }
+}
+
 /** The exact fp32 backend (kept as a name; exactBackend in ../backend.ts is the same computation). */
 export function createBlockedExactBackend(): LinearBackend {
   return {
     label: "fp32 exact",
     linear(w, x, T, out) {
-      exactLinearBlocked(w.data, w.bias, w.inFeatures, w.outFeatures, x, T, out);
+      exactLinear(w, x, T, out);
     },
   };
 }
