@@ -10,14 +10,14 @@ import {
   ANDA_DEFAULT_MANTISSA_BITS,
   SYSTOLIC_OPERAND_OVERHEAD,
   bitSerialCost,
-  systolicPeCost,
   vectorOpCost,
 } from "./digital.ts";
+import { operandDeliveryCost, systolicMacCost } from "./operand-delivery.ts";
 import { dramCost, sramCost } from "./memory.ts";
 import { averageHops, nocCost } from "./noc.ts";
 import { BITS_PER_BYTE, PS_PER_S } from "./technology.ts";
 import { chipLinkCost } from "./chiplink.ts";
-import { leakageAssumption, leakageWPerMm2, staticPowerByComponentW } from "./leakage.ts";
+import { dieLeakageFactor, leakageAssumption, leakageWPerMm2, staticPowerByComponentW } from "./leakage.ts";
 
 /** The component kinds of an analog tile (its peak part's static power). */
 const ANALOG_KINDS: readonly ComponentKind[] = ["dac", "crossbar", "adc", "accumulate", "periphery"];
@@ -128,9 +128,17 @@ export function describeChip(spec: ChipSpec): ChipDescription {
   // ------------------------------------------------------------- digital
   const digitalParts: PeakPart[] = [];
   for (const sa of spec.systolic) {
-    const pe = systolicPeCost(sa, node, v);
+    const pe = systolicMacCost(sa, node, v);
+    const od = operandDeliveryCost(sa, node, v);
     const pes = sa.rows * sa.cols;
-    add({ component: "systolic", instance: `systolic.${sa.name}`, count: sa.count, action: `mac per PE (${sa.format}, ${sa.rows}x${sa.cols} PEs, ${sa.dataflow})`, energyJ: pe.energyJ, latencyPs: pe.latencyPs, areaMm2: sa.count * pes * pe.areaMm2 });
+    add({ component: "systolic", instance: `systolic.${sa.name}`, count: sa.count, action: `mac per PE (${sa.format}, ${sa.rows}x${sa.cols} PEs, ${sa.dataflow})`, energyJ: pe.energyJ - od.energyPerMacJ, latencyPs: pe.latencyPs, areaMm2: sa.count * pes * pe.areaMm2 });
+    if (sa.operandDelivery !== undefined) {
+      const d = sa.operandDelivery;
+      add({ component: "systolic", instance: `systolic.${sa.name}`, count: sa.count, action: `operand delivery per MAC (register file ${d.registerBitsPerMac} bits, shared memory ${d.sharedBitsPerMac} bits)`, energyJ: od.energyPerMacJ, latencyPs: 0, areaMm2: sa.count * od.storageAreaMm2 });
+      assumptions.push(
+        `systolic.${sa.name} operand delivery: register file ${d.registerBytes} B in ${d.registerBanks} bank(s) at ${fmtJ(od.registerJPerBit)}/bit x ${d.registerBitsPerMac} bits per MAC, shared memory ${d.sharedBytes} B in ${d.sharedBanks} bank(s) at ${fmtJ(od.sharedJPerBit)}/bit x ${d.sharedBitsPerMac} bits per MAC (SRAM model per bank; writes = reads), per instance.`,
+      );
+    }
     const rate = sa.count * pes * sa.clockHz;
     const p = part(`systolic.${sa.name}`, rate, rate * pe.energyJ);
     digitalParts.push(p);
@@ -198,7 +206,8 @@ export function describeChip(spec: ChipSpec): ChipDescription {
   // every on-die component, SRAM and NoC included (src/components/leakage.ts).
   const staticW = staticPowerByComponentW(spec, area);
   const density = leakageWPerMm2(node, v, spec.leakageWPerMm2);
-  const unitStatic = (instance: string): number => rows.filter((r) => r.instance === instance).reduce((s, r) => s + r.areaMm2, 0) * density;
+  const dieFactor = dieLeakageFactor(spec, area);
+  const unitStatic = (instance: string): number => rows.filter((r) => r.instance === instance).reduce((s, r) => s + r.areaMm2, 0) * density * dieFactor;
   for (let i = 0; i < peak.length; i++) {
     const p = peak[i]!;
     const s = p.part === "analog" ? ANALOG_KINDS.reduce((a, k) => a + staticW[k], 0) : unitStatic(p.part);

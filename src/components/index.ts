@@ -6,7 +6,8 @@ import type { ComponentKind } from "./kinds.ts";
 import { ADC_MODEL, adcCost } from "./adc.ts";
 import { DAC_MODEL, dacCost } from "./dac.ts";
 import { ACCUMULATE_MODEL, CROSSBAR_MODEL, analogMvmCost } from "./crossbar.ts";
-import { BITSERIAL_MODEL, SYSTOLIC_MODEL, VECTOR_MODEL, bitSerialCost, systolicPeCost, vectorOpCost } from "./digital.ts";
+import { BITSERIAL_MODEL, SYSTOLIC_MODEL, VECTOR_MODEL, bitSerialCost, vectorOpCost } from "./digital.ts";
+import { systolicMacCost } from "./operand-delivery.ts";
 import { DRAM_MODEL, SRAM_MODEL, dramCost, sramCost } from "./memory.ts";
 import type { ComponentModelInfo } from "./model.ts";
 import { NOC_MODEL, nocCost } from "./noc.ts";
@@ -64,6 +65,7 @@ export {
   type BitSerialCost,
   type UnitCost,
 } from "./digital.ts";
+export { operandDeliveryCost, systolicMacCost, type OperandDeliveryCost } from "./operand-delivery.ts";
 export { DRAM_ENERGY_PER_BIT_J, dramCost, sramBitcellUm2, sramCost, type DramCost, type SramCost } from "./memory.ts";
 export { averageHops, nocCost, type NocCost } from "./noc.ts";
 export { TECH_NODES_NM, areaScale, energyScale, periodPs } from "./technology.ts";
@@ -90,7 +92,7 @@ export const componentModels: Readonly<Record<ComponentKind, ComponentModelEntry
   adc: { ...ADC_MODEL, cost: adcCost },
   accumulate: { ...ACCUMULATE_MODEL, cost: analogMvmCost },
   periphery: { ...PERIPHERY_MODEL, cost: tilePeriphery },
-  systolic: { ...SYSTOLIC_MODEL, cost: systolicPeCost },
+  systolic: { ...SYSTOLIC_MODEL, cost: systolicMacCost },
   bitserial: { ...BITSERIAL_MODEL, cost: bitSerialCost },
   vector: { ...VECTOR_MODEL, cost: vectorOpCost },
   sram: { ...SRAM_MODEL, cost: sramCost },

@@ -34,27 +34,41 @@ export function leakageWPerMm2(nodeNm: number, supplyV: number, specified?: numb
   return LEAKAGE_W_PER_MM2_40NM * node * (supplyV / LEAKAGE_REFERENCE_SUPPLY_V);
 }
 
+/** Whether a kind's modelled area leaks: off-chip DRAM has no die area here, non-volatile cells hold no bias. */
+const leaks = (k: ComponentKind, nvm: boolean): boolean => k !== "dram" && !(k === "crossbar" && nvm);
+
+/** The factor by which a stated die area (ChipSpec.dieAreaMm2) larger than the modelled components' area scales
+ *  the modelled kinds' leakage: the rest of the die (a GPU's schedulers, L1 caches, FP64 and integer units,
+ *  I/O and PHYs, which aimcsim does not model) leaks at the same density, attributed to the leaking kinds in
+ *  proportion to their area. 1 without dieAreaMm2, or when it is not larger than the modelled area. */
+export function dieLeakageFactor(chip: Pick<ChipSpec, "analog" | "dieAreaMm2">, areaByComponentMm2: Readonly<Record<ComponentKind, number>>): number {
+  if (chip.dieAreaMm2 === undefined) return 1;
+  const nvm = chip.analog !== undefined && chip.analog.tile.device !== "SRAM";
+  const modelled = COMPONENT_KINDS.reduce((s, k) => s + areaByComponentMm2[k], 0);
+  const leaking = COMPONENT_KINDS.reduce((s, k) => s + (leaks(k, nvm) ? areaByComponentMm2[k] : 0), 0);
+  if (leaking <= 0 || chip.dieAreaMm2 <= modelled) return 1;
+  return 1 + (chip.dieAreaMm2 - modelled) / leaking;
+}
+
 /** Static power (W) by component kind of a chip with these areas (mm^2) by kind. */
 export function staticPowerByComponentW(
-  chip: Pick<ChipSpec, "supplyV" | "analog" | "technologyNm" | "leakageWPerMm2">,
+  chip: Pick<ChipSpec, "supplyV" | "analog" | "technologyNm" | "leakageWPerMm2" | "dieAreaMm2">,
   areaByComponentMm2: Readonly<Record<ComponentKind, number>>,
 ): Record<ComponentKind, number> {
-  const d = leakageWPerMm2(chip.technologyNm, chip.supplyV, chip.leakageWPerMm2);
+  const d = leakageWPerMm2(chip.technologyNm, chip.supplyV, chip.leakageWPerMm2) * dieLeakageFactor(chip, areaByComponentMm2);
   const nvm = chip.analog !== undefined && chip.analog.tile.device !== "SRAM";
   const out = Object.fromEntries(COMPONENT_KINDS.map((k) => [k, 0])) as Record<ComponentKind, number>;
-  for (const k of COMPONENT_KINDS) {
-    if (k === "dram") continue; // off-chip: background power not modelled
-    if (k === "crossbar" && nvm) continue; // non-volatile cells hold no bias when idle
-    out[k] = areaByComponentMm2[k] * d;
-  }
+  // dram: off-chip, its background power not modelled; crossbar: non-volatile cells hold no bias when idle.
+  for (const k of COMPONENT_KINDS) if (leaks(k, nvm)) out[k] = areaByComponentMm2[k] * d;
   return out;
 }
 
-export const leakageAssumption = (chip: Pick<ChipSpec, "supplyV" | "technologyNm" | "leakageWPerMm2" | "powerGating">): string =>
+export const leakageAssumption = (chip: Pick<ChipSpec, "supplyV" | "technologyNm" | "leakageWPerMm2" | "powerGating" | "dieAreaMm2">): string =>
   `static power: leakage ${(leakageWPerMm2(chip.technologyNm, chip.supplyV, chip.leakageWPerMm2) * 1e3).toPrecision(3)} mW/mm^2 of modelled area ` + // W -> mW, 3 significant digits (formatting)
   (chip.leakageWPerMm2 !== undefined
     ? "(the spec's figure)"
     : "(Aladdin 40 nm library 11.5 mW/mm^2, scaled to the node as hwcomponents scales leakage, x V / 0.9 V: assumptions)") +
+  (chip.dieAreaMm2 !== undefined ? `; the stated ${chip.dieAreaMm2} mm^2 die's unmodelled rest leaks at the same density, attributed to the modelled kinds by area` : "") +
   `, charged over the whole run${chip.powerGating ? " while each kind's units are busy (power gating)" : ", idle time included"}; non-volatile crossbar cells 0; off-chip DRAM background/refresh power not modelled.`;
 
 /** Static energy (J) by component kind over `latencyS`: each kind's leakage over the whole interval (idle

@@ -40,7 +40,7 @@ import {
   sramCost,
   sramTransferPs,
   systolicGemmTiming,
-  systolicPeCost,
+  systolicMacCost,
   vectorOpCost,
   type BitSerialCost,
   type CrossbarBankCost,
@@ -170,7 +170,7 @@ export class OpLowering {
     const v = chip.supplyV;
     const res = this.chipResources;
     const unit = (name: string, count: number, component: ChipResource["component"]): UnitLoad => ({ name, resource: res.add(name, slotsOf(count), component), count, assignedPs: 0 });
-    for (const s of chip.systolic) this.systolic.set(s.name, { spec: s, pe: systolicPeCost(s, node, v), load: unit(s.name, s.count, "systolic") });
+    for (const s of chip.systolic) this.systolic.set(s.name, { spec: s, pe: systolicMacCost(s, node, v), load: unit(s.name, s.count, "systolic") });
     for (const b of chip.bitSerial) this.bitSerial.set(b.name, { spec: b, cost: bitSerialCost(b, node, v), load: unit(b.name, b.count, "bitserial") });
     for (const u of chip.vector) this.vector.set(u.name, { spec: u, load: unit(u.name, u.count, "vector") });
     const s0 = chip.sram[0];
@@ -417,7 +417,7 @@ export class OpLowering {
   private peCost(spec: SystolicArraySpec): UnitCost {
     const key = `${spec.name}\u0000${spec.format}`;
     let c = this.peByFormat.get(key);
-    if (!c) this.peByFormat.set(key, (c = systolicPeCost(spec, this.chip.technologyNm, this.chip.supplyV)));
+    if (!c) this.peByFormat.set(key, (c = systolicMacCost(spec, this.chip.technologyNm, this.chip.supplyV)));
     return c;
   }
 

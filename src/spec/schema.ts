@@ -255,6 +255,15 @@ export const AnalogSchema = Schema.Struct({
 // ---------------------------------------------------------------------------------------------------------------
 // Digital units, memories, NoC, mapping
 
+export const OperandDeliverySchema = Schema.Struct({
+  registerBytes: doc(intBetween(64, 2 ** 30), "Register file that feeds one array instance (a GPU tensor core: its SM sub-partition's).", "bytes"),
+  registerBanks: doc(intBetween(1, 1 << 16), "Banks of that register file (sets the energy per bit with the SRAM model)."),
+  registerBitsPerMac: doc(between(0, 1 << 12), "Register-file bits read and written per MAC: the matrix instruction's A and B fragments and C/D accumulators over its MACs.", "bits"),
+  sharedBytes: doc(intBetween(64, 2 ** 30), "Shared memory (operand staging buffer) per array instance.", "bytes"),
+  sharedBanks: doc(intBetween(1, 1 << 16), "Banks of the shared memory."),
+  sharedBitsPerMac: doc(between(0, 1 << 12), "Shared-memory bits read and written per MAC (fragment loads and tile stores, set by the GEMM's tiling).", "bits"),
+}).annotate({ description: "Operand delivery to an array fed from a register file (a GPU's tensor cores): charged per MAC on top of the PE energy, the storage's area and leakage added to the array's." });
+
 export const SystolicArraySchema = Schema.Struct({
   name: unitName,
   rows: doc(intBetween(1, 4096), "Processing-element rows."),
@@ -263,6 +272,7 @@ export const SystolicArraySchema = Schema.Struct({
   format: doc(DigitalFormatSchema, "Operand format of the MACs."),
   clockHz: clockHz("Array clock."),
   count: unitCount,
+  operandDelivery: Schema.optionalKey(OperandDeliverySchema),
 });
 
 export const VectorUnitSchema = Schema.Struct({
@@ -392,6 +402,7 @@ export const ChipSpecSchema = Schema.Struct({
   ),
   sources: withDefault(Schema.Array(Schema.String), [], "Free-form provenance (papers, datasheets) shown in reports."),
   leakageWPerMm2: Schema.optionalKey(doc(between(0, 10), "Leakage power density of the die's logic and SRAM at the chip supply; default: Aladdin's 40 nm library scaled to the node (src/components/leakage.ts).", "W/mm^2")),
+  dieAreaMm2: Schema.optionalKey(doc(between(1e-3, 1e5), "Die area, when larger than the modelled components' (a GPU's schedulers, caches, I/O): the rest of the die leaks at the same density, attributed to the modelled kinds in proportion to their area (src/components/leakage.ts); default: the modelled area.", "mm^2")),
   powerGating: Schema.optionalKey(doc(Schema.Boolean, "Power-gate idle units: a component's leakage is charged only for the share of the run its units are busy (default false: leakage over the whole run, idle time included; src/components/leakage.ts).")),
 }).check(
   Schema.makeFilter((c) => {

@@ -47,6 +47,10 @@ const A100_LAYER_GAPS: Readonly<Record<string, "bounded" | "beyond50" | "vector"
   "a100.gpt3.decode.Wo_proj": "bounded",
 };
 
+/** What the GPUs' peak power still lacks after operand delivery and the whole die's leakage (issue 14). */
+const GPU_POWER_GAP =
+  "the board's other consumers: HBM background / refresh and the HBM PHYs, VRM conversion loss, clock tree and the SM pipeline (instruction issue, operand collectors, scheduling), L2 / NoC traffic, leakage at operating temperature; and the MAC and SRAM energies themselves, scaled from Horowitz's 45 nm figures to 7 nm / 5 nm by Stillmaker-Baas (about 13x lower), which real tensor cores do not reach";
+
 export interface Check {
   readonly id: string;
   readonly usedForCalibration: boolean;
@@ -258,7 +262,8 @@ export const CHECKS: readonly Check[] = [
   { id: "a100.fp16.tflops", usedForCalibration: true, fitted: true, note: "CALIBRATED: 432 x 16x16 FP16 PEs x 1.41 GHz", run: (c) => ({ simulated: c.peak(a100, "total").tops }) },
   { id: "h100.int8.tops", usedForCalibration: true, fitted: true, note: "CALIBRATED: 528 x 32x32 INT8 PEs x 1.83 GHz", run: (c) => ({ simulated: c.peak(h100Int8, "total").tops }) },
   { id: "h100.fp16.tflops", usedForCalibration: true, fitted: true, note: "CALIBRATED: 528 x 16x32 FP16 PEs x 1.83 GHz", run: (c) => ({ simulated: c.peak(h100, "total").tops }) },
-  { id: "a100.int8.topsPerW", usedForCalibration: false, knownGap: "operand delivery to the tensor cores (register files, shared memory, L2), HBM and board overheads (VRM, fans); static power is modelled (leakage of the modelled 94 mm^2, about 3 W)", beyond50: true, note: "Horowitz MACs scaled to 7 nm plus the modelled die's leakage; board power adds operand delivery, HBM, VRMs", run: (c) => ({ simulated: c.peak(a100Int8, "total").topsPerW }) },
+  { id: "a100.int8.topsPerW", usedForCalibration: false, knownGap: GPU_POWER_GAP, beyond50: true, note: "Horowitz MACs scaled to 7 nm (10.7 W) + register-file / shared-memory operand delivery (28.3 W) + leakage of the whole 826 mm^2 die (12.3 W) = 51.3 W at peak", run: (c) => ({ simulated: c.peak(a100Int8, "total").topsPerW }) },
+  { id: "h100.int8.topsPerW", usedForCalibration: false, knownGap: GPU_POWER_GAP, beyond50: true, note: "as the A100 row on the h100-like preset (N5-family scaling, wgmma operand delivery, 814 mm^2 die): 75 W at peak", run: (c) => ({ simulated: c.peak(h100Int8, "total").topsPerW }) },
   {
     id: "a100.decode.roofline",
     usedForCalibration: false,

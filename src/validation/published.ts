@@ -170,6 +170,14 @@ export const PUBLISHED: readonly PublishedFigure[] = [
     derived: "624 INT8 TOPS / 400 W TDP",
   },
   {
+    id: "h100.int8.topsPerW",
+    quantity: "H100 SXM INT8 peak per watt of board power",
+    unit: "TOPS/W",
+    value: 1979 / 700,
+    source: H100,
+    derived: "1,979 INT8 TOPS / 700 W TDP",
+  },
+  {
     id: "a100.decode.roofline",
     quantity: "A100 batch-1 decode tokens/s, llama-3.2-1b FP16, 64-token prompt: HBM roofline",
     unit: "tokens/s",
