@@ -17,6 +17,7 @@ import { projectionMatrices, type ProjectionMatrix, type ProjectionRole, type We
 import type { TransformerShape } from "../model/shape.ts";
 import { expertsByLoad, moeDetails } from "../model/moe.ts";
 import type { ChipSpec } from "../spec/types.ts";
+import { expertHomes } from "./experts.ts";
 import { PRECISION_FORMAT_BYTES, placeKvCache, type KvCachePlacement } from "./kvcache.ts";
 import { tileCount, tileMatrix, type WeightEncoding } from "./tiling.ts";
 import { assignUnits, type UnitAssignment } from "./units.ts";
@@ -96,6 +97,9 @@ export interface Placement {
   readonly units: readonly UnitAssignment[];
   /** Facts the user should know (e.g. a ternary model on 1-bit weights). */
   readonly notes: readonly string[];
+  /** Expert parallelism (mapping.experts.chips "spread" | "balanced" on several chips): the home chip of each routed
+   *  expert, per layer (src/mapping/experts.ts); absent: experts run on the host chip. */
+  readonly expertChips?: readonly (readonly number[])[];
 }
 
 export interface MapOptions {
@@ -265,6 +269,13 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
     weightBytes: m.inFeatures * m.outFeatures * weightBytesPerElement(shape, m, chip),
   }));
 
+  const expertChips = expertHomes(shape, chip, chips, analogMatrices, blocks);
+  if (expertChips !== null) {
+    const per = new Array<number>(chips).fill(0);
+    for (const layer of expertChips) for (const c of layer) per[c]!++;
+    notes.push(`expert parallelism (${chip.mapping.experts?.chips}): routed experts per chip over all layers ${per.join(", ")}`);
+  }
+
   const kvCache = placeKvCache(shape, chip, { batch, contextTokens, chips });
   const units = assignUnits(shape, chip, kvCache.memory === "sram" ? kvCache.srams : ["dram"]);
   const cellsPerWeight = encoding?.cellsPerWeight ?? 0;
@@ -287,6 +298,7 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
     kvCache,
     units,
     notes,
+    ...(expertChips !== null ? { expertChips } : {}),
   };
 };
 

@@ -16,7 +16,7 @@
 // between neighbouring points). `exact: true` simulates every shape as asked.
 import { COMPONENT_KINDS, describeChip, staticEnergyByComponentJ, type ComponentKind } from "../components/index.ts";
 import { runTaskGraph } from "../engine/index.ts";
-import { mapModel, type Placement } from "../mapping/index.ts";
+import { kvBytesPerElement, mapModel, type Placement } from "../mapping/index.ts";
 import { buildDecodeGraph, buildPrefillGraph } from "../model/index.ts";
 import type { TransformerShape } from "../model/shape.ts";
 import { emitOps } from "../sim/emit.ts";
@@ -34,6 +34,12 @@ export interface IterationShape {
 export interface IterationCost {
   readonly timeS: number;
   readonly energyJ: number;
+  /** Multi-chip: bytes and occupied time of each chip-to-chip link (by link name). */
+  readonly linkBytes?: Readonly<Record<string, number>>;
+  readonly linkBusyS?: Readonly<Record<string, number>>;
+  /** Expert parallelism: per chip, the expert projections' MACs and the wall time any expert task ran there. */
+  readonly expertMacs?: readonly number[];
+  readonly expertActiveS?: readonly number[];
 }
 
 const PS = 1e-12; // unit conversion
@@ -47,8 +53,43 @@ export const gridAround = (x: number, exactUpTo: number): readonly [number, numb
   return [lo, hi, (x - lo) / step];
 };
 
+const mix = (x: number | undefined, y: number | undefined, w: number): number => (x ?? 0) + ((y ?? 0) - (x ?? 0)) * w;
+const lerpRecord = (a: Readonly<Record<string, number>> | undefined, b: Readonly<Record<string, number>> | undefined, w: number): Record<string, number> | undefined => {
+  if (!a && !b) return undefined;
+  const out: Record<string, number> = {};
+  for (const k of new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])) out[k] = mix(a?.[k], b?.[k], w);
+  return out;
+};
+const lerpArray = (a: readonly number[] | undefined, b: readonly number[] | undefined, w: number): number[] | undefined => {
+  if (!a && !b) return undefined;
+  return Array.from({ length: Math.max(a?.length ?? 0, b?.length ?? 0) }, (_, i) => mix(a?.[i], b?.[i], w));
+};
+const withDetail = (c: IterationCost, d: IterationCost, w: number, timeS: number, energyJ: number): IterationCost => {
+  const linkBytes = lerpRecord(c.linkBytes, d.linkBytes, w);
+  const linkBusyS = lerpRecord(c.linkBusyS, d.linkBusyS, w);
+  const expertMacs = lerpArray(c.expertMacs, d.expertMacs, w);
+  const expertActiveS = lerpArray(c.expertActiveS, d.expertActiveS, w);
+  return { timeS, energyJ, ...(linkBytes ? { linkBytes } : {}), ...(linkBusyS ? { linkBusyS } : {}), ...(expertMacs ? { expertMacs } : {}), ...(expertActiveS ? { expertActiveS } : {}) };
+};
+/** a + (b - a) w, link traffic and expert work included. */
 const lerp = (a: IterationCost, b: IterationCost, w: number): IterationCost =>
-  w === 0 ? a : { timeS: a.timeS + (b.timeS - a.timeS) * w, energyJ: a.energyJ + (b.energyJ - a.energyJ) * w };
+  w === 0 ? a : withDetail(a, b, w, a.timeS + (b.timeS - a.timeS) * w, a.energyJ + (b.energyJ - a.energyJ) * w);
+/** a + b, link traffic and expert work included (time and active time add: the parts run one after the other). */
+const sum = (a: IterationCost, b: IterationCost): IterationCost => {
+  if (a === ZERO) return b;
+  if (b === ZERO) return a;
+  // a + b = 2 x lerp(a, b, 1/2) for every field
+  const h = withDetail(a, b, 0.5, 0, 0);
+  const twice = (r: Readonly<Record<string, number>> | undefined) => r && Object.fromEntries(Object.entries(r).map(([k, v]) => [k, 2 * v]));
+  return {
+    timeS: a.timeS + b.timeS,
+    energyJ: a.energyJ + b.energyJ,
+    ...(h.linkBytes ? { linkBytes: twice(h.linkBytes)! } : {}),
+    ...(h.linkBusyS ? { linkBusyS: twice(h.linkBusyS)! } : {}),
+    ...(h.expertMacs ? { expertMacs: h.expertMacs.map((v) => 2 * v) } : {}),
+    ...(h.expertActiveS ? { expertActiveS: h.expertActiveS.map((v) => 2 * v) } : {}),
+  };
+};
 
 const ZERO: IterationCost = { timeS: 0, energyJ: 0 };
 
@@ -81,12 +122,15 @@ export class IterationCostModel {
         ? "iteration shapes simulated exactly (no interpolation)"
         : "iteration costs interpolated linearly between simulated grid points, 4 per octave of context, prefill length and decode batch (exact up to 64 tokens and 8 sequences)",
     );
+    // the lowering's multi-chip lines (links, topology, expert parallelism) hold for every iteration
+    if (this.placement.chips > 1)
+      this.assumptions.push(...new OpLowering(chip, this.placement).assumptions.filter((x) => x.startsWith("chip-to-chip") || x.startsWith("expert parallelism")));
   }
 
   cost(it: IterationShape): IterationCost {
     const d = it.decodeSeqs > 0 ? this.decode(it.decodeSeqs, it.decodeContext) : ZERO;
     const p = it.prefillTokens > 0 ? this.prefill(it.prefillTokens, it.prefillContext) : ZERO;
-    return { timeS: d.timeS + p.timeS, energyJ: d.energyJ + p.energyJ };
+    return sum(d, p);
   }
 
   private decode(seqs: number, context: number): IterationCost {
@@ -119,7 +163,7 @@ export class IterationCostModel {
     const lowering = new OpLowering(this.chip, this.placement);
     const list = new TaskList(1024);
     if (it.decodeSeqs > 0) {
-      const graph = buildDecodeGraph(this.shape, { batch: it.decodeSeqs, context: it.decodeContext });
+      const graph = buildDecodeGraph(this.shape, { batch: it.decodeSeqs, context: it.decodeContext, kvBytesPerElement: kvBytesPerElement(this.chip) });
       emitOps(lowering, list, graph.ops, { phase: PHASE_DECODE, step: 0, label: "decode" });
     }
     if (it.prefillTokens > 0) {
@@ -128,7 +172,7 @@ export class IterationCostModel {
       const kvWrites: number[][] = Array.from({ length: layers }, () => []);
       for (let start = 0; start < it.prefillTokens; start += this.prefillChunk) {
         const len = Math.min(this.prefillChunk, it.prefillTokens - start);
-        const graph = buildPrefillGraph(this.shape, { batch: 1, promptTokens: len, context: it.prefillContext + start });
+        const graph = buildPrefillGraph(this.shape, { batch: 1, promptTokens: len, context: it.prefillContext + start, kvBytesPerElement: kvBytesPerElement(this.chip) });
         // only the last sub-chunk runs the head (final norm, lm_head), as in `run`
         let end = graph.ops.length;
         if (start + len < it.prefillTokens) while (end > 1 && graph.ops[end - 1]!.layer === -1) end--;
@@ -150,6 +194,15 @@ export class IterationCostModel {
     }
     const statics = staticEnergyByComponentJ(this.staticW, timeS, this.gated, busy, capacity);
     for (const k of COMPONENT_KINDS) energy += statics[k];
-    return { timeS, energyJ: energy };
+    if (this.placement.chips === 1) return { timeS, energyJ: energy };
+    const links = lowering.linkTraffic(list);
+    const experts = lowering.expertWork(list, schedule.startPs, schedule.endPs);
+    return {
+      timeS,
+      energyJ: energy,
+      linkBytes: Object.fromEntries(links.map((l) => [l.name, l.bytes])),
+      linkBusyS: Object.fromEntries(links.map((l) => [l.name, l.busyS])),
+      ...(experts.length > 0 ? { expertMacs: experts.map((e) => e.macs), expertActiveS: experts.map((e) => e.activeS) } : {}),
+    };
   }
 }

@@ -24,7 +24,8 @@ import { activationBufferBytes } from "../mapping/kvcache.ts";
 import { kvCacheBytes, resolveModelShape } from "../model/index.ts";
 import type { TransformerShape } from "../model/shape.ts";
 import type { ChipSpec } from "../spec/types.ts";
-import { COMPONENT_KINDS } from "../components/index.ts";
+import { chipLinkCost, COMPONENT_KINDS } from "../components/index.ts";
+import { moeDetails } from "../model/moe.ts";
 import { IterationCostModel } from "./cost.ts";
 import type { ServeRequest } from "./requests.ts";
 
@@ -78,6 +79,25 @@ export interface IterationRecord {
   readonly queued: number;
 }
 
+export interface ServeLinkTraffic {
+  readonly name: string;
+  readonly bytes: number;
+  readonly energyJ: number;
+  readonly busyS: number;
+  /** busyS / the time iterations ran. */
+  readonly utilization: number;
+}
+
+export interface ServeExpertChip {
+  readonly chip: number;
+  /** Routed token slots (tokens x top-k) its experts computed: their MACs / (3 x hidden x expert width). */
+  readonly routedTokens: number;
+  /** Its share of all routed token slots. */
+  readonly share: number;
+  /** Wall time any of its expert tasks ran / the time iterations ran. */
+  readonly utilization: number;
+}
+
 export interface ServeResult {
   readonly chip: string;
   readonly model: string;
@@ -105,6 +125,10 @@ export interface ServeResult {
   /** Busy share of the chip and mean queue length per window of the run. */
   readonly utilization: readonly { readonly tS: number; readonly busy: number; readonly queue: number }[];
   readonly slo: { readonly ttftS: number | null; readonly tpotS: number | null };
+  /** Multi-chip: each chip-to-chip link's traffic over the run, and its busy share of the run's busy time. */
+  readonly links: readonly ServeLinkTraffic[];
+  /** Expert parallelism (mapping.experts.chips): each chip's share of the routed tokens and its expert utilisation. */
+  readonly experts: readonly ServeExpertChip[];
   readonly assumptions: readonly string[];
   readonly outcomes?: readonly RequestOutcome[];
   readonly log?: readonly IterationRecord[];
@@ -136,6 +160,16 @@ const pct = (xs: number[]): Percentiles => {
 const checkInt = (v: number, path: string, min: number): number => {
   if (!(Number.isSafeInteger(v) && v >= min)) throw new AimcsimError("UsageError", path, `must be a whole number >= ${min}, got ${v}`);
   return v;
+};
+
+/** Per chip: routed token slots from the expert MACs (each slot is 3 x hidden x expert width MACs in a gated expert
+ *  MLP), their share, and the experts' active time over the busy time. */
+const expertChips = (shape: TransformerShape, macs: readonly number[], activeS: readonly number[], busyS: number): ServeExpertChip[] => {
+  const moe = moeDetails(shape);
+  if (moe === null || macs.length === 0) return [];
+  const perSlot = 3 * shape.hiddenSize * moe.expertIntermediateSize;
+  const total = macs.reduce((a, b) => a + b, 0);
+  return macs.map((m, chip) => ({ chip, routedTokens: m / perSlot, share: total > 0 ? m / total : 0, utilization: busyS > 0 ? (activeS[chip] ?? 0) / busyS : 0 }));
 };
 
 export function serve(opts: ServeOptions): ServeResult {
@@ -189,6 +223,10 @@ export function serve(opts: ServeOptions): ServeResult {
   let curPrefill: Seq | null = null;
   let curChunk = 0;
   let swapPs = 0;
+  const linkBytes = new Map<string, number>();
+  const linkBusy = new Map<string, number>();
+  const expertMacs: number[] = [];
+  const expertActive: number[] = [];
 
   for (const s of seqs) sim.scheduleAt(Math.round(s.req.arrivalS * PS_PER_S), ARRIVE, s.req.id);
 
@@ -269,6 +307,10 @@ export function serve(opts: ServeOptions): ServeResult {
       prefillContext: curPrefill ? (curPrefill as Seq).prefilled : 0,
     });
     energy += c.energyJ;
+    for (const [k, v] of Object.entries(c.linkBytes ?? {})) linkBytes.set(k, (linkBytes.get(k) ?? 0) + v);
+    for (const [k, v] of Object.entries(c.linkBusyS ?? {})) linkBusy.set(k, (linkBusy.get(k) ?? 0) + v);
+    c.expertMacs?.forEach((v, i) => (expertMacs[i] = (expertMacs[i] ?? 0) + v));
+    c.expertActiveS?.forEach((v, i) => (expertActive[i] = (expertActive[i] ?? 0) + v));
     const dur = Math.max(1, Math.round(c.timeS * PS_PER_S) + swapPs);
     busy = true;
     iterations++;
@@ -380,6 +422,14 @@ export function serve(opts: ServeOptions): ServeResult {
     kvMemory,
     utilization: util,
     slo: { ttftS: sloT, tpotS: sloP },
+    links: [...linkBytes.keys()].sort().map((name) => ({
+      name,
+      bytes: linkBytes.get(name)!,
+      energyJ: linkBytes.get(name)! * 8 * chipLinkCost(opts.chip.chipLink).energyPerBitJ, // 8 bits per byte (definition)
+      busyS: linkBusy.get(name) ?? 0,
+      utilization: busyS > 0 ? (linkBusy.get(name) ?? 0) / busyS : 0,
+    })),
+    experts: expertChips(shape, expertMacs, expertActive, busyS),
     assumptions: [
       `continuous batching: decode first, then one prefill chunk; at most ${maxTokens} tokens and ${maxSeqs} sequences per iteration; KV blocks of ${blockTokens} tokens; preemption by ${opts.preemption ?? "recompute"} of the most recently admitted sequence`,
       `KV cache in ${kvMemory}: ${totalBlocks * blockTokens} tokens on ${placement.chips} chip(s) (${kvMemory === "dram" ? "DRAM minus the digital weights" : "SRAM minus the activation buffers"})`,

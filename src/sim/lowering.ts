@@ -134,20 +134,44 @@ const flowsByRoute = (topo: ChipLinkTopology, from: (c: number) => number, to: (
   return [...byKey.values()].filter((f) => f.bytes > 0);
 };
 
+/** The units of one chip: its GEMM arrays, bit-serial and vector units, first SRAM, DRAM channel and NoC. */
+interface ChipUnits {
+  readonly systolic: Map<string, { spec: SystolicArraySpec; pe: UnitCost; load: UnitLoad }>;
+  readonly bitSerial: Map<string, { spec: BitSerialUnitSpec; cost: BitSerialCost; load: UnitLoad }>;
+  readonly vector: Map<string, { spec: VectorUnitSpec; load: UnitLoad }>;
+  readonly sram: { cost: SramCost; resource: number } | null;
+  readonly dramResource: number;
+  readonly nocResource: number;
+  readonly weightBuffer: WeightDoubleBuffer;
+}
+
+/** Expert parallelism: work per chip on the experts homed there (SimRun.experts, serve's per-chip report). */
+export interface ExpertChipWork {
+  readonly chip: number;
+  /** MACs of the expert projections (a routed token slot is 3 x hidden x expert-width of them). */
+  readonly macs: number;
+  /** Summed duration of the experts' compute tasks (several units run at once, so it may exceed the wall time). */
+  readonly busyS: number;
+  /** Wall time during which at least one of the chip's expert tasks ran. */
+  readonly activeS: number;
+}
+
+const EXPERT_OP = /^L(\d+)\.experts\.(\d+)\.(\w+)$/;
+
 export class OpLowering {
   private readonly chipResources = new ChipResources();
   readonly resources: readonly ChipResource[] = this.chipResources.list;
   readonly assumptions: string[] = [];
-  private readonly systolic = new Map<string, { spec: SystolicArraySpec; pe: UnitCost; load: UnitLoad }>();
-  private readonly bitSerial = new Map<string, { spec: BitSerialUnitSpec; cost: BitSerialCost; load: UnitLoad }>();
-  private readonly vector = new Map<string, { spec: VectorUnitSpec; load: UnitLoad }>();
+  /** Each chip's units, made when an op first runs there (chip 0's when the lowering is made); expert parallelism
+   *  (placement.expertChips) runs an expert's ops on its home chip's units. */
+  private readonly chipUnits: ChipUnits[] = [];
+  /** The units of the chip the op being lowered runs on. */
+  private u: ChipUnits;
   private readonly banks = new Map<string, CrossbarBank>();
   private readonly digitalWeightBytes = new Map<string, number>();
-  private readonly sram: { cost: SramCost; resource: number } | null;
+  private readonly sramCost: SramCost | null;
   private readonly dram: DramCost;
-  private readonly dramResource: number;
   private readonly noc: NocCost;
-  private readonly nocResource: number;
   private readonly nocLinks: number;
   private readonly link: ChipLinkCost;
   /** The chip-to-chip links (chipLink.topology) and their engine resources, made when first used (the shared link
@@ -155,11 +179,15 @@ export class OpLowering {
   readonly linkTopology: ChipLinkTopology;
   private readonly linkResources = new Map<number, number>();
   private readonly kvMemory: KvCacheLocation;
+  private readonly expertChips: readonly (readonly number[])[] | null;
+  /** Expert parallelism: [first task, end task, chip] of every expert op lowered on a chip other than the host. */
+  private readonly expertSpans: number[] = [];
+  /** The dispatch of the expert whose gate was lowered last (its up reuses it): key and task. */
+  private lastDispatch: { key: string; task: number } | null = null;
   private readonly mantissaBits: number;
-  private readonly weightBuffer = new WeightDoubleBuffer();
   private readonly macroTransfers: boolean;
   /** The SRAM's delivery time for `bytes` (0 without an SRAM): the stall bound every op obeys. */
-  private readonly sramPs = (bytes: number): number => (this.sram ? sramTransferPs(this.sram.cost, bytes) : 0);
+  private readonly sramPs = (bytes: number): number => (this.sramCost ? sramTransferPs(this.sramCost, bytes) : 0);
 
   constructor(
     readonly chip: ChipSpec,
@@ -169,16 +197,12 @@ export class OpLowering {
     const node = chip.technologyNm;
     const v = chip.supplyV;
     const res = this.chipResources;
-    const unit = (name: string, count: number, component: ChipResource["component"]): UnitLoad => ({ name, resource: res.add(name, slotsOf(count), component), count, assignedPs: 0 });
-    for (const s of chip.systolic) this.systolic.set(s.name, { spec: s, pe: systolicMacCost(s, node, v), load: unit(s.name, s.count, "systolic") });
-    for (const b of chip.bitSerial) this.bitSerial.set(b.name, { spec: b, cost: bitSerialCost(b, node, v), load: unit(b.name, b.count, "bitserial") });
-    for (const u of chip.vector) this.vector.set(u.name, { spec: u, load: unit(u.name, u.count, "vector") });
     const s0 = chip.sram[0];
-    this.sram = s0 ? { cost: sramCost(s0, node, v), resource: res.add(`sram:${s0.name}`, 1, "sram") } : null;
+    this.sramCost = s0 ? sramCost(s0, node, v) : null;
     this.dram = dramCost(chip.dram);
-    this.dramResource = res.add("dram", 1, "dram");
     this.noc = nocCost(chip.noc, node, v);
-    this.nocResource = res.add("noc", 1, "noc");
+    this.u = this.unitsOf(0);
+    this.expertChips = placement.expertChips ?? null;
     this.nocLinks = nocParallelLinks(chip.noc.topology, nocRouters(chip));
     this.link = chipLinkCost(chip.chipLink);
     this.linkTopology = new ChipLinkTopology(this.link.topology, placement.chips);
@@ -202,7 +226,8 @@ export class OpLowering {
         let linkIn: LinkFlow[] = [];
         let linkOut: LinkFlow[] = [];
         if (placement.chips > 1) {
-          const home = 0;
+          // the chip the matrix's input comes from and its output goes to: the host, or an expert's home chip
+          const home = this.homeOf({ layer: m.layer, name: m.name });
           const accBytes = FORMAT_BITS[analog.accumulatorFormat] / BITS_PER_BYTE;
           const rows = new Map<number, Set<string>>();
           const cols = new Map<number, Set<string>>();
@@ -244,11 +269,15 @@ export class OpLowering {
       "Activations are fp16 through the first SRAM (global buffer); digital projection weights stream from DRAM into a double buffer.",
       "Not modelled: DRAM background, refresh and row-buffer effects. Crossbar programming (write-verify) is reported once per deployment, not charged to inference.",
     );
-    if (!this.sram) this.assumptions.push("The chip has no SRAM: activation traffic is not charged (no buffer to charge it to).");
+    if (!this.u.sram) this.assumptions.push("The chip has no SRAM: activation traffic is not charged (no buffer to charge it to).");
     for (const n of placement.notes) this.assumptions.push(`mapping: ${n}`);
     if (placement.chips > 1)
       this.assumptions.push(
         `chip-to-chip links: ${(this.link.energyPerBitJ * 1e12).toPrecision(3)} pJ/bit, ${(this.link.bandwidthBytesPerS / 1e9).toPrecision(3)} GB/s, ${(this.link.latencyS * 1e9).toPrecision(3)} ns per transfer (${this.chip.chipLink ? "chipLink" : "UCIe standard-package defaults, docs/REFERENCES.md [ucie-2025]"}); chip 0 hosts the digital units and activations, so an analog matrix's blocks on another chip receive their fp16 input rows and return one partial sum per output column over one shared link (assumption).`,
+      );
+    if (this.expertChips !== null)
+      this.assumptions.push(
+        `expert parallelism (${chip.mapping.experts?.chips}): each routed expert runs on its home chip's units (vector, GEMM, DRAM, NoC of that chip; analog experts on their tiles); chip 0 keeps attention, the router, the shared expert and every sequence's activations, so the dispatch is a scatter of each expert's tokens' hidden vectors (fp16) from chip 0 and the combine a gather of its outputs (fp16) back, over the chip links (assumption: no data-parallel attention).`,
       );
     if (placement.chips > 1 && this.link.topology !== "shared")
       this.assumptions.push(
@@ -257,12 +286,114 @@ export class OpLowering {
   }
 
   private chargeSram(list: TaskList, t: number, readBytes: number, writeBytes: number): void {
-    if (!this.sram) return;
-    list.addEnergy(t, "sram", sramAccessEnergyJ(this.sram.cost, readBytes, writeBytes));
+    if (!this.u.sram) return;
+    list.addEnergy(t, "sram", sramAccessEnergyJ(this.u.sram.cost, readBytes, writeBytes));
   }
 
-  /** Emit the tasks of one op; returns the task whose end means the op's result is available. */
+  private unitsOf(chip: number): ChipUnits {
+    let u = this.chipUnits[chip];
+    if (u) return u;
+    const c = this.chip;
+    const node = c.technologyNm;
+    const v = c.supplyV;
+    const res = this.chipResources;
+    const at = chip === 0 ? "" : `@chip${chip}`;
+    const unit = (name: string, count: number, component: ChipResource["component"]): UnitLoad => ({ name, resource: res.add(`${name}${at}`, slotsOf(count), component), count, assignedPs: 0 });
+    const systolic: ChipUnits["systolic"] = new Map();
+    const bitSerial: ChipUnits["bitSerial"] = new Map();
+    const vector: ChipUnits["vector"] = new Map();
+    for (const s of c.systolic) systolic.set(s.name, { spec: s, pe: systolicMacCost(s, node, v), load: unit(s.name, s.count, "systolic") });
+    for (const b of c.bitSerial) bitSerial.set(b.name, { spec: b, cost: bitSerialCost(b, node, v), load: unit(b.name, b.count, "bitserial") });
+    for (const x of c.vector) vector.set(x.name, { spec: x, load: unit(x.name, x.count, "vector") });
+    const s0 = c.sram[0];
+    const sram = s0 && this.sramCost ? { cost: this.sramCost, resource: res.add(`sram:${s0.name}${at}`, 1, "sram") } : null;
+    const dramResource = res.add(`dram${at}`, 1, "dram");
+    const nocResource = res.add(`noc${at}`, 1, "noc");
+    u = { systolic, bitSerial, vector, sram, dramResource, nocResource, weightBuffer: new WeightDoubleBuffer() };
+    this.chipUnits[chip] = u;
+    return u;
+  }
+
+  /** The home chip of an expert op under expert parallelism (0: the host, for every other op). */
+  private homeOf(op: { readonly layer: number; readonly name: string }): number {
+    if (this.expertChips === null || op.layer < 0) return 0;
+    const m = EXPERT_OP.exec(op.name);
+    return m ? (this.expertChips[Number(m[1])]?.[Number(m[2])] ?? 0) : 0;
+  }
+
+  /** Emit the tasks of one op; returns the task whose end means the op's result is available. Under expert
+   *  parallelism an expert homed on chip c != 0 runs on chip c's units; its gate and up wait for one dispatch of
+   *  their tokens' hidden vectors (fp16) from chip 0 over the chip links, and its down projection's output goes
+   *  back to chip 0 (the combine) before the op counts as done. */
   emit(list: TaskList, op: ModelOp, deps: readonly number[], phase: number, step: number, label: string): number {
+    const home = this.homeOf(op);
+    if (home === 0) return this.emitOnChip(list, op, deps, phase, step, label);
+    const first = list.count;
+    this.u = this.unitsOf(home);
+    try {
+      let d = deps;
+      const role = op.kind === "projection" ? op.name.slice(op.name.lastIndexOf(".") + 1) : "";
+      if (role === "gate_proj" || role === "up_proj") {
+        const key = `${op.name.slice(0, op.name.lastIndexOf("."))}|${deps.join(",")}`;
+        if (this.lastDispatch?.key !== key) {
+          const bytes = op.m * op.k * ACT_BYTES;
+          this.lastDispatch = { key, task: this.linkTransfer(list, bytes, this.linkTopology.route(0, home), deps, op, phase, step, `${label} dispatch`) };
+        }
+        d = [this.lastDispatch.task];
+      }
+      let t = this.emitOnChip(list, op, d, phase, step, label);
+      if (role === "down_proj") t = this.linkTransfer(list, op.m * op.n * ACT_BYTES, this.linkTopology.route(home, 0), [t], op, phase, step, `${label} combine`);
+      this.expertSpans.push(first, list.count, home);
+      return t;
+    } finally {
+      this.u = this.chipUnits[0]!;
+    }
+  }
+
+  /** Per chip (host included), the expert work of the chips that expert parallelism homes experts on: MACs, summed
+   *  compute time and the wall time any of it ran (from the schedule). Empty without expert parallelism. */
+  expertWork(list: TaskList, startPs: ArrayLike<number>, endPs: ArrayLike<number>): ExpertChipWork[] {
+    if (this.expertChips === null) return [];
+    const chips = this.placement.chips;
+    const macs = new Float64Array(chips);
+    const busy = new Float64Array(chips);
+    const spans: [number, number][][] = Array.from({ length: chips }, () => []);
+    const linkKinds = new Set(this.linkResources.values());
+    const add = (c: number, t: number): void => {
+      const r = list.resource[t]!;
+      if (r < 0 || linkKinds.has(r)) return;
+      macs[c]! += list.macs[t]!;
+      busy[c]! += list.durationPs[t]!;
+      spans[c]!.push([startPs[t]!, endPs[t]!]);
+    };
+    const onRemote = new Uint8Array(list.count);
+    const sp = this.expertSpans;
+    for (let i = 0; i < sp.length; i += 3) for (let t = sp[i]!; t < sp[i + 1]!; t++) {
+      onRemote[t] = 1;
+      add(sp[i + 2]!, t);
+    }
+    // experts homed on the host: their ops are named like the others
+    for (let t = 0; t < list.count; t++) if (onRemote[t] === 0 && /\.experts\.\d+\./.test(list.labels[t]!)) add(0, t);
+    const out: ExpertChipWork[] = [];
+    for (let c = 0; c < chips; c++) {
+      const iv = spans[c]!.sort((a, b) => a[0] - b[0]);
+      let active = 0;
+      let s = -1;
+      let e = -1;
+      for (const [a, b] of iv) {
+        if (a > e) {
+          if (e > s) active += e - s;
+          s = a;
+          e = b;
+        } else if (b > e) e = b;
+      }
+      if (e > s) active += e - s;
+      out.push({ chip: c, macs: macs[c]!, busyS: busy[c]! / PS_PER_S, activeS: active / PS_PER_S });
+    }
+    return out;
+  }
+
+  private emitOnChip(list: TaskList, op: ModelOp, deps: readonly number[], phase: number, step: number, label: string): number {
     const a = assignmentFor(this.placement.units, op);
     switch (op.kind) {
       case "projection":
@@ -282,7 +413,7 @@ export class OpLowering {
         return this.vectorOp(list, op, a, deps, phase, step, label);
       case "kv-read":
       case "kv-write":
-        return this.transfer(list, op, this.kvMemory === "sram" && this.sram ? "sram" : "dram", deps, phase, step, label);
+        return this.transfer(list, op, this.kvMemory === "sram" && this.u.sram ? "sram" : "dram", deps, phase, step, label);
       case "embedding":
         return this.transfer(list, op, "dram", deps, phase, step, label);
     }
@@ -299,7 +430,7 @@ export class OpLowering {
     const outBits = vectors * p.outFeatures * p.rowSplits * accBits;
     const bitHops = inBits * (m.hops + p.colSplits - 1) + outBits * m.hops;
     const nocPs = nocTransferPs(this.noc, this.nocLinks, inBits + outBits, m.hops);
-    const tn = list.add(this.nocResource, nocPs, deps, op.opClass, phase, step, `${label} noc`, "noc");
+    const tn = list.add(this.u.nocResource, nocPs, deps, op.opClass, phase, step, `${label} noc`, "noc");
     list.addEnergy(tn, "noc", nocEnergyJ(this.noc, bitHops));
     const readBytes = vectors * p.inFeatures * ACT_BYTES;
     const writeBytes = vectors * p.outFeatures * ACT_BYTES;
@@ -380,13 +511,13 @@ export class OpLowering {
     // Digital projection weights: fetched from DRAM into a double buffer.
     let fetch = -1;
     const weightBytes = op.kind === "projection" ? this.digitalWeightBytes.get(op.name) : undefined;
-    if (weightBytes !== undefined) fetch = this.dramTransfer(list, weightBytes, this.weightBuffer.fetchDeps(), op.opClass, phase, step, `${label} weights`, "dram");
+    if (weightBytes !== undefined) fetch = this.dramTransfer(list, weightBytes, this.u.weightBuffer.fetchDeps(), op.opClass, phase, step, `${label} weights`, "dram");
     const allDeps = fetch >= 0 ? [...deps, fetch] : deps;
     const computedMacs = M * K * N * B;
     let done: number;
     if (a.unitKind === "bitSerial") {
       const mb = this.mantissaBits;
-      const u = pickLeastLoaded(a.units, this.bitSerial, (x) => bitSerialGemmEstimatePs(x.spec, M, K, N, B, mb));
+      const u = pickLeastLoaded(a.units, this.u.bitSerial, (x) => bitSerialGemmEstimatePs(x.spec, M, K, N, B, mb));
       const dots = M * N * B;
       const cycles = bitSerialGemmCycles(u.spec, M, K, N, B, mb);
       done = this.splitOverInstances(list, u.load, cycles * u.cost.cyclePs, allDeps, op, phase, step, label, (t, share) => {
@@ -397,7 +528,7 @@ export class OpLowering {
       // lmHeadFormat), else the array's own.
       const fmt = op.kind === "projection" ? (op.name === "lm_head" ? this.chip.mapping.lmHeadFormat : undefined) : this.chip.mapping.attentionFormat;
       const specOf = (x: { spec: SystolicArraySpec }): SystolicArraySpec => (fmt === undefined || fmt === x.spec.format ? x.spec : { ...x.spec, format: fmt });
-      const u = pickLeastLoaded(a.units, this.systolic, (x) => systolicGemmTiming(specOf(x), M, K, N, B, this.sramPs).totalPs);
+      const u = pickLeastLoaded(a.units, this.u.systolic, (x) => systolicGemmTiming(specOf(x), M, K, N, B, this.sramPs).totalPs);
       const spec = specOf(u);
       const g = systolicGemmTiming(spec, M, K, N, B, this.sramPs);
       const pe = spec === u.spec ? u.pe : this.peCost(spec);
@@ -408,7 +539,7 @@ export class OpLowering {
         this.chargeSram(list, t, share * g.readBytes, share * writeBytes);
       }, 0, g.folds);
     }
-    if (fetch >= 0) this.weightBuffer.consumed(done);
+    if (fetch >= 0) this.u.weightBuffer.consumed(done);
     return done;
   }
 
@@ -460,7 +591,7 @@ export class OpLowering {
 
   private vectorOp(list: TaskList, op: ModelOp, a: UnitAssignment, deps: readonly number[], phase: number, step: number, label: string): number {
     const vop = op.kind as VectorOp;
-    const u = pickLeastLoaded(a.units, this.vector, (x) => (op.elements / x.spec.lanes) * (PS_PER_S / x.spec.clockHz));
+    const u = pickLeastLoaded(a.units, this.u.vector, (x) => (op.elements / x.spec.lanes) * (PS_PER_S / x.spec.clockHz));
     const cost = vectorOpCost(u.spec, vop, this.chip.technologyNm, this.chip.supplyV);
     const cyclesTotal = Math.ceil(op.elements / u.spec.lanes);
     const totalPs = cyclesTotal * cost.latencyPs;
@@ -473,8 +604,8 @@ export class OpLowering {
 
   private transfer(list: TaskList, op: ModelOp, where: KvCacheLocation, deps: readonly number[], phase: number, step: number, label: string): number {
     const bytes = op.bytes;
-    if (where === "sram" && this.sram) {
-      const t = list.add(this.sram.resource, this.sramPs(bytes), deps, op.opClass, phase, step, label, op.kind);
+    if (where === "sram" && this.u.sram) {
+      const t = list.add(this.u.sram.resource, this.sramPs(bytes), deps, op.opClass, phase, step, label, op.kind);
       const write = op.kind === "kv-write";
       this.chargeSram(list, t, write ? 0 : bytes, write ? bytes : 0);
       return t;
@@ -495,7 +626,7 @@ export class OpLowering {
       const lastPs = Math.round(dramTransferPs(this.dram, lastBytes));
       // Every piece must last >= 1 ps (a zero-length burst takes a grant round of its own); else bursts below.
       if (fullPs >= 1 && lastPs >= 1) {
-        const t = list.addMacro(this.dramResource, parts, fullPs, lastPs, deps, opClass, phase, step, `${label} (${parts} bursts)`, kind);
+        const t = list.addMacro(this.u.dramResource, parts, fullPs, lastPs, deps, opClass, phase, step, `${label} (${parts} bursts)`, kind);
         list.addEnergy(t, "dram", (parts - 1) * dramTransferEnergyJ(this.dram, dramBurstBytes(bytes, 0, parts)) + dramTransferEnergyJ(this.dram, lastBytes));
         return t;
       }
@@ -503,7 +634,7 @@ export class OpLowering {
     const ids: number[] = [];
     for (let i = 0; i < parts; i++) {
       const b = dramBurstBytes(bytes, i, parts);
-      const t = list.add(this.dramResource, dramTransferPs(this.dram, b), deps, opClass, phase, step, parts > 1 ? `${label} [${i}]` : label, kind);
+      const t = list.add(this.u.dramResource, dramTransferPs(this.dram, b), deps, opClass, phase, step, parts > 1 ? `${label} [${i}]` : label, kind);
       list.addEnergy(t, "dram", dramTransferEnergyJ(this.dram, b));
       ids.push(t);
     }

@@ -17,7 +17,7 @@ import type { OpClass } from "../model/ops.ts";
 import type { TransformerShape } from "../model/shape.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import type { MvmActivity } from "../components/index.ts";
-import { OpLowering, type LinkTraffic } from "./lowering.ts";
+import { OpLowering, type ExpertChipWork, type LinkTraffic } from "./lowering.ts";
 import { emitOps } from "./emit.ts";
 import { KvReadBuffer } from "./buffers.ts";
 import { checkInvariants } from "./invariants.ts";
@@ -74,6 +74,8 @@ export interface SimRun {
   readonly chip: ChipSpec;
   /** Traffic of each chip-to-chip link used (empty on one chip). */
   readonly links: readonly LinkTraffic[];
+  /** Expert parallelism (mapping.experts.chips): the expert work of each chip; empty otherwise. */
+  readonly experts: readonly ExpertChipWork[];
 }
 
 const S_PER_PS = 1e-12; // unit conversion
@@ -161,7 +163,7 @@ export function simulate(opts: RunOptions): SimRun {
   const schedule = runTaskGraph(graph, lowering.resources, { record: opts.record ?? false, onProgress: opts.onProgress && ((d, t) => opts.onProgress!(d, t, "simulate")) });
   const result = reduce(opts, chip, shape, batch, placement, lowering, list, schedule, prefillTaskCount, fullDecode ? null : blocks);
   checkInvariants(result, schedule, criticalPathPs(graph), lowering.resources);
-  return { result, tasks: list, schedule, resources: lowering.resources, placement, shape, chip, links: lowering.linkTraffic(list) };
+  return { result, tasks: list, schedule, resources: lowering.resources, placement, shape, chip, links: lowering.linkTraffic(list), experts: lowering.expertWork(list, schedule.startPs, schedule.endPs) };
 }
 
 /** Simulate and return the result (the library's `run`). */

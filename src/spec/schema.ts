@@ -331,6 +331,9 @@ export const ChipLinkSchema = Schema.Struct({
 /** Where a mixture-of-experts model's experts run (MappingPolicy.experts.placement / shared). */
 export const ExpertDomainSchema = Schema.Literals(["projections", "analog", "digital"]);
 export const EXPERT_DOMAINS = ExpertDomainSchema.literals;
+/** Which chip each routed expert runs on (MappingPolicy.experts.chips; src/mapping/experts.ts). */
+export const ExpertChipsSchema = Schema.Literals(["host", "spread", "balanced"]);
+export const EXPERT_CHIPS = ExpertChipsSchema.literals;
 
 export const ExpertPlacementSchema = Schema.Struct({
   placement: withDefault(
@@ -342,6 +345,12 @@ export const ExpertPlacementSchema = Schema.Struct({
   mostLoadedDigital: withDefault(intBetween(0, 4096), 0, "The n most-loaded experts of each layer kept digital (load: the model's expert load, uniform unless given; ties go to the lower index)."),
   shared: withDefault(ExpertDomainSchema, "projections", "Where the shared (always-active) expert runs."),
   router: withDefault(ComputeDomainSchema, "digital", "Where the router (the [experts x hidden] gate) runs; digital by default because the top-k choice is discrete."),
+  chips: Schema.optionalKey(
+    doc(
+      ExpertChipsSchema,
+      'Expert parallelism over the chips of a multi-chip run: "host" (default) runs every expert on chip 0\'s units (analog tiles where the placement put them); "spread" gives each routed expert a home chip, expert e of E on chip floor(e x N / E), where its MLP runs on that chip\'s units and its tokens are dispatched to and combined from over the chip links; "balanced" is the same with each layer\'s experts assigned most-loaded first to the chip with the least load so far. An analog expert\'s home is the chip holding most of its tiles.',
+    ),
+  ),
 }).check(
   Schema.makeFilter((x) => {
     const seen = new Set<number>();

@@ -36,6 +36,7 @@ export const runOptions = {
   batch: { type: "string", arg: "N", default: "1", help: "sequences decoded together" },
   chips: { type: "string", arg: "N|auto", default: "1", help: "chips the model is split over; auto = as many as it needs" },
   "prefill-chunk": { type: "string", arg: "N", default: "64 with analog projections, else the whole prompt", help: "prefill in chunks of N tokens" },
+  "expert-chips": { type: "string", arg: "host|spread|balanced", help: "mixture-of-experts models on several chips: expert parallelism (mapping.experts.chips; default the spec's, else host)" },
   "expert-load": { type: "string", arg: "uniform|zipf:S|stats.json", help: "mixture-of-experts models: each expert's share of the routed tokens (default uniform; zipf:S skewed; a router-statistics JSON {experts:[...]} or {layers:[[...]]})" },
   json: { type: "boolean", help: "print the result object as JSON" },
   trace: { type: "string", arg: "file.json", help: "write a Perfetto/Chrome trace of the run" },
@@ -62,7 +63,9 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
   const { loadSpecFile } = await import("../../spec/index.ts");
   const { simulate, simTrace } = await import("../../sim/index.ts");
   const { formatSimResult } = await import("../format.ts");
-  const chip = await loadSpecFile(requireStr(p, "chip", "run"));
+  const expertChips = str(p, "expert-chips");
+  const loaded = await loadSpecFile(requireStr(p, "chip", "run"));
+  const chip = expertChips === undefined ? loaded : (await import("../../mapping/experts.ts")).withExpertChips(loaded, expertChips, "run --expert-chips");
   const model = requireStr(p, "model", "run");
   const chunk = str(p, "prefill-chunk");
   const expertLoad = str(p, "expert-load");

@@ -23,6 +23,8 @@ export const serve = defineCommand({
     "slo-ttft": { type: "string", arg: "ms", help: "time-to-first-token SLO" },
     "slo-tpot": { type: "string", arg: "ms", help: "time-per-output-token SLO" },
     chips: { type: "string", arg: "N|auto", default: "auto", help: "chips the model is spread over" },
+    "expert-load": { type: "string", arg: "uniform|zipf:S|stats.json", help: "mixture-of-experts models: each expert's share of the routed tokens (as in run)" },
+    "expert-chips": { type: "string", arg: "host|spread|balanced", help: "mixture-of-experts models on several chips: expert parallelism (mapping.experts.chips; default the spec's, else host)" },
     baseline: { type: "string", arg: "spec", help: "a second chip served the same requests; with SLOs, the rate at which each first violates them" },
     json: { type: "boolean", help: "print the result as JSON" },
     "trace-out": { type: "string", arg: "file.json", help: "write a Perfetto trace (a track per request)" },
@@ -32,8 +34,18 @@ export const serve = defineCommand({
     const p = parse(argv, this.options, "serve");
     const { loadSpecFile } = await import("../../spec/index.ts");
     const { serve: simulate, sloRate, poissonRequests, parseTraceCsv, parseLengthDist } = await import("../../serve/index.ts");
-    const chip = await loadSpecFile(requireStr(p, "chip", "serve"));
-    const model = requireStr(p, "model", "serve");
+    const expertChips = str(p, "expert-chips");
+    const { withExpertChips } = await import("../../mapping/experts.ts");
+    const specOf = async (file: string) => (expertChips === undefined ? loadSpecFile(file) : withExpertChips(await loadSpecFile(file), expertChips, "serve --expert-chips"));
+    const chip = await specOf(requireStr(p, "chip", "serve"));
+    const modelName = requireStr(p, "model", "serve");
+    const expertLoad = str(p, "expert-load");
+    let model: string | import("../../model/config.ts").ModelShape = modelName;
+    if (expertLoad !== undefined) {
+      const { resolveModelShape } = await import("../../model/presets.ts");
+      const { withExpertLoad } = await import("../../model/moe.ts");
+      model = withExpertLoad(resolveModelShape(modelName), expertLoad);
+    }
     const seed = int(p, "seed", 1, "serve", 0);
     const count = int(p, "requests", 200, "serve", 1);
     const promptDist = parseLengthDist(str(p, "prompt-dist") ?? "uniform:128-1024", "serve --prompt-dist");
@@ -70,12 +82,12 @@ export const serve = defineCommand({
     const traceOut = str(p, "trace-out");
     const result = simulate({ ...common, chip, requests, record: traceOut !== undefined });
     const baselineSpec = str(p, "baseline");
-    const baseline = baselineSpec ? simulate({ ...common, chip: await loadSpecFile(baselineSpec), requests }) : undefined;
+    const baseline = baselineSpec ? simulate({ ...common, chip: await specOf(baselineSpec), requests }) : undefined;
     const sweep =
       baseline && (sloT !== undefined || sloP !== undefined) && !traceFile
         ? {
             chip: sloRate({ ...common, chip }, make, { startRatePerS: rate / 8 }),
-            baseline: sloRate({ ...common, chip: await loadSpecFile(baselineSpec!) }, make, { startRatePerS: rate / 8 }),
+            baseline: sloRate({ ...common, chip: await specOf(baselineSpec!) }, make, { startRatePerS: rate / 8 }),
           }
         : undefined;
     if (traceOut) {
@@ -103,6 +115,16 @@ export const serve = defineCommand({
     line("tokens/J", (r) => r.tokensPerJ.toPrecision(4));
     line("preemptions", (r) => String(r.preemptions));
     line("KV capacity (tokens)", (r) => `${r.kvCapacityTokens} (${r.kvMemory})`);
+    for (const r of rows) {
+      if (r.links.length > 0) {
+        io.out(`\n${r.chip}: chip-to-chip links (busy share of the iterations' time)`);
+        for (const l of r.links) io.out(`  ${l.name.padEnd(20)}${(l.bytes / 1e6).toFixed(3).padStart(14)} MB ${l.energyJ.toPrecision(3).padStart(10)} J ${(l.utilization * 100).toFixed(1).padStart(7)} %`);
+      }
+      if (r.experts.length > 0) {
+        io.out(`\n${r.chip}: expert parallelism (routed token slots per chip, their share, expert-active share of the iterations' time)`);
+        for (const e of r.experts) io.out(`  chip ${String(e.chip).padEnd(15)}${e.routedTokens.toFixed(0).padStart(14)} ${(e.share * 100).toFixed(1).padStart(7)} % ${(e.utilization * 100).toFixed(1).padStart(7)} %`);
+      }
+    }
     if (sweep) {
       io.out("\nrate at which the SLO attainment first falls below 90 % (doubling from rate/8):");
       for (const [name, s] of [[result.chip, sweep.chip], [baseline!.chip, sweep.baseline]] as const)

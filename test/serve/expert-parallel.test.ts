@@ -1,0 +1,103 @@
+// Expert parallelism in `serve` (issue 18 items 4-5, serving side): experts on their home chips, routed token counts
+// from the expert load, dispatch and combine over the chip links, the busiest chip setting the iteration's time.
+import { describe, expect, it } from "vitest";
+import digital from "../../hw-specs/digital-baseline.ts";
+import { AimcsimError } from "../../src/errors.ts";
+import { expertHomes, withExpertChips } from "../../src/mapping/experts.ts";
+import { mapModel } from "../../src/mapping/placement.ts";
+import { shapeFromConfig } from "../../src/model/config.ts";
+import { withExpertLoad } from "../../src/model/moe.ts";
+import { parseLengthDist, poissonRequests, serve } from "../../src/serve/index.ts";
+import { simulate } from "../../src/sim/index.ts";
+import { hybridChip, tile } from "../mapping/chips.ts";
+
+// A tiny Mixtral: 2 layers, 8 experts, top-2, hidden 256, expert width 512.
+const tiny = shapeFromConfig(
+  { model_type: "mixtral", hidden_size: 256, intermediate_size: 512, num_attention_heads: 4, num_key_value_heads: 2, num_hidden_layers: 2, num_local_experts: 8, num_experts_per_tok: 2, vocab_size: 512, max_position_embeddings: 1024 },
+  "tiny-moe",
+);
+const SLOT_MACS = 3 * 256 * 512; // one routed token slot: gate, up and down of one expert
+// 24 tiles of 128x128 per chip: the analog model spreads over 34 chips, each expert on the chips its tiles are on.
+const analog = hybridChip({ tiles: 24, t: tile(128, 128) });
+const requests = poissonRequests({ count: 24, ratePerS: 2000, prompt: parseLengthDist("uniform:64-256", "prompt"), output: parseLengthDist("uniform:4-16", "gen"), seed: 1 });
+
+describe("expert placement over chips", () => {
+  it("spread puts E/N experts on each chip; balanced evens the load; an analog expert lives where its tiles are; host is none", () => {
+    const skew = withExpertLoad(tiny, "zipf:1.5");
+    const homes = (chip: typeof digital, shape = tiny) => {
+      const p = mapModel(shape, chip, { chips: 4 });
+      return expertHomes(shape, chip, 4, p.analogMatrices, p.blocks);
+    };
+    expect(homes(digital)).toBeNull();
+    expect(homes(withExpertChips(digital, "spread"))).toEqual([[0, 0, 1, 1, 2, 2, 3, 3], [0, 0, 1, 1, 2, 2, 3, 3]]);
+    // zipf 1.5 over 8 experts: expert 0 alone outweighs the rest on one chip
+    const balanced = homes(withExpertChips(digital, "balanced"), skew)!;
+    expect(balanced[0]![0]).toBe(0);
+    expect(balanced[0]!.filter((c) => c === 0)).toHaveLength(1);
+    expect(new Set(balanced[0]!).size).toBe(4);
+    // analog: the chip holding most of the expert's tiles, whatever the policy
+    const p = mapModel(tiny, withExpertChips(analog, "spread"), { chips: "auto" });
+    for (const m of p.analogMatrices) {
+      const x = /^L(\d+)\.experts\.(\d+)\.gate_proj$/.exec(m.name);
+      if (!x) continue;
+      const chips = p.blocks.slice(m.firstBlock, m.firstBlock + m.tiles).map((b) => b.chip);
+      expect(chips).toContain(p.expertChips![Number(x[1])]![Number(x[2])]!);
+    }
+    expect(() => withExpertChips(digital, "random")).toThrow(AimcsimError);
+    expect(() => withExpertChips(digital, "random")).toThrow(/--expert-chips/);
+  });
+});
+
+describe("serve with expert parallelism", () => {
+  it("a trace of one request gives run's TTFT exactly, its TPOT (never shorter, within 1 %), its link traffic and routed tokens per chip", () => {
+    const chip = withExpertChips(analog, "spread");
+    const r = simulate({ chip, model: tiny, promptTokens: 96, genTokens: 12, chips: "auto" });
+    const s = serve({ chip, model: tiny, requests: [{ id: 0, arrivalS: 0, promptTokens: 96, outputTokens: 12 }], chips: "auto", exact: true });
+    expect(s.chips).toBe(r.result.mapping.chips);
+    expect(s.ttftS.p50).toBe(r.result.ttftS);
+    expect(s.tpotS.p50).toBeGreaterThanOrEqual(r.result.tpotS);
+    expect(s.tpotS.p50 / r.result.tpotS - 1).toBeLessThan(0.01);
+    expect(Math.abs(s.energyJ / r.result.energyJ - 1)).toBeLessThan(0.01);
+    expect(s.links.map((l) => l.name)).toEqual(r.links.map((l) => l.name));
+    s.links.forEach((l, i) => expect(l.bytes / r.links[i]!.bytes).toBeCloseTo(1, 9));
+    expect(s.experts.map((e) => e.routedTokens)).toEqual(r.experts.map((e) => e.macs / SLOT_MACS));
+    // every token of the prompt and of the 11 decode steps goes to top-2 experts in each of the 2 layers
+    expect(s.experts.reduce((a, e) => a + e.routedTokens, 0)).toBeCloseTo((96 + 11) * 2 * 2, 9);
+  });
+
+  it("a skewed expert load is slower than a uniform one: the chip of the hot expert sets the pace", () => {
+    const chip = withExpertChips(analog, "spread");
+    const uniform = serve({ chip, model: tiny, requests, chips: "auto" });
+    const skew = serve({ chip, model: withExpertLoad(tiny, "zipf:1.5"), requests, chips: "auto" });
+    expect(skew.ttftS.p50).toBeGreaterThan(uniform.ttftS.p50);
+    expect(skew.tpotS.p50).toBeGreaterThan(uniform.tpotS.p50);
+    const top = (r: typeof skew) => Math.max(...r.experts.map((e) => e.share));
+    const busiest = (r: typeof skew) => Math.max(...r.experts.map((e) => e.utilization));
+    expect(top(skew)).toBeGreaterThan(2 * top(uniform));
+    expect(busiest(skew)).toBeGreaterThan(busiest(uniform));
+    // routed slots are conserved whatever the load
+    const slots = (r: typeof skew) => r.experts.reduce((a, e) => a + e.routedTokens, 0);
+    expect(slots(skew) / slots(uniform)).toBeCloseTo(1, 6);
+    for (const r of [uniform, skew]) for (const e of r.experts) expect(e.utilization).toBeLessThanOrEqual(1);
+  });
+
+  it("digital experts: spreading them over 4 chips' DRAM and arrays beats running them on the host; balanced beats spread under skew", () => {
+    const skew = withExpertLoad(tiny, "zipf:1.5");
+    const host = serve({ chip: digital, model: skew, requests, chips: 4 });
+    const spread = serve({ chip: withExpertChips(digital, "spread"), model: skew, requests, chips: 4 });
+    const balanced = serve({ chip: withExpertChips(digital, "balanced"), model: skew, requests, chips: 4 });
+    expect(host.links).toEqual([]);
+    expect(host.experts).toEqual([]);
+    expect(spread.ttftS.p50).toBeLessThan(host.ttftS.p50);
+    expect(spread.durationS).toBeLessThan(host.durationS);
+    expect(balanced.durationS).toBeLessThan(spread.durationS);
+    // dispatch + combine: every routed slot off the host crosses the link twice as an fp16 hidden vector (256 x 2 B)
+    for (const r of [spread, balanced]) {
+      const off = r.experts.filter((e) => e.chip !== 0).reduce((a, e) => a + e.routedTokens, 0);
+      expect(r.links).toHaveLength(1);
+      expect(r.links[0]!.bytes / (off * 2 * 256 * 2)).toBeCloseTo(1, 6);
+      expect(r.links[0]!.energyJ / (r.links[0]!.bytes * 8 * 0.5e-12)).toBeCloseTo(1, 9);
+    }
+    expect(spread.assumptions.some((a) => a.includes("expert parallelism (spread)"))).toBe(true);
+  });
+});
