@@ -263,6 +263,8 @@ export const CHECKS: readonly Check[] = [
   { id: "h100.int8.tops", usedForCalibration: true, fitted: true, note: "CALIBRATED: 528 x 32x32 INT8 PEs x 1.83 GHz", run: (c) => ({ simulated: c.peak(h100Int8, "total").tops }) },
   { id: "h100.fp16.tflops", usedForCalibration: true, fitted: true, note: "CALIBRATED: 528 x 16x32 FP16 PEs x 1.83 GHz", run: (c) => ({ simulated: c.peak(h100, "total").tops }) },
   { id: "a100.int8.topsPerW", usedForCalibration: false, knownGap: GPU_POWER_GAP, beyond50: true, note: "Horowitz MACs scaled to 7 nm (10.7 W) + register-file / shared-memory operand delivery (28.3 W) + leakage of the whole 826 mm^2 die (12.3 W) = 51.3 W at peak", run: (c) => ({ simulated: c.peak(a100Int8, "total").topsPerW }) },
+  { id: "a100.fp16.topsPerW", usedForCalibration: false, knownGap: GPU_POWER_GAP, beyond50: true, note: "as the INT8 row with the FP16 tensor-core datapath (Horowitz FP16 MACs) and mma.m16n8k16 operand delivery", run: (c) => ({ simulated: c.peak(a100, "total").topsPerW }) },
+  { id: "h100.fp16.topsPerW", usedForCalibration: false, knownGap: GPU_POWER_GAP, beyond50: true, note: "as the H100 INT8 row with the FP16 datapath and wgmma.m64n256k16 operand delivery", run: (c) => ({ simulated: c.peak(h100, "total").topsPerW }) },
   { id: "h100.int8.topsPerW", usedForCalibration: false, knownGap: GPU_POWER_GAP, beyond50: true, note: "as the A100 row on the h100-like preset (N5-family scaling, wgmma operand delivery, 814 mm^2 die): 75 W at peak", run: (c) => ({ simulated: c.peak(h100Int8, "total").topsPerW }) },
   {
     id: "a100.decode.roofline",

@@ -170,6 +170,22 @@ export const PUBLISHED: readonly PublishedFigure[] = [
     derived: "624 INT8 TOPS / 400 W TDP",
   },
   {
+    id: "a100.fp16.topsPerW",
+    quantity: "A100 FP16 tensor peak per watt of board power",
+    unit: "TFLOPS/W",
+    value: 312 / 400,
+    source: A100,
+    derived: "312 FP16 TFLOPS / 400 W TDP",
+  },
+  {
+    id: "h100.fp16.topsPerW",
+    quantity: "H100 SXM FP16 tensor peak per watt of board power",
+    unit: "TFLOPS/W",
+    value: 989 / 700,
+    source: H100,
+    derived: "989 FP16 TFLOPS / 700 W TDP",
+  },
+  {
     id: "h100.int8.topsPerW",
     quantity: "H100 SXM INT8 peak per watt of board power",
     unit: "TOPS/W",
