@@ -5,8 +5,9 @@
 // bitcells each, the weight bits combined by a C-2C ladder of 2 fF unit capacitors, 8-bit inputs, 16 8-bit ADCs,
 // one MVM per 6.9 ns at 0.7 V, latency x (0.7 V / V)^1.1).
 // How the spec language represents it: the 8 bitcells of a weight are joined in the charge domain before one
-// conversion (slicesPerConversion 8); the C-2C ladder's switched capacitance (3 x 8 x 2 fF per weight, 6 fF per
-// bitcell) is the array's charge-domain energy, written as V^2 G t with G = C / t; the 8-bit input conversion uses
+// conversion (slicesPerConversion 8); the array's charge-domain energy is the C-2C multiplier's capacitor switching
+// per weight bit (tile.c2cUnitCapF 2 fF: CiMLoop's c2c_multiplier model, src/components/c2c-multiply.ts); gMaxUs
+// keeps the ladder's 6 fF per bitcell as a conductance G = C / t for the numerics only; the 8-bit input conversion uses
 // the r2r-ladder DAC kind as CiMLoop models the macro's input DAC: two R-2R ladders per input (one for positive, one
 // for negative values, realised above or below VDD/2), each referenced to VDD/2, 5 kOhm unit resistors, both
 // drawing static current while they hold the input (CiMLoop wang_vlsi_2022 arch.yaml dac: voltage VOLTAGE / 2,
@@ -40,6 +41,7 @@ const base: ChipSpec = chip({
       gMaxUs: (CELL_CAP_F / (1 / CLOCK_0V7_HZ)) * 1e6, // G = C / t over one cycle window, in uS (see CELL_CAP_F)
       gMinUs: 0,
       readVoltageV: 0.7, // charge-domain: the ladder swings the supply
+      c2cUnitCapF: 2e-15, // C-2C multiplier unit capacitor (CiMLoop wang_vlsi_2022 arch.yaml unit_capacitance 2e-15)
       integrationTimeNs: 1e9 / CLOCK_0V7_HZ, // one cycle of charge sharing
       // 8-bit R-2R input DACs, two ladders per input at VDD/2, 5 kOhm (CiMLoop wang_vlsi_2022; see header)
       dac: dac({ kind: "r2r-ladder", bits: 8, referenceV: 0.7 / 2, laddersPerInput: 2, unitResistanceOhm: 5000 }),

@@ -17,10 +17,12 @@ import type { CrossbarTileSpec, DeviceKind, DigitalFormat, PeripherySpec } from 
 import { AimcsimError } from "../errors.ts";
 import { adcCost, type ConverterCost } from "./adc.ts";
 import { dacCost, type DacCost } from "./dac.ts";
+import { c2cBitEnergyJ } from "./c2c-multiply.ts";
 import { adcModels, dacModels } from "./registry.ts";
 import { FORMAT_BITS, addEnergyJ } from "./digital.ts";
 import { sramBitcellUm2 } from "./memory.ts";
-import { ISAAC_NODE_NM, NM_TO_MM, PJ, PS_PER_NS, UM2_TO_MM2, areaScale, periodPs } from "./technology.ts";
+import { FJ, ISAAC_NODE_NM, NM_TO_MM, PJ, PS_PER_NS, UM2_TO_MM2, areaScale, periodPs } from "./technology.ts";
+import { fmtJ } from "./format.ts";
 import { requireNode } from "./checks.ts";
 import type { ComponentModelInfo } from "./model.ts";
 import { peripheryMvmEnergyJ, tilePeriphery, type TilePeriphery } from "./periphery.ts";
@@ -79,6 +81,8 @@ export function cellReadEnergyJ(
   meanConductance: number = DEFAULT_MEAN_CONDUCTANCE,
   inputActivity: number = DEFAULT_INPUT_ACTIVITY,
 ): number {
+  // A charge-domain C-2C tile: the multiplier's capacitors per weight bit (c2c-multiply.ts); uniform inputs, random bits.
+  if (tile.c2cUnitCapF !== undefined) return c2cBitEnergyJ(tile.c2cUnitCapF, tile.readVoltageV);
   const gS = (tile.gMinUs + meanConductance * (tile.gMaxUs - tile.gMinUs)) * US_TO_S;
   return tile.readVoltageV * tile.readVoltageV * gS * (tWindowPs * PJ) * inputActivity; // ps -> s is the same 1e-12 factor as pJ -> J
 }
@@ -162,7 +166,7 @@ export interface AnalogTileModel {
   readonly periphery: TilePeriphery | null;
   readonly chipSupplyV: number | undefined;
   readonly chipPeriphery: PeripherySpec | undefined;
-  readonly areaMm2: { readonly dac: number; readonly crossbar: number; readonly adc: number; readonly accumulate: number; readonly periphery: number };
+  readonly areaMm2: { readonly dacPassive: number; readonly dac: number; readonly crossbar: number; readonly adc: number; readonly accumulate: number; readonly periphery: number };
   readonly assumption: string;
 }
 
@@ -229,8 +233,9 @@ export function prepareAnalogTile(
     (concurrentAdc
       ? `ceil(conversions / ${adcs} ADCs) x max(read window, CCO conversion) (the CCO counts during the read, as in HERMES)`
       : `read window + ceil(conversions / ${adcs} ADCs) x ADC latency (sample after the read, no overlap: assumption)`) +
-    `; array energy V^2 G t ` +
-    `(default mean normalised conductance 0.25, input activity 0.5, assumptions)` +
+    (tile.c2cUnitCapF !== undefined
+      ? `; array energy: the C-2C multiplier's capacitors per weight bit, 3 C_u V^2 (1.67/48 + 1/(4 sqrt 3)) = ${fmtJ(c2cBitEnergyJ(tile.c2cUnitCapF, tile.readVoltageV))} (C_u ${tile.c2cUnitCapF / FJ} fF, ${tile.readVoltageV} V; CiMLoop's c2c_multiplier model, uniform inputs and random weight bits: assumptions)`
+      : `; array energy V^2 G t ` + `(default mean normalised conductance 0.25, input activity 0.5, assumptions)`) +
     (adcStaticFraction !== undefined
       ? `; time-encoded ADC energy ${adcStaticFraction * 100} % static + ${(1 - adcStaticFraction) * 100} % with |code| when the code is known, full scale otherwise (assumption)` // percent (formatting)
       : "") +
@@ -295,6 +300,7 @@ export function prepareAnalogTile(
     areaMm2: {
       periphery: periphery?.areaMm2 ?? 0,
       dac: tile.rows * dac.areaMm2,
+      dacPassive: tile.rows * dac.areaMm2 * dac.passiveAreaFraction,
       crossbar: tile.rows * tile.cols * cellArea,
       adc: adcs * adc.areaMm2,
       accumulate: adcs * ISAAC_SHIFT_ADD_AREA_UM2 * (accBits / ISAAC_SHIFT_ADD_BITS) * UM2_TO_MM2 * areaScaleIsaac,

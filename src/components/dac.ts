@@ -24,6 +24,8 @@ export interface DacCost {
   readonly supplyExplicit: boolean;
   /** Static power while the DAC holds a code (W; r2r-ladder), charged by crossbar.ts over one MVM interval per phase. */
   readonly holdPowerW: number;
+  /** Share of the area that is passive (resistor / capacitor ladders), charged no leakage. */
+  readonly passiveAreaFraction: number;
 }
 
 
@@ -43,7 +45,7 @@ export function dacCost(dac: DacSpec, nodeNm: number, clockHz: number, supplyV?:
   }
   const assumption = overrides.length > 0 ? `${base.assumption} OVERRIDDEN by the spec: ${overrides.join(", ")}.` : base.assumption;
   const holdPowerW = dac.energyPerConversionJ !== undefined ? 0 : (base.holdPowerW ?? 0);
-  return { energyJ, latencyPs, phases: base.phases, areaMm2: base.areaMm2, assumption, supplyExplicit: base.supplyExplicit ?? false, holdPowerW };
+  return { energyJ, latencyPs, phases: base.phases, areaMm2: base.areaMm2, assumption, supplyExplicit: base.supplyExplicit ?? false, holdPowerW, passiveAreaFraction: base.passiveAreaFraction ?? 0 };
 }
 
 export const DAC_MODEL: ComponentModelInfo = {

@@ -100,6 +100,7 @@ export function describeChip(spec: ChipSpec): ChipDescription {
 
   // ------------------------------------------------------------- analog tiles
   let analogPart: PeakPart | undefined;
+  let passiveDacAreaMm2 = 0;
   if (spec.analog !== undefined) {
     const a = spec.analog;
     const t = a.tile;
@@ -108,6 +109,7 @@ export function describeChip(spec: ChipSpec): ChipDescription {
     const mvm = analogMvmCostPrepared(m, t.rows, weightCols);
     const e = mvm.energyByComponentJ;
     const tiles = a.tiles;
+    passiveDacAreaMm2 = tiles * m.areaMm2.dacPassive;
     add({ component: "dac", instance: "analog.tile.dac", count: tiles * t.rows, action: `convert (1 row, 1 of ${m.phases} phase(s))`, energyJ: m.dac.energyJ, latencyPs: m.dac.latencyPs, areaMm2: tiles * m.areaMm2.dac });
     add({ component: "crossbar", instance: "analog.tile.array", count: tiles, action: `full-tile MVM array read (${t.rows}x${weightCols} weights)`, energyJ: e.crossbar, latencyPs: m.phases * m.windowPs, areaMm2: tiles * m.areaMm2.crossbar });
     add({ component: "adc", instance: "analog.tile.adc", count: tiles * m.adcs, action: `convert (1 of ${t.adc.colsPerAdc} column(s))`, energyJ: m.adc.energyJ, latencyPs: m.adc.latencyPs, areaMm2: tiles * m.areaMm2.adc });
@@ -204,7 +206,9 @@ export function describeChip(spec: ChipSpec): ChipDescription {
   // ------------------------------------------------------------- totals
   // Static power: each part's own silicon (analog: the tiles' kinds; a digital unit: its rows' area), "total":
   // every on-die component, SRAM and NoC included (src/components/leakage.ts).
-  const staticW = staticPowerByComponentW(spec, area);
+  // Passive DAC area (resistor / capacitor ladders) leaks nothing: only the rest of each kind's area is charged.
+  const leakingArea = { ...area, dac: area.dac - passiveDacAreaMm2 };
+  const staticW = staticPowerByComponentW(spec, leakingArea);
   const density = leakageWPerMm2(node, v, spec.leakageWPerMm2);
   const dieFactor = dieLeakageFactor(spec, area);
   const unitStatic = (instance: string): number => rows.filter((r) => r.instance === instance).reduce((s, r) => s + r.areaMm2, 0) * density * dieFactor;

@@ -59,6 +59,9 @@ export interface DacConversion extends ConverterCost {
   /** Static power while the DAC holds a code (W; resistive ladders): charged over one MVM interval per phase
    *  (src/components/crossbar.ts); absent: 0. */
   readonly holdPowerW?: number;
+  /** Share of areaMm2 that is passive (resistor or capacitor arrays): no leakage is charged over it
+   *  (src/components/describe.ts); absent: 0. */
+  readonly passiveAreaFraction?: number;
 }
 
 /** A DAC (row driver) model (one file in src/components/dac/, one line in src/components/registry.ts). */

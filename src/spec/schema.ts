@@ -176,6 +176,13 @@ export const CrossbarTileSchema = Schema.Struct({
   gMaxUs: doc(between(1e-6, 1e6), "Maximum cell conductance.", "uS"),
   gMinUs: withDefault(nonNegative, SPEC_DEFAULTS.tile.gMinUs, "Minimum cell conductance; below gMaxUs.", "uS"),
   readVoltageV: doc(between(1e-3, 5), "Read voltage.", "V"),
+  c2cUnitCapF: Schema.optionalKey(
+    doc(
+      between(1e-18, 1e-12),
+      "SRAM cells feeding a charge-domain C-2C multiplier (the Intel 22 nm macro) with this unit capacitor: the array energy is the multiplier's capacitor switching per weight bit (src/components/c2c-multiply.ts) instead of V^2 G t. Needs device SRAM.",
+      "F",
+    ),
+  ),
   integrationTimeNs: doc(between(1e-3, 1e6), "Integration (read) time of one analog MVM phase.", "ns"),
   noise: NoiseSchema.pipe(Schema.withDecodingDefaultKey(Effect.sync(() => ({ model: "none" as const })))),
   dac: DacSchema,
@@ -206,6 +213,8 @@ export const CrossbarTileSchema = Schema.Struct({
       issues.push({ path: ["cols"], issue: "a differential tile pairs columns (G+ and G-): cols must be even" });
     if (t.adc.colsPerAdc > (t.differential ? t.cols / 2 : t.cols))
       issues.push({ path: ["adc", "colsPerAdc"], issue: `cannot exceed the tile's output columns (${t.differential ? t.cols / 2 : t.cols})` });
+    if (t.c2cUnitCapF !== undefined && t.device !== "SRAM")
+      issues.push({ path: ["c2cUnitCapF"], issue: "a C-2C multiplier is fed by SRAM cells: needs device SRAM" });
     if (t.device === "SRAM" && t.bitsPerCell !== 1)
       issues.push({ path: ["bitsPerCell"], issue: "an SRAM cell stores exactly 1 bit" });
     return issues;

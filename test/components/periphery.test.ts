@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 import { analogMvmCost, analogMvmCostPrepared, dacCost, prepareAnalogTile, weightColumnsPerTile } from "../../src/components/index.ts";
 import { r2rCurrentUnits, r2rMeanCurrentUnits } from "../../src/components/dac/r2r-ladder.ts";
 import { decodeChipSpec } from "../../src/spec/validate.ts";
+import { c2cBitEnergyJ } from "../../src/components/c2c-multiply.ts";
+import { describeChip } from "../../src/components/describe.ts";
+import { intelC2cAt } from "../../hw-specs/intel-c2c-22nm.ts";
 import { tilePeriphery, KT_300K_J } from "../../src/components/periphery.ts";
 import { CONVERTER_REFERENCE_SUPPLY_V } from "../../src/components/supply.ts";
 import { isAimcsimError } from "../../src/errors.ts";
@@ -164,5 +167,31 @@ describe("R-2R resistive-ladder DAC (issue 14: the Intel C-2C macro's input DACs
   it("the spec rejects a non-positive unit resistance and a fifth ladder, naming the field", () => {
     expect(() => decodeChipSpec({ ...hermesSpecForDac, analog: { ...hermesSpecForDac.analog!, tile: { ...hermesSpecForDac.analog!.tile, dac: { kind: "r2r-ladder", bits: 8, unitResistanceOhm: 0 } } } })).toThrow(/unitResistanceOhm/);
     expect(() => decodeChipSpec({ ...hermesSpecForDac, analog: { ...hermesSpecForDac.analog!, tile: { ...hermesSpecForDac.analog!.tile, dac: { kind: "r2r-ladder", bits: 8, laddersPerInput: 5 } } } })).toThrow(/laddersPerInput/);
+  });
+});
+
+describe("charge-domain C-2C multiply (issue 14: the Intel macro's MAC)", () => {
+  it("per weight bit 3 C_u V^2 (1.67/48 + 1/(4 sqrt 3)): 1.075 fF V^2 at C_u 2 fF, quadratic in V", () => {
+    expect(c2cBitEnergyJ(2e-15, 1)).toBeCloseTo(6e-15 * (1.67 / 48 + 1 / (4 * Math.sqrt(3))), 25);
+    expect(c2cBitEnergyJ(2e-15, 1) / 1e-15).toBeCloseTo(1.0747, 3);
+    expect(c2cBitEnergyJ(2e-15, 0.7) / c2cBitEnergyJ(2e-15, 1)).toBeCloseTo(0.49, 10);
+  });
+  it("a C-2C tile's array energy is rows x cols x the bit energy, whatever the conductances and activity", () => {
+    const t: CrossbarTileSpec = { ...hermesTile, device: "SRAM", bitsPerCell: 1, differential: false, c2cUnitCapF: 2e-15, readVoltageV: 0.8 };
+    const m = prepareAnalogTile(t, 8, 22, 1e9);
+    const cols = weightColumnsPerTile(t, 8);
+    const a = analogMvmCostPrepared(m, t.rows, cols);
+    const b = analogMvmCostPrepared(prepareAnalogTile({ ...t, gMaxUs: t.gMaxUs * 10 }, 8, 22, 1e9), t.rows, cols, { meanConductance: 0.9, inputActivity: 0.1 });
+    expect(a.energyByComponentJ.crossbar).toBeCloseTo(t.rows * cols * m.colsPerWeight * c2cBitEnergyJ(2e-15, 0.8), 20);
+    expect(b.energyByComponentJ.crossbar).toBe(a.energyByComponentJ.crossbar);
+  });
+  it("the spec refuses a C-2C multiplier on non-SRAM cells, naming the field", () => {
+    expect(() => decodeChipSpec({ ...hermesSpecForDac, analog: { ...hermesSpecForDac.analog!, tile: { ...hermesSpecForDac.analog!.tile, c2cUnitCapF: 2e-15 } } })).toThrow(/c2cUnitCapF/);
+  });
+  it("passive DAC ladders leak nothing: the Intel preset's DAC has area but no static power", () => {
+    const d = describeChip(intelC2cAt(0.7));
+    expect(d.areaByComponentMm2.dac).toBeGreaterThan(0.03); // 128 ladders x 280 um^2 (CiMLoop's density)
+    expect(d.staticPowerByComponentW.dac).toBe(0);
+    expect(d.staticPowerByComponentW.adc).toBeGreaterThan(0);
   });
 });

@@ -33,7 +33,8 @@ export const C2C_LADDER_DAC: DacModel = {
       phases: 1,
       areaMm2: capacitorAreaUm2(CAPS_PER_BIT * dac.bits * cu, nodeNm) * UM2_TO_MM2,
       supplyExplicit: true,
-      assumption: `C-2C ladder DAC ${dac.bits}-bit: E = bits x 2 C_u x V^2 / 2 = ${fmtJ(energyJ)} (C_u ${sigFf(cu)} fF, ${v} V); one phase settling in 1 cycle (assumption); area 3 x bits x C_u at CiMLoop's capacitor density.`,
+      passiveAreaFraction: 1, // definition: the modelled area is the capacitors'; a capacitor does not leak
+      assumption: `C-2C ladder DAC ${dac.bits}-bit: E = bits x 2 C_u x V^2 / 2 = ${fmtJ(energyJ)} (C_u ${sigFf(cu)} fF, ${v} V); one phase settling in 1 cycle (assumption); area 3 x bits x C_u at CiMLoop's capacitor density, capacitors: no leakage charged over it.`,
     };
   },
 };

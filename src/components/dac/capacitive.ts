@@ -27,7 +27,8 @@ export const CAPACITIVE_DAC: DacModel = {
       phases: 1,
       areaMm2: capacitorAreaUm2(total, nodeNm) * UM2_TO_MM2,
       supplyExplicit: true,
-      assumption: `capacitor DAC ${dac.bits}-bit (binary-weighted, charge redistribution): E = 2^bits C_u V^2 / 6 = ${fmtJ(energyJ)} (C_u ${sigFf(cu)} fF, ${v} V, uniform codes); one phase, 1 cycle (assumption).`,
+      passiveAreaFraction: 1, // definition: the modelled area is the capacitors'; a capacitor does not leak
+      assumption: `capacitor DAC ${dac.bits}-bit (binary-weighted, charge redistribution): E = 2^bits C_u V^2 / 6 = ${fmtJ(energyJ)} (C_u ${sigFf(cu)} fF, ${v} V, uniform codes); one phase, 1 cycle (assumption); capacitors: no leakage charged over their area.`,
     };
   },
 };

@@ -127,12 +127,13 @@ export const R2R_LADDER_DAC: DacModel = {
       phases: 1,
       areaMm2: areaUm2 * UM2_TO_MM2,
       supplyExplicit: true,
+      passiveAreaFraction: 1, // definition: the modelled area is the resistors' (the switches' area is not modelled); resistors do not leak
       assumption:
         `R-2R ladder DAC ${dac.bits}-bit x ${ladders} ladder(s) per input: static ${pUw} uW ` +
         `(V_ref ${v} V, R ${r} Ohm, mean ladder current ${uStr} V_ref / 2R over uniform codes, exact nodal solution) ` +
         `held from one input to the next (one MVM interval per phase, no return to zero: CiMLoop's model), + bit switches ` +
         `${fmtJ(energyJ)} per conversion (${SWITCH_GATES_PER_BIT} gates of ${gStr} fF per bit, toggle 1/2); settles in 1 cycle (assumption); ` +
-        `area ${aStr} um^2 (CiMLoop's 0.007 um^2 per ohm per bit at 22 nm).`,
+        `area ${aStr} um^2 (CiMLoop's 0.007 um^2 per ohm per bit at 22 nm), resistors: no leakage charged over it.`,
     };
   },
 };
