@@ -19,6 +19,7 @@ import { setKernelThreads } from "../numerics/kernels/pool.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
 import { moeDetails } from "../model/moe.ts";
 import { moeWeightMatrices } from "../model/moe-weights.ts";
+import { routerCountingBackend } from "../numerics/moe.ts";
 import { isAnalog } from "../mapping/placement.ts";
 import { clampInterval, interval, logInterval, type Interval } from "./stats.ts";
 import { MetricSums, argmaxRow, logSoftmaxRows } from "./metrics.ts";
@@ -107,6 +108,9 @@ export interface EvalResult {
   /** Mixture-of-experts models: per layer, the routed experts on the crossbars and where the router and the shared
    *  expert run (from mapping.experts); absent for dense models. */
   readonly expertPlacement?: readonly ExpertLayerPlacement[];
+  /** Mixture-of-experts models: routed token slots per layer and expert of the noise-free model on the scored
+   *  windows, the router statistics `run --expert-load` reads as {"layers": routerCounts}. */
+  readonly routerCounts?: readonly (readonly number[])[];
   readonly reference: { readonly label: string; readonly perplexity: number; readonly top1Accuracy: number };
   readonly analog: {
     readonly label: string;
@@ -197,6 +201,8 @@ export interface PreparedEval {
   /** All stream ids (calibration falls back to them when `rest` is short). */
   readonly ids: Int32Array;
   readonly reference: BackendScore;
+  /** MoE models: routed token slots per layer and expert of the noise-free model on these windows. */
+  readonly routerCounts: readonly (readonly number[])[] | null;
   readonly notes: readonly string[];
 }
 
@@ -224,7 +230,10 @@ export async function prepareEval(opts: { model: LoadedModel; tokens: number; te
   const take = Math.min(opts.tokens, ids.length);
   if (take < opts.tokens) notes.push(`held-out text has only ${ids.length} tokens; used ${take} instead of ${opts.tokens}`);
   const windows: EvalWindow[] = [];
-  const exact = createBlockedExactBackend(); // bit-identical to exactBackend, faster
+  const moe = moeDetails(model.shape);
+  // MoE: the exact pass also counts the routed token slots per expert (the router statistics of this text)
+  const counting = moe ? routerCountingBackend(createBlockedExactBackend(), moe, model.layout.layers) : null;
+  const exact = counting?.backend ?? createBlockedExactBackend(); // bit-identical to exactBackend, faster
   for (let pos = 0; pos + 2 <= take; pos += windowLength) {
     const seq = ids.subarray(pos, Math.min(pos + windowLength, take));
     const input = seq.slice(0, seq.length - 1);
@@ -239,13 +248,25 @@ export async function prepareEval(opts: { model: LoadedModel; tokens: number; te
   if (windows.length === 0) throw new AimcsimError("UsageError", "tokens", `need at least 2 tokens of held-out text, have ${take}`);
   const sums = new MetricSums();
   for (const w of windows) sums.add(w.refLogp, w.refLogp, w.refArgmax, w.targets, 0, w.input.length, V);
+  const routerCounts = counting?.counts() ?? null;
+  let scored = model;
+  if (moe && routerCounts && moe.expertLoad === null && routerCounts.every((r) => r.some((c) => c > 0))) {
+    // The load a placement rule (mapping.experts.mostLoadedDigital) ranks experts by: the measured routing of
+    // the noise-free model on the scored text, unless the model came with a load of its own.
+    const load = routerCounts.map((r) => {
+      const n = r.reduce((a, b) => a + b, 0);
+      return r.map((c) => c / n);
+    });
+    scored = { ...model, shape: { ...model.shape, moe: { ...moe, expertLoad: load, loadSource: "routing of the noise-free model on the scored text" } } as LoadedModel["shape"] };
+  }
   return {
-    model,
+    model: scored,
     windows,
     windowLength,
     rest: ids.subarray(take),
     ids,
     reference: { label: exactBackend.label, perplexity: sums.perplexity, top1Agreement: 1, top1Accuracy: sums.top1Accuracy, klDivergence: 0, tokensScored: sums.n },
+    routerCounts,
     notes,
   };
 }
@@ -398,8 +419,13 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalResult> {
   const prep = opts.prepared ?? (await prepareEval({ model, tokens: opts.tokens, text: opts.text, window: opts.window, onWindow: tick }));
   total = prep.windows.length * perWindow;
   const notes = [...prep.notes];
-  const placement = expertPlacement(model, chip);
-  if (placement) notes.push(expertPlacementNote(placement, moeDetails(model.shape)!.numExperts));
+  const placement = expertPlacement(prep.model, chip);
+  if (placement) {
+    const md = moeDetails(prep.model.shape)!;
+    notes.push(expertPlacementNote(placement, md.numExperts));
+    const most = chip.mapping.experts?.mostLoadedDigital ?? 0;
+    if (most > 0) notes.push(`the ${most} most-loaded experts of each layer are digital; load: ${md.loadSource}`);
+  }
   const calibration = calibrateStaticRanges(prep, chip, opts.calibrationTokens, opts.calibrationRule);
   if (calibration?.note) notes.push(calibration.note);
   const run = scoreAnalog(prep, chip, {
@@ -428,6 +454,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalResult> {
     baselines,
     calibration,
     ...(placement ? { expertPlacement: placement } : {}),
+    ...(prep.routerCounts ? { routerCounts: prep.routerCounts } : {}),
     notes,
   };
 }

@@ -10,7 +10,7 @@
 // (analog or digital per expert) is whatever the backend holds; a routed expert runs only on the tokens routed to it.
 // Scratch is sized once for `cap` tokens; the per-chunk loops allocate nothing.
 
-import type { LinearBackend } from "./backend.ts";
+import type { LinearBackend, LinearWeight } from "./backend.ts";
 import type { MoeDetails } from "../model/moe.ts";
 import type { ExpertWeights, MoeLayerWeights } from "../model/moe-weights.ts";
 import { activate } from "./forward.ts";
@@ -97,41 +97,8 @@ export class MoeRunner {
 
   /** Router softmax (fp32) and top-k per token, renormalised when the family does. */
   private route(W: MoeLayerWeights, h: Float32Array, count: number): void {
-    const { E, k } = this;
-    const p = this.probs;
-    this.backend.linear(W.router, h, count, p);
-    const norm = this.moe.normTopkProb;
-    for (let t = 0; t < count; t++) {
-      const o = t * E;
-      let mx = -Infinity;
-      for (let e = 0; e < E; e++) if (p[o + e]! > mx) mx = p[o + e]!;
-      let sum = 0;
-      for (let e = 0; e < E; e++) {
-        const x = Math.fround(Math.exp(p[o + e]! - mx));
-        p[o + e] = x;
-        sum += x;
-      }
-      const s = Math.fround(sum);
-      for (let e = 0; e < E; e++) p[o + e] = p[o + e]! / s;
-      // top-k by selection, largest first (ties: lower index, as no two router probabilities of real weights tie)
-      let total = 0;
-      for (let j = 0; j < k; j++) {
-        let best = -1;
-        let bv = -Infinity;
-        for (let e = 0; e < E; e++) {
-          let taken = false;
-          for (let i = 0; i < j; i++) if (this.topIdx[t * k + i] === e) taken = true;
-          if (!taken && p[o + e]! > bv) {
-            bv = p[o + e]!;
-            best = e;
-          }
-        }
-        this.topIdx[t * k + j] = best;
-        this.topW[t * k + j] = bv;
-        total = Math.fround(total + bv);
-      }
-      if (norm) for (let j = 0; j < k; j++) this.topW[t * k + j] = this.topW[t * k + j]! / total;
-    }
+    this.backend.linear(W.router, h, count, this.probs);
+    for (let t = 0; t < count; t++) routeToken(this.probs, t * this.E, this.E, this.k, this.moe.normTopkProb, this.topIdx, this.topW, t * this.k);
   }
 
   /** out[n x H] = down(act(gate(x)) * up(x)) for one expert of width `width`. */
@@ -142,4 +109,70 @@ export class MoeRunner {
     for (let i = 0; i < n * width; i++) this.ue[i] = Math.fround(activate(act, this.ge[i]!)) * this.ue[i]!;
     this.backend.linear(X.down, this.ue, n, out);
   }
+}
+
+/**
+ * One token's routing: router logits p[o .. o + E) become softmax probabilities in place (fp32), and its top-k
+ * experts (largest first; ties to the lower index) and their weights are written to idx/w[at .. at + k),
+ * renormalised to sum 1 when `norm`.
+ */
+export function routeToken(p: Float32Array, o: number, E: number, k: number, norm: boolean, idx: Int32Array, w: Float32Array, at: number): void {
+  let mx = -Infinity;
+  for (let e = 0; e < E; e++) if (p[o + e]! > mx) mx = p[o + e]!;
+  let sum = 0;
+  for (let e = 0; e < E; e++) {
+    const x = Math.fround(Math.exp(p[o + e]! - mx));
+    p[o + e] = x;
+    sum += x;
+  }
+  const s = Math.fround(sum);
+  for (let e = 0; e < E; e++) p[o + e] = p[o + e]! / s;
+  let total = 0;
+  for (let j = 0; j < k; j++) {
+    let best = -1;
+    let bv = -Infinity;
+    for (let e = 0; e < E; e++) {
+      let taken = false;
+      for (let i = 0; i < j; i++) if (idx[at + i] === e) taken = true;
+      if (!taken && p[o + e]! > bv) {
+        bv = p[o + e]!;
+        best = e;
+      }
+    }
+    idx[at + j] = best;
+    w[at + j] = bv;
+    total = Math.fround(total + bv);
+  }
+  if (norm) for (let j = 0; j < k; j++) w[at + j] = w[at + j]! / total;
+}
+
+/**
+ * A backend that computes like `inner` and counts, per MoE layer and expert, the routed token slots of every
+ * router call it sees (the same top-k as the forward pass). `counts()` gives them as router statistics
+ * ({"layers": [[slots per expert], one row per layer]}, the format `run --expert-load` reads).
+ */
+export function routerCountingBackend(inner: LinearBackend, moe: MoeDetails, layers: readonly { readonly moe?: MoeLayerWeights | null }[]) {
+  const layerOf = new Map<LinearWeight, number>();
+  layers.forEach((L, l) => {
+    if (L.moe) layerOf.set(L.moe.router, l);
+  });
+  const E = moe.numExperts, k = moe.topK;
+  const counts = layers.map(() => new Array<number>(E).fill(0));
+  const row = new Float32Array(E);
+  const idx = new Int32Array(k);
+  const w = new Float32Array(k);
+  const backend: LinearBackend = {
+    label: inner.label,
+    linear(weight, x, tokens, out) {
+      inner.linear(weight, x, tokens, out);
+      const l = layerOf.get(weight);
+      if (l === undefined) return;
+      for (let t = 0; t < tokens; t++) {
+        for (let e = 0; e < E; e++) row[e] = out[t * E + e]!;
+        routeToken(row, 0, E, k, false, idx, w, 0);
+        for (let j = 0; j < k; j++) counts[l]![idx[j]!]!++;
+      }
+    },
+  };
+  return { backend, counts: () => counts.map((r) => [...r]) };
 }

@@ -118,3 +118,52 @@ describe("eval's placement flags", () => {
     expect(r.notes.join("\n")).toMatch(/experts analog in every layer: 2,3,4,5,6,7 of 8; router digital/);
   }, 300_000);
 });
+
+describe("router statistics of the noise-free model", () => {
+  it("count top-k slots per layer and expert, rank mostLoadedDigital, and feed run --expert-load", async () => {
+    const counts = prep.routerCounts!;
+    const inputs = prep.windows.reduce((a, w) => a + w.input.length, 0);
+    expect(counts).toHaveLength(2);
+    for (const row of counts) {
+      expect(row).toHaveLength(8);
+      expect(row.reduce((a, b) => a + b, 0)).toBe(inputs * 2); // top-2: two slots per token
+      expect(row.every((c) => c <= inputs)).toBe(true); // an expert at most once per token
+    }
+    // the model scored carries the measured load; the two most-loaded experts of each layer go digital
+    const most = placed("digital", { placement: "analog", mostLoadedDigital: 2 });
+    const r = await evaluate({ model, chip: most, tokens: 128, seeds: 1, prepared: prep, threads: 1, baselineW4A8: false });
+    counts.forEach((row, l) => {
+      const top2 = [...row.keys()].sort((a, b) => row[b]! - row[a]! || a - b).slice(0, 2);
+      const analog = r.expertPlacement![l]!.analogExperts;
+      expect(analog).toHaveLength(6);
+      expect(analog.some((e) => top2.includes(e))).toBe(false);
+    });
+    expect(r.notes.join("\n")).toMatch(/2 most-loaded experts of each layer are digital; load: routing of the noise-free model/);
+    expect(r.routerCounts).toEqual(counts);
+  }, 300_000);
+
+  it("run takes the same placement flags, and eval's --router-stats file as its --expert-load", async () => {
+    const { runCli } = await import("../../src/cli/main.ts");
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join(tmpdir(), "moe-"));
+    const stats = join(dir, "stats.json");
+    const io = () => {
+      const out: string[] = [];
+      return { out, io: { out: (t: string) => out.push(t), err: () => {} } };
+    };
+    const e = io();
+    expect(await runCli(["eval", "--model", MODEL, "--tokens", "64", "--seeds", "1", "--no-baseline", "--experts", "analog", "--router-stats", stats, "--json"], e.io)).toBe(0);
+    const energy = async (experts: string) => {
+      const c = io();
+      expect(await runCli(["run", "--chip", "afm-pcm", "--model", MODEL, "--prompt", "32", "--gen", "2", "--expert-load", stats, "--experts", experts, "--json"], c.io)).toBe(0);
+      return JSON.parse(c.out.join("")).energyJ as number;
+    };
+    // experts analog on the crossbars vs digital units streaming their weights from DRAM
+    expect(await energy("digital")).toBeGreaterThan(await energy("analog"));
+    const bad = io();
+    expect(await runCli(["run", "--chip", "afm-pcm", "--model", MODEL, "--experts", "sideways"], bad.io)).not.toBe(0);
+    await rm(dir, { recursive: true, force: true });
+  }, 300_000);
+});

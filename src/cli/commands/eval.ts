@@ -76,7 +76,9 @@ export const evalCmd = defineCommand({
     "stuck-on": { type: "string", arg: "rate", default: "0", help: "fraction of devices stuck at g_max" },
     experts: { type: "string", arg: "where", default: "the chip's mapping.experts", help: "mixture-of-experts models: projections, analog or digital for every routed expert (sets mapping.experts.placement)" },
     "digital-experts": { type: "string", arg: "i,j,...", help: "mixture-of-experts models: expert indices kept digital in every layer (mapping.experts.digitalExperts)" },
+    "most-loaded-digital": { type: "string", arg: "N", help: "mixture-of-experts models: keep each layer's N most-loaded experts digital (load: the noise-free model's routing on the scored text)" },
     router: { type: "string", arg: "where", default: "digital", help: "mixture-of-experts models: analog or digital router (mapping.experts.router)" },
+    "router-stats": { type: "string", arg: "file", help: "mixture-of-experts models: write the noise-free model's routed token slots per layer and expert on the scored text, as JSON {\"layers\": [[...]]} (what `run --expert-load FILE` reads)" },
     "shared-expert": { type: "string", arg: "where", default: "projections", help: "mixture-of-experts models: projections, analog or digital shared expert (mapping.experts.shared)" },
     json: { type: "boolean", help: "print the result as JSON (its `stats` feed `run --activity`)" },
     report: { type: "string", arg: "dir", help: "write an HTML report to this folder" },
@@ -97,6 +99,7 @@ export const evalCmd = defineCommand({
       digitalExperts: str(p, "digital-experts"),
       router: str(p, "router"),
       shared: str(p, "shared-expert"),
+      mostLoadedDigital: str(p, "most-loaded-digital"),
     });
     const model = await loadModel(str(p, "model") ?? bundledModelPath());
     const textFile = str(p, "text");
@@ -154,6 +157,15 @@ export const evalCmd = defineCommand({
       onProgress: (d, t) => bar.update(d, t),
     });
     bar.end();
+    const statsFile = str(p, "router-stats");
+    if (statsFile !== undefined) {
+      if (!r.routerCounts) throw new AimcsimError("UsageError", "--router-stats", `${r.model} is not a mixture-of-experts model`);
+      const { writeFile } = await import("node:fs/promises");
+      const body = JSON.stringify({ layers: r.routerCounts, source: `aimcsim eval: routing of the noise-free ${r.model} on ${r.tokensScored} scored tokens` }, null, 1);
+      await writeFile(statsFile, body + "\n").catch((e: NodeJS.ErrnoException) => {
+        throw new AimcsimError("UsageError", statsFile, `cannot write the router statistics (${e.code ?? e.message})`);
+      });
+    }
     if (out) {
       const { evalTable } = await import("../../report/eval-report.ts");
       const { writeReport } = await import("../../report/index.ts");
@@ -175,8 +187,11 @@ export const evalCmd = defineCommand({
 
 /** The chip with the eval command's mixture-of-experts placement flags applied to mapping.experts (validated by
  *  the spec schema, like a spec file's field). */
-export async function withExpertFlags(chip: ChipSpec, f: { experts?: string; digitalExperts?: string; router?: string; shared?: string }): Promise<ChipSpec> {
-  if (f.experts === undefined && f.digitalExperts === undefined && f.router === undefined && f.shared === undefined) return chip;
+export async function withExpertFlags(
+  chip: ChipSpec,
+  f: { experts?: string; digitalExperts?: string; router?: string; shared?: string; mostLoadedDigital?: string },
+): Promise<ChipSpec> {
+  if (f.experts === undefined && f.digitalExperts === undefined && f.router === undefined && f.shared === undefined && f.mostLoadedDigital === undefined) return chip;
   const one = (flagName: string, v: string | undefined, allowed: readonly string[]) => {
     if (v !== undefined && !allowed.includes(v)) throw new AimcsimError("UsageError", `--${flagName}`, `must be one of ${allowed.join(", ")}; got "${v}"`);
     return v;
@@ -192,6 +207,9 @@ export async function withExpertFlags(chip: ChipSpec, f: { experts?: string; dig
     });
   }
   const { variant } = await import("../../spec/index.ts");
+  const most = f.mostLoadedDigital === undefined ? undefined : Number(f.mostLoadedDigital);
+  if (most !== undefined && !(Number.isInteger(most) && most >= 0))
+    throw new AimcsimError("UsageError", "--most-loaded-digital", `must be a whole number >= 0, got "${f.mostLoadedDigital}"`);
   return variant(chip, (d) => {
     const ex = d.mapping.experts ?? { placement: "projections", digitalExperts: [], mostLoadedDigital: 0, shared: "projections", router: "digital" };
     d.mapping.experts = {
@@ -200,6 +218,7 @@ export async function withExpertFlags(chip: ChipSpec, f: { experts?: string; dig
       ...(router ? { router } : {}),
       ...(shared ? { shared } : {}),
       ...(digital ? { digitalExperts: digital } : {}),
+      ...(most !== undefined ? { mostLoadedDigital: most } : {}),
     };
   });
 }

@@ -38,6 +38,11 @@ export const runOptions = {
   "prefill-chunk": { type: "string", arg: "N", default: "64 with analog projections, else the whole prompt", help: "prefill in chunks of N tokens" },
   "expert-chips": { type: "string", arg: "host|spread|balanced", help: "mixture-of-experts models on several chips: expert parallelism (mapping.experts.chips; default the spec's, else host)" },
   "expert-load": { type: "string", arg: "uniform|zipf:S|stats.json", help: "mixture-of-experts models: each expert's share of the routed tokens (default uniform; zipf:S skewed; a router-statistics JSON {experts:[...]} or {layers:[[...]]})" },
+  experts: { type: "string", arg: "where", help: "mixture-of-experts models: projections, analog or digital for every routed expert (mapping.experts.placement; the same flags on eval give this placement's accuracy)" },
+  "digital-experts": { type: "string", arg: "i,j,...", help: "mixture-of-experts models: expert indices kept digital in every layer (mapping.experts.digitalExperts)" },
+  "most-loaded-digital": { type: "string", arg: "N", help: "mixture-of-experts models: keep each layer's N most-loaded experts digital (load: --expert-load)" },
+  router: { type: "string", arg: "where", help: "mixture-of-experts models: analog or digital router (mapping.experts.router; default digital)" },
+  "shared-expert": { type: "string", arg: "where", help: "mixture-of-experts models: projections, analog or digital shared expert (mapping.experts.shared)" },
   json: { type: "boolean", help: "print the result object as JSON" },
   trace: { type: "string", arg: "file.json", help: "write a Perfetto/Chrome trace of the run" },
   report: { type: "string", arg: "dir", help: "write an HTML report to this folder" },
@@ -64,7 +69,14 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
   const { simulate, simTrace } = await import("../../sim/index.ts");
   const { formatSimResult } = await import("../format.ts");
   const expertChips = str(p, "expert-chips");
-  const loaded = await loadSpecFile(requireStr(p, "chip", "run"));
+  const { withExpertFlags } = await import("./eval.ts");
+  const loaded = await withExpertFlags(await loadSpecFile(requireStr(p, "chip", "run")), {
+    experts: str(p, "experts"),
+    digitalExperts: str(p, "digital-experts"),
+    router: str(p, "router"),
+    shared: str(p, "shared-expert"),
+    mostLoadedDigital: str(p, "most-loaded-digital"),
+  });
   const chip = expertChips === undefined ? loaded : (await import("../../mapping/experts.ts")).withExpertChips(loaded, expertChips, "run --expert-chips");
   const model = requireStr(p, "model", "run");
   const chunk = str(p, "prefill-chunk");
