@@ -13,6 +13,7 @@
 // 0.5 pJ/bit at <= 16 GT/s, about 2 ns round trip; bandwidth of one x16 standard-package module at 16 GT/s.
 
 import { AimcsimError } from "../errors.ts";
+import { CHIP_LINK_TOPOLOGIES } from "../spec/schema.ts";
 import type { ChipLinkSpec } from "../spec/types.ts";
 import { BITS_PER_BYTE, PJ } from "./technology.ts";
 import type { ComponentModelInfo } from "./model.ts";
@@ -118,4 +119,10 @@ export const CHIP_LINK_MODEL: ComponentModelInfo = {
   scaling: "energy linear in bits times links crossed; time = links x latency + bytes / bandwidth (each link serialised; topology shared, ring, mesh or switch)",
   actions: ["bit"],
   sources: ["Das Sharma et al., arXiv 2510.06513 (UCIe, Hot Interconnects 2025)"],
+};
+
+/** `chip` with chipLink.topology set (the CLI's --link-topology); UsageError naming `field` for an unknown one. */
+export const withChipLinkTopology = <C extends { readonly chipLink?: ChipLinkSpec }>(chip: C, topology: string, field = "--link-topology"): C => {
+  if (!(CHIP_LINK_TOPOLOGIES as readonly string[]).includes(topology)) throw new AimcsimError("UsageError", field, `must be one of ${CHIP_LINK_TOPOLOGIES.join(", ")}, got "${topology}"`);
+  return { ...chip, chipLink: { ...chip.chipLink, topology: topology as ChipLinkTopologyKind } };
 };

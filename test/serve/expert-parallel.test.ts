@@ -101,3 +101,26 @@ describe("serve with expert parallelism", () => {
     expect(spread.assumptions.some((a) => a.includes("expert parallelism (spread)"))).toBe(true);
   });
 });
+
+describe("CLI flags", () => {
+  const capture = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+  };
+  it("--expert-chips and --link-topology refuse unknown values by name; run prints each link of a mesh", async () => {
+    const { runCli } = await import("../../src/cli/main.ts");
+    const bad = capture();
+    expect(await runCli(["serve", "--chip", "digital-baseline", "--model", "gpt2", "--requests", "2", "--expert-chips", "random"], bad.io)).not.toBe(0);
+    expect(bad.err.join("\n")).toMatch(/serve --expert-chips: must be one of host, spread, balanced/);
+    const badTopo = capture();
+    expect(await runCli(["run", "--chip", "hermes", "--model", "gpt2", "--prompt", "8", "--gen", "2", "--link-topology", "torus"], badTopo.io)).not.toBe(0);
+    expect(badTopo.err.join("\n")).toMatch(/run --link-topology: must be one of shared, ring, mesh, switch/);
+    const ok = capture();
+    expect(await runCli(["run", "--chip", "hermes", "--model", "gpt2", "--prompt", "8", "--gen", "2", "--chips", "auto", "--link-topology", "mesh"], ok.io)).toBe(0);
+    const text = ok.out.join("\n");
+    expect(text).toMatch(/chip-to-chip links/);
+    expect(text).toMatch(/link 0-1 /);
+    expect(text).not.toMatch(/chip-link/);
+  });
+});

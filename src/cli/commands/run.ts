@@ -36,6 +36,7 @@ export const runOptions = {
   batch: { type: "string", arg: "N", default: "1", help: "sequences decoded together" },
   chips: { type: "string", arg: "N|auto", default: "1", help: "chips the model is split over; auto = as many as it needs" },
   "prefill-chunk": { type: "string", arg: "N", default: "64 with analog projections, else the whole prompt", help: "prefill in chunks of N tokens" },
+  "link-topology": { type: "string", arg: "shared|ring|mesh|switch", help: "how the chips are wired (chipLink.topology; default the spec's, else shared)" },
   "expert-chips": { type: "string", arg: "host|spread|balanced", help: "mixture-of-experts models on several chips: expert parallelism (mapping.experts.chips; default the spec's, else host)" },
   "expert-load": { type: "string", arg: "uniform|zipf:S|stats.json", help: "mixture-of-experts models: each expert's share of the routed tokens (default uniform; zipf:S skewed; a router-statistics JSON {experts:[...]} or {layers:[[...]]})" },
   experts: { type: "string", arg: "where", help: "mixture-of-experts models: projections, analog or digital for every routed expert (mapping.experts.placement; the same flags on eval give this placement's accuracy)" },
@@ -77,7 +78,9 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     shared: str(p, "shared-expert"),
     mostLoadedDigital: str(p, "most-loaded-digital"),
   });
-  const chip = expertChips === undefined ? loaded : (await import("../../mapping/experts.ts")).withExpertChips(loaded, expertChips, "run --expert-chips");
+  const topology = str(p, "link-topology");
+  const withEp = expertChips === undefined ? loaded : (await import("../../mapping/experts.ts")).withExpertChips(loaded, expertChips, "run --expert-chips");
+  const chip = topology === undefined ? withEp : (await import("../../components/chiplink.ts")).withChipLinkTopology(withEp, topology, "run --link-topology");
   const model = requireStr(p, "model", "run");
   const chunk = str(p, "prefill-chunk");
   const expertLoad = str(p, "expert-load");
@@ -138,6 +141,15 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     if (!flag(p, "json")) io.err(`report written to ${index}`);
   }
   io.out(flag(p, "json") ? JSON.stringify(sim.result, null, 2) : formatSimResult(sim.result));
+  if (!flag(p, "json")) {
+    // multi-chip: each link's traffic; expert parallelism: each chip's expert work
+    const total = sim.result.totalS;
+    if (sim.links.length > 0) io.out(["chip-to-chip links (MB, J, busy share of the run):", ...sim.links.map((l) => `  ${l.name.padEnd(20)}${(l.bytes / 1e6).toFixed(3).padStart(12)} ${l.energyJ.toPrecision(3).padStart(10)} ${((l.busyS / total) * 100).toFixed(1).padStart(6)} %`)].join("\n"));
+    if (sim.experts.length > 0) {
+      const macs = sim.experts.reduce((a, e) => a + e.macs, 0);
+      io.out(["expert parallelism (share of the expert MACs, expert-active share of the run):", ...sim.experts.map((e) => `  chip ${String(e.chip).padEnd(6)}${((e.macs / Math.max(macs, 1)) * 100).toFixed(1).padStart(7)} % ${((e.activeS / total) * 100).toFixed(1).padStart(7)} %`)].join("\n"));
+    }
+  }
   if (tracePath && !flag(p, "json")) io.err(`trace written to ${tracePath} (open it in ui.perfetto.dev)`);
   return 0;
 }

@@ -24,6 +24,7 @@ export const serve = defineCommand({
     "slo-tpot": { type: "string", arg: "ms", help: "time-per-output-token SLO" },
     chips: { type: "string", arg: "N|auto", default: "auto", help: "chips the model is spread over" },
     "expert-load": { type: "string", arg: "uniform|zipf:S|stats.json", help: "mixture-of-experts models: each expert's share of the routed tokens (as in run)" },
+    "link-topology": { type: "string", arg: "shared|ring|mesh|switch", help: "how the chips are wired (chipLink.topology; default the spec's, else shared)" },
     "expert-chips": { type: "string", arg: "host|spread|balanced", help: "mixture-of-experts models on several chips: expert parallelism (mapping.experts.chips; default the spec's, else host)" },
     baseline: { type: "string", arg: "spec", help: "a second chip served the same requests; with SLOs, the rate at which each first violates them" },
     json: { type: "boolean", help: "print the result as JSON" },
@@ -36,7 +37,13 @@ export const serve = defineCommand({
     const { serve: simulate, sloRate, poissonRequests, parseTraceCsv, parseLengthDist } = await import("../../serve/index.ts");
     const expertChips = str(p, "expert-chips");
     const { withExpertChips } = await import("../../mapping/experts.ts");
-    const specOf = async (file: string) => (expertChips === undefined ? loadSpecFile(file) : withExpertChips(await loadSpecFile(file), expertChips, "serve --expert-chips"));
+    const topology = str(p, "link-topology");
+    const { withChipLinkTopology } = await import("../../components/chiplink.ts");
+    const specOf = async (file: string) => {
+      let c = await loadSpecFile(file);
+      if (expertChips !== undefined) c = withExpertChips(c, expertChips, "serve --expert-chips");
+      return topology === undefined ? c : withChipLinkTopology(c, topology, "serve --link-topology");
+    };
     const chip = await specOf(requireStr(p, "chip", "serve"));
     const modelName = requireStr(p, "model", "serve");
     const expertLoad = str(p, "expert-load");
