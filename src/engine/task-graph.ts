@@ -20,7 +20,13 @@
 // simulation uses). In FIFO mode nothing can overtake the pieces (they become ready together), so a macro task
 // never yields; there the join's zero-length hop can still reorder arrivals within one instant.
 //
-// Event kinds: END (a task finished), READY (a release time was reached), YIELD (a macro task gives up its unit).
+// Gang tasks (optional `width`): task i with width[i] = k > 1 stands for k identical parallel tasks (the same
+// resource, dependencies, duration and release time, consecutive priorities; work split over identical unit
+// instances) joined by a zero-duration task: it is granted one unit at a time like k waiters of its priority,
+// the parts granted in one instant share one END event, and it ends when its last part ends.
+//
+// Event kinds: END (a task or a gang's batch of parts finished), READY (a release time was reached), YIELD (a
+// macro task gives up its unit).
 
 import { AimcsimError } from "../errors.ts";
 import { Simulator } from "./simulator.ts";
@@ -43,6 +49,8 @@ export interface TaskGraph {
   readonly chunks?: Int32Array;
   /** Duration of every piece but the last, integer picoseconds >= 1 (ignored where chunks is 1). */
   readonly chunkPs?: Float64Array;
+  /** Gang tasks (see the file header): identical parallel parts per task (>= 1; 1 = an ordinary task). */
+  readonly width?: Int32Array;
 }
 
 export interface TaskGraphRun {
@@ -62,8 +70,9 @@ export interface TaskGraphRun {
   readonly events: number;
   /** With record: true, per resource, the queue-depth change log (for trace counters). */
   readonly queueLog?: readonly QueueDepthLog[];
-  /** With macro tasks: the run intervals of every macro task that yielded its unit at least once, in time
-   *  order (its startPs/endPs span the gaps in between). Absent without `chunks`. */
+  /** With macro or gang tasks: the run intervals of every macro task that yielded its unit at least once (its
+   *  startPs/endPs span the gaps in between) and of every gang task whose parts did not all start at once (one
+   *  interval per batch of parts started together). Absent without `chunks` or `width`. */
   readonly pieces?: { readonly task: Int32Array; readonly startPs: Float64Array; readonly endPs: Float64Array };
 }
 
@@ -103,7 +112,8 @@ function checkGraph(graph: TaskGraph, resourceCount?: number): { order: Int32Arr
     typed("chunks", graph.chunks, Int32Array, n);
     typed("chunkPs", graph.chunkPs, Float64Array, n);
   }
-  const { resource, durationPs, depStart, depList, releasePs, chunks, chunkPs } = graph;
+  if (graph.width !== undefined) typed("width", graph.width, Int32Array, n);
+  const { resource, durationPs, depStart, depList, releasePs, chunks, chunkPs, width } = graph;
   if (depStart[0] !== 0) throw bad("graph.depStart[0]", `must be 0, got ${depStart[0]}`);
   if (depStart[n] !== depList.length)
     throw bad(`graph.depStart[${n}]`, `must equal depList.length (${depList.length}), got ${depStart[n]}`);
@@ -118,6 +128,10 @@ function checkGraph(graph: TaskGraph, resourceCount?: number): { order: Int32Arr
       throw bad(`task ${i}: graph.durationPs[${i}]`, `must be a non-negative integer number of picoseconds, got ${durationPs[i]}`);
     if (releasePs !== undefined && !isNonNegIntPs(releasePs[i]))
       throw bad(`task ${i}: graph.releasePs[${i}]`, `must be a non-negative integer number of picoseconds, got ${releasePs[i]}`);
+    if (width !== undefined && (width[i] < 1 || (width[i] > 1 && r < 0)))
+      throw bad(`task ${i}: graph.width[${i}]`, width[i] < 1 ? `must be >= 1, got ${width[i]}` : "a gang task (width > 1) needs a resource");
+    if (width !== undefined && width[i] > 1 && chunks !== undefined && chunks[i] > 1)
+      throw bad(`task ${i}: graph.width[${i}]`, "a task cannot be both a gang (width > 1) and a macro task (chunks > 1)");
     if (chunks !== undefined && chunkPs !== undefined) {
       const c = chunks[i];
       if (c < 1) throw bad(`task ${i}: graph.chunks[${i}]`, `must be >= 1, got ${c}`);
@@ -235,6 +249,41 @@ export function runTaskGraph(
   const yielded = macro ? new Uint8Array(n) : new Uint8Array(0);
   const holder = macro ? new Int32Array(nRes).fill(-1) : new Int32Array(0);
   const pieceLog: number[] = [];
+  // Gang state (only with `width`): per task parts not yet started and parts ended, batches started so far and
+  // the FIFO of its running batches (parts started in one instant, ending together: equal durations) in a pool.
+  const width = graph.width;
+  const gang = width !== undefined;
+  const unstarted = gang ? Int32Array.from(width) : new Int32Array(0);
+  const partsDone = gang ? new Int32Array(n) : new Int32Array(0);
+  const batchesStarted = gang ? new Int32Array(n) : new Int32Array(0);
+  const batchHead = gang ? new Int32Array(n).fill(-1) : new Int32Array(0);
+  const batchTail = gang ? new Int32Array(n).fill(-1) : new Int32Array(0);
+  let poolStart = new Float64Array(gang ? 64 : 0);
+  let poolCount = new Int32Array(gang ? 64 : 0);
+  let poolNext = new Int32Array(gang ? 64 : 0);
+  let poolFree = -1;
+  let poolUsed = 0;
+  const newBatch = (startAt: number): number => {
+    let b = poolFree;
+    if (b >= 0) poolFree = poolNext[b]!;
+    else {
+      if (poolUsed === poolStart.length) {
+        const grow = <T extends Float64Array | Int32Array>(a: T): T => {
+          const x = new (a.constructor as new (m: number) => T)(a.length * 2);
+          x.set(a);
+          return x;
+        };
+        poolStart = grow(poolStart);
+        poolCount = grow(poolCount);
+        poolNext = grow(poolNext);
+      }
+      b = poolUsed++;
+    }
+    poolStart[b] = startAt;
+    poolCount[b] = 0;
+    poolNext[b] = -1;
+    return b;
+  };
   if (macro)
     for (let i = 0; i < n; i++)
       if (chunks[i]! > 1 && rs.capacity[resource[i]!]! !== 1)
@@ -245,6 +294,25 @@ export function runTaskGraph(
   };
   const start = (i: number): void => {
     if (startPs[i] < 0) startPs[i] = sim.nowPs;
+    if (gang && width[i]! > 1) {
+      // One part granted: join the batch started this instant or open a new one (with its END event).
+      const now = sim.nowPs;
+      let b = batchTail[i]!;
+      if (b < 0 || poolStart[b] !== now) {
+        const nb = newBatch(now);
+        if (b >= 0) poolNext[b] = nb;
+        else batchHead[i] = nb;
+        batchTail[i] = nb;
+        if (++batchesStarted[i] === 2) pieceLog.push(i, startPs[i], startPs[i] + durationPs[i]); // the first batch
+        if (batchesStarted[i]! >= 2) pieceLog.push(i, now, now + durationPs[i]);
+        sim.schedule(durationPs[i], END, i);
+        b = nb;
+      }
+      poolCount[b]++;
+      // The remaining parts wait as the next waiters of the same priority (granted in this round if units are free).
+      if (--unstarted[i] > 0) rs.enqueue(resource[i]!, i, priority ? priority[i] : 0);
+      return;
+    }
     if (macro && chunks[i]! > 1) {
       holder[resource[i]!] = i;
       runStart[i] = sim.nowPs;
@@ -303,6 +371,26 @@ export function runTaskGraph(
       markDirty(r);
       return;
     }
+    if (gang && width[i]! > 1) {
+      // A batch of parts ended: free its units; the gang ends with its last part.
+      const b = batchHead[i]!;
+      const c = poolCount[b]!;
+      batchHead[i] = poolNext[b]!;
+      if (batchHead[i]! < 0) batchTail[i] = -1;
+      poolNext[b] = poolFree;
+      poolFree = b;
+      for (let k = 0; k < c; k++) rs.release(r);
+      markDirty(r);
+      partsDone[i] += c;
+      if (partsDone[i]! < width[i]!) return;
+      endPs[i] = sim.nowPs;
+      if (onProgress !== undefined && (++finished & 0xffff) === 0) onProgress(finished, n);
+      for (let j = succStart[i], e = succStart[i + 1]; j < e; j++) {
+        const s = succList[j];
+        if (--pending[s] === 0) becomeReady(s);
+      }
+      return;
+    }
     if (macro && chunks[i]! > 1) {
       // A yield leaves the END of the interrupted run behind: only the END of the last run, while running, counts.
       if (--endsOut[i] > 0 || !runningNow[i]) return;
@@ -353,7 +441,7 @@ export function runTaskGraph(
     maxQueueDepth[r] = rs.maxQueueDepth(r);
     meanQueueDepth[r] = rs.meanQueueDepth(r, makespanPs);
   }
-  const pieces = macro
+  const pieces = macro || gang
     ? {
         task: Int32Array.from({ length: pieceLog.length / 3 }, (_, k) => pieceLog[3 * k]!),
         startPs: Float64Array.from({ length: pieceLog.length / 3 }, (_, k) => pieceLog[3 * k + 1]!),

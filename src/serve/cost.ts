@@ -190,7 +190,7 @@ export class IterationCostModel {
     for (const r of lowering.resources) capacity[r.component] += r.capacity;
     for (let t = 0; t < list.count; t++) {
       const r = list.resource[t]!;
-      if (r >= 0) busy[lowering.resources[r]!.component] += list.durationPs[t]! * PS;
+      if (r >= 0) busy[lowering.resources[r]!.component] += list.durationPs[t]! * list.width[t]! * PS; // a gang task: width units
     }
     const statics = staticEnergyByComponentJ(this.staticW, timeS, this.gated, busy, capacity);
     for (const k of COMPONENT_KINDS) energy += statics[k];

@@ -73,6 +73,9 @@ class CountingList {
   addMacro(): number {
     return this.count++;
   }
+  addGang(): number {
+    return this.count++;
+  }
   addEnergy(): void {}
 }
 

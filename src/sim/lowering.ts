@@ -89,6 +89,9 @@ export interface LoweringOptions {
    *  test/sim/macro-transfers.test.ts), at one task and a few events per transfer instead of one per burst. false
    *  emits one task per burst (traces show every burst). A simulation-cost setting, not hardware. */
   readonly macroTransfers?: boolean;
+  /** Work split over identical unit instances as one gang task instead of one task per instance and a join
+   *  (default: as macroTransfers): the same schedule (src/engine/task-graph.ts), energy and MACs summed. */
+  readonly gangTasks?: boolean;
 }
 
 interface CrossbarBank extends CrossbarBankCost {
@@ -186,6 +189,7 @@ export class OpLowering {
   private lastDispatch: { key: string; task: number } | null = null;
   private readonly mantissaBits: number;
   private readonly macroTransfers: boolean;
+  private readonly gangTasks: boolean;
   /** The SRAM's delivery time for `bytes` (0 without an SRAM): the stall bound every op obeys. */
   private readonly sramPs = (bytes: number): number => (this.sramCost ? sramTransferPs(this.sramCost, bytes) : 0);
 
@@ -209,6 +213,7 @@ export class OpLowering {
     if (placement.chips > 1 && this.link.topology === "shared") this.linkResources.set(0, res.add("chip-link", 1, "link"));
     this.kvMemory = placement.kvCache.memory;
     this.macroTransfers = opts.macroTransfers ?? true;
+    this.gangTasks = opts.gangTasks ?? this.macroTransfers;
     this.mantissaBits = opts.bitSerialMantissaBits ?? 8; // Anda default mid-range (src/components/digital.ts ANDA_DEFAULT_MANTISSA_BITS)
 
     const analog = chip.analog;
@@ -575,6 +580,13 @@ export class OpLowering {
     const partPs = Math.max(totalPs / Math.max(1, Math.min(unit.count, maxParts)), this.sramPs(sramBytes / parts));
     if (parts === 1) {
       const t = list.add(unit.resource, partPs, deps, op.opClass, phase, step, label, op.kind);
+      charge(t, 1);
+      list.macs[t] = op.macs;
+      return t;
+    }
+    if (this.gangTasks) {
+      // One gang task: the parts' schedule exactly (src/engine/task-graph.ts), their energy and MACs in total.
+      const t = list.addGang(unit.resource, parts, partPs, deps, op.opClass, phase, step, `${label} [${parts} parts]`, op.kind);
       charge(t, 1);
       list.macs[t] = op.macs;
       return t;

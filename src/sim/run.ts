@@ -55,8 +55,9 @@ export interface RunOptions {
    *  steps and standing for the whole block: its task durations, energies and MACs times the block's length).
    *  Traces need every task: `record` forces it. */
   readonly fullDecode?: boolean;
-  /** Multi-burst DRAM transfers as one macro task each (default: yes, unless `record` or projectionTimeScale 0;
-   *  the schedule equals one task per burst, see LoweringOptions.macroTransfers). */
+  /** Multi-burst DRAM transfers as one macro task each and work split over unit instances as one gang task each
+   *  (default: yes, unless `record` or projectionTimeScale 0; the schedule equals one task per burst and per
+   *  instance, see LoweringOptions.macroTransfers and gangTasks). */
   readonly macroTransfers?: boolean;
   /** Progress for progress bars: while the task graph is built, after every decode step ("build": steps done,
    *  steps); then in the event loop, every 65536 tasks ("simulate": tasks finished, tasks in the run). */
@@ -239,7 +240,7 @@ function phaseResult(
     byClass[cls] += e;
     macs[cls] += list.macs[t]!;
     const r = list.resource[t]!;
-    if (r >= 0) busy[resourceKind[r]!] += list.durationPs[t]! * S_PER_PS;
+    if (r >= 0) busy[resourceKind[r]!] += list.durationPs[t]! * list.width[t]! * S_PER_PS; // a gang task holds width units
   }
   // Static energy: leakage over the phase's wall time, by the rule of staticEnergyByComponentJ (power gating follows
   // each kind's busy share).

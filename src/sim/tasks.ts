@@ -34,6 +34,9 @@ export class TaskList {
   chunkPs: Float64Array;
   /** Whether any task is a macro task (toGraph then passes chunks/chunkPs to the engine). */
   hasMacro = false;
+  /** Gang tasks (identical parallel parts on unit instances, src/engine/task-graph.ts): parts per task. */
+  width: Int32Array;
+  hasGang = false;
   readonly labels: string[] = [];
   readonly opKinds: string[] = [];
   private deps: number[] = [];
@@ -51,6 +54,7 @@ export class TaskList {
     this.macs = new Float64Array(capacity);
     this.chunks = new Int32Array(capacity);
     this.chunkPs = new Float64Array(capacity);
+    this.width = new Int32Array(capacity);
   }
 
   private grow(): void {
@@ -70,6 +74,7 @@ export class TaskList {
     this.macs = g(this.macs, cap);
     this.chunks = g(this.chunks, cap);
     this.chunkPs = g(this.chunkPs, cap);
+    this.width = g(this.width, cap);
     this.cap = cap;
   }
 
@@ -101,6 +106,7 @@ export class TaskList {
     this.step[t] = step;
     this.chunks[t] = 1;
     this.chunkPs[t] = 0;
+    this.width[t] = 1;
     for (const d of deps) this.deps.push(d);
     this.depStart.push(this.deps.length);
     this.labels.push(label);
@@ -130,6 +136,27 @@ export class TaskList {
     this.chunks[t] = pieces;
     this.chunkPs[t] = chunkPs;
     this.hasMacro = true;
+    return t;
+  }
+
+  /** Append a gang task: `parts` identical parallel tasks of `durationPs` each on `resource` (one unit each),
+   *  scheduled exactly like `parts` separate tasks joined by a zero-duration task; its energy and MACs are the
+   *  parts' total. Returns its index. */
+  addGang(
+    resource: number,
+    parts: number,
+    durationPs: number,
+    deps: readonly number[],
+    opClass: OpClass,
+    phase: number,
+    step: number,
+    label: string,
+    opKind: string,
+  ): number {
+    if (!(Number.isInteger(parts) && parts >= 2 && resource >= 0)) throw new AimcsimError("SimError", label, `a gang task needs >= 2 parts and a resource, got ${parts} on ${resource}`);
+    const t = this.add(resource, durationPs, deps, opClass, phase, step, label, opKind);
+    this.width[t] = parts;
+    this.hasGang = true;
     return t;
   }
 
@@ -182,6 +209,7 @@ export class TaskList {
       depList: Int32Array.from(this.deps),
       priority: this.priority.slice(0, this.count),
       ...(this.hasMacro ? { chunks: this.chunks.slice(0, this.count), chunkPs: this.chunkPs.slice(0, this.count) } : {}),
+      ...(this.hasGang ? { width: this.width.slice(0, this.count) } : {}),
     };
   }
 

@@ -11,6 +11,7 @@ interface Spec {
   readonly r: number;
   readonly deps: number[];
   readonly pieces: number; // 1 = ordinary task
+  readonly width: number; // gang: identical parallel parts (1 = ordinary task)
   readonly chunk: number; // every piece but the last
   readonly last: number; // the last piece (or the whole task when pieces is 1)
   readonly prio: number;
@@ -21,6 +22,7 @@ const RESOURCES: ResourceDef[] = [
   { name: "dram", capacity: 1 },
   { name: "link", capacity: 1 },
   { name: "array", capacity: 2 },
+  { name: "vector", capacity: 3 },
 ];
 
 function csr(deps: number[][]): { depStart: Int32Array; depList: Int32Array } {
@@ -47,6 +49,7 @@ function build(specs: readonly Spec[], withPriority: boolean, withRelease: boole
     ...(withRelease ? { releasePs: Float64Array.from(specs.map((s) => s.rel)) } : {}),
     chunks: Int32Array.from(specs.map((s) => s.pieces)),
     chunkPs: Float64Array.from(specs.map((s) => s.chunk)),
+    width: Int32Array.from(specs.map((s) => s.width)),
   };
   const res: number[] = [];
   const dur: number[] = [];
@@ -57,6 +60,17 @@ function build(specs: readonly Spec[], withPriority: boolean, withRelease: boole
   const firstOf: number[] = [];
   specs.forEach((s) => {
     const d = s.deps.map((x) => idOf[x]!);
+    if (s.width > 1) {
+      firstOf.push(res.length);
+      const ids: number[] = [];
+      for (let k = 0; k < s.width; k++) {
+        ids.push(res.length);
+        res.push(s.r), dur.push(s.last), deps.push(d), prio.push(s.prio * 16 + k), rel.push(s.rel);
+      }
+      idOf.push(res.length);
+      res.push(-1), dur.push(0), deps.push(ids), prio.push(s.prio * 16 + 15), rel.push(0);
+      return;
+    }
     if (s.pieces === 1) {
       firstOf.push(res.length);
       idOf.push(res.length);
@@ -112,14 +126,16 @@ const arbCase = fc
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     const specs: Spec[] = Array.from({ length: n }, (_, i) => {
-      const r = next(4) - 1;
+      const r = next(5) - 1;
       const deps = i === 0 ? [] : Array.from({ length: next(3) }, () => next(i));
       const macro = r >= 0 && r <= 1 && next(2) === 0;
+      const gangWidth = !macro && r >= 0 && next(2) === 0 ? 2 + next(4) : 1;
       const chunk = 1 + next(12);
       return {
         r,
         deps: [...new Set(deps)],
         pieces: macro ? 2 + next(5) : 1,
+        width: gangWidth,
         chunk: macro ? chunk : 1,
         last: macro ? 1 + next(chunk) : next(4) === 0 ? 0 : 1 + next(30),
         prio: order[i]!,
@@ -129,9 +145,10 @@ const arbCase = fc
     return { specs, withPriority, withRelease };
   });
 
-describe("macro tasks (chunks) schedule exactly like their expanded pieces", () => {
+describe("macro tasks (chunks) and gang tasks (width) schedule exactly like their expanded pieces and parts", () => {
   it("start, end, makespan, busy time and run intervals equal the expanded graph's (random DAGs)", () => {
     let yields = 0;
+    let gangBatches = 0;
     fc.assert(
       fc.property(arbCase, ({ specs, withPriority, withRelease }) => {
         const { macro, expanded, idOf, firstOf } = build(specs, withPriority, withRelease);
@@ -147,6 +164,14 @@ describe("macro tasks (chunks) schedule exactly like their expanded pieces", () 
         specs.forEach((s, i) => {
           expect(a.startPs[i], `start of task ${i}`).toBe(b.startPs[firstOf[i]!]);
           expect(a.endPs[i], `end of task ${i}`).toBe(b.endPs[idOf[i]!]);
+          if (s.width > 1) {
+            // the gang's batches: the expanded parts' distinct (start, end) intervals
+            const want = [...new Set(Array.from({ length: s.width }, (_, k) => `${b.startPs[firstOf[i]! + k]}-${b.endPs[firstOf[i]! + k]}`))].sort();
+            const got = [...new Set((pieceRuns.get(i) ?? [[a.startPs[i]!, a.endPs[i]!]]).map(([x, y]) => `${x}-${y}`))].sort();
+            expect(got, `batches of gang ${i}`).toEqual(want);
+            if (pieceRuns.has(i)) gangBatches++;
+            return;
+          }
           if (s.pieces === 1) return;
           const want = expandedIntervals(b, firstOf[i]!, s.pieces);
           const got = pieceRuns.get(i) ?? [[a.startPs[i]!, a.endPs[i]!]];
@@ -165,6 +190,8 @@ describe("macro tasks (chunks) schedule exactly like their expanded pieces", () 
     );
     // the property is only worth something if yields happen: some runs must have interrupted a macro task
     expect(yields).toBeGreaterThan(20);
+    // and some gangs must have started their parts in more than one batch
+    expect(gangBatches).toBeGreaterThan(20);
   });
 
   it("a macro task yields to a better waiter at the next piece boundary and resumes after it", () => {
@@ -215,6 +242,9 @@ describe("macro tasks (chunks) schedule exactly like their expanded pieces", () 
     err({ ...base, resource: Int32Array.from([-1]), chunks: Int32Array.from([2]) }, /needs a resource/);
     err({ ...base, resource: Int32Array.from([2]), chunks: Int32Array.from([2]) }, /capacity 1/);
     err({ ...base, chunkPs: undefined }, /chunks and chunkPs must be given together/);
+    err({ ...base, chunks: Int32Array.from([2]), width: Int32Array.from([2]) }, /both a gang .* and a macro task/);
+    err({ ...base, chunks: Int32Array.from([1]), width: Int32Array.from([0]) }, /width\[0\].*>= 1/);
+    err({ ...base, resource: Int32Array.from([-1]), chunks: Int32Array.from([1]), width: Int32Array.from([3]) }, /gang task .* needs a resource/);
     expect(runTaskGraph({ ...base, chunks: Int32Array.from([3]) }, RESOURCES).endPs[0]).toBe(30);
   });
 });

@@ -1,7 +1,7 @@
 // Issue 13.2: a run too large for memory is refused before any task is built, with a UsageError naming the
 // knob, never a V8 heap crash. A Llama-3.1-70B-shaped config.json on the digital baseline streams its
 // weights from DRAM every decode step (about half a million bursts per generated token; since issue 17 item 6
-// each transfer's bursts are one macro task, so the default 512+128 run fits and a full 1000-token decode does not).
+// each transfer's bursts are one macro task, and work split over unit instances one gang task, so the default 512+128 run fits and a full 20000-token decode does not).
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,7 +29,7 @@ describe("run size budget", () => {
   it("refuses a 70B-shaped config on the digital baseline within seconds, naming --gen and what fits", async () => {
     const err: string[] = [];
     const t0 = Date.now();
-    const code = await runCli(["run", "--chip", "digital-baseline", "--model", dir, "--chips", "auto", "--full-decode", "--gen", "1000"], { out: () => {}, err: (t) => void err.push(t) });
+    const code = await runCli(["run", "--chip", "digital-baseline", "--model", dir, "--chips", "auto", "--full-decode", "--gen", "20000"], { out: () => {}, err: (t) => void err.push(t) });
     expect(Date.now() - t0).toBeLessThan(20_000);
     expect(code).toBe(2);
     expect(err).toHaveLength(1);
@@ -40,7 +40,7 @@ describe("run size budget", () => {
     const chip = await loadSpecFile("digital-baseline");
     let e: unknown;
     try {
-      simulate({ chip, model: dir, promptTokens: 512, genTokens: 1000, chips: "auto", fullDecode: true });
+      simulate({ chip, model: dir, promptTokens: 512, genTokens: 20000, chips: "auto", fullDecode: true });
     } catch (x) {
       e = x;
     }

@@ -1,6 +1,6 @@
 // Issue 17 item 6: a multi-burst DRAM transfer is one macro task that yields the channel at a burst boundary
-// exactly when a separate burst would have lost it (src/engine/task-graph.ts). The whole result must equal the
-// one-task-per-burst simulation: every time, energy, utilisation and op-class share to 1e-12 relative (the
+// exactly when a separate burst would have lost it, and work split over identical unit instances is one gang task
+// (src/engine/task-graph.ts). The whole result must equal the one-task-per-burst-and-instance simulation: every time, energy, utilisation and op-class share to 1e-12 relative (the
 // issue asks for 0.1 %; only float summation order may differ), with far fewer tasks; only `events` moves.
 import { describe, expect, it } from "vitest";
 import { simulate, type RunOptions } from "../../src/sim/index.ts";
@@ -20,7 +20,7 @@ async function compare(spec: string, opts: Omit<RunOptions, "chip">) {
   return { diff: jsonDiff(a, b), bursts, macro };
 }
 
-describe("DRAM transfers as macro tasks equal one task per burst", () => {
+describe("DRAM transfers as macro tasks and instance splits as gang tasks equal one task per burst and instance", () => {
   it("digital baseline, gpt2 32+40 (decode sampled): same result, a fraction of the tasks, some transfers interleaved", async () => {
     const { diff, bursts, macro } = await compare("digital-baseline", { model: "gpt2", promptTokens: 32, genTokens: 40, chips: "auto" });
     expect(diff).toEqual([]);
