@@ -21,6 +21,10 @@ export default chip({
       gMaxUs: 25, // aihwkit PCM g_max (docs/REFERENCES.md [aihwkit])
       gMinUs: 0,
       readVoltageV: 0.2, // assumption: PCM read voltage well below threshold switching
+      // The read current is drawn from the input drivers' rail: HERMES applies the inputs as read pulses on the
+      // bit lines at V_cm +/- V_read around a common-mode level (Khaddam-Aljameh et al. JSSC 2022), the drivers
+      // powered from the chip supply (assumption: the 0.8 V supply above; set after seeing the energy rows).
+      readSupplyV: 0.8,
       integrationTimeNs: 128, // 8-bit signed PWM: 2^7 unit pulses of 1 ns at 1 GHz (Khaddam-Aljameh JSSC 2022)
       noise: pcmNoise({ tInfS: 3600 }),
       dac: dac({ kind: "pwm", bits: 8 }), // 8-bit PWM inputs

@@ -84,7 +84,10 @@ export function cellReadEnergyJ(
   // A charge-domain C-2C tile: the multiplier's capacitors per weight bit (c2c-multiply.ts); uniform inputs, random bits.
   if (tile.c2cUnitCapF !== undefined) return c2cBitEnergyJ(tile.c2cUnitCapF, tile.readVoltageV);
   const gS = (tile.gMinUs + meanConductance * (tile.gMaxUs - tile.gMinUs)) * US_TO_S;
-  return tile.readVoltageV * tile.readVoltageV * gS * (tWindowPs * PJ) * inputActivity; // ps -> s is the same 1e-12 factor as pJ -> J
+  // The read current V_read G flows for the window from the rail the drivers hold the line from (readSupplyV, default
+  // V_read itself): a linear driver dissipates (V_rail - V_read) I on top of the cell's V_read I (definition of P = V I).
+  const railV = tile.readSupplyV ?? tile.readVoltageV;
+  return railV * tile.readVoltageV * gS * (tWindowPs * PJ) * inputActivity; // ps -> s is the same 1e-12 factor as pJ -> J
 }
 
 /** Weight bits -> cell slices: differential pairs carry the sign, so they store weightBits - 1 magnitude bits;

@@ -176,6 +176,13 @@ export const CrossbarTileSchema = Schema.Struct({
   gMaxUs: doc(between(1e-6, 1e6), "Maximum cell conductance.", "uS"),
   gMinUs: withDefault(nonNegative, SPEC_DEFAULTS.tile.gMinUs, "Minimum cell conductance; below gMaxUs.", "uS"),
   readVoltageV: doc(between(1e-3, 5), "Read voltage.", "V"),
+  readSupplyV: Schema.optionalKey(
+    doc(
+      between(1e-3, 10),
+      "Supply rail the read current is drawn from (the input drivers' supply), at least readVoltageV: a driver that holds a line at readVoltageV from a higher rail dissipates the difference, so one cell's read costs V_rail V_read G t instead of V_read^2 G t (src/components/crossbar.ts). Default: readVoltageV.",
+      "V",
+    ),
+  ),
   c2cUnitCapF: Schema.optionalKey(
     doc(
       between(1e-18, 1e-12),
@@ -213,6 +220,8 @@ export const CrossbarTileSchema = Schema.Struct({
       issues.push({ path: ["cols"], issue: "a differential tile pairs columns (G+ and G-): cols must be even" });
     if (t.adc.colsPerAdc > (t.differential ? t.cols / 2 : t.cols))
       issues.push({ path: ["adc", "colsPerAdc"], issue: `cannot exceed the tile's output columns (${t.differential ? t.cols / 2 : t.cols})` });
+    if (t.readSupplyV !== undefined && t.readSupplyV < t.readVoltageV)
+      issues.push({ path: ["readSupplyV"], issue: `must be at least readVoltageV (${t.readVoltageV} V): the read current is drawn from this rail` });
     if (t.c2cUnitCapF !== undefined && t.device !== "SRAM")
       issues.push({ path: ["c2cUnitCapF"], issue: "a C-2C multiplier is fed by SRAM cells: needs device SRAM" });
     if (t.device === "SRAM" && t.bitsPerCell !== 1)

@@ -5,6 +5,7 @@ import { analogMvmCost, analogMvmCostPrepared, dacCost, prepareAnalogTile, weigh
 import { r2rCurrentUnits, r2rMeanCurrentUnits } from "../../src/components/dac/r2r-ladder.ts";
 import { decodeChipSpec } from "../../src/spec/validate.ts";
 import { c2cBitEnergyJ } from "../../src/components/c2c-multiply.ts";
+import { cellReadEnergyJ } from "../../src/components/crossbar.ts";
 import { describeChip } from "../../src/components/describe.ts";
 import { intelC2cAt } from "../../hw-specs/intel-c2c-22nm.ts";
 import { tilePeriphery, KT_300K_J } from "../../src/components/periphery.ts";
@@ -193,5 +194,19 @@ describe("charge-domain C-2C multiply (issue 14: the Intel macro's MAC)", () => 
     expect(d.areaByComponentMm2.dac).toBeGreaterThan(0.03); // 128 ladders x 280 um^2 (CiMLoop's density)
     expect(d.staticPowerByComponentW.dac).toBe(0);
     expect(d.staticPowerByComponentW.adc).toBeGreaterThan(0);
+  });
+});
+
+describe("read current drawn from the drivers' rail (tile.readSupplyV, issue 14: HERMES)", () => {
+  it("one cell's read costs V_rail V_read G t: x (rail / read voltage) over the default, linear in the rail", () => {
+    const base: CrossbarTileSpec = { ...hermesTile, readVoltageV: 0.2 };
+    const e0 = cellReadEnergyJ(base, 128e3);
+    expect(cellReadEnergyJ({ ...base, readSupplyV: 0.2 }, 128e3)).toBe(e0);
+    expect(cellReadEnergyJ({ ...base, readSupplyV: 0.8 }, 128e3) / e0).toBeCloseTo(4, 12);
+    expect(cellReadEnergyJ({ ...base, readSupplyV: 1.2 }, 128e3) / e0).toBeCloseTo(6, 12);
+  });
+  it("the spec refuses a rail below the read voltage, naming the field", () => {
+    const t = hermesSpecForDac.analog!.tile;
+    expect(() => decodeChipSpec({ ...hermesSpecForDac, analog: { ...hermesSpecForDac.analog!, tile: { ...t, readSupplyV: t.readVoltageV / 2 } } })).toThrow(/readSupplyV/);
   });
 });
