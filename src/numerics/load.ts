@@ -8,11 +8,24 @@ import { loadModel, type LoadedModel, type LoadOptions } from "../model/checkpoi
 import type { TensorAllocator } from "../formats/tensors.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
-import { allBanks, allocF32, allocU16 } from "./kernels/arena.ts";
+import { allBanks, allocF32, allocU16, resident, scratch } from "./kernels/arena.ts";
 import { createAnalogBackend, type AnalogBackend, type AnalogBackendOptions } from "./analog/backend.ts";
 
-/** Tensors allocated in kernel banks (freed when the array is garbage-collected). */
-export const bankAllocator: TensorAllocator = { f32: (n) => allocF32(n), u16: (n) => allocU16(n) };
+/**
+ * Activation scratch reserved in every bank a tensor lands in, before the weights fill it: a kernel reads its x and
+ * writes its y in the weight's own bank (arena.ts scratch), so a bank filled to the brim with weights could not run
+ * them. 64 MiB holds a 128-token call of a 128k-vocabulary lm_head (128 x (2048 + 128256) x 4 B = 67 MB is the
+ * next size up; a larger call fails with arena.ts's error naming the bank). Only the pages used become resident.
+ */
+export const BANK_SCRATCH_RESERVE = 64 << 20;
+
+function reserveScratch<T extends Float32Array | Uint16Array>(a: T): T {
+  scratch(resident(a).bank, BANK_SCRATCH_RESERVE);
+  return a;
+}
+
+/** Tensors allocated in kernel banks (freed when the array is garbage-collected), each bank with its scratch. */
+export const bankAllocator: TensorAllocator = { f32: (n) => reserveScratch(allocF32(n)), u16: (n) => reserveScratch(allocU16(n)) };
 
 /** loadModel with 16-bit matrices kept as such (default) and every tensor in a kernel bank. */
 export function loadModelForKernels(dir: string, opts: Omit<LoadOptions, "alloc"> = {}): Promise<LoadedModel> {
@@ -40,8 +53,10 @@ export interface ModelOnChip {
   readonly backend: AnalogBackend;
   /** Names of the projections programmed onto the tiles, in order. */
   readonly analogLayers: readonly string[];
-  /** Seconds spent programming (inside the load), and the number of projection values programmed. */
+  /** Seconds spent programming (inside the load; wall clock and this process's CPU time), and the number of
+   *  projection values programmed. */
   readonly programS: number;
+  readonly programCpuS: number;
   readonly programmedWeights: number;
 }
 
@@ -59,18 +74,25 @@ export async function loadModelOnChip(dir: string, chip: ChipSpec, opts: AnalogB
   const backend = createAnalogBackend([], chip.analog, opts);
   const analogLayers: string[] = [];
   let programMs = 0;
+  let programCpuUs = 0;
+  const cpuUs = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
   let programmedWeights = 0;
   const headAnalog = chip.mapping.lmHead === "analog";
   const model = await loadModelForKernels(dir, {
     onLinear: (w, isHead) => {
       if (isHead && !headAnalog) return w;
       const t0 = performance.now();
+      const c0 = cpuUs();
       const kept = backend.program(w);
       programMs += performance.now() - t0;
+      programCpuUs += cpuUs() - c0;
       programmedWeights += w.inFeatures * w.outFeatures;
       analogLayers.push(w.name);
       return kept;
     },
   });
-  return { model, backend, analogLayers, programS: programMs / 1000, programmedWeights };
+  return { model, backend, analogLayers, programS: programMs / 1000, programCpuS: programCpuUs / 1e6, programmedWeights };
 }
