@@ -110,7 +110,7 @@ export function describeChip(spec: ChipSpec): ChipDescription {
     const e = mvm.energyByComponentJ;
     const tiles = a.tiles;
     passiveDacAreaMm2 = tiles * m.areaMm2.dacPassive;
-    add({ component: "dac", instance: "analog.tile.dac", count: tiles * t.rows, action: `convert (1 row, 1 of ${m.phases} phase(s))`, energyJ: m.dac.energyJ, latencyPs: m.dac.latencyPs, areaMm2: tiles * m.areaMm2.dac });
+    add({ component: "dac", instance: "analog.tile.dac", count: tiles * t.rows, action: `convert (1 row, 1 of ${m.phases} phase(s)${m.dac.holdPowerW > 0 ? ", with the static power held over one full-tile MVM interval" : ""})`, energyJ: m.dac.energyJ + (m.dac.holdPowerW > 0 ? (m.dac.holdPowerW * mvm.latencyPs * 1e-12) / m.phases : 0), latencyPs: m.dac.latencyPs, areaMm2: tiles * m.areaMm2.dac });
     add({ component: "crossbar", instance: "analog.tile.array", count: tiles, action: `full-tile MVM array read (${t.rows}x${weightCols} weights)`, energyJ: e.crossbar, latencyPs: m.phases * m.windowPs, areaMm2: tiles * m.areaMm2.crossbar });
     add({ component: "adc", instance: "analog.tile.adc", count: tiles * m.adcs, action: `convert (1 of ${t.adc.colsPerAdc} column(s))`, energyJ: m.adc.energyJ, latencyPs: m.adc.latencyPs, areaMm2: tiles * m.areaMm2.adc });
     add({ component: "accumulate", instance: "analog.tile.shift-add", count: tiles * m.adcs, action: `shift-add (${a.accumulatorFormat})`, energyJ: m.accumulateEnergyJ, latencyPs: m.cyclePs, areaMm2: tiles * m.areaMm2.accumulate });
