@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { gemm, gemmNoise, setMaxBlockBytes } from "../../src/numerics/kernels/gemm.ts";
-import { allocF32, allocU16, resident, scratch } from "../../src/numerics/kernels/arena.ts";
+import { gemm, gemmNoise, gemmVar, setMaxBlockBytes } from "../../src/numerics/kernels/gemm.ts";
+import { allocF32, allocU16, allocVarWeights, resident, scratch } from "../../src/numerics/kernels/arena.ts";
 import { kernelThreads, setKernelThreads } from "../../src/numerics/kernels/pool.ts";
 import { createAnalogBackend } from "../../src/numerics/analog/index.ts";
 import { exactBackend } from "../../src/numerics/backend.ts";
@@ -125,6 +125,55 @@ describe("WebAssembly kernels", () => {
         expect(Math.abs(v[t * C + o] - b)).toBeLessThanOrEqual(R * 2 ** -23 * b);
         expect(v[t * C + o]).toBeGreaterThan(0);
       }
+  });
+
+  it("the integer variance pass: exact int16 products, and |W| quantised per row within max|w| / (2 Amax) * sum x^2", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 2 ** 30 }), (R, C, T, seed) => {
+        const r = new Rng(seed);
+        const L = 127;
+        const Amax = 32767; // 2 * 32767 * 127^2 < 2^31
+        const W = new Float32Array(R * C);
+        for (let j = 0; j < W.length; j++) W[j] = r.nextGaussian() * (j % 7 === 0 ? 0 : 0.3); // zeros included
+        const { a, s } = allocVarWeights(C, R);
+        for (let o = 0; o < C; o++) {
+          let mx = 0;
+          for (let i = 0; i < R; i++) mx = Math.max(mx, Math.abs(W[o * R + i]!));
+          if (!(mx > 0)) continue;
+          s[o] = mx / Amax;
+          for (let i = 0; i < R; i++) a[o * R + i] = Math.round((Math.abs(W[o * R + i]!) * Amax) / mx);
+        }
+        const codes = new Int32Array(T * R);
+        const m = new Uint16Array(T * R);
+        for (let j = 0; j < codes.length; j++) {
+          codes[j] = (r.nextU32() % (2 * L + 1)) - L;
+          m[j] = codes[j]! * codes[j]!;
+        }
+        const v = new Float64Array(T * C);
+        gemmVar(a, s, R, C, m, T, v);
+        for (let t = 0; t < T; t++)
+          for (let o = 0; o < C; o++) {
+            let exactInt = 0; // sum a m, exact in float64 (< 2^53)
+            let ref = 0; // sum |w| x^2 with x = c / L
+            let sx2 = 0;
+            let mx = 0;
+            for (let i = 0; i < R; i++) {
+              exactInt += a[o * R + i]! * m[t * R + i]!;
+              const x = codes[t * R + i]! / L;
+              ref += Math.abs(W[o * R + i]!) * x * x;
+              sx2 += x * x;
+              mx = Math.max(mx, Math.abs(W[o * R + i]!));
+            }
+            const got = v[t * C + o]!;
+            // the kernel: float32 sums of exact int32 dot products, scaled by float32 s
+            expect(Math.abs(got - s[o]! * exactInt)).toBeLessThanOrEqual(R * 2 ** -22 * s[o]! * exactInt);
+            // the quantisation bound (plus float32 rounding), in the units of x^2 = m / L^2
+            const vq = got / (L * L);
+            expect(Math.abs(vq - ref)).toBeLessThanOrEqual((mx / (2 * Amax)) * sx2 * (1 + 1e-6) + R * 2 ** -22 * ref);
+          }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("weights above the block size run in row blocks with bit-identical results", () => {

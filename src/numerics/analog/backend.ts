@@ -18,8 +18,9 @@ import { fillNormal } from "../noise/gaussian.ts";
 import { tileGrid, type TileSpan } from "./tiling.ts";
 import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEncoding } from "./encoding.ts";
 import { exactLinear, gemmTile, gemmTileNoise } from "./kernels.ts";
-import { allocF32 } from "../kernels/arena.ts";
+import { allocF32, allocVarWeights } from "../kernels/arena.ts";
 import { releasedLinearWeight } from "../../formats/tensors.ts"; // programmed slices live in a kernel bank (read in place)
+import { gemmVar } from "../kernels/gemm.ts";
 import { LayerCounters, histQuantile, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
 import { accumulator, conversionPlan, dacCodeLevels, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
 
@@ -71,6 +72,13 @@ export interface AnalogBackendOptions {
    *  were programmed to; default 0. */
   readonly stuckOffRate?: number;
   readonly stuckOnRate?: number;
+  /** The w_noise variance v = sum_i |w_i| x_i^2 in float32 over the programmed weights (true), or (default) with
+   *  |w| quantised to int16 per output row at programming and the squared DAC inputs as integers, summed exactly
+   *  per 8 inputs (src/numerics/kernels/wasm.ts gemmv_i16): |error| <= max_i |w_i| / (2 Amax) * sum_i x_i^2
+   *  (Amax = 32767 for DACs up to 8 bits) plus float32 rounding, i.e. a relative error below 1e-3 unless the
+   *  x^2-weighted mean |w| of the row is under 1.5 % of its largest |w|. v only sets the std of the noise
+   *  draw. DACs whose squared group inputs are not integers up to 32767 (above 8 bits PWM) use float32. */
+  readonly exactVariance?: boolean;
 }
 
 export type AnalogBackend = LinearBackend & {
@@ -96,6 +104,9 @@ interface ProgrammedTile {
   /** Per output line (o * sliceGroups + s): ADC gain 1 + error and offset in LSB; empty without ADC errors. */
   readonly adcGain: Float64Array;
   readonly adcOffset: Float64Array;
+  /** Per slice, for the integer variance pass: |slice| as int16 codes and the per-row scale (empty when unused). */
+  readonly varA: Uint16Array[];
+  readonly varS: Float32Array[];
 }
 
 interface ProgrammedLayer {
@@ -139,6 +150,26 @@ export function createAnalogBackend(
   const staticMode = tile.inputRange.mode === "static";
 
   const plan = conversionPlan(tile.dac, enc.slices, tile.bitsPerCell, tile.slicesPerConversion);
+  // Integer variance pass: per plane group and DAC code c, the integer m with xsq = m * sqUnit (PWM: c^2 and
+  // 1 / L^2; bit-serial: sum_k w_k^2 b_k(c), already an integer, and 1).
+  const dacL = dacCodeLevels(tile.dac.bits);
+  const varM: Uint16Array[] = [];
+  const sqUnit = plan.bitSerial ? 1 : 1 / (dacL * dacL);
+  let maxM = 0;
+  let intOk = !ideal && noise.wNoise > 0 && opts.exactVariance !== true && tile.dac.bits <= 12;
+  if (intOk)
+    for (const G of plan.planeGroups) {
+      const m = new Uint16Array(2 * dacL + 1);
+      for (let c = -dacL; c <= dacL; c++) {
+        const v = plan.bitSerial ? groupInput(plan, G, c, true) : c * c;
+        if (!Number.isInteger(v) || v < 0 || v > 32767) intOk = false;
+        m[c + dacL] = v;
+        maxM = Math.max(maxM, v);
+      }
+      varM.push(m);
+    }
+  // one dot product adds 2 products per int32 lane: 2 * Amax * maxM < 2^31
+  const varAmax = intOk ? Math.min(32767, Math.floor((2 ** 31 - 1) / (2 * Math.max(1, maxM)))) : 0;
   const readoutCfg: ReadoutConfig = {
     mode: ideal ? "ideal" : (opts.driftReadout ?? "ideal"),
     perColumn: opts.perColumnCompensation === true,
@@ -152,6 +183,7 @@ export function createAnalogBackend(
     adcGainSigma: ideal ? 0 : (opts.adcGainSigma ?? 0),
     stuckOffRate: opts.stuckOffRate ?? 0,
     stuckOnRate: opts.stuckOnRate ?? 0,
+    varAmax,
   };
   for (const [k, v] of [["adcOffsetLsb", readoutCfg.adcOffsetLsb], ["adcGainSigma", readoutCfg.adcGainSigma], ["stuckOffRate", readoutCfg.stuckOffRate], ["stuckOnRate", readoutCfg.stuckOnRate]] as const)
     if (!(v >= 0 && Number.isFinite(v))) throw new AimcsimError("UsageError", k, `must be a finite number >= 0, got ${v}`);
@@ -212,6 +244,7 @@ export function createAnalogBackend(
   let codes = new Int32Array(0);
   let xq = new Float32Array(0);
   let xsq = new Float32Array(0);
+  let mIn = new Uint16Array(0);
   let inScale = new Float64Array(0);
   let sumX = new Float64Array(0);
   let ybufs: Float32Array[] = [];
@@ -238,7 +271,8 @@ export function createAnalogBackend(
     nz = new Float64Array(noisy ? maxCols : 0);
     codes = new Int32Array(cap * maxRows);
     xq = new Float32Array(cap * maxRows);
-    xsq = new Float32Array(wNoise > 0 ? cap * maxRows : 0);
+    xsq = new Float32Array(wNoise > 0 && varAmax === 0 ? cap * maxRows : 0);
+    mIn = new Uint16Array(varAmax > 0 ? cap * maxRows : 0);
     inScale = new Float64Array(cap);
     sumX = new Float64Array(cap);
     ybufs = [];
@@ -402,10 +436,15 @@ export function createAnalogBackend(
       }
       for (let t = 0; t < T; t++) if (bmAct[t]) for (let j = t * outF, e = j + outF; j < e; j++) intAcc[j] = 0;
       // one pass per plane group: the group's tile input from the codes, then every column tile's conversions
-      for (const G of plan.planeGroups) {
+      for (let g = 0; g < plan.planeGroups.length; g++) {
+        const G = plan.planeGroups[g];
         const gx = G.x;
         const gsq = G.xsq;
-        if (gx && gsq) {
+        if (varAmax > 0) {
+          const gm = varM[g];
+          for (let j = 0, n = T * R; j < n; j++) xq[j] = gx![codes[j] + dacLevels];
+          for (let j = 0, n = T * R; j < n; j++) mIn[j] = gm[codes[j] + dacLevels];
+        } else if (gx && gsq) {
           for (let j = 0, n = T * R; j < n; j++) xq[j] = gx[codes[j] + dacLevels];
           if (wNoise > 0) for (let j = 0, n = T * R; j < n; j++) xsq[j] = gsq[codes[j] + dacLevels];
         } else {
@@ -425,14 +464,17 @@ export function createAnalogBackend(
             const sigOut = outNoise * fs;
             const cw = G.codeWeight * S.codeWeight;
             for (let jj = 0; jj < S.size; jj++) {
-              if (wNoise > 0) gemmTileNoise(P.slices[S.j0 + jj], R, K, xq, xsq, T, ybufs[jj], vbufs[jj]);
+              if (varAmax > 0) {
+                gemmTile(P.slices[S.j0 + jj], R, K, xq, T, ybufs[jj]);
+                gemmVar(P.varA[S.j0 + jj], P.varS[S.j0 + jj], R, K, mIn, T, vbufs[jj]);
+              } else if (wNoise > 0) gemmTileNoise(P.slices[S.j0 + jj], R, K, xq, xsq, T, ybufs[jj], vbufs[jj]);
               else gemmTile(P.slices[S.j0 + jj], R, K, xq, T, ybufs[jj]);
             }
             const y0 = ybufs[0];
             const v0 = vbufs[0];
             const joined = S.size > 1;
             const invStep = 1 / step;
-            const wn2 = wNoise * wNoise;
+            const wn2 = wNoise * wNoise * (varAmax > 0 ? sqUnit : 1); // the integer pass's v is in units of sqUnit
             const so2 = sigOut * sigOut;
             const hist = record && adcBins > 0 ? C.adcHist : null;
             for (let t = 0; t < T; t++) {
@@ -740,7 +782,24 @@ function programLayer(
         adcGain[j] = 1 + ro.adcGainSigma * normal(rngAdc);
         adcOffset[j] = ro.adcOffsetLsb * normal(rngAdc);
       }
-      tiles.push({ rows, cols, slices, colScale, alpha, adcGain, adcOffset });
+      // the integer variance pass's |w| codes: per slice and output row, round(|w| / s) with s = max |w| / Amax
+      const varA: Uint16Array[] = [];
+      const varS: Float32Array[] = [];
+      if (ro.varAmax > 0)
+        for (const sl of slices) {
+          const { a, s } = allocVarWeights(K, R);
+          for (let o = 0; o < K; o++) {
+            let mx = 0;
+            for (let i = 0; i < R; i++) mx = Math.max(mx, Math.abs(sl[o * R + i]!));
+            if (!(mx > 0)) continue;
+            s[o] = mx / ro.varAmax;
+            const inv = ro.varAmax / mx;
+            for (let i = 0; i < R; i++) a[o * R + i] = Math.round(Math.abs(sl[o * R + i]!) * inv);
+          }
+          varA.push(a);
+          varS.push(s);
+        }
+      tiles.push({ rows, cols, slices, colScale, alpha, adcGain, adcOffset, varA, varS });
     }
   }
   return {
@@ -769,6 +828,8 @@ interface ReadoutConfig {
   readonly adcGainSigma: number;
   readonly stuckOffRate: number;
   readonly stuckOnRate: number;
+  /** Largest int16 |w| code of the integer variance pass; 0 when the float32 pass is used. */
+  readonly varAmax: number;
 }
 
 /** One element of a one-hot readout through the tile's read path: per slice group the joined slice values, plus

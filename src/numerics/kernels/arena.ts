@@ -174,6 +174,23 @@ export function allocU16(n: number): Uint16Array {
   return v;
 }
 
+/**
+ * The quantised |W| of the integer variance pass (wasm.ts gemmv_i16) for a [rows x cols] weight: one block in
+ * one bank holding `a` (int16 codes as a Uint16Array, rows * cols) and `s` (float32 per-row scale, rows), so
+ * the kernel finds both in the same memory. Zero-filled; same lifetime rule as allocF32 (keep `a` alive).
+ */
+export function allocVarWeights(rows: number, cols: number): { a: Uint16Array; s: Float32Array } {
+  const aBytes = roundUp(rows * cols * 2);
+  const h = alloc(aBytes + rows * 4);
+  const a = new Uint16Array(h.bank.memory.buffer, h.off, rows * cols);
+  const s = new Float32Array(h.bank.memory.buffer, h.off + aBytes, rows);
+  a.fill(0);
+  s.fill(0);
+  bankOfBuffer.set(a.buffer, h.bank);
+  finalizer.register(a, h);
+  return { a, s };
+}
+
 /** Resident copies of arrays that live outside the banks, keyed by the array. */
 const copies = new WeakMap<ArrayBufferView, Block>();
 

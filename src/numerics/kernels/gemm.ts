@@ -99,3 +99,23 @@ export function gemmNoise(W: Float32Array | Uint16Array, R: number, C: number, x
   copyOut(b, yOff, ny, y);
   copyOut(b, vOff, ny, v);
 }
+
+/**
+ * v[t*C + o] = s[o] * sum_i A[o*R + i] * m[t*R + i] (wasm.ts gemmv_i16: int16 products summed exactly per 8
+ * inputs, in float32 across them): the output-referred weight-noise variance with |W| quantised to int16 per
+ * row. A and s from allocVarWeights (one bank); m: int16 values as a Uint16Array (T x R, each <= 32767, with
+ * 2 * max A * max m < 2^31).
+ */
+export function gemmVar(A: Uint16Array, s: Float32Array, R: number, C: number, m: Uint16Array, T: number, v: Out): void {
+  if (T === 0 || C === 0) return;
+  const w = resident(A);
+  const b = w.bank;
+  if (resident(s).bank !== b) throw new Error("gemmVar: A and s must live in one bank (allocVarWeights)");
+  const nm = T * R;
+  const ny = T * C;
+  const off = scratch(b, ((nm * 2 + 63) & ~63) + ny * 4);
+  const vOff = off + ((nm * 2 + 63) & ~63);
+  b.u16.set(nm === m.length ? m : m.subarray(0, nm), off >>> 1);
+  if (!parallelGemm(b, 6, w.off, R, C, off, s.byteOffset, T, vOff, 0)) b.k.gemmv_i16(w.off, s.byteOffset, R, C, off, T, vOff, 0, C);
+  copyOut(b, vOff, ny, v);
+}

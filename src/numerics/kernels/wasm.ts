@@ -320,10 +320,122 @@ function kernel(opts: KernelOpts): Fn {
   return f;
 }
 
+// SIMD opcodes of the integer variance pass
+const I32X4_DOT_I16X8_S = 0xba;
+const I32X4_ADD = 0xae;
+const F32X4_CONVERT_I32X4_S = 0xfa;
+
+/**
+ * The integer variance pass of the output-referred weight noise (gemmv_i16):
+ *   v[t*C + o] = s[o] * sum_i A[o*R + i] * m[t*R + i]
+ * A: int16 [C x R], |W| quantised per output row at programming (A = round(|W| / s[o])); m: int16 [T x R], the
+ * integer squared inputs (e.g. c^2 for a PWM code c); s: float32 per row. Per 8 inputs one i32x4.dot_i16x8_s
+ * (8 multiply-adds into 4 int32 lanes; exact while 2 * max A * max m < 2^31, the caller's rule), converted to
+ * float32 and added to a float32x4 accumulator; inputs past 8 * floor(R / 8) add their int32 product to the
+ * scalar sum, which is then scaled by s[o]. Every (o, t) runs the same sequence whatever its block, so results
+ * do not depend on the output split. Params: A s R C m T v o0 o1.
+ */
+function kernelVar(opts: { NO: number; NT: number }): Fn {
+  const f = new Fn(Array(9).fill(I32));
+  const P = { A: 0, s: 1, R: 2, C: 3, m: 4, T: 5, v: 6, o0: 7, o1: 8 };
+  const ob = f.local(I32);
+  const tb = f.local(I32);
+  const aRow = f.local(I32); // R * 2 bytes
+  const R8 = f.local(I32); // bytes of a row covered by the vector loop: (R & ~7) * 2
+  const ia = f.local(I32);
+  f.get(P.R).i32(2).mul().set(aRow);
+  f.get(P.R).i32(-8).op(0x71).i32(2).mul().set(R8);
+  const block = (no: number, nt: number) => {
+    const ap: number[] = [], mp: number[] = [];
+    for (let j = 0; j < no; j++) ap.push(f.local(I32));
+    for (let u = 0; u < nt; u++) mp.push(f.local(I32));
+    const vac: number[][] = [];
+    for (let j = 0; j < no; j++) {
+      vac.push([]);
+      for (let u = 0; u < nt; u++) vac[j].push(f.local(V128));
+    }
+    const mv: number[] = [];
+    for (let u = 0; u < nt; u++) mv.push(f.local(V128));
+    const av = f.local(V128);
+    for (let j = 0; j < no; j++) f.get(ob).i32(j).add().get(aRow).mul().get(P.A).add().set(ap[j]);
+    for (let u = 0; u < nt; u++) f.get(tb).i32(u).add().get(aRow).mul().get(P.m).add().set(mp[u]);
+    for (let j = 0; j < no; j++) for (let u = 0; u < nt; u++) f.simd(V_CONST, ...Array(16).fill(0)).set(vac[j][u]);
+    f.i32(0).set(ia);
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(ia).get(R8).op(0x4f).op(0x0d, 1);
+    for (let u = 0; u < nt; u++) f.get(mp[u]).get(ia).add().simd(V_LOAD, 4, 0).set(mv[u]);
+    for (let j = 0; j < no; j++) {
+      f.get(ap[j]).get(ia).add().simd(V_LOAD, 4, 0).set(av);
+      for (let u = 0; u < nt; u++)
+        f.get(vac[j][u]).get(av).get(mv[u]).simd(I32X4_DOT_I16X8_S).simd(F32X4_CONVERT_I32X4_S).simd(F32X4_ADD).set(vac[j][u]);
+    }
+    f.inc(ia, 16).op(0x0c, 0);
+    f.op(0x0b, 0x0b);
+    const sv: number[][] = [];
+    for (let j = 0; j < no; j++) {
+      sv.push([]);
+      for (let u = 0; u < nt; u++) {
+        const m = f.local(F32);
+        const a = vac[j][u];
+        f.get(a).simd(F32X4_EXTRACT, 0).get(a).simd(F32X4_EXTRACT, 1).op(0x92);
+        f.get(a).simd(F32X4_EXTRACT, 2).get(a).simd(F32X4_EXTRACT, 3).op(0x92).op(0x92);
+        f.set(m);
+        sv[j].push(m);
+      }
+    }
+    const ae = f.local(I32);
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(ia).get(aRow).op(0x4f).op(0x0d, 1);
+    for (let j = 0; j < no; j++) {
+      f.get(ap[j]).get(ia).add().op(0x2e, 1, 0).set(ae); // i32.load16_s
+      for (let u = 0; u < nt; u++)
+        f.get(sv[j][u]).get(ae).get(mp[u]).get(ia).add().op(0x2e, 1, 0).mul().op(0xb2).op(0x92).set(sv[j][u]);
+    }
+    f.inc(ia, 2).op(0x0c, 0);
+    f.op(0x0b, 0x0b);
+    for (let j = 0; j < no; j++)
+      for (let u = 0; u < nt; u++) {
+        f.get(tb).i32(u).add().get(P.C).mul().get(ob).add().i32(j).add().i32(4).mul().get(P.v).add();
+        f.get(sv[j][u]).get(ob).i32(j).add().i32(4).mul().get(P.s).add().op(0x2a, 2, 0).op(0x94).op(0x38, 2, 0);
+      }
+  };
+  const tokenLoop = (no: number) => {
+    f.i32(0).set(tb);
+    const nt = opts.NT;
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(tb).i32(nt).add().get(P.T).op(0x4b).op(0x0d, 1);
+    block(no, nt);
+    f.inc(tb, nt).op(0x0c, 0);
+    f.op(0x0b, 0x0b);
+    if (nt > 1) {
+      f.op(0x02, 0x40).op(0x03, 0x40);
+      f.get(tb).get(P.T).op(0x4f).op(0x0d, 1);
+      block(no, 1);
+      f.inc(tb, 1).op(0x0c, 0);
+      f.op(0x0b, 0x0b);
+    }
+  };
+  f.get(P.o0).set(ob);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(ob).i32(opts.NO).add().get(P.o1).op(0x4b).op(0x0d, 1);
+  tokenLoop(opts.NO);
+  f.inc(ob, opts.NO).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  if (opts.NO > 1) {
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(ob).get(P.o1).op(0x4f).op(0x0d, 1);
+    tokenLoop(1);
+    f.inc(ob, 1).op(0x0c, 0);
+    f.op(0x0b, 0x0b);
+  }
+  return f;
+}
+
 /** Register blocks, chosen by measurement (bench/numerics.bench.ts) on an AMD EPYC (Zen 4) under Node 20. */
 export const BLOCKING = {
   gemm: { NO: 4, NT: 2 },
   gemmNoise: { NO: 4, NT: 1 },
+  gemmVar: { NO: 4, NT: 2 },
 };
 
 /** The module's bytes: memory imported as env.mem (shared, up to maxPages of 64 KiB). */
@@ -335,6 +447,7 @@ export function kernelModuleBytes(maxPages: number, blocking = BLOCKING): Uint8A
     { name: "gemmn_f32", fn: kernel({ kind: "f32", noise: true, ...blocking.gemmNoise }) },
     { name: "gemmn_bf16", fn: kernel({ kind: "bf16", noise: true, ...blocking.gemmNoise }) },
     { name: "gemmn_f16", fn: kernel({ kind: "f16", noise: true, ...blocking.gemmNoise }) },
+    { name: "gemmv_i16", fn: kernelVar(blocking.gemmVar) },
   ];
   const types = fns.map(({ fn }) => [0x60, ...vec(fn.params.map((t) => [t])), 0x00]);
   const bytes = [
@@ -355,4 +468,5 @@ export interface KernelExports {
   gemmn_f32(W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number, o0: number, o1: number): void;
   gemmn_bf16(W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number, o0: number, o1: number): void;
   gemmn_f16(W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number, o0: number, o1: number): void;
+  gemmv_i16(A: number, s: number, R: number, C: number, m: number, T: number, v: number, o0: number, o1: number): void;
 }

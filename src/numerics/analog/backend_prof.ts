@@ -1,0 +1,847 @@
+// The analog crossbar backend: every projection weight is programmed once onto (noisy) crossbar cells at
+// construction, then each linear() runs aihwkit's forward order per tile (IBM aihwkit
+// src/aihwkit/simulator/parameters/io.py; docs/REFERENCES.md [aihwkit], [aihwkit-io]):
+//   input range (dynamic abs-max per tile input vector, or a static per-layer bound) -> DAC quantise and
+//   clip -> W x with the programmed + drifted + read-noisy conductances -> output-referred weight noise
+//   w_noise * sqrt(sum_i |w_i| x_i^2) * N -> out_noise * N -> ADC quantise, clip at +-outBound ->
+//   digital rescale (input range x weight scale x drift-compensation alpha) -> digital accumulation of
+//   bit slices and of row-tile partial sums.
+// Units inside a tile are aihwkit's normalised ones: inputs in [-1, 1] after the range, weights
+// (G+ - G-)/(g_max - g_min) in [-1, 1], so outBound is in the same units as aihwkit's out_bound.
+
+import type { AnalogSpec } from "../../spec/types.ts";
+import type { LinearBackend, LinearWeight } from "../backend.ts";
+import { AimcsimError } from "../../errors.ts";
+import { Rng, deriveSeed } from "../../util/rng.ts";
+import { createNoiseModel, globalDriftAlpha, normal, type ConductanceNoiseModel } from "../noise/index.ts";
+import { fillNormal } from "../noise/gaussian.ts";
+import { tileGrid, type TileSpan } from "./tiling.ts";
+import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEncoding } from "./encoding.ts";
+import { exactLinearBlocked, gemmTile, gemmTileNoise } from "./kernels.ts";
+import { allocF32, allocVarWeights } from "../kernels/arena.ts"; // programmed slices live in a kernel bank (read in place)
+import { gemmVar } from "../kernels/gemm.ts";
+import { LayerCounters, histQuantile, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
+import { accumulator, conversionPlan, dacCodeLevels, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
+
+/** Static input ranges per layer (HF name without ".weight"), e.g. from calibrateInputRanges. */
+export interface InputCalibration {
+  readonly bounds: Readonly<Record<string, number>>;
+  /** Optional per-row-tile bounds (one per row tile of the mapping, in order), overriding `bounds` for that layer. */
+  readonly tileBounds?: Readonly<Record<string, readonly number[]>>;
+}
+
+export interface AnalogBackendOptions {
+  readonly seed: number;
+  /** Seconds since programming; defaults to analog.tile.noise.tInfS. */
+  readonly tInfS?: number;
+  /** Static input ranges (needed when analog.tile.inputRange.mode is "static" and it has no bound). */
+  readonly calibration?: InputCalibration;
+  /** Record AnalogStats (default true). */
+  readonly record?: boolean;
+  /** Ideal periphery: no DAC/ADC quantisation or clipping and no w_noise/out_noise (device noise stays). */
+  readonly ideal?: boolean;
+  /** Weight-to-conductance scale: g_max / max|W| per physical tile column (default) or per tile. */
+  readonly weightScaling?: "column" | "tile";
+  /** Overrides analog.tile.noise.driftCompensation. */
+  readonly driftCompensation?: boolean;
+  /** How the drift-compensation readout is taken (aihwkit GlobalDriftCompensation reads the tile with one-hot
+   *  inputs right after programming and at t_inf, alpha = mean|y_ref| / mean|y_t|, readouts clamped at 1e-4):
+   *  "ideal" (default): both readouts noise-free and unquantised (mean |programmed| and |drifted| weights);
+   *  "noisy": both through the tile's read path as aihwkit does (read noise, w_noise, out_noise, ADC rounding and
+   *  clipping; a one-hot input is one full-scale PWM-style conversion per slice group: assumption for bit-serial);
+   *  "exact-reference": the reference is the exact target weights (aihwkit 1.1
+   *  GlobalDriftCompensationWithExactReference), the readout at t_inf through the noisy path. */
+  readonly driftReadout?: "ideal" | "noisy" | "exact-reference";
+  /** One compensation factor per output column instead of one per tile (default false). */
+  readonly perColumnCompensation?: boolean;
+  /** aihwkit forward.bound_management: "none" (default) or "iterative": while any ADC conversion of a token's
+   *  row-tile MVM saturates, halve its input (range x 2) and redo it, at most until the input resolution
+   *  2^k / (2^bits - 2) exceeds aihwkit's max_bm_res 0.25 (5 halvings at 8 bits). Decided per row tile (the
+   *  input shared by its column tiles; aihwkit decides per tile: approximation). */
+  readonly boundManagement?: "none" | "iterative";
+  /** aihwkit forward.noise_management for dynamic input ranges: "abs-max" (default; per token and row tile),
+   *  "average-abs-max" (the mean over a call's tokens of their abs-max, one range per row tile and call),
+   *  "none" (range 1: inputs taken as already in [-1, 1], aihwkit NONE with inp_bound 1). */
+  readonly noiseManagement?: "abs-max" | "average-abs-max" | "none";
+  /** Static ADC errors (CrossSim-style), drawn once per output line (one logical column and slice group of a
+   *  tile) at programming: offset ~ N(0, adcOffsetLsb) LSB and gain 1 + N(0, adcGainSigma); default 0. */
+  readonly adcOffsetLsb?: number;
+  readonly adcGainSigma?: number;
+  /** Stuck-at faults (MNSIM-style): the fraction of devices stuck at g_min (off) or at g_max (on), whatever they
+   *  were programmed to; default 0. */
+  readonly stuckOffRate?: number;
+  readonly stuckOnRate?: number;
+  /** The w_noise variance v = sum_i |w_i| x_i^2 in float32 over the programmed weights (true), or (default) with
+   *  |w| quantised to int16 per output row at programming and the squared DAC inputs as integers, summed exactly
+   *  per 8 inputs (src/numerics/kernels/wasm.ts gemmv_i16): |error| <= max_i |w_i| / (2 Amax) * sum_i x_i^2
+   *  (Amax = 32767 for DACs up to 8 bits) plus float32 rounding, i.e. a relative error below 1e-3 unless the
+   *  x^2-weighted mean |w| of the row is under 1.5 % of its largest |w|. v only sets the std of the noise
+   *  draw. DACs whose squared group inputs are not integers up to 32767 (above 8 bits PWM) use float32. */
+  readonly exactVariance?: boolean;
+}
+
+export type AnalogBackend = LinearBackend & {
+  stats(): AnalogStats;
+  /** Zero the recorded statistics (programming is kept). */
+  resetStats(): void;
+};
+
+interface ProgrammedTile {
+  readonly rows: TileSpan;
+  readonly cols: TileSpan;
+  /** Per slice: effective normalised weights [cols.length x rows.length], row-major by output. */
+  readonly slices: Float32Array[];
+  /** Digital scale per output column: group digital scale / qMax * alpha. */
+  readonly colScale: Float64Array;
+  readonly alpha: number;
+  /** Per output line (o * sliceGroups + s): ADC gain 1 + error and offset in LSB; empty without ADC errors. */
+  readonly adcGain: Float64Array;
+  readonly adcOffset: Float64Array;
+  /** Per slice, for the integer variance pass: |slice| as int16 codes and the per-row scale (empty when unused). */
+  readonly varA: Uint16Array[];
+  readonly varS: Float32Array[];
+}
+
+interface ProgrammedLayer {
+  readonly w: LinearWeight;
+  readonly rowTiles: readonly TileSpan[];
+  readonly tiles: ProgrammedTile[]; // row-tile-major: tiles[r * nColTiles + c]
+  readonly nColTiles: number;
+  readonly staticBound: number; // NaN when dynamic
+  /** Static bound per row tile (all = staticBound unless per-tile bounds were given); empty when dynamic. */
+  readonly tileBound: Float64Array;
+  readonly rng: Rng; // per-MVM periphery noise, one stream per layer
+  readonly counters: LayerCounters;
+  readonly meanAbsG: number;
+}
+
+export const PT = { dac: 0, fill: 0, kern: 0, epi: 0, part: 0, out: 0 };
+let _t = 0;
+const tick = (k: keyof typeof PT) => { const n = performance.now(); PT[k] += n - _t; _t = n; };
+export function createAnalogBackend(
+  linears: readonly LinearWeight[],
+  analog: AnalogSpec,
+  opts: AnalogBackendOptions,
+): AnalogBackend {
+  // `analog` is a validated spec (src/spec/schema.ts holds every rule); nothing here re-checks it.
+  const tile = analog.tile;
+  const noise = tile.noise;
+  const tInfS = opts.tInfS ?? noise.tInfS;
+  if (!(tInfS >= 0)) throw new AimcsimError("UsageError", "tInfS", "must be >= 0 seconds");
+  const ideal = opts.ideal === true;
+  const record = opts.record !== false;
+  const columnScaling = (opts.weightScaling ?? "column") === "column";
+  const compensate = opts.driftCompensation ?? noise.driftCompensation;
+  const enc = weightEncoding(analog.weightBits, tile.bitsPerCell, tile.differential);
+  const model = createNoiseModel(noise, tile.gMaxUs);
+  const dacLevels = dacCodeLevels(tile.dac.bits); // signed, sign included: 8 bits => -127..127; 1 bit => -1, +1
+  const signOnly = tile.dac.bits === 1;
+  const adcLevels = 2 ** (tile.adc.bits - 1) - 1;
+  const adcStep = tile.outBound / adcLevels;
+  const adcBins = ideal || tile.adc.bits > 16 ? 0 : 2 ** tile.adc.bits;
+  const dacAbsBins = ideal || tile.dac.bits > 12 ? 0 : 2 ** (tile.dac.bits - 1);
+  const wNoise = ideal ? 0 : noise.wNoise;
+  const outNoise = ideal ? 0 : noise.outNoise;
+  const outBound = tile.outBound;
+  const staticMode = tile.inputRange.mode === "static";
+
+  const plan = conversionPlan(tile.dac, enc.slices, tile.bitsPerCell, tile.slicesPerConversion);
+  // Integer variance pass: per plane group and DAC code c, the integer m with xsq = m * sqUnit (PWM: c^2 and
+  // 1 / L^2; bit-serial: sum_k w_k^2 b_k(c), already an integer, and 1).
+  const dacL = dacCodeLevels(tile.dac.bits);
+  const varM: Uint16Array[] = [];
+  const sqUnit = plan.bitSerial ? 1 : 1 / (dacL * dacL);
+  let maxM = 0;
+  let intOk = !ideal && noise.wNoise > 0 && opts.exactVariance !== true && tile.dac.bits <= 12;
+  if (intOk)
+    for (const G of plan.planeGroups) {
+      const m = new Uint16Array(2 * dacL + 1);
+      for (let c = -dacL; c <= dacL; c++) {
+        const v = plan.bitSerial ? groupInput(plan, G, c, true) : c * c;
+        if (!Number.isInteger(v) || v < 0 || v > 32767) intOk = false;
+        m[c + dacL] = v;
+        maxM = Math.max(maxM, v);
+      }
+      varM.push(m);
+    }
+  // one dot product adds 2 products per int32 lane: 2 * Amax * maxM < 2^31
+  const varAmax = intOk ? Math.min(32767, Math.floor((2 ** 31 - 1) / (2 * Math.max(1, maxM)))) : 0;
+  const readoutCfg: ReadoutConfig = {
+    mode: ideal ? "ideal" : (opts.driftReadout ?? "ideal"),
+    perColumn: opts.perColumnCompensation === true,
+    plan,
+    adcStep,
+    adcLevels,
+    outBound: tile.outBound,
+    wNoise,
+    outNoise,
+    adcOffsetLsb: ideal ? 0 : (opts.adcOffsetLsb ?? 0),
+    adcGainSigma: ideal ? 0 : (opts.adcGainSigma ?? 0),
+    stuckOffRate: opts.stuckOffRate ?? 0,
+    stuckOnRate: opts.stuckOnRate ?? 0,
+    varAmax,
+  };
+  for (const [k, v] of [["adcOffsetLsb", readoutCfg.adcOffsetLsb], ["adcGainSigma", readoutCfg.adcGainSigma], ["stuckOffRate", readoutCfg.stuckOffRate], ["stuckOnRate", readoutCfg.stuckOnRate]] as const)
+    if (!(v >= 0 && Number.isFinite(v))) throw new AimcsimError("UsageError", k, `must be a finite number >= 0, got ${v}`);
+  if (readoutCfg.stuckOffRate + readoutCfg.stuckOnRate > 1) throw new AimcsimError("UsageError", "stuckOffRate", "stuckOffRate + stuckOnRate must not exceed 1");
+  const adcErr = readoutCfg.adcOffsetLsb > 0 || readoutCfg.adcGainSigma > 0;
+  const layers = new Map<LinearWeight, ProgrammedLayer>();
+  const byName = new Map<string, ProgrammedLayer>();
+  const order: ProgrammedLayer[] = [];
+  let maxRows = 1;
+  let maxCols = 1;
+  let maxOut = 1;
+  for (const w of linears) {
+    if (byName.has(w.name)) throw new AimcsimError("ModelError", w.name, "weight name appears twice in the analog layer list");
+    if (w.data.length !== w.inFeatures * w.outFeatures)
+      throw new AimcsimError("CheckpointError", w.name, `data has ${w.data.length} values, expected ${w.outFeatures} x ${w.inFeatures}`);
+    let staticBound = NaN;
+    if (staticMode) {
+      staticBound = opts.calibration?.bounds[w.name] ?? tile.inputRange.bound ?? NaN;
+      if (!(staticBound > 0))
+        throw new AimcsimError(
+          "UsageError",
+          "analog.tile.inputRange.bound",
+          `static input range needs a positive bound for ${w.name}: set inputRange.bound or pass calibration (calibrateInputRanges)`,
+        );
+    }
+    const tb = staticMode ? opts.calibration?.tileBounds?.[w.name] : undefined;
+    if (tb) {
+      const want = Math.ceil(w.inFeatures / tile.rows);
+      if (tb.length !== want || !tb.every((b) => b > 0))
+        throw new AimcsimError("UsageError", `calibration.tileBounds.${w.name}`, `needs ${want} positive bounds (one per row tile of ${tile.rows} rows), got ${tb.length}`);
+    }
+    const layer = programLayer(w, analog, enc, model, opts.seed, tInfS, columnScaling, compensate, staticBound, adcBins, tb, dacAbsBins, readoutCfg);
+    layers.set(w, layer);
+    byName.set(w.name, layer);
+    order.push(layer);
+    maxRows = Math.max(maxRows, tile.rows);
+    for (const t of layer.tiles) maxCols = Math.max(maxCols, t.cols.length);
+    maxOut = Math.max(maxOut, w.outFeatures);
+  }
+
+  // Converter organisation (conversion.ts): plane groups of the DAC, slice groups of the weights, accumulator.
+  const accu = accumulator(analog.accumulatorFormat);
+  const accKind = accu.kind;
+  const intMax = accu.intMax;
+  // integers up to 2^(significand bits) are exact in a float accumulator: fp32 2^24, fp16 2^11, bf16 2^8, fp8 E4M3 2^4
+  const exactInt = [Infinity, 2 ** 24, 2 ** 11, 2 ** 8, 2 ** 4][accKind];
+  const maxJoined = Math.max(...plan.sliceGroups.map((g) => g.size));
+  const nSG = plan.sliceGroups.length;
+  const phases = plan.phases;
+
+  // Scratch, grown when a call brings more tokens than before.
+  let cap = 0;
+  let codes = new Int32Array(0);
+  let xq = new Float32Array(0);
+  let xsq = new Float32Array(0);
+  let mIn = new Uint16Array(0);
+  let inScale = new Float64Array(0);
+  let sumX = new Float64Array(0);
+  let ybufs: Float32Array[] = [];
+  let vbufs: Float32Array[] = [];
+  const noisy = wNoise > 0 || outNoise > 0;
+  const nz = new Float64Array(noisy ? maxCols : 0);
+  let sliceAcc = new Float64Array(0);
+  let intAcc = new Float64Array(0);
+  let bmAct = new Uint8Array(0);
+  let bmClip = new Uint8Array(0);
+  let bmF = new Float64Array(0);
+  const nmMode = ({ "abs-max": 0, none: 1, "average-abs-max": 2 } as const)[opts.noiseManagement ?? "abs-max"];
+  if (nmMode === undefined) throw new AimcsimError("UsageError", "noiseManagement", `must be abs-max, average-abs-max or none; got ${String(opts.noiseManagement)}`);
+  const bmIterative = !ideal && opts.boundManagement === "iterative";
+  if (opts.boundManagement !== undefined && opts.boundManagement !== "none" && opts.boundManagement !== "iterative")
+    throw new AimcsimError("UsageError", "boundManagement", `must be none or iterative; got ${String(opts.boundManagement)}`);
+  // aihwkit max_bm_res 0.25 with inp_res 1 / (2^bits - 2), and max_bm_factor 1000 (at most 9 halvings)
+  const bmMaxIter = Math.max(0, Math.min(9, Math.floor(Math.log2(0.25 * (2 ** tile.dac.bits - 2)))));
+  let acc = new Float64Array(0);
+  const ensure = (T: number) => {
+    if (T <= cap) return;
+    cap = Math.max(T, cap * 2);
+    codes = new Int32Array(cap * maxRows);
+    xq = new Float32Array(cap * maxRows);
+    xsq = new Float32Array(wNoise > 0 && varAmax === 0 ? cap * maxRows : 0);
+    mIn = new Uint16Array(varAmax > 0 ? cap * maxRows : 0);
+    inScale = new Float64Array(cap);
+    sumX = new Float64Array(cap);
+    ybufs = [];
+    vbufs = [];
+    for (let j = 0; j < maxJoined; j++) {
+      ybufs.push(new Float32Array(cap * maxCols));
+      vbufs.push(new Float32Array(wNoise > 0 ? cap * maxCols : 0));
+    }
+    sliceAcc = new Float64Array(ideal ? cap * maxCols : 0);
+    intAcc = new Float64Array(cap * maxOut);
+    bmAct = new Uint8Array(cap);
+    bmClip = new Uint8Array(cap);
+    bmF = new Float64Array(cap);
+    acc = new Float64Array(cap * maxOut);
+  };
+  let digitalCalls = 0;
+  let digitalY = new Float64Array(0);
+  const sw = enc.sliceWeights;
+  const encA = enc.a;
+  const encC = enc.c;
+  const nSlices = enc.slices;
+  const halfBins = adcBins / 2;
+  // normalised output of one unit of the shift-added integer code sum
+  const codeUnit = adcStep * enc.sliceDenom * plan.planeScale;
+
+  const linear = (w: LinearWeight, x: Float32Array, T: number, out: Float32Array): void => {
+    const L = layers.get(w) ?? byName.get(w.name);
+    if (!L) {
+      digitalCalls++;
+      if (digitalY.length < T * w.outFeatures) digitalY = new Float64Array(T * w.outFeatures);
+      exactLinearBlocked(w.data, w.bias, w.inFeatures, w.outFeatures, x, T, out, digitalY);
+      return;
+    }
+    ensure(T);
+    const inF = w.inFeatures;
+    const outF = w.outFeatures;
+    const C = L.counters;
+    const rng = L.rng;
+    if (record) {
+      C.calls++;
+      C.tokens += T;
+      for (let j = 0, n = T * inF; j < n; j++) {
+        const a = Math.abs(x[j]);
+        C.inAbsSum += a;
+        if (a > C.inAbsMax) C.inAbsMax = a;
+      }
+      C.inCount += T * inF;
+    }
+    const bias = w.bias;
+    {
+      // the bias rounded to the accumulator once per output, then copied per token
+      const kInit = ideal ? 0 : accKind === 0 ? 1 : accKind;
+      if (bias) for (let o = 0; o < outF; o++) acc[o] = roundAcc(kInit, bias[o]);
+      else acc.fill(0, 0, outF);
+      for (let t = 1; t < T; t++) acc.copyWithin(t * outF, 0, outF);
+    }
+    const nCol = L.nColTiles;
+    for (let r = 0; r < L.rowTiles.length; r++) {
+      const rs = L.rowTiles[r];
+      const R = rs.length;
+      const r0 = rs.start;
+      // noise management "average-abs-max": one range for the call's tokens
+      let avgRange = 0;
+      if (!staticMode && nmMode === 2) {
+        for (let t = 0; t < T; t++) {
+          let m = 0;
+          for (let i = 0, xo = t * inF + r0; i < R; i++) m = Math.max(m, Math.abs(x[xo + i]));
+          avgRange += m / T;
+        }
+      }
+      for (let t = 0; t < T; t++) {
+        bmAct[t] = 1;
+        bmF[t] = 1;
+      }
+      let activeN = T;
+      for (let iter = 0; ; iter++) {
+      _t = performance.now();
+      // input range, DAC codes
+      let clip = 0;
+      let codeAbs = 0;
+      let nonzero = 0;
+      for (let t = 0; t < T; t++) {
+        if (!bmAct[t]) continue;
+        bmClip[t] = 0;
+        const xo = t * inF + r0;
+        let range = L.tileBound[r];
+        if (!staticMode) {
+          if (nmMode === 1) range = 1;
+          else if (nmMode === 2) range = avgRange;
+          else {
+            range = 0;
+            for (let i = 0; i < R; i++) {
+              const a = Math.abs(x[xo + i]);
+              if (a > range) range = a;
+            }
+          }
+        }
+        range *= bmF[t];
+        inScale[t] = range;
+        const qo = t * R;
+        let s = 0;
+        if (range === 0) {
+          for (let i = 0; i < R; i++) {
+            xq[qo + i] = 0;
+            codes[qo + i] = 0;
+          }
+        } else if (ideal) {
+          const inv = 1 / range;
+          for (let i = 0; i < R; i++) {
+            const v = x[xo + i] * inv;
+            xq[qo + i] = v;
+            s += v;
+          }
+        } else {
+          const inv = 1 / range;
+          const ones = plan.ones;
+          const dacHist = C.dacHist;
+          const dacBits = tile.dac.bits;
+          for (let i = 0; i < R; i++) {
+            let v = x[xo + i] * inv;
+            if (v > 1) {
+              v = 1;
+              clip++;
+            } else if (v < -1) {
+              v = -1;
+              clip++;
+            }
+            const c = signOnly ? (v < 0 ? -1 : 1) : v < 0 ? -Math.round(-v * dacLevels) : Math.round(v * dacLevels);
+            codes[qo + i] = c;
+            if (record && dacHist.length > 0) dacHist[c < 0 ? -c : c]++;
+            if (c !== 0) {
+              nonzero++;
+              codeAbs += phases > 1 ? ((ones ? ones[c + dacLevels] : onesOf(c, dacBits)) * dacLevels) / phases : c < 0 ? -c : c;
+            }
+            s += c / dacLevels;
+          }
+        }
+        sumX[t] = s;
+        if (ideal && wNoise > 0) for (let i = 0; i < R; i++) xsq[qo + i] = xq[qo + i] * xq[qo + i];
+      }
+      tick('dac');
+      if (record) {
+        C.dacConv += activeN * R;
+        C.dacClip += clip;
+        C.dacCodeAbsSum += codeAbs / dacLevels;
+        C.dacNonzero += ideal ? T * R : nonzero;
+      }
+      if (ideal) {
+        const ybuf = ybufs[0];
+        for (let c = 0; c < nCol; c++) {
+          const P = L.tiles[r * nCol + c];
+          const K = P.cols.length;
+          const n = T * K;
+          for (let j = 0; j < n; j++) sliceAcc[j] = 0;
+          for (let k = 0; k < nSlices; k++) {
+            gemmTile(P.slices[k], R, K, xq, T, ybuf);
+            const swk = sw[k];
+            for (let j = 0; j < n; j++) sliceAcc[j] += swk * ybuf[j];
+          }
+          addPartials(P, T, K, outF, sliceAcc, 1, K, 0);
+        }
+        break;
+      }
+      for (let t = 0; t < T; t++) if (bmAct[t]) for (let j = t * outF, e = j + outF; j < e; j++) intAcc[j] = 0;
+      // one pass per plane group: the group's tile input from the codes, then every column tile's conversions
+      for (let g = 0; g < plan.planeGroups.length; g++) {
+        const G = plan.planeGroups[g];
+        const gx = G.x;
+        const gsq = G.xsq;
+        if (varAmax > 0) {
+          const gm = varM[g];
+          for (let j = 0, n = T * R; j < n; j++) xq[j] = gx![codes[j] + dacLevels];
+          for (let j = 0, n = T * R; j < n; j++) mIn[j] = gm[codes[j] + dacLevels];
+        } else if (gx && gsq) {
+          for (let j = 0, n = T * R; j < n; j++) xq[j] = gx[codes[j] + dacLevels];
+          if (wNoise > 0) for (let j = 0, n = T * R; j < n; j++) xsq[j] = gsq[codes[j] + dacLevels];
+        } else {
+          for (let j = 0, n = T * R; j < n; j++) xq[j] = groupInput(plan, G, codes[j], false);
+          if (wNoise > 0) for (let j = 0, n = T * R; j < n; j++) xsq[j] = groupInput(plan, G, codes[j], true);
+        }
+        tick('fill');
+        for (let c = 0; c < nCol; c++) {
+          const P = L.tiles[r * nCol + c];
+          const K = P.cols.length;
+          const c0 = P.cols.start;
+          let adcClip = 0;
+          for (let sgi = 0; sgi < nSG; sgi++) {
+            const S = plan.sliceGroups[sgi];
+            const fs = G.range * S.range;
+            const bound = outBound * fs;
+            const step = adcStep * fs;
+            const sigOut = outNoise * fs;
+            const cw = G.codeWeight * S.codeWeight;
+            for (let jj = 0; jj < S.size; jj++) {
+              if (varAmax > 0) {
+                gemmTile(P.slices[S.j0 + jj], R, K, xq, T, ybufs[jj]);
+                gemmVar(P.varA[S.j0 + jj], P.varS[S.j0 + jj], R, K, mIn, T, vbufs[jj]);
+              } else if (wNoise > 0) gemmTileNoise(P.slices[S.j0 + jj], R, K, xq, xsq, T, ybufs[jj], vbufs[jj]);
+              else gemmTile(P.slices[S.j0 + jj], R, K, xq, T, ybufs[jj]);
+            }
+            tick('kern');
+            const y0 = ybufs[0];
+            const v0 = vbufs[0];
+            const joined = S.size > 1;
+            const invStep = 1 / step;
+            const wn2 = wNoise * wNoise * (varAmax > 0 ? sqUnit : 1); // the integer pass's v is in units of sqUnit
+            const so2 = sigOut * sigOut;
+            const hist = record && adcBins > 0 ? C.adcHist : null;
+            for (let t = 0; t < T; t++) {
+              if (!bmAct[t]) continue;
+              const io = t * outF + c0;
+              const jt = t * K;
+              const clip0 = adcClip;
+              // w_noise * sqrt(v) * N1 + out_noise * N2 (independent, zero mean) is one Gaussian of variance
+              // w_noise^2 v + out_noise^2: one draw per conversion, batch-filled for the row
+              if (noisy) fillNormal(rng, nz, 0, K);
+              for (let o = 0; o < K; o++) {
+                const j = jt + o;
+                let y = y0[j];
+                if (noisy) {
+                  let v = wNoise > 0 ? v0[j] : 0;
+                  if (joined)
+                    for (let jj = 1; jj < S.size; jj++) {
+                      const sj = S.weights[jj];
+                      y += sj * ybufs[jj][j];
+                      if (wNoise > 0) v += sj * sj * vbufs[jj][j];
+                    }
+                  y += Math.sqrt(wn2 * v + so2) * nz[o];
+                } else if (joined) for (let jj = 1; jj < S.size; jj++) y += S.weights[jj] * ybufs[jj][j];
+                if (adcErr) {
+                  const line = o * nSG + sgi;
+                  y = y * P.adcGain[line] + P.adcOffset[line] * step;
+                }
+                let code: number;
+                if (y > bound) {
+                  code = adcLevels;
+                  adcClip++;
+                } else if (y < -bound) {
+                  code = -adcLevels;
+                  adcClip++;
+                } else {
+                  const u = y * invStep;
+                  code = u < 0 ? -Math.round(-u) : Math.round(u);
+                }
+                if (hist) hist[code + halfBins]++;
+                let a = intAcc[io + o] + code * cw;
+                if (accKind === 0) a = a > intMax ? intMax : a < -intMax ? -intMax : a;
+                else if (a > exactInt || a < -exactInt) a = roundAcc(accKind, a);
+                intAcc[io + o] = a;
+              }
+              if (adcClip !== clip0) bmClip[t] = 1;
+            }
+          }
+          tick('epi');
+          if (record) {
+            C.adcConv += activeN * K * plan.sliceGroups.length;
+            C.adcClip += adcClip;
+          }
+        }
+      }
+      if (!bmIterative) break;
+      // bound management: redo the tokens whose conversions saturated with their input halved
+      activeN = 0;
+      for (let t = 0; t < T; t++) {
+        if (bmAct[t] && bmClip[t] && iter < bmMaxIter) {
+          bmF[t] *= 2;
+          activeN++;
+        } else bmAct[t] = 0;
+      }
+      if (activeN === 0) break;
+      }
+      if (ideal) continue;
+      // digital rescale and accumulation of this row tile's partial sums
+      _t = performance.now();
+      for (let c = 0; c < nCol; c++) {
+        const P = L.tiles[r * nCol + c];
+        addPartials(P, T, P.cols.length, outF, intAcc, codeUnit, outF, P.cols.start);
+      }
+    }
+    tick('part');
+    for (let j = 0, n = T * outF; j < n; j++) out[j] = acc[j];
+  };
+
+  /** acc[t, c0 + o] += colScale[o] * inScale[t] * (encA * unit * src[t * stride + off + o] - encC * sumX[t]),
+   *  each product and sum rounded to the accumulator format (fp32 when the format is an integer one). */
+  const addPartials = (P: ProgrammedTile, T: number, K: number, outF: number, src: Float64Array, unit: number, stride: number, off: number): void => {
+    const cs = P.colScale;
+    const c0 = P.cols.start;
+    const k = ideal ? 0 : accKind === 0 ? 1 : accKind; // ideal periphery: exact (double) accumulation
+    for (let t = 0; t < T; t++) {
+      const sIn = inScale[t];
+      if (sIn === 0) continue;
+      const offV = encC * sumX[t];
+      const ao = t * outF + c0;
+      const so = t * stride + off;
+      for (let o = 0; o < K; o++) {
+        const p = roundAcc(k, cs[o] * sIn * (encA * unit * src[so + o] - offV));
+        acc[ao + o] = roundAcc(k, acc[ao + o] + p);
+      }
+    }
+  };
+
+  const dacOrg = () =>
+    !plan.bitSerial ? tile.dac.kind : plan.planeGroups.length === phases ? "bit-serial" : `bit-serial (${phases} planes in ${plan.planeGroups.length} conversions)`;
+  const label =
+    `analog ${tile.device} ${noise.model} ${ideal ? "ideal converters" : `${tile.dac.bits}b ${dacOrg()} DAC/${tile.adc.bits}b ADC${plan.sliceGroups.length < nSlices ? ` (${nSlices} slices in ${plan.sliceGroups.length} conversion(s))` : ""}`}` +
+    ` W${analog.weightBits}/${tile.bitsPerCell}b-cells t=${tInfS}s${compensate ? ` drift-comp${readoutCfg.mode !== "ideal" ? ` (${readoutCfg.mode} readout${readoutCfg.perColumn ? ", per column" : ""})` : readoutCfg.perColumn ? " (per column)" : ""}` : ""}` +
+    `${bmIterative ? " bound-mgmt iterative" : ""}${!staticMode && nmMode !== 0 ? ` noise-mgmt ${opts.noiseManagement}` : ""} seed ${opts.seed}`;
+
+  return {
+    label,
+    linear,
+    stats(): AnalogStats {
+      return {
+        dacBits: tile.dac.bits,
+        adcBits: tile.adc.bits,
+        ideal,
+        tInfS,
+        digitalCalls,
+        layers: order.map((L): AnalogLayerStats => {
+          const C = L.counters;
+          let alphaSum = 0;
+          for (const t of L.tiles) alphaSum += t.alpha;
+          return {
+            name: L.w.name,
+            inFeatures: L.w.inFeatures,
+            outFeatures: L.w.outFeatures,
+            tiles: L.tiles.length,
+            slices: nSlices,
+            calls: C.calls,
+            tokens: C.tokens,
+            inputAbsMax: C.inAbsMax,
+            inputAbsMean: C.inCount ? C.inAbsSum / C.inCount : 0,
+            dacConversions: C.dacConv,
+            dacClipRate: C.dacConv ? C.dacClip / C.dacConv : 0,
+            inputActivity: C.dacConv ? C.dacCodeAbsSum / C.dacConv : 0,
+            inputNonzeroFraction: C.dacConv ? C.dacNonzero / C.dacConv : 0,
+            inputCodeP50: histQuantile(C.dacHist, 0.5),
+            inputCodeP99: histQuantile(C.dacHist, 0.99),
+            inputBitsUsed: Math.log2(2 * histQuantile(C.dacHist, 0.99) + 1),
+            adcConversions: C.adcConv,
+            adcClipRate: C.adcConv ? C.adcClip / C.adcConv : 0,
+            adcHistogram: Array.from(C.adcHist),
+            meanAbsConductanceNorm: L.meanAbsG,
+            meanDriftAlpha: L.tiles.length ? alphaSum / L.tiles.length : 1,
+          };
+        }),
+      };
+    },
+    resetStats() {
+      digitalCalls = 0;
+      for (const L of order) L.counters.reset();
+    },
+  };
+}
+
+/** Program one weight matrix: quantise, slice, map to conductances, apply programming noise, drift and
+ *  read noise at t_inf, and compute the per-tile drift-compensation factor. Streams: prog, nu and read
+ *  noise each from deriveSeed(seed, name + "/prog" | "/nu" | "/read"), so a layer's devices do not depend
+ *  on other layers or on call order, and the programming draws do not change with t_inf. */
+function programLayer(
+  w: LinearWeight,
+  analog: AnalogSpec,
+  enc: WeightEncoding,
+  model: ConductanceNoiseModel,
+  seed: number,
+  tInfS: number,
+  columnScaling: boolean,
+  compensate: boolean,
+  staticBound: number,
+  adcBins: number,
+  tileBounds: readonly number[] | undefined,
+  dacAbsBins: number,
+  ro: ReadoutConfig,
+): ProgrammedLayer {
+  const rngReadout = new Rng(deriveSeed(seed, `${w.name}/readout`));
+  const rngAdc = new Rng(deriveSeed(seed, `${w.name}/adc`));
+  const rngFault = new Rng(deriveSeed(seed, `${w.name}/fault`));
+  const pOff = ro.stuckOffRate;
+  const pOnOrOff = ro.stuckOffRate + ro.stuckOnRate;
+  const tile = analog.tile;
+  const grid = tileGrid(w.inFeatures, w.outFeatures, tile, analog.weightBits, enc.slices);
+  const rngProg = new Rng(deriveSeed(seed, `${w.name}/prog`));
+  const rngNu = new Rng(deriveSeed(seed, `${w.name}/nu`));
+  const rngRead = new Rng(deriveSeed(seed, `${w.name}/read`));
+  const gMin = tile.gMinUs;
+  const gSpan = tile.gMaxUs - tile.gMinUs;
+  const inF = w.inFeatures;
+  const W = w.data;
+  const nS = enc.slices;
+  const sw = enc.sliceWeights;
+  const bpc = enc.bitsPerCell;
+  let gSum = 0;
+  let devices = 0;
+  // one device: programmed (normalised) into uProg, at t_inf returned
+  let uProg = 0;
+  const device = (u: number): number => {
+    if (pOnOrOff > 0) {
+      const f = rngFault.nextFloat();
+      if (f < pOnOrOff) {
+        const g = f < pOff ? 0 : 1; // stuck at g_min or g_max: no programming, drift or read noise modelled on it
+        gSum += (gMin + g * gSpan) / tile.gMaxUs;
+        devices++;
+        uProg = g;
+        return g;
+      }
+    }
+    const gT = gMin + u * gSpan;
+    const gP = model.program(gT, rngProg);
+    const nu = model.driftNu(gT, rngNu);
+    const gt = model.atTime(gP, nu, tInfS, rngRead);
+    gSum += gt / tile.gMaxUs;
+    devices++;
+    uProg = (gP - gMin) / gSpan;
+    return (gt - gMin) / gSpan;
+  };
+  // normalised target level of slice k for every stored integer n (the same values as sliceLevel / sliceDenom,
+  // looked up instead of recomputed per device)
+  const nLev = enc.nMax + 1;
+  const uTab = new Float64Array(nS * nLev);
+  for (let k = 0; k < nS; k++) for (let n = 0; n < nLev; n++) uTab[k * nLev + n] = sliceLevel(n, k, bpc) / enc.sliceDenom;
+  const tiles: ProgrammedTile[] = [];
+  for (const rows of grid.rowTiles) {
+    for (const cols of grid.colTiles) {
+      const R = rows.length;
+      const K = cols.length;
+      const slices: Float32Array[] = [];
+      for (let k = 0; k < nS; k++) slices.push(allocF32(K * R));
+      const colScale = new Float64Array(K);
+      const quantScale = new Float64Array(K);
+      if (!columnScaling) {
+        const s = groupScale(enc, W, (j) => (cols.start + Math.floor(j / R)) * inF + rows.start + (j % R), K * R);
+        colScale.fill(s.digitalScale / enc.qMax);
+        quantScale.fill(s.quantScale);
+      } else {
+        for (let o = 0; o < K; o++) {
+          const base = (cols.start + o) * inF + rows.start;
+          const s = groupScale(enc, W, (j) => base + j, R);
+          colScale[o] = s.digitalScale / enc.qMax;
+          quantScale[o] = s.quantScale;
+        }
+      }
+      // per element: the recombined weight right after programming (ref), at t_inf (now), the exact target (q);
+      // the t0 slice values are kept for a noisy readout
+      const refW = new Float64Array(compensate ? K * R : 0);
+      const nowW = new Float64Array(compensate ? K * R : 0);
+      const refSlices: Float32Array[] = compensate && ro.mode === "noisy" ? slices.map(() => new Float32Array(K * R)) : [];
+      for (let o = 0; o < K; o++) {
+        const base = (cols.start + o) * inF + rows.start;
+        for (let i = 0; i < R; i++) {
+          const q = quantizeWeight(enc, W[base + i], quantScale[o]);
+          let ref = 0;
+          let now = 0;
+          if (enc.differential) {
+            const np = q > 0 ? q : 0;
+            const nn = q < 0 ? -q : 0;
+            for (let k = 0; k < nS; k++) {
+              const up = device(uTab[k * nLev + np]!);
+              const upRef = uProg;
+              const un = device(uTab[k * nLev + nn]!);
+              const v = up - un;
+              slices[k][o * R + i] = v;
+              if (refSlices.length) refSlices[k]![o * R + i] = upRef - uProg;
+              now += sw[k] * v;
+              ref += sw[k] * (upRef - uProg);
+            }
+          } else {
+            const n = (q + enc.c) / enc.a;
+            for (let k = 0; k < nS; k++) {
+              const u = device(uTab[k * nLev + n]!);
+              slices[k][o * R + i] = u;
+              if (refSlices.length) refSlices[k]![o * R + i] = uProg;
+              now += sw[k] * u;
+              ref += sw[k] * uProg;
+            }
+            now = enc.a * now - enc.c;
+            ref = enc.a * ref - enc.c;
+          }
+          if (compensate) {
+            nowW[o * R + i] = ro.mode === "ideal" ? now : readoutOne(ro, enc, slices, o * R + i, rngReadout);
+            refW[o * R + i] = ro.mode === "ideal" ? ref : ro.mode === "exact-reference" ? q : readoutOne(ro, enc, refSlices, o * R + i, rngReadout);
+          }
+        }
+      }
+      // Global drift compensation (aihwkit GlobalDriftCompensation): one-hot (eye) inputs make mean|y| the mean
+      // |recombined weight| read out; see AnalogBackendOptions.driftReadout for how the readouts are taken.
+      let alpha = 1;
+      if (compensate) {
+        let refAbs = 0;
+        let nowAbs = 0;
+        for (let o = 0; o < K; o++) {
+          let rc = 0;
+          let nc = 0;
+          for (let i = 0; i < R; i++) {
+            rc += Math.abs(refW[o * R + i]!);
+            nc += Math.abs(nowW[o * R + i]!);
+          }
+          refAbs += rc;
+          nowAbs += nc;
+          if (ro.perColumn) colScale[o] *= globalDriftAlpha(rc / R, nc / R);
+        }
+        alpha = globalDriftAlpha(refAbs / (K * R), nowAbs / (K * R));
+      }
+      if (!ro.perColumn) for (let o = 0; o < K; o++) colScale[o] *= alpha;
+      const nLines = ro.adcGainSigma > 0 || ro.adcOffsetLsb > 0 ? K * ro.plan.sliceGroups.length : 0;
+      const adcGain = new Float64Array(nLines);
+      const adcOffset = new Float64Array(nLines);
+      for (let j = 0; j < nLines; j++) {
+        adcGain[j] = 1 + ro.adcGainSigma * normal(rngAdc);
+        adcOffset[j] = ro.adcOffsetLsb * normal(rngAdc);
+      }
+      // the integer variance pass's |w| codes: per slice and output row, round(|w| / s) with s = max |w| / Amax
+      const varA: Uint16Array[] = [];
+      const varS: Float32Array[] = [];
+      if (ro.varAmax > 0)
+        for (const sl of slices) {
+          const { a, s } = allocVarWeights(K, R);
+          for (let o = 0; o < K; o++) {
+            let mx = 0;
+            for (let i = 0; i < R; i++) mx = Math.max(mx, Math.abs(sl[o * R + i]!));
+            if (!(mx > 0)) continue;
+            s[o] = mx / ro.varAmax;
+            const inv = ro.varAmax / mx;
+            for (let i = 0; i < R; i++) a[o * R + i] = Math.round(Math.abs(sl[o * R + i]!) * inv);
+          }
+          varA.push(a);
+          varS.push(s);
+        }
+      tiles.push({ rows, cols, slices, colScale, alpha, adcGain, adcOffset, varA, varS });
+    }
+  }
+  return {
+    w,
+    rowTiles: grid.rowTiles,
+    tiles,
+    nColTiles: grid.colTiles.length,
+    staticBound,
+    tileBound: Float64Array.from(grid.rowTiles, (_, r) => (tileBounds ? tileBounds[r]! : staticBound)),
+    rng: new Rng(deriveSeed(seed, `${w.name}/mvm`)),
+    counters: new LayerCounters(adcBins, dacAbsBins),
+    meanAbsG: devices ? gSum / devices : 0,
+  };
+}
+
+interface ReadoutConfig {
+  readonly mode: "ideal" | "noisy" | "exact-reference";
+  readonly perColumn: boolean;
+  readonly plan: ConversionPlan;
+  readonly adcStep: number;
+  readonly adcLevels: number;
+  readonly outBound: number;
+  readonly wNoise: number;
+  readonly outNoise: number;
+  readonly adcOffsetLsb: number;
+  readonly adcGainSigma: number;
+  readonly stuckOffRate: number;
+  readonly stuckOnRate: number;
+  /** Largest int16 |w| code of the integer variance pass; 0 when the float32 pass is used. */
+  readonly varAmax: number;
+}
+
+/** One element of a one-hot readout through the tile's read path: per slice group the joined slice values, plus
+ *  w_noise sqrt(sum |w|) and out_noise (scaled to the group's full scale), ADC-rounded and clipped, shift-added and
+ *  recombined (offset encoding: minus the reference for a full-scale one-hot input). */
+function readoutOne(ro: ReadoutConfig, enc: WeightEncoding, slices: readonly Float32Array[], j: number, rng: Rng): number {
+  let acc = 0;
+  for (const S of ro.plan.sliceGroups) {
+    let y = 0;
+    let v = 0;
+    for (let jj = 0; jj < S.size; jj++) {
+      const u = slices[S.j0 + jj]![j]!;
+      y += S.weights[jj]! * u;
+      v += S.weights[jj]! * S.weights[jj]! * Math.abs(u);
+    }
+    if (ro.wNoise > 0) y += ro.wNoise * Math.sqrt(v) * normal(rng);
+    if (ro.outNoise > 0) y += ro.outNoise * S.range * normal(rng);
+    const step = ro.adcStep * S.range;
+    const bound = ro.outBound * S.range;
+    const code = y > bound ? ro.adcLevels : y < -bound ? -ro.adcLevels : y < 0 ? -Math.round(-y / step) : Math.round(y / step);
+    acc += code * S.codeWeight;
+  }
+  return enc.a * acc * ro.adcStep * enc.sliceDenom - enc.c;
+}
