@@ -27,6 +27,22 @@ export class Rng {
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
   }
 
+  /** Copy the xoshiro128** state (4 int32) to dst[off..off+4) (for a kernel that continues the stream). */
+  saveState(dst: Int32Array, off: number): void {
+    dst[off] = this.a;
+    dst[off + 1] = this.b;
+    dst[off + 2] = this.c;
+    dst[off + 3] = this.d;
+  }
+
+  /** Continue from a state written by saveState (and advanced by a kernel). */
+  loadState(src: Int32Array, off: number): void {
+    this.a = src[off]! | 0;
+    this.b = src[off + 1]! | 0;
+    this.c = src[off + 2]! | 0;
+    this.d = src[off + 3]! | 0;
+  }
+
   /** Uniform 32-bit unsigned integer. */
   nextU32(): number {
     const b = this.b;

@@ -21,6 +21,7 @@ import { exactLinear, gemmTile, gemmTileNoise } from "./kernels.ts";
 import { allocF32, allocVarWeights } from "../kernels/arena.ts";
 import { releasedLinearWeight } from "../../formats/tensors.ts"; // programmed slices live in a kernel bank (read in place)
 import { gemmVar } from "../kernels/gemm.ts";
+import { accumulatorFor, convertTile, type EpilogueParams } from "../kernels/convert.ts";
 import { LayerCounters, histQuantile, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
 import { accumulator, conversionPlan, dacCodeLevels, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
 
@@ -79,6 +80,10 @@ export interface AnalogBackendOptions {
    *  x^2-weighted mean |w| of the row is under 1.5 % of its largest |w|. v only sets the std of the noise
    *  draw. DACs whose squared group inputs are not integers up to 32767 (above 8 bits PWM) use float32. */
   readonly exactVariance?: boolean;
+  /** Where the ADC epilogue runs: "wasm" (default; src/numerics/kernels/convert.ts, bit-identical to the
+   *  JavaScript one) or "js" (the reference). Joined slices, ADC errors, iterative bound management and
+   *  fp16/bf16/fp8 accumulators always run in JavaScript. */
+  readonly epilogue?: "wasm" | "js";
 }
 
 export type AnalogBackend = LinearBackend & {
@@ -298,6 +303,11 @@ export function createAnalogBackend(
   // normalised output of one unit of the shift-added integer code sum
   const codeUnit = adcStep * enc.sliceDenom * plan.planeScale;
 
+  // the WebAssembly conversion (convert.ts) covers slice groups of one slice, without ADC errors or bound
+  // management, with an integer or fp32 accumulator; its codes accumulate into a float64 array in the weights' bank
+  const wasmEpi = opts.epilogue !== "js" && !ideal && !adcErr && !bmIterative && (accKind === 0 || accKind === 1);
+  const epi: EpilogueParams = { noisy, accKind: accKind === 0 ? 0 : 1, wn2: 0, so2: 0, bound: 0, invStep: 0, levels: adcLevels, cw: 0, lim: accKind === 0 ? intMax : exactInt, halfBins: 0 };
+
   const linear = (w: LinearWeight, x: Float32Array, T: number, out: Float32Array): void => {
     const L = layers.get(w) ?? byName.get(w.name);
     if (!L) {
@@ -307,6 +317,7 @@ export function createAnalogBackend(
       return;
     }
     ensure(T);
+    const IA = wasmEpi && L.tiles.length > 0 ? accumulatorFor(L.tiles[0].slices[0], cap * maxOut) : intAcc;
     const inF = w.inFeatures;
     const outF = w.outFeatures;
     const C = L.counters;
@@ -434,7 +445,7 @@ export function createAnalogBackend(
         }
         break;
       }
-      for (let t = 0; t < T; t++) if (bmAct[t]) for (let j = t * outF, e = j + outF; j < e; j++) intAcc[j] = 0;
+      for (let t = 0; t < T; t++) if (bmAct[t]) for (let j = t * outF, e = j + outF; j < e; j++) IA[j] = 0;
       // one pass per plane group: the group's tile input from the codes, then every column tile's conversions
       for (let g = 0; g < plan.planeGroups.length; g++) {
         const G = plan.planeGroups[g];
@@ -463,6 +474,21 @@ export function createAnalogBackend(
             const step = adcStep * fs;
             const sigOut = outNoise * fs;
             const cw = G.codeWeight * S.codeWeight;
+            if (wasmEpi && S.size === 1) {
+              const hist = record && adcBins > 0 ? C.adcHist : null;
+              epi.wn2 = wNoise * wNoise * (varAmax > 0 ? sqUnit : 1);
+              epi.so2 = sigOut * sigOut;
+              epi.bound = bound;
+              epi.invStep = 1 / step;
+              epi.cw = cw;
+              epi.halfBins = halfBins;
+              const iv = varAmax > 0;
+              const clips = convertTile(P.slices[S.j0], R, K, T, xq, iv ? P.varA[S.j0] : null, iv ? P.varS[S.j0] : null, iv ? mIn : null, !iv && wNoise > 0 ? xsq : null, IA, c0, outF, rng, hist, epi);
+              if (clips >= 0) {
+                adcClip += clips;
+                continue;
+              }
+            }
             for (let jj = 0; jj < S.size; jj++) {
               if (varAmax > 0) {
                 gemmTile(P.slices[S.j0 + jj], R, K, xq, T, ybufs[jj]);
@@ -514,10 +540,10 @@ export function createAnalogBackend(
                   code = u < 0 ? -Math.round(-u) : Math.round(u);
                 }
                 if (hist) hist[code + halfBins]++;
-                let a = intAcc[io + o] + code * cw;
+                let a = IA[io + o] + code * cw;
                 if (accKind === 0) a = a > intMax ? intMax : a < -intMax ? -intMax : a;
                 else if (a > exactInt || a < -exactInt) a = roundAcc(accKind, a);
-                intAcc[io + o] = a;
+                IA[io + o] = a;
               }
               if (adcClip !== clip0) bmClip[t] = 1;
             }
@@ -543,7 +569,7 @@ export function createAnalogBackend(
       // digital rescale and accumulation of this row tile's partial sums
       for (let c = 0; c < nCol; c++) {
         const P = L.tiles[r * nCol + c];
-        addPartials(P, T, P.cols.length, outF, intAcc, codeUnit, outF, P.cols.start);
+        addPartials(P, T, P.cols.length, outF, IA, codeUnit, outF, P.cols.start);
       }
     }
     for (let j = 0, n = T * outF; j < n; j++) out[j] = acc[j];

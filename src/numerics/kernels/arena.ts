@@ -10,7 +10,7 @@
 // Arrays allocated with allocF32 are views into a bank and are used in place.
 
 import { AimcsimError } from "../../errors.ts";
-import { kernelModuleBytes, type KernelExports, type WeightKind } from "./wasm.ts";
+import { kernelImports, kernelModuleBytes, type KernelExports, type WeightKind } from "./wasm.ts";
 
 const PAGE = 65536;
 /** 2 GiB per bank (32768 pages): byte offsets stay below 2^31 and several banks hold a model past 4 GiB. */
@@ -38,7 +38,7 @@ export function kernelModule(): WebAssembly.Module {
 
 /** Instantiate the kernels over a bank's memory (also used by worker threads for banks they receive). */
 export function instantiate(memory: WebAssembly.Memory): KernelExports {
-  const inst = new WebAssembly.Instance(kernelModule(), { env: { mem: memory } });
+  const inst = new WebAssembly.Instance(kernelModule(), { env: { mem: memory, ...kernelImports } });
   return inst.exports as unknown as KernelExports;
 }
 
@@ -189,6 +189,23 @@ export function allocVarWeights(rows: number, cols: number): { a: Uint16Array; s
   bankOfBuffer.set(a.buffer, h.bank);
   finalizer.register(a, h);
   return { a, s };
+}
+
+/** A zero-filled Float64Array of n values in bank b (freed when collected, as allocF32). */
+export function alloc64(b: Bank, n: number): Float64Array {
+  const bytes = roundUp(Math.max(n * 8, 1));
+  const off = allocIn(b, bytes);
+  if (off < 0) throw new AimcsimError("UsageError", "kernels", `kernel memory bank ${b.id} has no room for ${bytes} bytes of accumulators`);
+  const v = new Float64Array(b.memory.buffer, off, n);
+  v.fill(0);
+  bankOfBuffer.set(v.buffer, b);
+  finalizer.register(v, { bank: b, off, bytes });
+  return v;
+}
+
+/** The bank an array lives in (undefined when it is not in one). */
+export function bankOf(a: ArrayBufferView): Bank | undefined {
+  return bankOfBuffer.get(a.buffer);
 }
 
 /** Resident copies of arrays that live outside the banks, keyed by the array. */

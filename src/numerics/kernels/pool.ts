@@ -38,7 +38,7 @@ for (;;) {
   if (op === 10) break;
   if (op === 9) {
     const m = receiveMessageOnPort(port).message;
-    inst[m.id] = new WebAssembly.Instance(module, { env: { mem: m.memory } }).exports;
+    inst[m.id] = new WebAssembly.Instance(module, { env: { mem: m.memory, log: Math.log, exp: Math.exp } }).exports;
   } else {
     const k = inst[c[${BANK}]];
     const a = ${ARGS};

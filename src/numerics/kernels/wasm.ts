@@ -20,6 +20,7 @@
 //   gemmn_f16  (W, R, C, x, xs, T, y, v, o0, o1)     the same over binary16 W (widened exactly, as gemm_f16)
 
 const I32 = 0x7f;
+const F64 = 0x7c;
 const V128 = 0x7b;
 const F32 = 0x7d;
 
@@ -55,7 +56,7 @@ const section = (id: number, body: number[]): number[] => [id, ...uleb(body.leng
 class Fn {
   readonly code: number[] = [];
   private readonly extra: number[] = [];
-  constructor(readonly params: number[]) {}
+  constructor(readonly params: number[], readonly results: number[] = []) {}
   local(type: number): number {
     this.extra.push(type);
     return this.params.length + this.extra.length - 1;
@@ -431,6 +432,176 @@ function kernelVar(opts: { NO: number; NT: number }): Fn {
   return f;
 }
 
+/** float64 constant bytes (little-endian IEEE 754). */
+function f64Bytes(v: number): number[] {
+  return Array.from(new Uint8Array(new Float64Array([v]).buffer));
+}
+
+/** Layout of the ziggurat tables the epilogue reads (bytes from their base): KN int32[128], WN and FN float64[128]. */
+export const ZIG_KN = 0;
+export const ZIG_WN = 512;
+export const ZIG_FN = 1536;
+export const ZIG_BYTES = 2560;
+
+/**
+ * adc_epi: the ADC side of one tile conversion for every token, in the order of the JavaScript epilogue of
+ * src/numerics/analog/backend.ts and with the same float64 arithmetic, so the results are bit-identical to it:
+ *   per token t, per output o:  y = Y[t, o] (+ sqrt(wn2 * V[t, o] + so2) * N when noisy, N the next standard
+ *   normal of the layer's xoshiro128** stream by the ziggurat of src/numerics/noise/gaussian.ts, its tables at
+ *   `zig` and Math.log / Math.exp imported for the rare slow path); code = clip at +-bound to +-levels, else
+ *   round half away from zero of y * invStep; hist[code + halfBins] += 1 (when hist != 0);
+ *   acc[t, o] += code * cw, then accKind 0: saturate at +-lim; 1: rounded to float32 when |acc| > lim.
+ * Params: Y V T K acc accStride rng zig hist halfBins noisy accKind (i32), wn2 so2 bound invStep levels cw lim
+ * (f64). Y, V float32 [T x K] (V = 0: no w_noise); acc float64 rows of accStride bytes; rng: 4 int32 of state,
+ * read and written back. Returns the number of clipped conversions.
+ */
+function adcEpilogue(): Fn {
+  const f = new Fn([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64], [I32]);
+  const P = { Y: 0, V: 1, T: 2, K: 3, acc: 4, accStride: 5, rng: 6, zig: 7, hist: 8, halfBins: 9, noisy: 10, accKind: 11, wn2: 12, so2: 13, bound: 14, invStep: 15, levels: 16, cw: 17, lim: 18 };
+  const [a, b, c, d] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  const t = f.local(I32), o = f.local(I32), clip = f.local(I32);
+  const yRow = f.local(I32), vRow = f.local(I32), aRow = f.local(I32);
+  const hz = f.local(I32), iz = f.local(I32), r = f.local(I32), tt = f.local(I32), cc = f.local(I32), dd = f.local(I32);
+  const y = f.local(F64), z = f.local(F64), x = f.local(F64), yy = f.local(F64), u = f.local(F64), code = f.local(F64), acc = f.local(F64);
+  const ZR = 3.442619855899; // gaussian.ts R, the start of the tail
+  const f64c = (v: number) => f.op(0x44, ...f64Bytes(v));
+  const ld32 = (off: number) => f.op(0x28, 2, ...uleb(off)); // i32.load
+  const st32 = (off: number) => f.op(0x36, 2, ...uleb(off)); // i32.store
+  // state in
+  f.get(P.rng); ld32(0); f.set(a);
+  f.get(P.rng); ld32(4); f.set(b);
+  f.get(P.rng); ld32(8); f.set(c);
+  f.get(P.rng); ld32(12); f.set(d);
+  /** Push the next uint32 of xoshiro128** (as i32 bits) and advance the state (src/util/rng.ts nextU32). */
+  const next = () => {
+    f.get(b).i32(5).mul().i32(7).op(0x77).i32(9).mul().set(r); // rotl(b * 5, 7) * 9
+    f.get(b).i32(9).shl().set(tt);
+    f.get(c).get(a).op(0x73).set(cc);
+    f.get(d).get(b).op(0x73).set(dd);
+    f.get(b).get(cc).op(0x73).set(b);
+    f.get(a).get(dd).op(0x73).set(a);
+    f.get(cc).get(tt).op(0x73).set(c);
+    f.get(dd).i32(11).op(0x77).set(d);
+    f.get(r);
+  };
+  /** Push (nextU32 + 0.5) / 2^32. */
+  const uniform = () => {
+    next();
+    f.op(0xb8); // f64.convert_i32_u
+    f64c(0.5).op(0xa0);
+    f64c(4294967296).op(0xa3);
+  };
+  /** |hz| as an unsigned i32 below KN[iz]? (hz = -2^31 gives 2^31, never below: as in JavaScript.) */
+  const fastTest = () => {
+    f.i32(0).get(hz).sub().get(hz).get(hz).i32(0).op(0x48).op(0x1b); // select(-hz, hz, hz < 0)
+    f.get(iz).i32(2).shl().get(P.zig).add(); ld32(ZIG_KN);
+    f.op(0x49); // i32.lt_u
+  };
+  const wn = () => f.get(iz).i32(3).shl().get(P.zig).add().op(0x2b, 3, ...uleb(ZIG_WN)); // WN[iz]
+  const fn = (delta: number) => f.get(iz).i32(3).shl().get(P.zig).add().op(0x2b, 3, ...uleb(ZIG_FN + 8 * delta)); // FN[iz + delta]
+  /** z = the next standard normal. */
+  const normal = () => {
+    next();
+    f.set(hz);
+    f.get(hz).i32(127).op(0x71).set(iz);
+    fastTest();
+    f.op(0x04, 0x40); // if fast
+    f.get(hz).op(0xb7); wn(); f.op(0xa2).set(z);
+    f.op(0x05); // else: the slow path (gaussian.ts normalSlow)
+    f.op(0x02, 0x40).op(0x03, 0x40); // block $done, loop $L
+    f.get(iz).op(0x45).op(0x04, 0x40); // if iz == 0: the tail
+    f.op(0x03, 0x40); // loop $T
+    uniform(); f.op(0x10, 0).op(0x9a); f64c(ZR).op(0xa3).set(x); // x = -log(u) / R
+    uniform(); f.op(0x10, 0).op(0x9a).set(yy); // y = -log(u)
+    f.get(yy).get(yy).op(0xa0).get(x).get(x).op(0xa2).op(0x63).op(0x0d, 0); // while (y + y < x * x)
+    f.op(0x0b);
+    f64c(ZR).get(x).op(0xa0); f64c(-ZR).get(x).op(0xa1); f.get(hz).i32(0).op(0x4a).op(0x1b).set(z); // hz > 0 ? R + x : -R - x
+    f.op(0x0c, 2); // br $done (labels from inside this if: 0 if, 1 loop $L, 2 block $done)
+    f.op(0x0b); // end if
+    f.get(hz).op(0xb7); wn(); f.op(0xa2).set(x);
+    fn(0); uniform(); fn(-1); fn(0).op(0xa1).op(0xa2).op(0xa0); // FN[iz] + u * (FN[iz-1] - FN[iz])
+    f64c(-0.5).get(x).op(0xa2).get(x).op(0xa2).op(0x10, 1); // exp(-0.5 * x * x)
+    f.op(0x63).op(0x04, 0x40); // if <
+    f.get(x).set(z).op(0x0c, 2);
+    f.op(0x0b);
+    next();
+    f.set(hz);
+    f.get(hz).i32(127).op(0x71).set(iz);
+    fastTest();
+    f.op(0x04, 0x40);
+    f.get(hz).op(0xb7); wn(); f.op(0xa2).set(z).op(0x0c, 2);
+    f.op(0x0b);
+    f.op(0x0c, 0); // br $L
+    f.op(0x0b, 0x0b); // end loop, end block
+    f.op(0x0b); // end if fast
+  };
+  const round = (src: () => void) => {
+    // Math.round(p) for p >= 0 (or NaN): floor(p) + (p - floor(p) >= 0.5)
+    src(); f.op(0x9c).set(u);
+    src(); f.get(u).op(0xa1); f64c(0.5).op(0x66); // p - r >= 0.5
+    f.op(0x04, 0x7c); f.get(u); f64c(1).op(0xa0); f.op(0x05); f.get(u); f.op(0x0b);
+  };
+  f.i32(0).set(clip);
+  f.i32(0).set(t);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(t).get(P.T).op(0x4e).op(0x0d, 1); // t >= T -> out
+  f.get(t).get(P.K).mul().i32(4).mul().set(yRow);
+  f.get(yRow).get(P.Y).add().set(yRow);
+  f.get(t).get(P.K).mul().i32(4).mul().get(P.V).add().set(vRow);
+  f.get(t).get(P.accStride).mul().get(P.acc).add().set(aRow);
+  f.i32(0).set(o);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(o).get(P.K).op(0x4e).op(0x0d, 1);
+  f.get(o).i32(2).shl().get(yRow).add().op(0x2a, 2, 0).op(0xbb).set(y);
+  f.get(P.noisy).op(0x04, 0x40);
+  normal();
+  f.get(y);
+  f.get(P.wn2);
+  f.get(P.V).op(0x04, 0x7c).get(o).i32(2).shl().get(vRow).add().op(0x2a, 2, 0).op(0xbb).op(0x05); f64c(0).op(0x0b);
+  f.op(0xa2).get(P.so2).op(0xa0).op(0x9f).get(z).op(0xa2).op(0xa0).set(y);
+  f.op(0x0b);
+  // ADC
+  f.get(y).get(P.bound).op(0x64).op(0x04, 0x40);
+  f.get(P.levels).set(code).inc(clip, 1);
+  f.op(0x05);
+  f.get(y).get(P.bound).op(0x9a).op(0x63).op(0x04, 0x40);
+  f.get(P.levels).op(0x9a).set(code).inc(clip, 1);
+  f.op(0x05);
+  f.get(y).get(P.invStep).op(0xa2).set(yy);
+  f.get(yy); f64c(0).op(0x63).op(0x04, 0x40);
+  round(() => f.get(yy).op(0x9a)); f.op(0x9a).set(code);
+  f.op(0x05);
+  round(() => f.get(yy)); f.set(code);
+  f.op(0x0b);
+  f.op(0x0b, 0x0b);
+  // histogram (codes are finite integers unless y was NaN)
+  f.get(P.hist).i32(0).op(0x47).get(code).get(code).op(0x61).op(0x71).op(0x04, 0x40); // hist != 0 && code == code
+  f.get(code).op(0xaa).get(P.halfBins).add().i32(2).shl().get(P.hist).add().set(hz);
+  f.get(hz).get(hz); ld32(0); f.i32(1).add(); st32(0);
+  f.op(0x0b);
+  // accumulate
+  f.get(o).i32(3).shl().get(aRow).add().op(0x2b, 3, 0).get(code).get(P.cw).op(0xa2).op(0xa0).set(acc);
+  f.get(P.accKind).op(0x45).op(0x04, 0x40);
+  f.get(P.lim).get(P.lim).op(0x9a).get(acc).get(acc).get(P.lim).op(0x9a).op(0x63).op(0x1b).get(acc).get(P.lim).op(0x64).op(0x1b).set(acc);
+  f.op(0x05);
+  f.get(acc).get(P.lim).op(0x64).get(acc).get(P.lim).op(0x9a).op(0x63).op(0x72).op(0x04, 0x40); // i32.or
+  f.get(acc).op(0xb6).op(0xbb).set(acc);
+  f.op(0x0b);
+  f.op(0x0b);
+  f.get(o).i32(3).shl().get(aRow).add().get(acc).op(0x39, 3, 0);
+  f.inc(o, 1).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  f.inc(t, 1).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  // state out
+  f.get(P.rng).get(a); st32(0);
+  f.get(P.rng).get(b); st32(4);
+  f.get(P.rng).get(c); st32(8);
+  f.get(P.rng).get(d); st32(12);
+  f.get(clip);
+  return f;
+}
+
 /** Register blocks, chosen by measurement (bench/numerics.bench.ts) on an AMD EPYC (Zen 4) under Node 20. */
 export const BLOCKING = {
   gemm: { NO: 4, NT: 2 },
@@ -448,14 +619,20 @@ export function kernelModuleBytes(maxPages: number, blocking = BLOCKING): Uint8A
     { name: "gemmn_bf16", fn: kernel({ kind: "bf16", noise: true, ...blocking.gemmNoise }) },
     { name: "gemmn_f16", fn: kernel({ kind: "f16", noise: true, ...blocking.gemmNoise }) },
     { name: "gemmv_i16", fn: kernelVar(blocking.gemmVar) },
+    { name: "adc_epi", fn: adcEpilogue() },
   ];
-  const types = fns.map(({ fn }) => [0x60, ...vec(fn.params.map((t) => [t])), 0x00]);
+  // type 0: (f64) -> f64, of the imported env.log and env.exp (function indices 0 and 1; ours follow)
+  const types = [[0x60, 1, F64, 1, F64], ...fns.map(({ fn }) => [0x60, ...vec(fn.params.map((t) => [t])), ...vec(fn.results.map((t) => [t]))])];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
-    ...section(2, vec([[...name("env"), ...name("mem"), 0x02, 0x03, ...uleb(1), ...uleb(maxPages)]])),
-    ...section(3, vec(fns.map((_, k) => uleb(k)))),
-    ...section(7, vec(fns.map(({ name: n }, k) => [...name(n), 0x00, ...uleb(k)]))),
+    ...section(2, vec([
+      [...name("env"), ...name("mem"), 0x02, 0x03, ...uleb(1), ...uleb(maxPages)],
+      [...name("env"), ...name("log"), 0x00, 0x00],
+      [...name("env"), ...name("exp"), 0x00, 0x00],
+    ])),
+    ...section(3, vec(fns.map((_, k) => uleb(k + 1)))),
+    ...section(7, vec(fns.map(({ name: n }, k) => [...name(n), 0x00, ...uleb(k + 2)]))),
     ...section(10, vec(fns.map(({ fn }) => fn.body()))),
   ];
   return Uint8Array.from(bytes);
@@ -469,4 +646,9 @@ export interface KernelExports {
   gemmn_bf16(W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number, o0: number, o1: number): void;
   gemmn_f16(W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number, o0: number, o1: number): void;
   gemmv_i16(A: number, s: number, R: number, C: number, m: number, T: number, v: number, o0: number, o1: number): void;
+  adc_epi(Y: number, V: number, T: number, K: number, acc: number, accStride: number, rng: number, zig: number, hist: number, halfBins: number, noisy: number, accKind: number,
+    wn2: number, so2: number, bound: number, invStep: number, levels: number, cw: number, lim: number): number;
 }
+
+/** The imports the module needs besides its memory (the ziggurat's slow path, as gaussian.ts computes it). */
+export const kernelImports = { log: Math.log, exp: Math.exp };

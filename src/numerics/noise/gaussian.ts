@@ -75,3 +75,6 @@ function normalSlow(rng: Rng, hz: number, iz: number): number {
     if (ahz < KN[iz]) return hz * WN[iz];
   }
 }
+
+/** The ziggurat's tables (read-only), for the WebAssembly epilogue of the analog MVM (src/numerics/kernels). */
+export const ZIGGURAT_TABLES: { readonly KN: Int32Array; readonly WN: Float64Array; readonly FN: Float64Array } = { KN, WN, FN };

@@ -1,0 +1,130 @@
+// One analog tile conversion in WebAssembly: the tile's MVM (wasm.ts gemm_f32, plus the w_noise variance by
+// gemmv_i16 or the fused float32 gemmn_f32) and its ADC epilogue (wasm.ts adc_epi: noise draw, ADC rounding and
+// clipping, histogram, accumulation of the codes), without copying y or v out of the bank. The epilogue is
+// bit-identical to the JavaScript one of src/numerics/analog/backend.ts, which stays the reference and the path
+// for the organisations adc_epi does not cover (joined slices, ADC errors, bound management, fp16/bf16/fp8
+// accumulators).
+
+import type { Rng } from "../../util/rng.ts";
+import { ZIGGURAT_TABLES } from "../noise/gaussian.ts";
+import { alloc64, bankOf, resident, scratch, type Bank } from "./arena.ts";
+import { parallelGemm } from "./pool.ts";
+import { ZIG_BYTES, ZIG_FN, ZIG_KN, ZIG_WN } from "./wasm.ts";
+
+const HIST_MAX = 1 << 16; // adc.bits <= 16 (the backend records no histogram above)
+
+interface EpiBank {
+  readonly zig: number; // byte offset of the ziggurat tables
+  readonly state: number; // byte offset of 4 int32 of rng state, then HIST_MAX int32 of histogram
+  readonly view: Int32Array; // over state (never detached: shared memory only grows)
+}
+const epiBanks = new Map<Bank, EpiBank>();
+
+function epiBank(b: Bank): EpiBank {
+  let e = epiBanks.get(b);
+  if (!e) {
+    const blk = alloc64(b, (ZIG_BYTES + 16 + 4 * HIST_MAX) / 8);
+    const zig = blk.byteOffset;
+    const buf = b.memory.buffer;
+    new Int32Array(buf, zig + ZIG_KN, 128).set(ZIGGURAT_TABLES.KN);
+    new Float64Array(buf, zig + ZIG_WN, 128).set(ZIGGURAT_TABLES.WN);
+    new Float64Array(buf, zig + ZIG_FN, 128).set(ZIGGURAT_TABLES.FN);
+    const state = zig + ZIG_BYTES;
+    e = { zig, state, view: new Int32Array(buf, state, 4 + HIST_MAX) };
+    keep.push(blk);
+    epiBanks.set(b, e);
+  }
+  return e;
+}
+const keep: Float64Array[] = []; // the per-bank blocks live as long as the process
+
+/** A float64 accumulator array of at least n values in the bank of `w` (grown on demand; one per bank). */
+const accs = new Map<Bank, Float64Array>();
+export function accumulatorFor(w: Float32Array, n: number): Float64Array {
+  const b = resident(w).bank;
+  let a = accs.get(b);
+  if (!a || a.length < n) {
+    a = alloc64(b, Math.max(n, a ? 2 * a.length : 0));
+    accs.set(b, a);
+  }
+  return a;
+}
+
+export interface EpilogueParams {
+  noisy: boolean;
+  accKind: 0 | 1;
+  wn2: number;
+  so2: number;
+  bound: number;
+  invStep: number;
+  levels: number;
+  cw: number;
+  lim: number;
+  halfBins: number;
+}
+
+/**
+ * Convert one tile for T tokens: y = W x (+ v = w_noise variance), then adc_epi into acc (a bank array from
+ * accumulatorFor(W), row stride accStride values, this tile's first column at accOff). m: the int16 squared
+ * inputs with the integer variance weights A, s; xs: float32 x^2 for the fused float32 pass; neither: no
+ * w_noise. hist: counts added per code (null: none). Returns the clipped conversions, or -1 (nothing done) when
+ * acc or A is not in W's bank.
+ */
+export function convertTile(
+  W: Float32Array,
+  R: number,
+  K: number,
+  T: number,
+  x: Float32Array,
+  A: Uint16Array | null,
+  s: Float32Array | null,
+  m: Uint16Array | null,
+  xs: Float32Array | null,
+  acc: Float64Array,
+  accOff: number,
+  accStride: number,
+  rng: Rng,
+  hist: Float64Array | null,
+  p: EpilogueParams,
+): number {
+  const w = resident(W);
+  const b = w.bank;
+  if (bankOf(acc) !== b) return -1;
+  const aOff = A ? resident(A).off : 0;
+  if (A && (bankOf(A) !== b || bankOf(s!) !== b)) return -1;
+  const e = epiBank(b);
+  const nx = T * R;
+  const ny = T * K;
+  const al = (n: number) => (n + 63) & ~63;
+  const xBytes = al(nx * 4);
+  const mBytes = m ? al(nx * 2) : xs ? xBytes : 0;
+  const yBytes = al(ny * 4);
+  const base = scratch(b, xBytes + mBytes + 2 * yBytes);
+  const xOff = base;
+  const mOff = base + xBytes;
+  const yOff = mOff + mBytes;
+  const vOff = yOff + yBytes;
+  b.f32.set(nx === x.length ? x : x.subarray(0, nx), xOff >>> 2);
+  let V = 0;
+  if (m && A) {
+    b.u16.set(nx === m.length ? m : m.subarray(0, nx), mOff >>> 1);
+    if (!parallelGemm(b, 0, w.off, R, K, xOff, 0, T, yOff, 0)) b.k.gemm_f32(w.off, R, K, xOff, T, yOff, 0, K);
+    if (!parallelGemm(b, 6, aOff, R, K, mOff, s!.byteOffset, T, vOff, 0)) b.k.gemmv_i16(aOff, s!.byteOffset, R, K, mOff, T, vOff, 0, K);
+    V = vOff;
+  } else if (xs) {
+    b.f32.set(nx === xs.length ? xs : xs.subarray(0, nx), mOff >>> 2);
+    if (!parallelGemm(b, 3, w.off, R, K, xOff, mOff, T, yOff, vOff)) b.k.gemmn_f32(w.off, R, K, xOff, mOff, T, yOff, vOff, 0, K);
+    V = vOff;
+  } else if (!parallelGemm(b, 0, w.off, R, K, xOff, 0, T, yOff, 0)) b.k.gemm_f32(w.off, R, K, xOff, T, yOff, 0, K);
+  const st = e.view;
+  rng.saveState(st, 0);
+  const nBins = hist ? 2 * p.halfBins : 0;
+  if (hist) st.fill(0, 4, 4 + nBins);
+  const clips = b.k.adc_epi(
+    yOff, V, T, K, acc.byteOffset + 8 * accOff, 8 * accStride, e.state, e.zig, hist ? e.state + 16 : 0, p.halfBins, p.noisy ? 1 : 0, p.accKind,
+    p.wn2, p.so2, p.bound, p.invStep, p.levels, p.cw, p.lim,
+  );
+  rng.loadState(st, 0);
+  if (hist) for (let j = 0; j < nBins; j++) hist[j] += st[4 + j]!;
+  return clips;
+}
