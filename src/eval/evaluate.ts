@@ -336,13 +336,53 @@ export function calibrateStaticRanges(prep: PreparedEval, chip: ChipSpec, calibr
   }
   for (let s = 0; s < calIds.length; s += prep.windowLength) forwardLogits(prep.model, cal.backend, calIds.subarray(s, s + prep.windowLength));
   const c = cal.bounds();
+  const bounds: Record<string, number> = { ...c.bounds };
+  const tileBounds = c.tileBounds ? Object.fromEntries(Object.entries(c.tileBounds).map(([k, v]) => [k, [...v]])) : undefined;
+  const unrouted = fillUnroutedExperts(prep.model, linears, bounds, tileBounds);
+  if (unrouted.length)
+    note = [
+      note,
+      `${unrouted.length} analog expert matrices saw no calibration token (${unrouted.slice(0, 3).join(", ")}${unrouted.length > 3 ? ", ..." : ""}); each takes the largest range of the same projection of its layer's other experts`,
+    ]
+      .filter((x) => x !== null)
+      .join("; ");
   return {
     mode,
-    bounds: c.bounds,
-    ...(c.tileBounds ? { tileBounds: c.tileBounds } : {}),
+    bounds,
+    ...(tileBounds ? { tileBounds } : {}),
     ...(mode === "quantile" ? { quantile } : {}),
     note,
   };
+}
+
+/** A routed expert that no calibration token reached has no recorded inputs. Its gate/up matrices read the same
+ *  normed hidden state as every other expert of the layer, and its down matrix an intermediate of the same kind,
+ *  so it takes the largest range (per tile: the largest per row tile) of the same projection among the layer's
+ *  calibrated experts (assumption). Fills `bounds` / `tileBounds` in place; returns the names filled. */
+function fillUnroutedExperts(model: LoadedModel, linears: readonly LinearWeight[], bounds: Record<string, number>, tileBounds?: Record<string, number[]>): string[] {
+  const moe = moeDetails(model.shape);
+  if (moe === null) return [];
+  const analog = new Set(linears);
+  const filled: string[] = [];
+  for (const L of model.layout.layers) {
+    if (!L.moe) continue;
+    for (const role of ["gate", "up", "down"] as const) {
+      const ws = L.moe.experts.map((x) => x[role]).filter((w) => analog.has(w));
+      const seen = ws.filter((w) => bounds[w.name] !== undefined);
+      if (seen.length === ws.length || seen.length === 0) continue;
+      const b = Math.max(...seen.map((w) => bounds[w.name]!));
+      for (const w of ws) {
+        if (bounds[w.name] !== undefined) continue;
+        bounds[w.name] = b;
+        if (tileBounds) {
+          const rows = seen.map((v) => tileBounds[v.name]).filter((t): t is number[] => t !== undefined);
+          if (rows.length) tileBounds[w.name] = rows[0]!.map((_, r) => Math.max(...rows.map((t) => t[r]!)));
+        }
+        filled.push(w.name);
+      }
+    }
+  }
+  return filled;
 }
 
 /** Quantile of |x| for the default static-range rule: the 99.9th percentile, the usual percentile of post-training

@@ -167,3 +167,25 @@ describe("router statistics of the noise-free model", () => {
     await rm(dir, { recursive: true, force: true });
   }, 300_000);
 });
+
+describe("static input ranges of experts no calibration token reached", () => {
+  it("take the largest range of the same projection among the layer's calibrated experts, and say so", async () => {
+    const { calibrateStaticRanges } = await import("../../src/eval/index.ts");
+    // 2 calibration tokens route to at most 4 of the 8 experts per layer
+    const cal = calibrateStaticRanges(prep, expertsAnalog, 2)!;
+    const all = analogLinears(model, expertsAnalog).map((w) => w.name);
+    expect(all.every((x) => cal.bounds[x]! > 0)).toBe(true);
+    expect(cal.note).toMatch(/analog expert matrices saw no calibration token/);
+    const n = Number(/(\d+) analog expert matrices/.exec(cal.note!)![1]);
+    expect(n).toBeGreaterThanOrEqual(2 * 4 * 3);
+    for (const layer of [0, 1])
+      for (const w of ["w1", "w2", "w3"]) {
+        const own = all.filter((x) => x.startsWith(`model.layers.${layer}.`) && x.endsWith(`.${w}`)).map((x) => cal.bounds[x]!);
+        expect(Math.max(...own)).toBeGreaterThan(0);
+        // the filled ones equal the largest: at least 4 of the 8 share the maximum
+        expect(own.filter((b) => b === Math.max(...own)).length).toBeGreaterThanOrEqual(4);
+      }
+    const r = await evaluate({ model, chip: expertsAnalog, tokens: 128, seeds: 1, prepared: prep, threads: 1, calibrationTokens: 2, baselineW4A8: false });
+    expect(r.analog.klDivergence.mean).toBeGreaterThan(0);
+  }, 300_000);
+});
