@@ -36,6 +36,9 @@ export { exactBackend, type LinearBackend, type LinearWeight } from "./numerics/
 export { forwardLogits, createSession } from "./numerics/forward.ts";
 export * from "./numerics/digital-backends.ts";
 export { createAnalogBackend } from "./numerics/analog/index.ts";
+// Checkpoints at full size: 16-bit weights kept in 16 bits in the kernel banks; streamed onto analog tiles (issue 16.3).
+export { loadModelForKernels, loadModelOnChip, type ModelOnChip } from "./numerics/load.ts";
+export type { LoadOptions } from "./model/checkpoint.ts";
 // Noise models: register one from outside (its defaults join the spec; see src/numerics/noise/registry.ts).
 export { registerNoiseModel, type NoiseModelDefinition, type ConductanceNoiseModel } from "./numerics/noise/index.ts";
 // Accuracy evaluation and the Anda precision search.

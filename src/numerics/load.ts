@@ -8,7 +8,7 @@ import { loadModel, type LoadedModel, type LoadOptions } from "../model/checkpoi
 import type { TensorAllocator } from "../formats/tensors.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import { AimcsimError } from "../errors.ts";
-import { allBanks, allocF32, allocU16, resident, scratch } from "./kernels/arena.ts";
+import { allBanks, allocF32, allocU16, freeNow, resident, scratch } from "./kernels/arena.ts";
 import { createAnalogBackend, type AnalogBackend, type AnalogBackendOptions } from "./analog/backend.ts";
 
 /**
@@ -87,6 +87,9 @@ export async function loadModelOnChip(dir: string, chip: ChipSpec, opts: AnalogB
       const t0 = performance.now();
       const c0 = cpuUs();
       const kept = backend.program(w);
+      // the source values are no longer needed: give their bank memory back now, for the next tensors and tiles
+      // (they are held nowhere else: the loader hands each projection only to this callback)
+      freeNow(w.half ? w.half.bits : w.data);
       programMs += performance.now() - t0;
       programCpuUs += cpuUs() - c0;
       programmedWeights += w.inFeatures * w.outFeatures;

@@ -135,6 +135,8 @@ interface Block {
 }
 
 const finalizer = new FinalizationRegistry<Block>((h) => freeIn(h.bank, h.off, h.bytes));
+/** Blocks of the arrays allocF32/allocU16 handed out (for freeNow). */
+const owned = new WeakMap<ArrayBufferView, Block>();
 
 function alloc(bytes0: number, fresh = false): Block {
   const bytes = roundUp(Math.max(bytes0, 1));
@@ -160,7 +162,8 @@ export function allocF32(n: number, newBankForIt = false): Float32Array {
   const v = new Float32Array(h.bank.memory.buffer, h.off, n);
   v.fill(0);
   bankOfBuffer.set(v.buffer, h.bank);
-  finalizer.register(v, h);
+  finalizer.register(v, h, v);
+  owned.set(v, h);
   return v;
 }
 
@@ -170,7 +173,8 @@ export function allocU16(n: number): Uint16Array {
   const v = new Uint16Array(h.bank.memory.buffer, h.off, n);
   v.fill(0);
   bankOfBuffer.set(v.buffer, h.bank);
-  finalizer.register(v, h);
+  finalizer.register(v, h, v);
+  owned.set(v, h);
   return v;
 }
 
@@ -206,6 +210,20 @@ export function alloc64(b: Bank, n: number): Float64Array {
 /** The bank an array lives in (undefined when it is not in one). */
 export function bankOf(a: ArrayBufferView): Bank | undefined {
   return bankOfBuffer.get(a.buffer);
+}
+
+/**
+ * Free an array from allocF32/allocU16 now rather than when it is collected (finalizers never run inside a long
+ * synchronous loop, such as a streamed checkpoint load). The caller guarantees nothing uses the array afterwards:
+ * its memory is handed out again. Returns false (and does nothing) for any other array or a second call.
+ */
+export function freeNow(a: Float32Array | Uint16Array): boolean {
+  const h = owned.get(a);
+  if (!h) return false;
+  owned.delete(a);
+  finalizer.unregister(a);
+  freeIn(h.bank, h.off, h.bytes);
+  return true;
 }
 
 /** Resident copies of arrays that live outside the banks, keyed by the array. */
