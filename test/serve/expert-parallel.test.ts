@@ -1,5 +1,6 @@
 // Expert parallelism in `serve` (issue 18 items 4-5, serving side): experts on their home chips, routed token counts
 // from the expert load, dispatch and combine over the chip links, the busiest chip setting the iteration's time.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import digital from "../../hw-specs/digital-baseline.ts";
 import { AimcsimError } from "../../src/errors.ts";
@@ -45,6 +46,35 @@ describe("expert placement over chips", () => {
     }
     expect(() => withExpertChips(digital, "random")).toThrow(AimcsimError);
     expect(() => withExpertChips(digital, "random")).toThrow(/--expert-chips/);
+  });
+});
+
+describe("expert parallelism in a run", () => {
+  it("conservation (property): every routed slot is computed on exactly one chip, and each one off the host crosses the links twice as an fp16 hidden vector", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 6 }),
+        fc.constantFrom("spread", "balanced"),
+        fc.constantFrom("uniform", "zipf:0.8", "zipf:2"),
+        fc.constantFrom("shared", "mesh", "switch"),
+        fc.integer({ min: 1, max: 40 }),
+        (chips, policy, load, topology, prompt) => {
+          const chip = { ...withExpertChips(digital, policy), chipLink: { topology } } as typeof digital;
+          const s = simulate({ chip, model: withExpertLoad(tiny, load), promptTokens: prompt, genTokens: 3, chips });
+          const slots = s.experts.map((e) => e.macs / SLOT_MACS);
+          for (const n of slots) expect(Math.abs(n - Math.round(n))).toBeLessThan(1e-9);
+          // (prompt + 2 decode tokens) x top-2 x 2 layers
+          expect(slots.reduce((a, b) => a + b, 0)).toBeCloseTo((prompt + 2) * 2 * 2, 9);
+          const off = slots.reduce((a, n, c) => a + (c === 0 ? 0 : n), 0);
+          const hops = topology === "switch" ? 2 : 1;
+          const carried = s.links.reduce((a, l) => a + l.bytes, 0);
+          expect(carried).toBeCloseTo(off * 2 * 256 * 2 * hops, 3);
+          expect(s.result.prefill.energyByComponentJ.link + s.result.decode.energyByComponentJ.link).toBeCloseTo(carried * 8 * 0.5e-12, 15);
+          for (const e of s.experts) expect(e.activeS).toBeLessThanOrEqual(s.result.totalS * (1 + 1e-12));
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 });
 
