@@ -14,6 +14,17 @@
 //   the SRAM cannot deliver its operands in time (memory stall). Digital projection weights stream from DRAM into
 //   a double buffer: the fetch of a weight waits for the compute two weights back.
 // - Vector ops: one element per lane per cycle (src/components/digital.ts vectorOpCost), split over instances.
+//   Residency: a vector op's activations (its input and its output, elements x fp16 each) are resident in the
+//   first SRAM when input + output fit in its capacity; otherwise neither is (a stream larger than the buffer
+//   leaves none of itself behind for the next op: the producer's output was written out to DRAM and the op's
+//   own output goes there too), so the op streams its input from and its output to DRAM: one DRAM transfer of
+//   input + output bytes (the DRAM transfer path: bursts, contention, DRAM energy) overlapped with the compute,
+//   the op done when both are. Chips without an SRAM keep their activations uncharged (as before).
+// - Parallel instances share the first SRAM: an op split over instances cannot finish before all of its SRAM
+//   bytes went through the SRAM at its full bandwidth (not each part its share at the full bandwidth). An array
+//   with a per-instance staging buffer (systolic[].operandDelivery: a GPU's shared memory) re-reads its fold
+//   operands from that buffer, so the shared SRAM carries at least each operand once and the output once
+//   (weights streamed from DRAM go through it into the staging buffers during their fetch, not again after).
 // - KV cache and embeddings: transfers on the memory that holds them (DRAM or an SRAM), at its bandwidth.
 // - Activations move through the first SRAM (global buffer): every op pays its SRAM reads and writes
 //   (energy), and no op runs faster than that SRAM can feed it (latency lower bound).
@@ -78,6 +89,13 @@ const ACT_BYTES = 2; // modelling convention: fp16 activations
  *  A simulation-cost bound, not a hardware number. */
 export const MAX_SLOTS = 64;
 const slotsOf = (count: number): number => Math.min(count, MAX_SLOTS);
+
+/** Whether a vector op's activations stay in the chip's first SRAM (the residency rule in the header): its input
+ *  and output bytes together fit in that SRAM's capacity. A chip without an SRAM has nowhere to spill from. */
+export const vectorOpResident = (chip: Pick<ChipSpec, "sram">, inBytes: number, outBytes: number): boolean => {
+  const s0 = chip.sram[0];
+  return !s0 || inBytes + outBytes <= s0.capacityBytes;
+};
 
 export interface LoweringOptions {
   /** Measured analog activity (mean normalised conductance, input activity) for data-dependent energy. */
@@ -272,6 +290,7 @@ export class OpLowering {
       `Precision: ${formatChipPrecision(chipPrecision(chip))}.`,
       `NoC: ${chip.noc.topology}, ${this.nocLinks} parallel ${chip.noc.linkWidthBits}-bit links (bisection bound, assumption); analog traffic stays within its layer's contiguous tile region (mean hops of that region); input vectors multicast, partial sums gathered.`,
       "Activations are fp16 through the first SRAM (global buffer); digital projection weights stream from DRAM into a double buffer.",
+      "A vector op whose input + output (fp16) exceed the first SRAM's capacity streams both from/to DRAM, overlapped with its compute; parallel unit instances share the first SRAM's bandwidth (an op takes at least all its SRAM bytes at that bandwidth; arrays with a per-instance staging buffer (operandDelivery) read each operand through it once, weights streamed from DRAM during their fetch).",
       "Not modelled: DRAM background, refresh and row-buffer effects. Crossbar programming (write-verify) is reported once per deployment, not charged to inference.",
     );
     if (!this.u.sram) this.assumptions.push("The chip has no SRAM: activation traffic is not charged (no buffer to charge it to).");
@@ -539,10 +558,16 @@ export class OpLowering {
       const pe = spec === u.spec ? u.pe : this.peCost(spec);
       // SRAM operand reads (SCALE-Sim demand): every fold streams its operand tiles; outputs written once.
       const writeBytes = M * N * B * ACT_BYTES;
+      // Shared-SRAM bound: every fold's operands (no per-instance buffer) or, with a per-instance staging buffer
+      // (operandDelivery), each operand once (A, B in the op's format) and the output (fp16); weights streamed
+      // from DRAM (fetch >= 0) pass the SRAM into the staging buffers as they arrive, under their (DRAM-bound) fetch.
+      const fmtBytes = FORMAT_BITS[spec.format] / BITS_PER_BYTE;
+      const bBytes = fetch >= 0 ? 0 : K * N * (op.kind === "projection" ? 1 : B);
+      const sharedBytes = spec.operandDelivery ? (M * K * B + bBytes) * fmtBytes + writeBytes : g.readBytes + writeBytes;
       done = this.splitOverInstances(list, u.load, g.totalPs, allDeps, op, phase, step, label, (t, share) => {
         list.addEnergy(t, "systolic", share * computedMacs * pe.energyJ);
         this.chargeSram(list, t, share * g.readBytes, share * writeBytes);
-      }, 0, g.folds);
+      }, sharedBytes, g.folds);
     }
     if (fetch >= 0) this.u.weightBuffer.consumed(done);
     return done;
@@ -575,9 +600,11 @@ export class OpLowering {
     // Up to `count` instances work on independent pieces (folds, element blocks). Beyond MAX_SLOTS identical
     // instances are grouped into MAX_SLOTS engine slots, so the task count stays bounded; the op still takes
     // totalPs / min(count, pieces), the time `count` instances need.
+    // `sramBytes` is the whole op's traffic through the first SRAM, which all instances share: the parts run no
+    // faster than the SRAM delivers all of it (each part is as long as the whole op, so the bound is on every part).
     const parts = Math.max(1, Math.min(slotsOf(unit.count), maxParts));
     assignWork(unit, totalPs);
-    const partPs = Math.max(totalPs / Math.max(1, Math.min(unit.count, maxParts)), this.sramPs(sramBytes / parts));
+    const partPs = Math.max(totalPs / Math.max(1, Math.min(unit.count, maxParts)), this.sramPs(sramBytes));
     if (parts === 1) {
       const t = list.add(unit.resource, partPs, deps, op.opClass, phase, step, label, op.kind);
       charge(t, 1);
@@ -608,10 +635,14 @@ export class OpLowering {
     const cyclesTotal = Math.ceil(op.elements / u.spec.lanes);
     const totalPs = cyclesTotal * cost.latencyPs;
     const bytes = op.elements * ACT_BYTES;
-    return this.splitOverInstances(list, u.load, totalPs, deps, op, phase, step, label, (t, share) => {
+    const done = this.splitOverInstances(list, u.load, totalPs, deps, op, phase, step, label, (t, share) => {
       list.addEnergy(t, "vector", share * op.elements * cost.energyJ);
       this.chargeSram(list, t, share * bytes, share * bytes);
     }, 2 * bytes, cyclesTotal);
+    if (!this.u.sram || vectorOpResident(this.chip, bytes, bytes)) return done;
+    // Spilled (see the header): input and output stream from and to DRAM alongside the compute.
+    const stream = this.dramTransfer(list, 2 * bytes, deps, op.opClass, phase, step, `${label} dram stream`, "dram");
+    return list.add(-1, 0, [done, stream], op.opClass, phase, step, `${label} join`, "join");
   }
 
   private transfer(list: TaskList, op: ModelOp, where: KvCacheLocation, deps: readonly number[], phase: number, step: number, label: string): number {

@@ -2,15 +2,16 @@
 // measured FP16 matmul against aimcsim's GEMM timing on the a100-like preset. aimcsim's timing is the simulator's
 // (src/sim/lowering.ts gemm): SCALE-Sim folds of the tensor-core-sized output-stationary arrays
 // (src/components/systolic/gemm.ts), split over the 432 instances as the simulator splits work over identical
-// units (never more parts than folds), each part at least its L2 operand traffic time; bounded below by the HBM
+// units (never more parts than folds), each fold at least its L2 operand traffic time, the whole at least the
+// shared L2's time for each operand once (per-instance staging buffers) and the output; bounded below by the HBM
 // transfer of A, B and C (aimcsim streams projection weights from DRAM). Kernel launch and wave quantisation are
 // not modelled (stated as the gap where they dominate).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { systolicGemmTiming, sramCost, vectorOpCost } from "../components/index.ts";
+import { FORMAT_BITS, systolicGemmTiming, sramCost, vectorOpCost } from "../components/index.ts";
 import { sramTransferPs } from "../components/memory-traffic.ts";
 import { AimcsimError } from "../errors.ts";
-import { MAX_SLOTS } from "../sim/lowering.ts";
+import { vectorOpResident } from "../sim/lowering.ts";
 import type { ChipSpec, VectorOp } from "../spec/types.ts";
 
 export interface MeasuredMatmul {
@@ -50,7 +51,10 @@ export function aimcsimGemmMs(chip: ChipSpec, m: number, n: number, k: number, b
   const sramPs = (bytes: number): number => (l2 ? sramTransferPs(l2, bytes) : 0);
   const g = systolicGemmTiming(sa, m, k, n, batch, sramPs);
   const parts = Math.max(1, Math.min(sa.count, g.folds));
-  const computePs = g.totalPs / parts;
+  // the instances share the L2: each operand through it once with per-instance staging buffers (operandDelivery),
+  // else every fold's operands; the output written once (src/sim/lowering.ts gemm)
+  const l2Bytes = (sa.operandDelivery ? (m * k + k * n) * batch * (FORMAT_BITS[sa.format] / 8) : g.readBytes) + m * n * batch * FP16_BYTES; // 8 bits per byte (definition)
+  const computePs = Math.max(g.totalPs / parts, sramPs(l2Bytes));
   const dramPs = (((m * k + k * n + m * n) * batch * FP16_BYTES) / chip.dram.bandwidthBytesPerS) * 1e12; // s -> ps (unit conversion)
   return Math.max(computePs, dramPs) / PS_PER_MS;
 }
@@ -108,9 +112,10 @@ export function measuredA100VectorOps(): MeasuredVectorOp[] {
 export const VECTOR_OP_OF: Readonly<Record<MeasuredVectorOp["op"], VectorOp>> = { softmax: "softmax", layernorm: "norm", gelu: "activation" };
 
 /** aimcsim's latency (ms) of a vector op over `elements` FP16 elements on the chip's first vector unit, as the
- *  simulator lowers it (src/sim/lowering.ts vectorOp): one element per lane per cycle, split over the unit's
- *  instances, each part at least the SRAM time of its share of the activations read and written (2 bytes each);
- *  activations live in the chip's first SRAM (global buffer), never in DRAM. */
+ *  simulator lowers it alone (src/sim/lowering.ts vectorOp): one element per lane per cycle, split over the unit's
+ *  instances, at least the time the shared first SRAM (global buffer) needs for all activations read and written
+ *  (2 bytes each); when input + output exceed that SRAM's capacity (vectorOpResident), at least the DRAM transfer
+ *  of input + output at the DRAM's bandwidth (the stream overlaps the compute). */
 export function aimcsimVectorOpMs(chip: ChipSpec, op: VectorOp, elements: number): number {
   const vu = chip.vector[0];
   if (!vu) throw new AimcsimError("SimError", chip.name, "has no vector unit");
@@ -118,10 +123,10 @@ export function aimcsimVectorOpMs(chip: ChipSpec, op: VectorOp, elements: number
   const l2 = chip.sram[0] ? sramCost(chip.sram[0], chip.technologyNm, chip.supplyV) : undefined;
   const cycles = Math.ceil(elements / vu.lanes);
   const totalPs = cycles * cost.latencyPs;
-  const slots = Math.max(1, Math.min(vu.count, MAX_SLOTS, cycles));
-  const sramBytes = 2 * elements * FP16_BYTES;
-  const partPs = Math.max(totalPs / Math.max(1, Math.min(vu.count, cycles)), l2 ? sramTransferPs(l2, sramBytes / slots) : 0);
-  return partPs / PS_PER_MS;
+  const bytes = elements * FP16_BYTES;
+  const computePs = Math.max(totalPs / Math.max(1, Math.min(vu.count, cycles)), l2 ? sramTransferPs(l2, 2 * bytes) : 0);
+  const dramPs = vectorOpResident(chip, bytes, bytes) ? 0 : ((2 * bytes) / chip.dram.bandwidthBytesPerS) * 1e12; // s -> ps (unit conversion)
+  return Math.max(computePs, dramPs) / PS_PER_MS;
 }
 
 // ---------------------------------------------------------------- a transformer layer (GPT-3 175B, 4-way tensor parallel)

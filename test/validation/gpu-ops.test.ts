@@ -10,6 +10,7 @@ import {
   measuredA100VectorOps,
 } from "../../src/validation/gpu-ops.ts";
 import { a100, a100Sxm80 } from "../../src/validation/presets.ts";
+import { variant } from "../../src/spec/index.ts";
 
 describe("LLMCompass A100 measurements", () => {
   it("reads softmax / layernorm as two 11-point sweeps and GeLU as 20 sizes, throughput G elements/s -> ms", () => {
@@ -56,10 +57,24 @@ describe("aimcsim's operator latencies", () => {
     expect(measuredA100Matmuls()).toHaveLength(20);
   });
 
-  it("a vector op runs one element per lane per cycle over all instances (108 x 64 lanes at 1.41 GHz)", () => {
+  it("a vector op runs one element per lane per cycle over all instances (108 x 64 lanes at 1.41 GHz), at least the shared L2's time", () => {
     const elements = 108 * 64 * 1000;
-    expect(aimcsimVectorOpMs(a100Sxm80, "softmax", elements)).toBeCloseTo((1000 / 1.41e9) * 1e3, 9);
-    // Linear in the elements once every instance is busy.
-    expect(aimcsimVectorOpMs(a100Sxm80, "norm", 2 * elements)).toBeCloseTo(2 * aimcsimVectorOpMs(a100Sxm80, "norm", elements), 9);
+    const lanePs = 1000 / 1.41e9; // s
+    const l2 = 80 * 64 * 1.41e9; // bytes/s: 80 banks x 64 B x 1.41 GHz (hw-specs/a100-like.ts)
+    const l2S = (4 * elements) / l2; // fp16 input + output
+    expect(l2S).toBeGreaterThan(lanePs); // the L2, shared by all 108 SMs, is the bound (the lanes alone were 5.4x faster)
+    expect(aimcsimVectorOpMs(a100Sxm80, "softmax", elements)).toBeCloseTo(l2S * 1e3, 9);
+    const fastL2 = variant(a100Sxm80, (d) => void (d.sram[0]!.bytesPerCyclePerBank = 1024));
+    expect(aimcsimVectorOpMs(fastL2, "softmax", elements)).toBeCloseTo(lanePs * 1e3, 9);
+    // Linear in the elements once every instance is busy (and while the tensors stay in the L2).
+    expect(aimcsimVectorOpMs(a100Sxm80, "norm", elements)).toBeCloseTo(2 * aimcsimVectorOpMs(a100Sxm80, "norm", elements / 2), 9);
+  });
+
+  it("a vector op whose input + output exceed the 40 MB L2 streams them from HBM at 2,039 GB/s", () => {
+    const fits = (40 * 2 ** 20) / 4; // elements: 2 bytes in + 2 bytes out each, exactly the L2
+    const l2 = 80 * 64 * 1.41e9;
+    expect(aimcsimVectorOpMs(a100Sxm80, "activation", fits)).toBeCloseTo(((4 * fits) / l2) * 1e3, 9);
+    const spills = 2 * fits;
+    expect(aimcsimVectorOpMs(a100Sxm80, "activation", spills)).toBeCloseTo(((4 * spills) / 2039e9) * 1e3, 9);
   });
 });
