@@ -10,8 +10,10 @@
 // Expert load: the fraction of the routed token slots (tokens x k) each expert receives, per layer. Default
 // uniform (1/E each, what an auxiliary load-balancing loss aims for); `zipfLoad` gives a skewed default; a
 // router-statistics JSON file gives measured counts (`readRouterStats`). The op graph turns the load into integer
-// token counts per expert with `expertTokenCounts` (largest-remainder apportionment of tokens x k), so op counts
-// are exact integers and sum to tokens x k x (3 H F) expert MACs.
+// token counts per expert with `expertTokenCounts` (systematic sampling of tokens x k slots at a phase that moves
+// with the layer and the pass's context, `routingPhase`), so op counts are exact integers, sum to tokens x k x
+// (3 H F) expert MACs, and over many decode steps each expert's share of the slots converges to its load (a
+// batch-1 top-2 step picks different experts at different steps and layers, not always experts 0 and 1).
 
 import { readFileSync } from "node:fs";
 import { AimcsimError } from "../errors.ts";
@@ -55,31 +57,86 @@ export const layerLoad = (moe: MoeDetails, layer: number): readonly number[] => 
   return l ?? new Array<number>(moe.numExperts).fill(1 / moe.numExperts);
 };
 
-/** Integer tokens per expert for `slots` = tokens x k routed slots: largest-remainder apportionment of
- *  slots x load (ties to the lower expert index), so the counts sum to exactly `slots`. No expert gets more
- *  than `tokens` (a token picks an expert at most once); the excess goes round-robin over the experts in
- *  remainder order. */
-export const expertTokenCounts = (tokens: number, topK: number, load: readonly number[]): number[] => {
-  const slots = tokens * topK;
+/** The load each expert can actually take when every token picks `topK` distinct experts: no expert can hold
+ *  more than 1/k of the routed slots (one slot per token). Water-filling: shares above 1/k are cut to 1/k and
+ *  the excess goes to the other experts in proportion to their load (evenly when all of them have load 0). The
+ *  result sums to 1 and equals `load` whenever no share exceeds 1/k. */
+export const routableLoad = (topK: number, load: readonly number[]): number[] => {
   const E = load.length;
-  const counts = new Array<number>(E).fill(0);
-  const rem: number[] = new Array<number>(E).fill(0);
-  let used = 0;
-  for (let e = 0; e < E; e++) {
-    const exact = slots * load[e]!;
-    counts[e] = Math.min(tokens, Math.floor(exact));
-    rem[e] = exact - counts[e]!;
-    used += counts[e]!;
-  }
-  const order = [...counts.keys()].sort((a, b) => rem[b]! - rem[a]! || a - b);
-  let i = 0;
-  while (used < slots) {
-    const e = order[i % E]!;
-    if (counts[e]! < tokens) {
-      counts[e]!++;
-      used++;
+  const cap = 1 / topK;
+  const out = new Array<number>(E).fill(0);
+  const fixed = new Array<boolean>(E).fill(false);
+  let mass = 1;
+  for (;;) {
+    let free = 0;
+    let freeCount = 0;
+    for (let e = 0; e < E; e++) {
+      if (fixed[e]) continue;
+      free += load[e]!;
+      freeCount++;
     }
-    i++;
+    let capped = false;
+    for (let e = 0; e < E; e++) {
+      if (fixed[e]) continue;
+      const share = free > 0 ? (mass * load[e]!) / free : mass / freeCount;
+      if (share > cap) {
+        out[e] = cap;
+        fixed[e] = true;
+        mass -= cap;
+        capped = true;
+      }
+    }
+    if (!capped) {
+      for (let e = 0; e < E; e++) if (!fixed[e]) out[e] = free > 0 ? (mass * load[e]!) / free : mass / freeCount;
+      return out;
+    }
+  }
+};
+
+/** The phase in [0, 1) of the routed-slot allocation of `layer` at a pass that starts after `context` cached
+ *  tokens: a Weyl (additive golden-ratio) sequence in the context, shifted by layer, so consecutive decode steps
+ *  and prefill chunks of one layer take equidistributed phases, and the layers of one step take different ones.
+ *  Deterministic; it stands in for which experts the router picks at that step. */
+export const routingPhase = (layer: number, context: number): number => {
+  const x = context * 0.6180339887498949 + layer * 0.4142135623730951;
+  return x - Math.floor(x);
+};
+
+/** Slack for the cumulative sums' rounding: a boundary that is an integer in exact arithmetic stays there. */
+const ROUNDING = 1e-9;
+
+/** Integer tokens per expert for `slots` = tokens x k routed slots: systematic sampling of the routable load
+ *  (`routableLoad`) at `phase` in [0, 1): slot j (0-based) goes to the expert whose cumulative-load interval
+ *  holds (phase + j) / slots. Each count is the floor or the ceiling of slots x share (up to rounding at a phase
+ *  within 1e-9 of a slot boundary), the counts sum to exactly
+ *  `slots`, no expert gets more than `tokens` (a token picks an expert at most once), and averaged over phases
+ *  spread evenly over [0, 1) (`routingPhase` over steps) each count equals slots x share exactly, so no expert is
+ *  favoured by its index. */
+export const expertTokenCounts = (tokens: number, topK: number, load: readonly number[], phase = 0): number[] => {
+  const slots = tokens * topK;
+  const share = routableLoad(topK, load);
+  const E = share.length;
+  const counts = new Array<number>(E).fill(0);
+  let cum = 0;
+  let last = E - 1; // the last expert with a share takes the slots up to the end (cumulative sums round)
+  while (last > 0 && share[last]! === 0) last--;
+  let prev = 0; // ceil(slots x C_0 - phase) = 0 for phase in [0, 1)
+  for (let e = 0; e < E; e++) {
+    cum += share[e]!;
+    const b = e >= last ? slots : share[e]! === 0 ? prev : Math.min(slots, Math.max(prev, Math.ceil(slots * cum - phase - ROUNDING)));
+    counts[e] = b - prev;
+    prev = b;
+  }
+  // Rounding guard (floating-point cumulative sums): a count above `tokens` hands its excess to the next experts.
+  for (let e = 0; e < E; e++) {
+    let j = e;
+    while (counts[e]! > tokens) {
+      j = (j + 1) % E;
+      if (counts[j]! < tokens) {
+        counts[e]!--;
+        counts[j]!++;
+      }
+    }
   }
   return counts;
 };

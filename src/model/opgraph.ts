@@ -24,7 +24,7 @@ import { AimcsimError } from "../errors.ts";
 import type { Op, OpClass, OpGraph, OpKind, Workload } from "./ops.ts";
 import type { TransformerShape } from "./shape.ts";
 import { shapeDetails } from "./config.ts";
-import { expertTokenCounts, layerLoad, moeDetails } from "./moe.ts";
+import { expertTokenCounts, layerLoad, moeDetails, routingPhase } from "./moe.ts";
 import {
   embeddingDim,
   layerProjections,
@@ -246,12 +246,13 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
     const moe = moeDetails(shape);
     if (moe !== null) {
       // Mixture of experts (src/model/moe.ts): router logits, softmax + top-k over E, then each expert's gated
-      // MLP on the tokens routed to it (integer counts apportioned from the layer's expert load; an expert with
+      // MLP on the tokens routed to it (integer counts sampled from the layer's expert load at a phase set by the
+      // layer and the context, so successive steps route to different experts; an expert with
       // no token has no op), the weighted sum of the k expert outputs per token, and the shared expert.
       const mats = moeProjections(shape, moe, l);
       const router = g.projection(mats[0]!, T, [mlpIn]);
       const route = g.vector("softmax", `${L}.router_topk`, l, [router], T, moe.numExperts);
-      const counts = expertTokenCounts(T, moe.topK, layerLoad(moe, l));
+      const counts = expertTokenCounts(T, moe.topK, layerLoad(moe, l), routingPhase(l, pass.context));
       const outs: number[] = [];
       const Fe = moe.expertIntermediateSize;
       for (let e = 0; e < moe.numExperts; e++) {

@@ -299,7 +299,9 @@ export function serve(opts: ServeOptions): ServeResult {
       }
     }
     if (curDecode.length === 0 && curPrefill === null && swapPs === 0) return; // nothing can run: wait for an arrival
-    const decodeContext = curDecode.length > 0 ? curDecode.reduce((a, s) => a + s.req.promptTokens + s.generated, 0) / curDecode.length : 0;
+    // tokens cached before this step: the prompt and every generated token but the newest, which this step feeds
+    // (as run's decode step s sees prompt + s cached tokens)
+    const decodeContext = curDecode.length > 0 ? curDecode.reduce((a, s) => a + s.req.promptTokens + s.generated - 1, 0) / curDecode.length : 0;
     const c = costs.cost({
       decodeSeqs: curDecode.length,
       decodeContext: Math.round(decodeContext),
