@@ -334,6 +334,12 @@ export function buildModel(
 ): LoadedModel {
   const where = (name: string) => fileOf.get(name) ?? (fileOf.size ? [...new Set(fileOf.values())].join(", ") : source);
   const moe = moeDetails(shape);
+  if (moe?.style === "deepseek")
+    throw new AimcsimError(
+      "CheckpointError",
+      source,
+      "DeepSeek-MoE (model_type deepseek) has no numerics forward pass in aimcsim: its shape, op graph and mapping are modelled (run, serve), but eval cannot load its weights (supported MoE forward passes: mixtral, olmoe, qwen2_moe)",
+    );
   const get = (name: string, dims: readonly number[]): DecodedTensor => {
     if (!data.has(name))
       throw new AimcsimError(

@@ -120,6 +120,9 @@ const CONFIG_INT_MAX: Readonly<Record<string, number>> = {
   num_experts_per_tok: 4096,
   moe_intermediate_size: 1 << 20,
   shared_expert_intermediate_size: 1 << 20,
+  n_routed_experts: 4096,
+  n_shared_experts: 4096,
+  moe_layer_freq: 1024,
 };
 
 class Fields {
@@ -569,6 +572,7 @@ const FAMILIES: Record<string, (f: Fields) => ModelShape> = {
   mixtral: (f) => moeLike(f, "mixtral"),
   olmoe: (f) => moeLike(f, "olmoe"),
   qwen2_moe: (f) => moeLike(f, "qwen2_moe"),
+  deepseek: (f) => deepseekMoe(f),
   gemma2: (f) => gemma(f, 2),
   gemma3_text: (f) => gemma(f, 3),
   opt,
@@ -613,6 +617,66 @@ const moeLike = (f: Fields, style: MoeStyle): ModelShape => {
   };
 };
 
+// DeepSeek-MoE (deepseek-ai/deepseek-moe-16b-base, model_type "deepseek", its configuration_deepseek.py and
+// modeling_deepseek.py, trust_remote_code): the Llama decoder with Llama attention (q/k/v/o, no bias) and, in each
+// layer from first_k_dense_replace on whose index is a multiple of moe_layer_freq, a MoE block of n_routed_experts
+// fine-grained experts (moe_intermediate_size each; mlp.experts.e.{gate,up,down}_proj), a softmax router (mlp.gate,
+// scoring_func "softmax", greedy top-k, renormalised when norm_topk_prob) and n_shared_experts always-on shared
+// experts fused into one MLP of width n_shared_experts x moe_intermediate_size (mlp.shared_experts.*, no gate);
+// the other layers keep the dense MLP of intermediate_size. routed_scaling_factor (DeepSeek-V2's field; 1 when
+// absent) scales the routed sum.
+const deepseekMoe = (f: Fields): ModelShape => {
+  const base = llamaLike(f, "llama");
+  if (!f.has("n_routed_experts")) fail(f.source, "n_routed_experts", "missing: a DeepSeek model without routed experts is dense (use model_type llama)");
+  const numExperts = f.int("n_routed_experts");
+  const topK = f.int("num_experts_per_tok");
+  if (topK > numExperts) fail(f.source, "num_experts_per_tok", `${topK} is more than the ${numExperts} experts`);
+  const scoring = f.str("scoring_func", "softmax");
+  if (scoring !== "softmax") fail(f.source, "scoring_func", `only "softmax" routing is implemented, got ${describe(scoring)}`);
+  const topkMethod = f.str("topk_method", "greedy");
+  if (topkMethod !== "greedy") fail(f.source, "topk_method", `only "greedy" top-k is implemented (no grouped top-k), got ${describe(topkMethod)}`);
+  const nonNegInt = (field: string, fallback: number): number => {
+    const v = f.json[field];
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 1024) return fail(f.source, field, `must be an integer in [0, 1024], got ${describe(v)}`);
+    return v;
+  };
+  const firstDense = nonNegInt("first_k_dense_replace", 0);
+  const freq = f.int("moe_layer_freq", 1);
+  const layers = base.numLayers;
+  let moeLayers = 0;
+  for (let l = firstDense; l < layers; l++) if (l % freq === 0) moeLayers++;
+  if (moeLayers === 0) fail(f.source, "first_k_dense_replace", `leaves no MoE layer among the ${layers} layers (moe_layer_freq ${freq})`);
+  const expertIntermediateSize = f.int("moe_intermediate_size");
+  const shared = nonNegInt("n_shared_experts", 0);
+  return {
+    ...base,
+    moe: {
+      style: "deepseek",
+      numExperts,
+      topK,
+      expertIntermediateSize,
+      normTopkProb: f.bool("norm_topk_prob", false),
+      sharedIntermediateSize: shared * expertIntermediateSize,
+      sharedExpertGate: false,
+      fullWidthQkNorm: false,
+      expertLoad: null,
+      loadSource: "uniform",
+      firstDenseLayers: firstDense,
+      layerFreq: freq,
+      routedScalingFactor: f.positive("routed_scaling_factor", 1),
+    },
+  };
+};
+
+/** model_type values refused by name, with the reason. */
+const REFUSED_MODEL_TYPES: Readonly<Record<string, string>> = {
+  deepseek_v2:
+    "DeepSeek-V2 uses multi-head latent attention (MLA: kv_lora_rank, q_lora_rank, compressed KV cache), which aimcsim does not model; only DeepSeek-MoE with standard attention (model_type deepseek) is supported",
+  deepseek_v3:
+    "DeepSeek-V3 uses multi-head latent attention (MLA: kv_lora_rank, q_lora_rank, compressed KV cache) and grouped sigmoid routing, which aimcsim does not model; only DeepSeek-MoE with standard attention (model_type deepseek) is supported",
+};
+
 /** Supported config.json model_type values. */
 export const SUPPORTED_MODEL_TYPES: readonly string[] = Object.keys(FAMILIES);
 
@@ -626,6 +690,8 @@ export const shapeFromConfig = (json: unknown, source: string): ModelShape => {
   if (typeof modelType !== "string") {
     return fail(source, "model_type", `missing or not a string (supported: ${SUPPORTED_MODEL_TYPES.join(", ")})`);
   }
+  const refused = REFUSED_MODEL_TYPES[modelType];
+  if (refused !== undefined) return fail(source, "model_type", `${describe(modelType)} is not supported: ${refused}`);
   const family = FAMILIES[modelType];
   if (family === undefined) {
     return fail(source, "model_type", `unknown model_type ${describe(modelType)} (supported: ${SUPPORTED_MODEL_TYPES.join(", ")})`);

@@ -1,5 +1,5 @@
-// Mixture-of-experts details of a shape (Mixtral, OLMoE, Qwen2-MoE / DeepSeek-MoE-style shared experts) and the
-// expected load of each expert.
+// Mixture-of-experts details of a shape (Mixtral, OLMoE, Qwen2-MoE, DeepSeek-MoE: fine-grained routed experts,
+// always-on shared experts, dense first layers) and the expected load of each expert.
 //
 // Routing as in transformers (modeling_mixtral.py MixtralSparseMoeBlock, modeling_olmoe.py OlmoeSparseMoeBlock,
 // modeling_qwen2_moe.py Qwen2MoeSparseMoeBlock): router logits = gate(x) (a bias-free [E x H] linear), softmax
@@ -19,7 +19,7 @@ import { readFileSync } from "node:fs";
 import { AimcsimError } from "../errors.ts";
 import type { TransformerShape } from "./shape.ts";
 
-export type MoeStyle = "mixtral" | "olmoe" | "qwen2_moe";
+export type MoeStyle = "mixtral" | "olmoe" | "qwen2_moe" | "deepseek";
 
 export interface MoeDetails {
   /** Which transformers block (tensor names, routing details). */
@@ -42,7 +42,20 @@ export interface MoeDetails {
   readonly expertLoad: readonly (readonly number[])[] | null;
   /** Where the load came from ("uniform", "zipf s=1.2", a file path). */
   readonly loadSource: string;
+  /** DeepSeek-MoE first_k_dense_replace: layers 0 .. k-1 keep the dense MLP (intermediate_size); default 0. */
+  readonly firstDenseLayers?: number;
+  /** DeepSeek-MoE moe_layer_freq: of the layers from firstDenseLayers on, those with index % freq == 0 are MoE,
+   *  the others dense; default 1 (every layer). */
+  readonly layerFreq?: number;
+  /** DeepSeek routed_scaling_factor: the routed experts' weighted sum is multiplied by it (folded into the
+   *  combine's per-slot weight, so it costs no extra op); default 1. */
+  readonly routedScalingFactor?: number;
 }
+
+/** Whether decoder layer `l` holds the MoE block (DeepSeek-MoE modeling_deepseek.py DeepseekDecoderLayer:
+ *  n_routed_experts set and layer_idx >= first_k_dense_replace and layer_idx % moe_layer_freq == 0); every layer
+ *  for Mixtral, OLMoE and Qwen2-MoE. */
+export const isMoeLayer = (moe: MoeDetails, l: number): boolean => l >= (moe.firstDenseLayers ?? 0) && l % (moe.layerFreq ?? 1) === 0;
 
 /** The MoE details of a shape, or null for a dense model. */
 export const moeDetails = (shape: TransformerShape): MoeDetails | null => (shape as { readonly moe?: MoeDetails }).moe ?? null;

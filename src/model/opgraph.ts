@@ -24,7 +24,7 @@ import { AimcsimError } from "../errors.ts";
 import type { Op, OpClass, OpGraph, OpKind, Workload } from "./ops.ts";
 import type { TransformerShape } from "./shape.ts";
 import { shapeDetails } from "./config.ts";
-import { expertTokenCounts, layerLoad, moeDetails, routingPhase } from "./moe.ts";
+import { expertTokenCounts, isMoeLayer, layerLoad, moeDetails, routingPhase } from "./moe.ts";
 import {
   embeddingDim,
   layerProjections,
@@ -244,7 +244,7 @@ const buildGraph = (shape: TransformerShape, workload: Workload, pass: Pass): Mo
     const mlpIn = preNorm ? g.vector("norm", `${L}.mlp_norm`, l, [h], T, H) : h;
     let mlpOut: number;
     const moe = moeDetails(shape);
-    if (moe !== null) {
+    if (moe !== null && isMoeLayer(moe, l)) {
       // Mixture of experts (src/model/moe.ts): router logits, softmax + top-k over E, then each expert's gated
       // MLP on the tokens routed to it (integer counts sampled from the layer's expert load at a phase set by the
       // layer and the context, so successive steps route to different experts; an expert with

@@ -212,6 +212,35 @@ const OLMOE_1B_7B = {
   vocab_size: 50304,
 };
 
+/** https://huggingface.co/deepseek-ai/deepseek-moe-16b-base/blob/main/config.json (the fields the shape reads);
+ *  Dai et al., DeepSeekMoE, arXiv 2401.06066, docs/REFERENCES.md [deepseekmoe-2024]: 16.4B total, 2.8B activated. */
+const DEEPSEEK_MOE_16B = {
+  architectures: ["DeepseekForCausalLM"],
+  attention_bias: false,
+  first_k_dense_replace: 1,
+  hidden_act: "silu",
+  hidden_size: 2048,
+  intermediate_size: 10944,
+  max_position_embeddings: 4096,
+  model_type: "deepseek",
+  moe_intermediate_size: 1408,
+  moe_layer_freq: 1,
+  n_routed_experts: 64,
+  n_shared_experts: 2,
+  norm_topk_prob: false,
+  num_attention_heads: 16,
+  num_experts_per_tok: 6,
+  num_hidden_layers: 28,
+  num_key_value_heads: 16,
+  rms_norm_eps: 1e-6,
+  rope_scaling: null,
+  rope_theta: 10000,
+  scoring_func: "softmax",
+  tie_word_embeddings: false,
+  torch_dtype: "bfloat16",
+  vocab_size: 102400,
+};
+
 // --- Registry ----------------------------------------------------------------------------------------------
 
 const fromConfig = (name: string, config: object, repo: string): ModelShape => ({
@@ -264,6 +293,7 @@ const build = (): ReadonlyMap<string, ModelShape> => {
     oneBit("bitnet-llama-7b", llama7),
     fromConfig("mixtral-8x7b", MIXTRAL_8X7B, "mistralai/Mixtral-8x7B-v0.1"),
     fromConfig("olmoe-1b-7b", OLMOE_1B_7B, "allenai/OLMoE-1B-7B-0924"),
+    fromConfig("deepseek-moe-16b", DEEPSEEK_MOE_16B, "deepseek-ai/deepseek-moe-16b-base"),
   ];
   return new Map(list.map((s) => [s.name, s]));
 };
@@ -361,4 +391,16 @@ export const parameterCount = (shape: TransformerShape): ParameterCount => {
     norms,
     total: embedding + positions + projections + head + biases + norms,
   };
+};
+
+/** Parameters one token activates: the total less the routed experts it is not routed to (E - k of them in every
+ *  MoE layer; a layer's experts all have one size, so those of index >= k stand for them); the total for a dense
+ *  model. */
+export const activeParameterCount = (shape: TransformerShape): number => {
+  const total = parameterCount(shape).total;
+  const moe = moeDetails(shape);
+  if (moe === null) return total;
+  let idle = 0;
+  for (const m of projectionMatrices(shape)) if (m.expert !== undefined && m.expert >= moe.topK) idle += m.inFeatures * m.outFeatures + (m.bias ? m.outFeatures : 0);
+  return total - idle;
 };

@@ -8,7 +8,7 @@
 import { shapeDetails } from "./config.ts";
 import { hfTensorNames } from "./hf-names.ts";
 import type { TransformerShape } from "./shape.ts";
-import { moeDetails, type MoeDetails } from "./moe.ts";
+import { isMoeLayer, moeDetails, type MoeDetails } from "./moe.ts";
 
 export type ProjectionRole =
   | "q"
@@ -68,10 +68,12 @@ export const moeTensorNames = (moe: MoeDetails, l: number) => {
     return { router: `${b}.gate`, expert: (e: number) => ({ gate: `${b}.experts.${e}.w1`, up: `${b}.experts.${e}.w3`, down: `${b}.experts.${e}.w2` }), shared: null, sharedGate: null };
   }
   const b = `${p}.mlp`;
+  // DeepSeek-MoE (modeling_deepseek.py DeepseekMoE): the n_shared_experts are one MLP named shared_experts
+  const sh = moe.style === "deepseek" ? "shared_experts" : "shared_expert";
   return {
     router: `${b}.gate`,
     expert: (e: number) => ({ gate: `${b}.experts.${e}.gate_proj`, up: `${b}.experts.${e}.up_proj`, down: `${b}.experts.${e}.down_proj` }),
-    shared: moe.sharedIntermediateSize > 0 ? { gate: `${b}.shared_expert.gate_proj`, up: `${b}.shared_expert.up_proj`, down: `${b}.shared_expert.down_proj` } : null,
+    shared: moe.sharedIntermediateSize > 0 ? { gate: `${b}.${sh}.gate_proj`, up: `${b}.${sh}.up_proj`, down: `${b}.${sh}.down_proj` } : null,
     sharedGate: moe.sharedExpertGate ? `${b}.shared_expert_gate` : null,
   };
 };
@@ -143,7 +145,7 @@ export const layerProjections = (shape: TransformerShape, layer: number): Projec
 
   // MLP (or the mixture-of-experts block in its place).
   const moe = moeDetails(shape);
-  if (moe !== null) {
+  if (moe !== null && isMoeLayer(moe, layer)) {
     out.push(...moeProjections(shape, moe, layer));
   } else if (shape.gatedMlp) {
     if (shape.fusedGateUp) {

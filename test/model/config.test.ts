@@ -141,7 +141,7 @@ describe("shapeFromConfig", () => {
   });
 
   it("rejects an unknown model_type and lists the supported ones", () => {
-    expectModelError(() => shapeFromConfig({ ...llama32, model_type: "mamba" }, "c"), "c#model_type", /unknown model_type "mamba" \(supported: llama, phi3, bitnet, qwen2, qwen3, mistral, mixtral, olmoe, qwen2_moe, gemma2, gemma3_text, opt, gpt2\)/);
+    expectModelError(() => shapeFromConfig({ ...llama32, model_type: "mamba" }, "c"), "c#model_type", /unknown model_type "mamba" \(supported: llama, phi3, bitnet, qwen2, qwen3, mistral, mixtral, olmoe, qwen2_moe, deepseek, gemma2, gemma3_text, opt, gpt2\)/);
     expectModelError(() => shapeFromConfig({ hidden_size: 3 }, "c"), "c#model_type", /missing/);
   });
 

@@ -9,7 +9,7 @@ import { buildModel } from "../../src/model/checkpoint.ts";
 import fc from "fast-check";
 import { expertTokenCounts, moeDetails, routableLoad, routingPhase, withExpertLoad, zipfLoad } from "../../src/model/moe.ts";
 import { buildDecodeGraph, buildPrefillGraph, graphTotals } from "../../src/model/opgraph.ts";
-import { parameterCount, presetShape } from "../../src/model/presets.ts";
+import { activeParameterCount, parameterCount, presetShape } from "../../src/model/presets.ts";
 import { projectionMatrices } from "../../src/model/projections.ts";
 import { simulate } from "../../src/sim/index.ts";
 import { checkChipSpec } from "../../src/spec/validate.ts";
@@ -295,5 +295,101 @@ describe("MoE placement policy", () => {
     const dram = (r: typeof a) => r.prefill.dynamicEnergyByComponentJ.dram + r.decode.dynamicEnergyByComponentJ.dram;
     expect(dram(d)).toBeGreaterThan(dram(h));
     expect(dram(h)).toBeGreaterThan(dram(a));
+  });
+});
+
+describe("DeepSeek-MoE configs (fine-grained routed experts, shared experts, dense first layers)", () => {
+  const ds = (over: object = {}) =>
+    shapeFromConfig(
+      {
+        model_type: "deepseek",
+        hidden_size: H,
+        intermediate_size: 160,
+        moe_intermediate_size: 24,
+        n_routed_experts: 8,
+        n_shared_experts: 2,
+        num_experts_per_tok: 3,
+        first_k_dense_replace: 1,
+        moe_layer_freq: 1,
+        num_attention_heads: 4,
+        num_key_value_heads: 4,
+        num_hidden_layers: 5,
+        vocab_size: 128,
+        max_position_embeddings: 256,
+        ...over,
+      },
+      "tiny-deepseek",
+    );
+
+  it("deepseek-moe-16b has the published size: 16.4B total, 2.8B activated (DeepSeekMoE, arXiv 2401.06066)", () => {
+    const s = presetShape("deepseek-moe-16b");
+    const n = parameterCount(s);
+    // the sum of the shapes this layout implies; the paper and model card give 16.4B total, 2.8B activated
+    expect(n.total).toBe(16_375_728_128);
+    expect(Math.abs(n.total - 16.4e9)).toBeLessThan(0.05e9);
+    expect(Math.abs(activeParameterCount(s) - 2.8e9)).toBeLessThan(0.05e9);
+    const m = moeDetails(s)!;
+    expect([m.style, m.numExperts, m.topK, m.expertIntermediateSize, m.sharedIntermediateSize, m.normTopkProb, m.firstDenseLayers]).toEqual(["deepseek", 64, 6, 1408, 2816, false, 1]);
+    const names = projectionMatrices(s);
+    const w = (n: string) => names.find((p) => p.weight === n);
+    expect(w("model.layers.0.mlp.gate_proj")!.outFeatures).toBe(10944);
+    expect(w("model.layers.0.mlp.gate")).toBeUndefined();
+    expect(w("model.layers.1.mlp.gate")!.outFeatures).toBe(64);
+    expect(w("model.layers.27.mlp.experts.63.down_proj")!.inFeatures).toBe(1408);
+    expect(w("model.layers.1.mlp.shared_experts.up_proj")!.outFeatures).toBe(2816);
+    expect(w("model.layers.1.mlp.gate_proj")).toBeUndefined();
+    // a dense model counts everything as active
+    expect(activeParameterCount(presetShape("gpt2"))).toBe(parameterCount(presetShape("gpt2")).total);
+  });
+
+  it("op graph: projection MACs per token = the activated parameters less embedding and norms; prefill scales with tokens", () => {
+    const s = presetShape("deepseek-moe-16b");
+    const n = parameterCount(s);
+    const perToken = activeParameterCount(s) - n.embedding - n.norms;
+    const d = graphTotals(buildDecodeGraph(s, { batch: 1, context: 100 }));
+    expect(d.macsByClass.projection).toBe(perToken);
+    const T = 37;
+    const p = graphTotals(buildPrefillGraph(s, { batch: 1, promptTokens: T }));
+    expect(p.macsByClass.projection).toBe(T * (perToken - n.head) + n.head);
+  });
+
+  it("first_k_dense_replace and moe_layer_freq pick the MoE layers; the rest keep the dense MLP", () => {
+    const s = ds({ first_k_dense_replace: 1, moe_layer_freq: 2 });
+    const g = buildPrefillGraph(s, { batch: 1, promptTokens: 6 });
+    const routers = g.ops.filter((o) => o.name.endsWith(".router")).map((o) => o.layer);
+    expect(routers).toEqual([2, 4]);
+    const dense = g.ops.filter((o) => /^L\d\.down_proj$/.test(o.name)).map((o) => o.layer);
+    expect(dense).toEqual([0, 1, 3]);
+    // every routed slot runs one expert: 6 tokens x k 3 x 3 H F per MoE layer; shared experts on every token
+    expect(expertMacs(g)).toBe(2 * 6 * 3 * 3 * H * 24);
+    const shared = g.ops.filter((o) => o.kind === "projection" && o.name.includes("shared_expert")).reduce((a, o) => a + o.macs, 0);
+    expect(shared).toBe(2 * 6 * 3 * H * 48);
+    const all = buildPrefillGraph(ds({ first_k_dense_replace: 0 }), { batch: 1, promptTokens: 6 });
+    expect(all.ops.filter((o) => o.name.endsWith(".router")).length).toBe(5);
+    expect(moeDetails(ds({ routed_scaling_factor: 16 }))!.routedScalingFactor).toBe(16);
+    expect(moeDetails(ds())!.routedScalingFactor).toBe(1);
+  });
+
+  it("refuses DeepSeek-V2/V3 (MLA attention), other routing, no MoE layer, and the numerics loader refuses by name", () => {
+    expect(() => ds({ model_type: "deepseek_v2" })).toThrow(/deepseek_v2.*multi-head latent attention \(MLA/);
+    expect(() => ds({ model_type: "deepseek_v3" })).toThrow(/deepseek_v3.*MLA/);
+    expect(() => ds({ scoring_func: "sigmoid" })).toThrow(/scoring_func/);
+    expect(() => ds({ topk_method: "group_limited_greedy" })).toThrow(/topk_method/);
+    expect(() => ds({ first_k_dense_replace: 5 })).toThrow(/first_k_dense_replace: .*no MoE layer/);
+    expect(() => ds({ n_routed_experts: null })).toThrow(/n_routed_experts/);
+    expect(() => ds({ num_experts_per_tok: 9 })).toThrow(/num_experts_per_tok/);
+    expect(() => buildModel(ds(), {}, new Map(), new Map(), "tiny-deepseek")).toThrow(/DeepSeek-MoE \(model_type deepseek\) has no numerics forward pass/);
+  });
+
+  it("maps and simulates: dense layer 0 and experts on the chip, latency and energy finite", () => {
+    const s = ds();
+    const p = mapModel(s, hybridChip());
+    const placed = new Set([...p.analogMatrices.map((m) => m.name), ...p.digitalMatrices.map((m) => m.name)]);
+    for (const m of projectionMatrices(s)) expect(placed.has(m.name)).toBe(true);
+    expect(placed.has("L0.gate_proj")).toBe(true);
+    expect(placed.has("L1.shared_expert.down_proj")).toBe(true);
+    const r = simulate({ chip: hybridChip(), model: s, promptTokens: 8, genTokens: 3 }).result;
+    expect(r.energyJ).toBeGreaterThan(0);
+    expect(Number.isFinite(r.totalS) && r.totalS > 0).toBe(true);
   });
 });
