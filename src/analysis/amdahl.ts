@@ -11,7 +11,8 @@
 import type { ChipSpec } from "../spec/types.ts";
 import { AimcsimError, isAimcsimError } from "../errors.ts";
 import { simulate } from "../sim/index.ts";
-import { chipPrecision, formatChipPrecision, withPrecisionOf } from "../mapping/index.ts";
+import { chipPrecision, formatChipPrecision, modelChips, withPrecisionOf } from "../mapping/index.ts";
+import { resolveModelShape } from "../model/index.ts";
 import type { PhaseResult, SimResult } from "../sim/result.ts";
 import type { TransformerShape } from "../model/shape.ts";
 
@@ -140,10 +141,10 @@ function row(
   };
 }
 
-/** One decode step at `context` (and the prefill of `context` tokens) on both chips. */
-function point(chip: ChipSpec, model: string | TransformerShape, context: number, batch: number, projectionTimeScale = 1): SimResult {
+/** One decode step at `context` (and the prefill of `context` tokens) on `chips` chips. */
+function point(chip: ChipSpec, model: TransformerShape, context: number, batch: number, chips: number, projectionTimeScale = 1): SimResult {
   // prefill chunk = whole context for the baseline; the hybrid pipelines in its default chunks.
-  return simulate({ chip, model, promptTokens: context, genTokens: 2, batch, chips: "auto", projectionTimeScale }).result;
+  return simulate({ chip, model, promptTokens: context, genTokens: 2, batch, chips, projectionTimeScale }).result;
 }
 
 export function amdahl(opts: AmdahlOptions): AmdahlResult {
@@ -160,12 +161,20 @@ export function amdahl(opts: AmdahlOptions): AmdahlResult {
   let done = 0;
   const baseline = opts.samePrecision === false ? opts.baseline : withPrecisionOf(opts.baseline, opts.chip);
   for (const model of opts.models) {
+    // The chips each chip needs for the model (tiles, weights in DRAM), the same at every context: a context whose
+    // KV cache does not fit them is a skipped row (src/mapping/dram.ts). Worked out once, at the first context.
+    let sized: { shape: TransformerShape; hc: number; bc: number } | undefined;
     for (const context of opts.contexts) {
       try {
-        const h = point(opts.chip, model, context, batch);
-        const b = point(baseline, model, context, batch);
-        const hFree = point(opts.chip, model, context, batch, 0);
-        const bFree = point(baseline, model, context, batch, 0);
+        if (sized === undefined) {
+          const shape = typeof model === "string" ? resolveModelShape(model) : model;
+          sized = { shape, hc: modelChips(shape, opts.chip), bc: modelChips(shape, baseline) };
+        }
+        const { shape, hc, bc } = sized;
+        const h = point(opts.chip, shape, context, batch, hc);
+        const b = point(baseline, shape, context, batch, bc);
+        const hFree = point(opts.chip, shape, context, batch, hc, 0);
+        const bFree = point(baseline, shape, context, batch, bc, 0);
         rows.push(row(h.model, "prefill", context, b.prefill, h.prefill, bFree.prefill, hFree.prefill, sweepS));
         rows.push(row(h.model, "decode", context, b.decode, h.decode, bFree.decode, hFree.decode, sweepS));
       } catch (e) {
@@ -188,7 +197,7 @@ export function amdahl(opts: AmdahlOptions): AmdahlResult {
     assumptions: [
       `precision (${opts.samePrecision === false ? "each chip its own" : "the baseline takes the chip's"}): ${opts.chip.name}: ${formatChipPrecision(chipPrecision(opts.chip))}; ${baseline.name}: ${formatChipPrecision(chipPrecision(baseline))}.`,
       "f = share of the baseline's schedule time attributed to projection ops (time shared equally by the op classes running at each instant); s = baseline projection time / hybrid projection time.",
-      "prefill row: the prompt of `context` tokens; decode row: one decode step with `context` cached tokens; models that do not fit one chip are spread over as many as needed (chips: auto).",
+      "prefill row: the prompt of `context` tokens; decode row: one decode step with `context` cached tokens; models that do not fit one chip are spread over as many as their crossbar tiles and their weights stored in DRAM need, the same count at every context (a context whose KV cache does not fit those chips is skipped, with the reason).",
       "Amdahl's bound assumes the non-projection work is no faster on the hybrid than on the baseline; where the phases overlap (pipelined prefill) the measured speed-up may differ from the prediction.",
       "fFree = 1 - T(baseline, projections free) / T(baseline): the overlap-aware share, from a re-simulation with every projection task (GEMM/GEMV, weight streaming, its NoC hops) taking zero time; amdahlFree uses it. restRatio = T(hybrid, projections free) / T(baseline, projections free): where it exceeds 1 the hybrid's non-projection part is slower than the baseline's and the measured speed-up falls short of either prediction by about that factor.",
     ],

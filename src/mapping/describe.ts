@@ -36,6 +36,11 @@ export const describePlacement = (p: Placement): string[] => {
     lines.push(`digital projections: ${p.digitalMatrices.map((m) => m.name).slice(0, 4).join(", ")}${p.digitalMatrices.length > 4 ? ", ..." : ""} (${mib(bytes)} of weights streamed from DRAM)`);
   }
   lines.push(`KV cache: ${p.kvCache.memory.toUpperCase()}, ${p.kvCache.reason}`);
+  const d = p.dram;
+  lines.push(
+    `DRAM: ${mib(d.totalBytes)} of ${mib(d.capacityBytes)} on ${d.chips} chip(s): weights ${mib(d.bytes)} (digital projections ${mib(d.projectionBytes)}, embeddings ${mib(d.embeddingBytes)})` +
+      (d.kvCacheBytes > 0 ? `, KV cache ${mib(d.kvCacheBytes)}` : ""),
+  );
   for (const u of p.units) lines.push(`  ${u.opKind}${u.scope === "all" ? "" : ` (${u.scope})`} -> ${u.unitKind}: ${u.units.join(", ")}`);
   for (const n of p.notes) lines.push(`note: ${n}`);
   return lines;

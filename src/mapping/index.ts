@@ -2,6 +2,7 @@
 // (tiles, KV cache, units).
 export * from "./tiling.ts";
 export * from "./kvcache.ts";
+export * from "./dram.ts";
 export * from "./units.ts";
 export * from "./placement.ts";
 export * from "./describe.ts";

@@ -1,11 +1,12 @@
 // Where the KV cache lives: on-chip SRAM when mapping.kvCache is "sram" and the cache fits in the SRAM
-// left after the activation buffers, otherwise DRAM, with the reason stated.
+// left after the activation buffers, otherwise DRAM, with the reason stated. Whether a DRAM cache fits beside the
+// weights stored in DRAM is the DRAM rule of dram.ts, checked by mapModel.
 
-import { AimcsimError } from "../errors.ts";
 import { KV_BYTES_PER_ELEMENT, kvCacheBytes, kvCacheTokens } from "../model/opgraph.ts";
 import type { TransformerShape } from "../model/shape.ts";
 import type { ChipSpec, KvCacheLocation, PrecisionFormat } from "../spec/types.ts";
 import { SPEC_DEFAULTS } from "../spec/schema.ts";
+import { formatBytes } from "./dram.ts";
 
 /** Bytes of one element of each KV-cache / attention format (definition of the formats). */
 export const PRECISION_FORMAT_BYTES: Readonly<Record<PrecisionFormat, number>> = { int8: 1, fp8: 1, fp16: 2, bf16: 2 };
@@ -49,8 +50,11 @@ export const activationBufferBytes = (shape: TransformerShape, batch: number, co
   return (rows + scores) * ACTIVATION_BYTES_PER_ELEMENT;
 };
 
-const fmt = (bytes: number): string =>
-  bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(2)} MiB` : `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+const fmt = formatBytes;
+
+/** The cache's size in words: "1.25 GiB for 1 x 2560 tokens in fp16". */
+export const kvCacheSize = (chip: ChipSpec, kv: Pick<KvCachePlacement, "bytes" | "batch" | "contextTokens">): string =>
+  `${fmt(kv.bytes)} for ${kv.batch} x ${kv.contextTokens} tokens in ${chip.mapping.kvCacheFormat ?? SPEC_DEFAULTS.mapping.kvCacheFormat}`;
 
 export const placeKvCache = (
   shape: TransformerShape,
@@ -63,7 +67,7 @@ export const placeKvCache = (
   const bufferBytes = activationBufferBytes(shape, opts.batch, opts.contextTokens) * opts.chips;
   const free = Math.max(0, sramCapacityBytes - bufferBytes);
   const base = { bytes, batch: opts.batch, contextTokens: opts.contextTokens, sramCapacityBytes, bufferBytes };
-  const size = `${fmt(bytes)} for ${opts.batch} x ${opts.contextTokens} tokens in ${chip.mapping.kvCacheFormat ?? SPEC_DEFAULTS.mapping.kvCacheFormat}`;
+  const size = kvCacheSize(chip, base);
   let placement: KvCachePlacement;
   if (chip.mapping.kvCache === "dram") {
     placement = { ...base, memory: "dram", srams: [], reason: `mapping.kvCache is "dram" (${size})` };
@@ -83,14 +87,6 @@ export const placeKvCache = (
       srams: [],
       reason: `does not fit in SRAM: ${size} > ${fmt(free)} free (${fmt(sramCapacityBytes)} SRAM on ${opts.chips} chip(s) minus ${fmt(bufferBytes)} of activation buffers)`,
     };
-  }
-  if (placement.memory === "dram" && bytes > chip.dram.capacityBytes * opts.chips) {
-    throw new AimcsimError(
-      "MappingError",
-      "dram.capacityBytes",
-      `the KV cache (${size}) exceeds the DRAM of ${opts.chips} chip(s) (${fmt(chip.dram.capacityBytes * opts.chips)}); ` +
-        `size it for fewer tokens (contextTokens) or sequences (batch)`,
-    );
   }
   return placement;
 };

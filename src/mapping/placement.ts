@@ -11,6 +11,8 @@
 // Multi-chip: with `chips: "auto"` (or a number), tiles are numbered globally (tile = chip x tilesPerChip +
 // tileOnChip) and filled in order, so chip c holds tiles [c M, (c+1) M). A matrix may straddle two chips;
 // its partial sums then cross the chip boundary (the interconnect model must charge for that).
+// DRAM (dram.ts): the weights stored in DRAM (digital projections, embeddings) plus a DRAM KV cache must fit in
+// dram.capacityBytes x chips; "auto" takes the fewest chips that satisfy the tile rule and the DRAM rule.
 
 import { AimcsimError } from "../errors.ts";
 import { projectionMatrices, type ProjectionMatrix, type ProjectionRole, type WeightSlice } from "../model/projections.ts";
@@ -18,7 +20,8 @@ import type { TransformerShape } from "../model/shape.ts";
 import { expertsByLoad, moeDetails } from "../model/moe.ts";
 import type { ChipSpec } from "../spec/types.ts";
 import { expertHomes } from "./experts.ts";
-import { PRECISION_FORMAT_BYTES, placeKvCache, type KvCachePlacement } from "./kvcache.ts";
+import { checkDramCapacity, chipsForDram, dramWeights, formatBytes, type DramOccupancy } from "./dram.ts";
+import { activationBufferBytes, kvCacheSize, PRECISION_FORMAT_BYTES, placeKvCache, type KvCachePlacement } from "./kvcache.ts";
 import { tileCount, tileMatrix, type WeightEncoding } from "./tiling.ts";
 import { assignUnits, type UnitAssignment } from "./units.ts";
 
@@ -85,15 +88,19 @@ export interface Placement {
   readonly tilesPerChip: number;
   /** Tiles on all chips used. */
   readonly tilesAvailable: number;
-  /** Chips the placement spans (the requested number, or ceil(tilesNeeded / tilesPerChip) for "auto"). */
+  /** Chips the placement spans (the requested number, or chipsNeeded for "auto"). */
   readonly chips: number;
-  /** Minimum chips: ceil(tilesNeeded / tilesPerChip), at least 1. */
+  /** Fewest chips that hold the model and its KV cache: the most of ceil(tilesNeeded / tilesPerChip),
+   *  ceil(weights in DRAM / dram.capacityBytes) and the fewest chips whose SRAM or DRAM then holds the KV cache
+   *  (dram.ts), at least 1. */
   readonly chipsNeeded: number;
   /** Weights stored in the crossbars. */
   readonly analogWeights: number;
   /** Cells holding weights / cells of the tiles used. */
   readonly cellUtilization: number;
   readonly kvCache: KvCachePlacement;
+  /** What the DRAM of all chips holds (weights stored there, KV cache when there) against its capacity (dram.ts). */
+  readonly dram: DramOccupancy;
   readonly units: readonly UnitAssignment[];
   /** Facts the user should know (e.g. a ternary model on 1-bit weights). */
   readonly notes: readonly string[];
@@ -109,6 +116,9 @@ export interface MapOptions {
   readonly batch?: number;
   /** Tokens per sequence the KV cache is sized for (default: the model's maxPositions). */
   readonly contextTokens?: number;
+  /** false: the DRAM rule checks the weights only and the caller fits the KV cache into what is left itself
+   *  (serve: paged KV blocks in dram.capacityBytes - dram.bytes, with its own per-request error). Default true. */
+  readonly dramKvCheck?: boolean;
 }
 
 /** Bytes per stored weight of a digital projection: ternary layer weights packed 4 per byte (the HF BitNet
@@ -254,10 +264,6 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
     }
   }
 
-  const chipsNeeded = tilesPerChip > 0 ? Math.max(1, Math.ceil(tilesNeeded / tilesPerChip)) : 1;
-  const chips = requested === "auto" ? chipsNeeded : requested;
-  if (chips > 1) notes.push(`spread over ${chips} chips (${tilesNeeded} tiles needed, ${tilesPerChip} per chip)`);
-
   const digitalMatrices: DigitalMatrix[] = digitalList.map((m) => ({
     name: m.name,
     role: m.role,
@@ -269,6 +275,46 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
     weightBytes: m.inFeatures * m.outFeatures * weightBytesPerElement(shape, m, chip),
   }));
 
+  // Chips: the tile rule, the DRAM rule for the weights, then the KV cache: in SRAM where it fits there, else in DRAM
+  // beside the weights; "auto" takes the fewest chips where one of them holds it (SRAM and DRAM room both grow
+  // linearly with chips, so the smallest count is closed-form).
+  const weightsInDram = dramWeights(shape, digitalMatrices);
+  const kvCheck = options.dramKvCheck !== false;
+  const chipsForTiles = tilesPerChip > 0 ? Math.max(1, Math.ceil(tilesNeeded / tilesPerChip)) : 1;
+  const chipsForWeights = chipsForDram(weightsInDram.bytes, chip);
+  const chipsForModel = Math.max(chipsForTiles, chipsForWeights);
+  const kvAt = (n: number): KvCachePlacement => placeKvCache(shape, chip, { batch, contextTokens, chips: n });
+  let kvCache = kvAt(chipsForModel);
+  let chipsNeeded = chipsForModel;
+  if (kvCheck && kvCache.memory === "dram" && weightsInDram.bytes + kvCache.bytes > chip.dram.capacityBytes * chipsForModel) {
+    const forDram = chipsForDram(weightsInDram.bytes + kvCache.bytes, chip);
+    const sramFreePerChip = chip.sram.reduce((a, x) => a + x.capacityBytes, 0) - activationBufferBytes(shape, batch, contextTokens);
+    const forSram = chip.mapping.kvCache === "sram" && chip.sram.length > 0 && sramFreePerChip > 0 ? Math.ceil(kvCache.bytes / sramFreePerChip) : Infinity;
+    chipsNeeded = Math.max(chipsForModel, Math.min(forDram, forSram));
+  }
+  const chips = requested === "auto" ? chipsNeeded : requested;
+  if (chips !== chipsForModel) kvCache = kvAt(chips);
+  const dram = checkDramCapacity(chip, weightsInDram, {
+    chips,
+    kvCacheBytes: kvCache.memory === "dram" && kvCheck ? kvCache.bytes : 0,
+    kvCacheSize: kvCacheSize(chip, kvCache),
+  });
+  if (chips > 1) {
+    notes.push(
+      requested === "auto" && chips > chipsForTiles
+        ? `spread over ${chips} chips for memory capacity: ${tilesNeeded > 0 ? `${tilesNeeded} tiles need ${chipsForTiles} (${tilesPerChip} per chip); ` : ""}` +
+            `${formatBytes(weightsInDram.bytes)} of weights stored in DRAM need ${chipsForWeights} (dram.capacityBytes ${formatBytes(chip.dram.capacityBytes)} per chip)` +
+            (chips > chipsForModel ? `; the KV cache (${kvCacheSize(chip, kvCache)}, in ${kvCache.memory.toUpperCase()}) needs ${chips}` : "")
+        : `spread over ${chips} chips (${tilesNeeded} tiles needed, ${tilesPerChip} per chip)`,
+    );
+    // Weights that fit one chip's DRAM can all sit on chip 0, which is what the lowering streams from.
+    if (weightsInDram.bytes > chip.dram.capacityBytes)
+      notes.push(
+        `the ${formatBytes(weightsInDram.bytes)} of weights stored in DRAM are sharded over the ${chips} chips' DRAM by bytes (each chip holds its share; capacity checked in total); ` +
+          `the simulation still streams every digital projection from chip 0's DRAM channel into chip 0's units (per-chip parallel streaming is not modelled; only expert-parallel routed experts use their home chip's DRAM), so it is slower than a tensor-parallel deployment`,
+      );
+  }
+
   const expertChips = expertHomes(shape, chip, chips, analogMatrices, blocks);
   if (expertChips !== null) {
     const per = new Array<number>(chips).fill(0);
@@ -276,7 +322,6 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
     notes.push(`expert parallelism (${chip.mapping.experts?.chips}): routed experts per chip over all layers ${per.join(", ")}`);
   }
 
-  const kvCache = placeKvCache(shape, chip, { batch, contextTokens, chips });
   const units = assignUnits(shape, chip, kvCache.memory === "sram" ? kvCache.srams : ["dram"]);
   const cellsPerWeight = encoding?.cellsPerWeight ?? 0;
   const tileCells = analog ? analog.tile.rows * analog.tile.cols : 0;
@@ -296,6 +341,7 @@ export const mapModel = (shape: TransformerShape, chip: ChipSpec, options: MapOp
     analogWeights,
     cellUtilization: tilesNeeded > 0 ? (analogWeights * cellsPerWeight) / (tilesNeeded * tileCells) : 0,
     kvCache,
+    dram,
     units,
     notes,
     ...(expertChips !== null ? { expertChips } : {}),
@@ -307,3 +353,7 @@ export const blocksOf = (placement: Placement, matrix: string): readonly PlacedB
   const m = placement.analogMatrices.find((x) => x.name === matrix);
   return m ? placement.blocks.slice(m.firstBlock, m.firstBlock + m.tiles) : [];
 };
+
+/** Chips the model itself needs, whatever the workload: the fewest that satisfy the tile rule and the DRAM rule for
+ *  the weights stored in DRAM (no KV cache). `amdahl` holds this count fixed over its contexts. */
+export const modelChips = (shape: TransformerShape, chip: ChipSpec): number => mapModel(shape, chip, { chips: "auto", contextTokens: 0 }).chips;

@@ -92,7 +92,7 @@ const checkInt = (field: string, v: number, min: number): void => {
 };
 
 /** Element bytes of embedding tables (ternary models keep bf16 embeddings; fp32 checkpoints 4 bytes). */
-const embeddingBytesPerElement = (shape: TransformerShape): number => (shape.weightFormat === "fp32" ? 4 : 2);
+export const embeddingBytesPerElement = (shape: TransformerShape): number => (shape.weightFormat === "fp32" ? 4 : 2);
 
 /** Sum over the queries at positions context .. context+tokens-1 of the keys each sees: min(p + 1, window). */
 export const visibleKeySum = (context: number, tokens: number, window: number | null): number => {

@@ -110,7 +110,8 @@ export class IterationCostModel {
     readonly shape: TransformerShape,
     opts: { readonly chips?: number | "auto"; readonly maxContextTokens: number; readonly exact?: boolean },
   ) {
-    this.placement = mapModel(shape, chip, { chips: opts.chips ?? 1, batch: 1, contextTokens: opts.maxContextTokens });
+    // The KV cache is paged into the DRAM the weights leave (serve.ts), so mapping checks the weights only.
+    this.placement = mapModel(shape, chip, { chips: opts.chips ?? 1, batch: 1, contextTokens: opts.maxContextTokens, dramKvCheck: false });
     this.prefillChunk = this.placement.analogMatrices.length > 0 ? 64 : Number.MAX_SAFE_INTEGER;
     const desc = describeChip(chip).staticPowerByComponentW;
     this.staticW = Object.fromEntries(COMPONENT_KINDS.map((k) => [k, desc[k] * this.placement.chips])) as Record<ComponentKind, number>;

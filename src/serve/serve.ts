@@ -185,11 +185,10 @@ export function serve(opts: ServeOptions): ServeResult {
   // ---- KV capacity in blocks
   const kvMemory = placement.kvCache.memory;
   const bytesPerToken = kvCacheBytes(shape, 1, 1);
-  const digitalWeightBytes = placement.digitalMatrices.reduce((a, m) => a + m.weightBytes, 0);
   const capacityBytes =
     kvMemory === "sram"
       ? placement.kvCache.sramCapacityBytes - activationBufferBytes(shape, maxSeqs, longest) * placement.chips
-      : opts.chip.dram.capacityBytes * placement.chips - digitalWeightBytes;
+      : placement.dram.capacityBytes - placement.dram.bytes; // DRAM less the weights stored there (src/mapping/dram.ts)
   const totalBlocks = Math.floor(Math.max(0, capacityBytes) / (bytesPerToken * blockTokens));
   const blocksFor = (tokens: number): number => Math.ceil(tokens / blockTokens);
   for (const r of opts.requests)
@@ -434,7 +433,7 @@ export function serve(opts: ServeOptions): ServeResult {
     experts: expertChips(shape, expertMacs, expertActive, busyS),
     assumptions: [
       `continuous batching: decode first, then one prefill chunk; at most ${maxTokens} tokens and ${maxSeqs} sequences per iteration; KV blocks of ${blockTokens} tokens; preemption by ${opts.preemption ?? "recompute"} of the most recently admitted sequence`,
-      `KV cache in ${kvMemory}: ${totalBlocks * blockTokens} tokens on ${placement.chips} chip(s) (${kvMemory === "dram" ? "DRAM minus the digital weights" : "SRAM minus the activation buffers"})`,
+      `KV cache in ${kvMemory}: ${totalBlocks * blockTokens} tokens on ${placement.chips} chip(s) (${kvMemory === "dram" ? "DRAM minus the weights stored there: digital projections and embeddings" : "SRAM minus the activation buffers"})`,
       `energy: each iteration's dynamic and static energy as \`run\` books them, plus the idle chip's static power (${staticW.toPrecision(3)} W) between iterations${gated ? ": none here, idle units are power-gated" : ""}`,
       ...costs.assumptions,
     ],
