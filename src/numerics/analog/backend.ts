@@ -308,6 +308,12 @@ export function createAnalogBackend(
   const wasmEpi = opts.epilogue !== "js" && !ideal && !adcErr && !bmIterative && (accKind === 0 || accKind === 1);
   const epi: EpilogueParams = { noisy, accKind: accKind === 0 ? 0 : 1, wn2: 0, so2: 0, bound: 0, invStep: 0, levels: adcLevels, cw: 0, lim: accKind === 0 ? intMax : exactInt, halfBins: 0 };
 
+  // one PWM plane group with tables: its tile inputs are written by the DAC loop itself (no second pass)
+  const fuseFill = !plan.bitSerial && plan.planeGroups.length === 1 && plan.planeGroups[0]!.x !== null && plan.planeGroups[0]!.xsq !== null;
+  const gx0 = fuseFill ? plan.planeGroups[0]!.x : null;
+  const gsq0 = fuseFill ? plan.planeGroups[0]!.xsq : null;
+  const gm0 = fuseFill && varAmax > 0 ? varM[0]! : null;
+
   const linear = (w: LinearWeight, x: Float32Array, T: number, out: Float32Array): void => {
     const L = layers.get(w) ?? byName.get(w.name);
     if (!L) {
@@ -389,6 +395,8 @@ export function createAnalogBackend(
             xq[qo + i] = 0;
             codes[qo + i] = 0;
           }
+          if (fuseFill && varAmax > 0) mIn.fill(0, qo, qo + R);
+          else if (fuseFill && wNoise > 0) xsq.fill(0, qo, qo + R);
         } else if (ideal) {
           const inv = 1 / range;
           for (let i = 0; i < R; i++) {
@@ -412,6 +420,12 @@ export function createAnalogBackend(
             }
             const c = signOnly ? (v < 0 ? -1 : 1) : v < 0 ? -Math.round(-v * dacLevels) : Math.round(v * dacLevels);
             codes[qo + i] = c;
+            if (fuseFill) {
+              // the group's tile input (and squared input) from the tables, as the plane-group pass would
+              xq[qo + i] = gx0![c + dacLevels];
+              if (varAmax > 0) mIn[qo + i] = gm0![c + dacLevels];
+              else if (wNoise > 0) xsq[qo + i] = gsq0![c + dacLevels];
+            }
             if (record && dacHist.length > 0) dacHist[c < 0 ? -c : c]++;
             if (c !== 0) {
               nonzero++;
@@ -451,7 +465,9 @@ export function createAnalogBackend(
         const G = plan.planeGroups[g];
         const gx = G.x;
         const gsq = G.xsq;
-        if (varAmax > 0) {
+        if (fuseFill) {
+          // written with the codes
+        } else if (varAmax > 0) {
           const gm = varM[g];
           for (let j = 0, n = T * R; j < n; j++) xq[j] = gx![codes[j] + dacLevels];
           for (let j = 0, n = T * R; j < n; j++) mIn[j] = gm[codes[j] + dacLevels];
