@@ -4,6 +4,7 @@
 // w_noise at the same sample size).
 import { describe, expect, it } from "vitest";
 import { createAnalogBackend, type AnalogBackendOptions } from "../../src/numerics/analog/index.ts";
+import { INT_VAR_MIN_TOKENS } from "../../src/numerics/analog/backend.ts";
 import { pcmNoise as pcmSpecNoise } from "../../src/spec/dsl.ts";
 import { analogSpec, randomInput, randomWeight } from "./analog-fixtures.ts";
 
@@ -61,6 +62,7 @@ function ksPooled(a: Float32Array, b: Float32Array): number {
 
 describe("integer w_noise variance pass", () => {
   it("gives the float32 pass's output distribution (KS), and the test sees a 5 % change of w_noise", () => {
+    expect(T).toBeGreaterThanOrEqual(INT_VAR_MIN_TOKENS); // the integer pass runs
     const wn = 0.0175;
     const f32 = samples(wn, { exactVariance: true });
     const int = samples(wn, {});
@@ -73,6 +75,23 @@ describe("integer w_noise variance pass", () => {
     const changed = ksPooled(f32b, f32);
     expect(same).toBeLessThan(crit);
     expect(changed).toBeGreaterThan(crit);
+  });
+
+  it("below INT_VAR_MIN_TOKENS tokens a call takes the float32 pass (same bits as exactVariance)", () => {
+    expect(INT_VAR_MIN_TOKENS).toBeGreaterThan(1);
+    const spec = analogSpec({ rows: 64, cols: 32, bitsPerCell: 8, noise: pcmSpecNoise({ wNoise: 0.05, outNoise: 0, tInfS: 3600, driftCompensation: false }), adc: { kind: "sar", bits: 12, colsPerAdc: 1 } }, { weightBits: 8 });
+    const run = (opts: Partial<AnalogBackendOptions>, t: number) => {
+      const b = createAnalogBackend([w], spec, { seed: 9, record: false, ...opts });
+      const y = new Float32Array(t * C);
+      const ys: number[] = [];
+      for (let k = 0; k < 50; k++) {
+        b.linear(w, x, t, y);
+        ys.push(...y);
+      }
+      return ys;
+    };
+    expect(run({}, 1)).toEqual(run({ exactVariance: true }, 1));
+    // (from INT_VAR_MIN_TOKENS on the bits differ: the first test, at T = INT_VAR_MIN_TOKENS)
   });
 
   it("is deterministic (same seed, same bits) and leaves layers without w_noise bit-identical", () => {

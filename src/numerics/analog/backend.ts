@@ -78,13 +78,17 @@ export interface AnalogBackendOptions {
    *  per 8 inputs (src/numerics/kernels/wasm.ts gemmv_i16): |error| <= max_i |w_i| / (2 Amax) * sum_i x_i^2
    *  (Amax = 32767 for DACs up to 8 bits) plus float32 rounding, i.e. a relative error below 1e-3 unless the
    *  x^2-weighted mean |w| of the row is under 1.5 % of its largest |w|. v only sets the std of the noise
-   *  draw. DACs whose squared group inputs are not integers up to 32767 (above 8 bits PWM) use float32. */
+   *  draw. DACs whose squared group inputs are not integers up to 32767 (above 8 bits PWM) use float32, and so
+   *  do calls with fewer than INT_VAR_MIN_TOKENS tokens (where the fused float32 pass is faster). */
   readonly exactVariance?: boolean;
   /** Where the ADC epilogue runs: "wasm" (default; src/numerics/kernels/convert.ts, bit-identical to the
    *  JavaScript one) or "js" (the reference). Joined slices, ADC errors, iterative bound management and
    *  fp16/bf16/fp8 accumulators always run in JavaScript. */
   readonly epilogue?: "wasm" | "js";
 }
+
+/** Calls with at least this many tokens use the integer w_noise variance pass (exactVariance false). */
+export const INT_VAR_MIN_TOKENS = 4;
 
 export type AnalogBackend = LinearBackend & {
   /**
@@ -276,7 +280,7 @@ export function createAnalogBackend(
     nz = new Float64Array(noisy ? maxCols : 0);
     codes = new Int32Array(cap * maxRows);
     xq = new Float32Array(cap * maxRows);
-    xsq = new Float32Array(wNoise > 0 && varAmax === 0 ? cap * maxRows : 0);
+    xsq = new Float32Array(wNoise > 0 ? cap * maxRows : 0);
     mIn = new Uint16Array(varAmax > 0 ? cap * maxRows : 0);
     inScale = new Float64Array(cap);
     sumX = new Float64Array(cap);
@@ -324,6 +328,9 @@ export function createAnalogBackend(
     }
     ensure(T);
     const IA = wasmEpi && L.tiles.length > 0 ? accumulatorFor(L.tiles[0].slices[0], cap * maxOut) : intAcc;
+    // the integer variance pass from INT_VAR_MIN_TOKENS tokens on; below, the fused float32 pass, which reads the
+    // weights once (at 1 token the two passes cost more memory traffic than they save; measured on 2048^2)
+    const iv = varAmax > 0 && T >= INT_VAR_MIN_TOKENS;
     const inF = w.inFeatures;
     const outF = w.outFeatures;
     const C = L.counters;
@@ -395,7 +402,7 @@ export function createAnalogBackend(
             xq[qo + i] = 0;
             codes[qo + i] = 0;
           }
-          if (fuseFill && varAmax > 0) mIn.fill(0, qo, qo + R);
+          if (fuseFill && iv) mIn.fill(0, qo, qo + R);
           else if (fuseFill && wNoise > 0) xsq.fill(0, qo, qo + R);
         } else if (ideal) {
           const inv = 1 / range;
@@ -423,7 +430,7 @@ export function createAnalogBackend(
             if (fuseFill) {
               // the group's tile input (and squared input) from the tables, as the plane-group pass would
               xq[qo + i] = gx0![c + dacLevels];
-              if (varAmax > 0) mIn[qo + i] = gm0![c + dacLevels];
+              if (iv) mIn[qo + i] = gm0![c + dacLevels];
               else if (wNoise > 0) xsq[qo + i] = gsq0![c + dacLevels];
             }
             if (record && dacHist.length > 0) dacHist[c < 0 ? -c : c]++;
@@ -467,7 +474,7 @@ export function createAnalogBackend(
         const gsq = G.xsq;
         if (fuseFill) {
           // written with the codes
-        } else if (varAmax > 0) {
+        } else if (iv) {
           const gm = varM[g];
           for (let j = 0, n = T * R; j < n; j++) xq[j] = gx![codes[j] + dacLevels];
           for (let j = 0, n = T * R; j < n; j++) mIn[j] = gm[codes[j] + dacLevels];
@@ -492,13 +499,12 @@ export function createAnalogBackend(
             const cw = G.codeWeight * S.codeWeight;
             if (wasmEpi && S.size === 1) {
               const hist = record && adcBins > 0 ? C.adcHist : null;
-              epi.wn2 = wNoise * wNoise * (varAmax > 0 ? sqUnit : 1);
+              epi.wn2 = wNoise * wNoise * (iv ? sqUnit : 1);
               epi.so2 = sigOut * sigOut;
               epi.bound = bound;
               epi.invStep = 1 / step;
               epi.cw = cw;
               epi.halfBins = halfBins;
-              const iv = varAmax > 0;
               const clips = convertTile(P.slices[S.j0], R, K, T, xq, iv ? P.varA[S.j0] : null, iv ? P.varS[S.j0] : null, iv ? mIn : null, !iv && wNoise > 0 ? xsq : null, IA, c0, outF, rng, hist, epi);
               if (clips >= 0) {
                 adcClip += clips;
@@ -506,7 +512,7 @@ export function createAnalogBackend(
               }
             }
             for (let jj = 0; jj < S.size; jj++) {
-              if (varAmax > 0) {
+              if (iv) {
                 gemmTile(P.slices[S.j0 + jj], R, K, xq, T, ybufs[jj]);
                 gemmVar(P.varA[S.j0 + jj], P.varS[S.j0 + jj], R, K, mIn, T, vbufs[jj]);
               } else if (wNoise > 0) gemmTileNoise(P.slices[S.j0 + jj], R, K, xq, xsq, T, ybufs[jj], vbufs[jj]);
@@ -516,7 +522,7 @@ export function createAnalogBackend(
             const v0 = vbufs[0];
             const joined = S.size > 1;
             const invStep = 1 / step;
-            const wn2 = wNoise * wNoise * (varAmax > 0 ? sqUnit : 1); // the integer pass's v is in units of sqUnit
+            const wn2 = wNoise * wNoise * (iv ? sqUnit : 1); // the integer pass's v is in units of sqUnit
             const so2 = sigOut * sigOut;
             const hist = record && adcBins > 0 ? C.adcHist : null;
             for (let t = 0; t < T; t++) {
