@@ -216,21 +216,26 @@ describe("worker threads", () => {
     const w = { name: "m", outFeatures: C, inFeatures: R, data: rand(R * C, 21, 0.05), bias: rand(C, 22) };
     const x = rand(T * R, 23);
     const spec = analogSpec({ rows: 256, cols: 512, noise: pcmNoise }, { weightBits: 8 });
+    const T5 = 5; // the integer variance pass (INT_VAR_MIN_TOKENS 4) split across threads too
+    const x5 = rand(T5 * R, 24);
     const runBoth = () => {
       const e = new Float32Array(T * C);
       exactBackend.linear(w, x, T, e);
       const a = new Float32Array(T * C);
       createAnalogBackend([w], spec, { seed: 5, record: false }).linear(w, x, T, a);
-      return [e, a];
+      const a5 = new Float32Array(T5 * C);
+      createAnalogBackend([w], spec, { seed: 5, record: false }).linear(w, x5, T5, a5);
+      return [e, a, a5];
     };
     setKernelThreads(1);
-    const [e1, a1] = runBoth();
+    const [e1, a1, a51] = runBoth();
     try {
       setKernelThreads(3);
       expect(kernelThreads()).toBe(3);
-      const [e3, a3] = runBoth();
+      const [e3, a3, a53] = runBoth();
       expect(Array.from(e3)).toEqual(Array.from(e1));
       expect(Array.from(a3)).toEqual(Array.from(a1));
+      expect(Array.from(a53)).toEqual(Array.from(a51));
       // a bank made while the workers run is handed to them
       const W2 = allocF32(R * C, true);
       W2.set(w.data);
