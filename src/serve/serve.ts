@@ -77,6 +77,13 @@ export interface IterationRecord {
   readonly decodeSeqs: number;
   readonly prefillTokens: number;
   readonly queued: number;
+  /** Multi-chip runs: bytes and occupied time of each chip-to-chip link in this iteration (by link name). */
+  readonly linkBytes?: Readonly<Record<string, number>>;
+  readonly linkBusyS?: Readonly<Record<string, number>>;
+  /** Expert parallelism: per chip, the routed token slots its experts computed in this iteration and the wall time
+   *  any of its expert tasks ran. */
+  readonly expertTokens?: readonly number[];
+  readonly expertActiveS?: readonly number[];
 }
 
 export interface ServeLinkTraffic {
@@ -226,6 +233,8 @@ export function serve(opts: ServeOptions): ServeResult {
   const linkBusy = new Map<string, number>();
   const expertMacs: number[] = [];
   const expertActive: number[] = [];
+  const moeShape = moeDetails(shape);
+  const expertSlotMacs = moeShape ? 3 * shape.hiddenSize * moeShape.expertIntermediateSize : 1; // gate, up, down of one expert
 
   for (const s of seqs) sim.scheduleAt(Math.round(s.req.arrivalS * PS_PER_S), ARRIVE, s.req.id);
 
@@ -315,7 +324,16 @@ export function serve(opts: ServeOptions): ServeResult {
     const dur = Math.max(1, Math.round(c.timeS * PS_PER_S) + swapPs);
     busy = true;
     iterations++;
-    log.push({ startS: sim.nowPs / PS_PER_S, endS: (sim.nowPs + dur) / PS_PER_S, decodeSeqs: curDecode.length, prefillTokens: curChunk, queued: waiting.length });
+    log.push({
+      startS: sim.nowPs / PS_PER_S,
+      endS: (sim.nowPs + dur) / PS_PER_S,
+      decodeSeqs: curDecode.length,
+      prefillTokens: curChunk,
+      queued: waiting.length,
+      // per-iteration link and expert figures, for the trace (kept only when recording)
+      ...(opts.record && c.linkBytes ? { linkBytes: c.linkBytes, linkBusyS: c.linkBusyS ?? {} } : {}),
+      ...(opts.record && c.expertMacs ? { expertTokens: c.expertMacs.map((m) => m / expertSlotMacs), expertActiveS: c.expertActiveS ?? [] } : {}),
+    });
     sim.schedule(dur, ITERATION_END, 0);
   };
 

@@ -9,7 +9,9 @@ import { mapModel } from "../../src/mapping/placement.ts";
 import { shapeFromConfig } from "../../src/model/config.ts";
 import { withExpertLoad } from "../../src/model/moe.ts";
 import { parseLengthDist, poissonRequests, serve } from "../../src/serve/index.ts";
+import { serveTrace } from "../../src/serve/trace.ts";
 import { simulate } from "../../src/sim/index.ts";
+import type { ChromeTrace } from "../../src/trace/build.ts";
 import { hybridChip, tile } from "../mapping/chips.ts";
 
 // A tiny Mixtral: 2 layers, 8 experts, top-2, hidden 256, expert width 512.
@@ -152,5 +154,56 @@ describe("CLI flags", () => {
     expect(text).toMatch(/chip-to-chip links/);
     expect(text).toMatch(/link 0-1 /);
     expect(text).not.toMatch(/chip-link/);
+  });
+});
+
+describe("serve trace: chip-link and expert tracks", () => {
+  it("the Perfetto trace is valid JSON with one track per link and per chip's experts, whose per-iteration figures add up to the run's", () => {
+    const chip = withExpertChips(analog, "spread");
+    const few = requests.slice(0, 6);
+    const s = serve({ chip, model: tiny, requests: few, chips: "auto", record: true });
+    expect(s.links.length).toBeGreaterThan(0);
+    expect(s.experts.length).toBeGreaterThan(1);
+    const trace = JSON.parse(JSON.stringify(serveTrace(s))) as ChromeTrace;
+    const threads = new Map<number, string>();
+    const procs = new Map<number, string>();
+    for (const e of trace.traceEvents) {
+      if (e.ph === "M" && e.name === "thread_name") threads.set(e.pid * 1e6 + e.tid!, String(e.args!["name"]));
+      if (e.ph === "M" && e.name === "process_name") procs.set(e.pid, String(e.args!["name"]));
+    }
+    const names = new Set(threads.values());
+    for (const l of s.links) expect(names.has(`link ${l.name}`)).toBe(true);
+    for (const x of s.experts) expect(names.has(`chip ${x.chip} experts`)).toBe(true);
+    expect([...procs.values()]).toEqual(expect.arrayContaining(["chip", "chip links", "experts per chip", "requests"]));
+    const slicesOn = (track: string) =>
+      trace.traceEvents.filter((e) => {
+        const t = threads.get(e.pid * 1e6 + e.tid!) ?? "";
+        return e.ph === "X" && (t === track || t.startsWith(`${track} #`));
+      });
+    // link bytes per iteration (counter) add up to the run's bytes on that link; busy slices never exceed their iteration
+    for (const l of s.links) {
+      const pts = trace.traceEvents.filter((e) => e.ph === "C" && e.name === `link ${l.name} bytes per iteration`);
+      expect(pts.length).toBe(s.iterations);
+      const sum = pts.reduce((a, e) => a + Number(e.args!["value"]), 0);
+      expect(sum / l.bytes).toBeCloseTo(1, 9);
+      const busy = slicesOn(`link ${l.name}`);
+      expect(busy.reduce((a, e) => a + Number(e.args!["busyS"]), 0) / l.busyS).toBeCloseTo(1, 9);
+      for (const e of busy) expect(Number(e.args!["utilization"])).toBeLessThanOrEqual(1);
+    }
+    // routed token slots on each chip's expert track add up to the run's per-chip count
+    for (const x of s.experts) {
+      const sl = slicesOn(`chip ${x.chip} experts`);
+      expect(sl.reduce((a, e) => a + Number(e.args!["routedTokens"]), 0)).toBeCloseTo(x.routedTokens, 6);
+      const util = trace.traceEvents.filter((e) => e.ph === "C" && e.name === `chip ${x.chip} experts utilisation`).map((e) => Number(e.args!["value"]));
+      expect(util.length).toBe(s.iterations);
+      for (const u of util) expect(u >= 0 && u <= 1).toBe(true);
+    }
+    // the hottest chip's track is not empty
+    const hot = s.experts.reduce((a, b) => (b.routedTokens > a.routedTokens ? b : a));
+    expect(slicesOn(`chip ${hot.chip} experts`).length).toBeGreaterThan(0);
+    // one chip: no link or expert tracks
+    const one = serveTrace(serve({ chip: digital, model: tiny, requests: few, record: true }));
+    expect(one.traceEvents.some((e) => e.ph === "M" && String(e.args?.["name"] ?? "").startsWith("link "))).toBe(false);
+    expect(one.traceEvents.some((e) => e.ph === "M" && String(e.args?.["name"] ?? "").includes("experts"))).toBe(false);
   });
 });
