@@ -3,6 +3,7 @@ import fc from "fast-check";
 import hybrid from "../../hw-specs/hybrid-bitnet.ts";
 import digital from "../../hw-specs/digital-baseline.ts";
 import { amdahl, amdahlCeiling, amdahlSpeedup } from "../../src/analysis/index.ts";
+import { modelChips, withPrecisionOf } from "../../src/mapping/index.ts";
 import { resolveModelShape } from "../../src/model/index.ts";
 import { variant } from "../../src/spec/index.ts";
 import { simulate } from "../../src/sim/index.ts";
@@ -82,6 +83,21 @@ describe("amdahl: points that do not fit", () => {
     expect(r.skipped).toHaveLength(1);
     expect(r.skipped[0]).toMatchObject({ model: "bitnet-gpt2-350m", context: 4096 });
     expect(r.skipped[0]!.reason.length).toBeGreaterThan(10);
+  });
+
+  it("holds each chip's model chip count (tiles, weights in DRAM) over the contexts: weights beyond one chip's DRAM take more chips, a KV cache beyond them is a skipped row naming dram.capacityBytes", () => {
+    // bitnet-gpt2-350m on the baseline: 16-bit head and embeddings (tied: one copy) + ternary layers ~ 180 MB > 96 MiB
+    const small = (c: typeof hybrid) => variant(c, (d) => { d.dram.capacityBytes = 96 * 2 ** 20; });
+    const shape = resolveModelShape("bitnet-gpt2-350m");
+    const baselineChips = modelChips(shape, small(digital));
+    expect(baselineChips).toBe(2);
+    const r = amdahl({ chip: small(hybrid), baseline: small(digital), models: ["bitnet-gpt2-350m"], contexts: [128, 2048, 4096] });
+    // the rows that are given equal a run on the model's chip count
+    const b128 = simulate({ chip: withPrecisionOf(small(digital), small(hybrid)), model: shape, promptTokens: 128, genTokens: 2, chips: baselineChips }).result;
+    expect(r.rows.find((x) => x.context === 128 && x.phase === "decode")!.baselineLatencyS).toBe(b128.decode.latencyS);
+    // 2048 tokens of fp16 KV (24 layers x 2 x 1024 x 2 B = 96 KiB per token: 192 MiB) do not fit beside the weights
+    expect(r.skipped.map((x) => x.context)).toEqual([2048, 4096]);
+    for (const x of r.skipped) expect(x.reason).toMatch(/^dram\.capacityBytes: the weights stored in DRAM .* plus the KV cache in DRAM .*of 2 chip\(s\)/);
   });
 });
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import digitalBaseline from "../../hw-specs/digital-baseline.ts";
 import { runCli } from "../../src/cli/main.ts";
 import { AimcsimError } from "../../src/errors.ts";
-import { chipsForDram, dramWeights, mapModel, modelChips } from "../../src/mapping/index.ts";
+import { chipsForDram, describePlacement, dramWeights, mapModel, modelChips } from "../../src/mapping/index.ts";
 import { presetShape } from "../../src/model/presets.ts";
 import { kvCacheBytes } from "../../src/model/opgraph.ts";
 import { arbShape } from "../model/arbitraries.ts";
@@ -49,6 +49,9 @@ describe("DRAM capacity rule", () => {
     expect(p.chips).toBe(need);
     expect(p.dram).toMatchObject({ projectionBytes, embeddingBytes, kvCacheBytes: kv2560, chips: need, capacityBytes: need * 8 * GIB });
     expect(p.notes.join("\n")).toMatch(/sharded over the 17 chips' DRAM .*per-chip parallel streaming is not modelled/);
+    expect(describePlacement(p).join("\n")).toContain(
+      `DRAM: ${((projectionBytes + embeddingBytes + kv2560) / 2 ** 20).toFixed(1)} MiB of ${((need * 8 * GIB) / 2 ** 20).toFixed(1)} MiB on 17 chip(s): weights ${((projectionBytes + embeddingBytes) / 2 ** 20).toFixed(1)} MiB`,
+    );
     expect(modelChips(llama70, digitalBaseline)).toBe(Math.ceil((projectionBytes + embeddingBytes) / (8 * GIB)));
   });
 

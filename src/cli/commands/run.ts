@@ -34,7 +34,7 @@ export const runOptions = {
   prompt: { type: "string", arg: "N", default: "512", help: "prompt tokens (prefill)" },
   gen: { type: "string", arg: "N", default: "128", help: "generated tokens (decode)" },
   batch: { type: "string", arg: "N", default: "1", help: "sequences decoded together" },
-  chips: { type: "string", arg: "N|auto", default: "1", help: "chips the model is split over; auto = as many as it needs" },
+  chips: { type: "string", arg: "N|auto", default: "1", help: "chips the model is split over; auto = the fewest whose crossbar tiles and DRAM (weights + KV cache) hold it" },
   "prefill-chunk": { type: "string", arg: "N", default: "64 with analog projections, else the whole prompt", help: "prefill in chunks of N tokens" },
   "link-topology": { type: "string", arg: "shared|ring|mesh|switch", help: "how the chips are wired (chipLink.topology; default the spec's, else shared)" },
   "expert-chips": { type: "string", arg: "host|spread|balanced", help: "mixture-of-experts models on several chips: expert parallelism (mapping.experts.chips; default the spec's, else host)" },
