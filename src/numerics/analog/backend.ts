@@ -736,10 +736,14 @@ function programLayer(
     return (gt - gMin) / gSpan;
   };
   // normalised target level of slice k for every stored integer n (the same values as sliceLevel / sliceDenom,
-  // looked up instead of recomputed per device)
+  // looked up instead of recomputed per device). The table has nS x 2^weightBits entries, so it is built only
+  // while that is small against the matrix (a 24-bit test encoding would otherwise fill 2^24 levels for a 9 x 40
+  // matrix); past that the level is computed per device, the same value.
   const nLev = enc.nMax + 1;
-  const uTab = new Float64Array(nS * nLev);
-  for (let k = 0; k < nS; k++) for (let n = 0; n < nLev; n++) uTab[k * nLev + n] = sliceLevel(n, k, bpc) / enc.sliceDenom;
+  const tabulate = nS * nLev <= Math.max(1 << 16, W.length);
+  const uTab = new Float64Array(tabulate ? nS * nLev : 0);
+  if (tabulate) for (let k = 0; k < nS; k++) for (let n = 0; n < nLev; n++) uTab[k * nLev + n] = sliceLevel(n, k, bpc) / enc.sliceDenom;
+  const level = (k: number, n: number): number => (tabulate ? uTab[k * nLev + n]! : sliceLevel(n, k, bpc) / enc.sliceDenom);
   const tiles: ProgrammedTile[] = [];
   for (const rows of grid.rowTiles) {
     for (const cols of grid.colTiles) {
@@ -776,9 +780,9 @@ function programLayer(
             const np = q > 0 ? q : 0;
             const nn = q < 0 ? -q : 0;
             for (let k = 0; k < nS; k++) {
-              const up = device(uTab[k * nLev + np]!);
+              const up = device(level(k, np));
               const upRef = uProg;
-              const un = device(uTab[k * nLev + nn]!);
+              const un = device(level(k, nn));
               const v = up - un;
               slices[k][o * R + i] = v;
               if (refSlices.length) refSlices[k]![o * R + i] = upRef - uProg;
@@ -788,7 +792,7 @@ function programLayer(
           } else {
             const n = (q + enc.c) / enc.a;
             for (let k = 0; k < nS; k++) {
-              const u = device(uTab[k * nLev + n]!);
+              const u = device(level(k, n));
               slices[k][o * R + i] = u;
               if (refSlices.length) refSlices[k]![o * R + i] = uProg;
               now += sw[k] * u;
