@@ -14,35 +14,20 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFil
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { f32ToBf16Bits, f32ToF16Bits } from "../src/formats/numbers.ts";
+import { LLAMA_3_2_1B } from "../src/model/presets.ts";
 import { fillNormal } from "../src/numerics/noise/gaussian.ts";
 import { Rng, deriveSeed } from "../src/util/rng.ts";
 
-/** meta-llama/Llama-3.2-1B config.json (the fields a Llama config has; torch_dtype bfloat16). */
+/** meta-llama/Llama-3.2-1B config.json: the model preset's config (src/model/presets.ts, one copy) plus the fields
+ *  of the published file that the shape does not read. */
 export const LLAMA_3_2_1B_CONFIG: Readonly<Record<string, unknown>> = {
-  architectures: ["LlamaForCausalLM"],
-  attention_bias: false,
+  ...LLAMA_3_2_1B,
   attention_dropout: 0.0,
   bos_token_id: 128000,
   eos_token_id: 128001,
-  head_dim: 64,
-  hidden_act: "silu",
-  hidden_size: 2048,
   initializer_range: 0.02,
-  intermediate_size: 8192,
-  max_position_embeddings: 131072,
-  mlp_bias: false,
-  model_type: "llama",
-  num_attention_heads: 32,
-  num_hidden_layers: 16,
-  num_key_value_heads: 8,
   pretraining_tp: 1,
-  rms_norm_eps: 1e-5,
-  rope_scaling: { factor: 32.0, high_freq_factor: 4.0, low_freq_factor: 1.0, original_max_position_embeddings: 8192, rope_type: "llama3" },
-  rope_theta: 500000.0,
-  tie_word_embeddings: true,
-  torch_dtype: "bfloat16",
   use_cache: true,
-  vocab_size: 128256,
 };
 
 /** The same family at a test size (seconds to generate and run). */

@@ -17,8 +17,8 @@ import { moeDetails } from "./moe.ts";
 
 // --- Published config.json values ------------------------------------------------------------------------
 
-/** https://huggingface.co/meta-llama/Llama-3.2-1B/blob/main/config.json */
-const LLAMA_3_2_1B = {
+/** https://huggingface.co/meta-llama/Llama-3.2-1B/blob/main/config.json (also the config scripts/make-llama-1b.ts writes) */
+export const LLAMA_3_2_1B = {
   architectures: ["LlamaForCausalLM"],
   attention_bias: false,
   head_dim: 64,
