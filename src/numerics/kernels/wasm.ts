@@ -110,6 +110,50 @@ interface KernelOpts {
 }
 
 /**
+ * The register-blocked loop nest shared by the kernels: for (ob = o0; ob + NO <= o1; ob += NO) over tokens, then
+ * single outputs for the tail; over tokens: for (tb = 0; tb + NT <= T; tb += NT) block(no, NT), then single
+ * tokens for the rest. `block(no, nt)` emits one register block at (ob, tb).
+ */
+function blockedLoops(
+  f: Fn,
+  ob: number,
+  tb: number,
+  P: { readonly T: number; readonly o0: number; readonly o1: number },
+  NO: number,
+  NT: number,
+  block: (no: number, nt: number) => void,
+): void {
+  const tokenLoop = (no: number) => {
+    f.i32(0).set(tb);
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(tb).i32(NT).add().get(P.T).op(0x4b).op(0x0d, 1); // tb + NT > T -> out
+    block(no, NT);
+    f.inc(tb, NT).op(0x0c, 0);
+    f.op(0x0b, 0x0b);
+    if (NT > 1) {
+      f.op(0x02, 0x40).op(0x03, 0x40);
+      f.get(tb).get(P.T).op(0x4f).op(0x0d, 1); // tb >= T -> out
+      block(no, 1);
+      f.inc(tb, 1).op(0x0c, 0);
+      f.op(0x0b, 0x0b);
+    }
+  };
+  f.get(P.o0).set(ob);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(ob).i32(NO).add().get(P.o1).op(0x4b).op(0x0d, 1); // ob + NO > o1 -> out
+  tokenLoop(NO);
+  f.inc(ob, NO).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  if (NO > 1) {
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(ob).get(P.o1).op(0x4f).op(0x0d, 1); // ob >= o1 -> out
+    tokenLoop(1);
+    f.inc(ob, 1).op(0x0c, 0);
+    f.op(0x0b, 0x0b);
+  }
+}
+
+/**
  * One kernel function. Params: W R C x [xs] T y [v] o0 o1. Register blocks of NO outputs x NT tokens, with
  * NO x 1, 1 x NT and 1 x 1 blocks for the tails (same per-(o, t) arithmetic, see the header).
  */
@@ -288,36 +332,7 @@ function kernel(opts: KernelOpts): Fn {
       }
   };
 
-  /** for (tb = 0; tb + nt <= T; tb += nt) block(no, nt); then single-token blocks for the rest. */
-  const tokenLoop = (no: number) => {
-    f.i32(0).set(tb);
-    const nt = opts.NT;
-    f.op(0x02, 0x40).op(0x03, 0x40);
-    f.get(tb).i32(nt).add().get(P.T).op(0x4b).op(0x0d, 1); // tb + nt > T -> out
-    block(no, nt);
-    f.inc(tb, nt).op(0x0c, 0);
-    f.op(0x0b, 0x0b);
-    if (nt > 1) {
-      f.op(0x02, 0x40).op(0x03, 0x40);
-      f.get(tb).get(P.T).op(0x4f).op(0x0d, 1);
-      block(no, 1);
-      f.inc(tb, 1).op(0x0c, 0);
-      f.op(0x0b, 0x0b);
-    }
-  };
-  f.get(P.o0).set(ob);
-  f.op(0x02, 0x40).op(0x03, 0x40);
-  f.get(ob).i32(opts.NO).add().get(P.o1).op(0x4b).op(0x0d, 1);
-  tokenLoop(opts.NO);
-  f.inc(ob, opts.NO).op(0x0c, 0);
-  f.op(0x0b, 0x0b);
-  if (opts.NO > 1) {
-    f.op(0x02, 0x40).op(0x03, 0x40);
-    f.get(ob).get(P.o1).op(0x4f).op(0x0d, 1);
-    tokenLoop(1);
-    f.inc(ob, 1).op(0x0c, 0);
-    f.op(0x0b, 0x0b);
-  }
+  blockedLoops(f, ob, tb, P, opts.NO, opts.NT, block);
   return f;
 }
 
@@ -400,35 +415,7 @@ function kernelVar(opts: { NO: number; NT: number }): Fn {
         f.get(sv[j][u]).get(ob).i32(j).add().i32(4).mul().get(P.s).add().op(0x2a, 2, 0).op(0x94).op(0x38, 2, 0);
       }
   };
-  const tokenLoop = (no: number) => {
-    f.i32(0).set(tb);
-    const nt = opts.NT;
-    f.op(0x02, 0x40).op(0x03, 0x40);
-    f.get(tb).i32(nt).add().get(P.T).op(0x4b).op(0x0d, 1);
-    block(no, nt);
-    f.inc(tb, nt).op(0x0c, 0);
-    f.op(0x0b, 0x0b);
-    if (nt > 1) {
-      f.op(0x02, 0x40).op(0x03, 0x40);
-      f.get(tb).get(P.T).op(0x4f).op(0x0d, 1);
-      block(no, 1);
-      f.inc(tb, 1).op(0x0c, 0);
-      f.op(0x0b, 0x0b);
-    }
-  };
-  f.get(P.o0).set(ob);
-  f.op(0x02, 0x40).op(0x03, 0x40);
-  f.get(ob).i32(opts.NO).add().get(P.o1).op(0x4b).op(0x0d, 1);
-  tokenLoop(opts.NO);
-  f.inc(ob, opts.NO).op(0x0c, 0);
-  f.op(0x0b, 0x0b);
-  if (opts.NO > 1) {
-    f.op(0x02, 0x40).op(0x03, 0x40);
-    f.get(ob).get(P.o1).op(0x4f).op(0x0d, 1);
-    tokenLoop(1);
-    f.inc(ob, 1).op(0x0c, 0);
-    f.op(0x0b, 0x0b);
-  }
+  blockedLoops(f, ob, tb, P, opts.NO, opts.NT, block);
   return f;
 }
 
