@@ -70,10 +70,15 @@ export const expertHomes = (
   return homes;
 };
 
+/** The chip's mapping.experts, or the schema's defaults for every field when the spec leaves it out (experts follow
+ *  mapping.projections, the router is digital). */
+export const expertPolicy = (chip: ChipSpec): NonNullable<ChipSpec["mapping"]["experts"]> =>
+  chip.mapping.experts ?? { placement: "projections", digitalExperts: [], mostLoadedDigital: 0, shared: "projections", router: "digital" };
+
 /** `chip` with mapping.experts.chips set to `policy` (the CLI's --expert-chips); the other expert fields keep the
  *  chip's values or their defaults. UsageError naming `field` for a policy that is not one of EXPERT_CHIPS. */
 export const withExpertChips = (chip: ChipSpec, policy: string, field = "--expert-chips"): ChipSpec => {
   if (!(EXPERT_CHIPS as readonly string[]).includes(policy)) throw new AimcsimError("UsageError", field, `must be one of ${EXPERT_CHIPS.join(", ")}, got "${policy}"`);
-  const ex = chip.mapping.experts ?? { placement: "projections", digitalExperts: [], mostLoadedDigital: 0, shared: "projections", router: "digital" };
+  const ex = expertPolicy(chip);
   return { ...chip, mapping: { ...chip.mapping, experts: { ...ex, chips: policy as (typeof EXPERT_CHIPS)[number] } } };
 };

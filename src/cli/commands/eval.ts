@@ -196,9 +196,10 @@ export async function withExpertFlags(
     if (v !== undefined && !allowed.includes(v)) throw new AimcsimError("UsageError", `--${flagName}`, `must be one of ${allowed.join(", ")}; got "${v}"`);
     return v;
   };
-  const placement = one("experts", f.experts, ["projections", "analog", "digital"]) as "projections" | "analog" | "digital" | undefined;
-  const router = one("router", f.router, ["analog", "digital"]) as "analog" | "digital" | undefined;
-  const shared = one("shared-expert", f.shared, ["projections", "analog", "digital"]) as "projections" | "analog" | "digital" | undefined;
+  const { EXPERT_DOMAINS, COMPUTE_DOMAINS } = await import("../../spec/schema.ts");
+  const placement = one("experts", f.experts, EXPERT_DOMAINS) as (typeof EXPERT_DOMAINS)[number] | undefined;
+  const router = one("router", f.router, COMPUTE_DOMAINS) as (typeof COMPUTE_DOMAINS)[number] | undefined;
+  const shared = one("shared-expert", f.shared, EXPERT_DOMAINS) as (typeof EXPERT_DOMAINS)[number] | undefined;
   let digital: number[] | undefined;
   if (f.digitalExperts !== undefined) {
     digital = f.digitalExperts === "" ? [] : f.digitalExperts.split(",").map((x) => Number(x.trim()));
@@ -210,14 +211,15 @@ export async function withExpertFlags(
   const most = f.mostLoadedDigital === undefined ? undefined : Number(f.mostLoadedDigital);
   if (most !== undefined && !(Number.isInteger(most) && most >= 0))
     throw new AimcsimError("UsageError", "--most-loaded-digital", `must be a whole number >= 0, got "${f.mostLoadedDigital}"`);
+  const { expertPolicy } = await import("../../mapping/experts.ts");
+  const ex = expertPolicy(chip);
   return variant(chip, (d) => {
-    const ex = d.mapping.experts ?? { placement: "projections", digitalExperts: [], mostLoadedDigital: 0, shared: "projections", router: "digital" };
     d.mapping.experts = {
       ...ex,
       ...(placement ? { placement } : {}),
       ...(router ? { router } : {}),
       ...(shared ? { shared } : {}),
-      ...(digital ? { digitalExperts: digital } : {}),
+      digitalExperts: [...(digital ?? ex.digitalExperts)],
       ...(most !== undefined ? { mostLoadedDigital: most } : {}),
     };
   });

@@ -69,8 +69,8 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
   const { loadSpecFile } = await import("../../spec/index.ts");
   const { simulate, simTrace } = await import("../../sim/index.ts");
   const { formatSimResult } = await import("../format.ts");
-  const expertChips = str(p, "expert-chips");
   const { withExpertFlags } = await import("./eval.ts");
+  const { withChipFlags, modelWithExpertLoad } = await import("../chip-flags.ts");
   const loaded = await withExpertFlags(await loadSpecFile(requireStr(p, "chip", "run")), {
     experts: str(p, "experts"),
     digitalExperts: str(p, "digital-experts"),
@@ -78,18 +78,10 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     shared: str(p, "shared-expert"),
     mostLoadedDigital: str(p, "most-loaded-digital"),
   });
-  const topology = str(p, "link-topology");
-  const withEp = expertChips === undefined ? loaded : (await import("../../mapping/experts.ts")).withExpertChips(loaded, expertChips, "run --expert-chips");
-  const chip = topology === undefined ? withEp : (await import("../../components/chiplink.ts")).withChipLinkTopology(withEp, topology, "run --link-topology");
+  const chip = await withChipFlags(loaded, { expertChips: str(p, "expert-chips"), topology: str(p, "link-topology") }, "run");
   const model = requireStr(p, "model", "run");
   const chunk = str(p, "prefill-chunk");
-  const expertLoad = str(p, "expert-load");
-  let shapeOrName: string | import("../../model/config.ts").ModelShape = model;
-  if (expertLoad !== undefined) {
-    const { resolveModelShape } = await import("../../model/presets.ts");
-    const { withExpertLoad } = await import("../../model/moe.ts");
-    shapeOrName = withExpertLoad(resolveModelShape(model), expertLoad);
-  }
+  const shapeOrName = await modelWithExpertLoad(model, str(p, "expert-load"));
   const common = {
     model: shapeOrName,
     promptTokens: int(p, "prompt", 512, "run", 1),

@@ -35,24 +35,12 @@ export const serve = defineCommand({
     const p = parse(argv, this.options, "serve");
     const { loadSpecFile } = await import("../../spec/index.ts");
     const { serve: simulate, sloRate, poissonRequests, parseTraceCsv, parseLengthDist } = await import("../../serve/index.ts");
-    const expertChips = str(p, "expert-chips");
-    const { withExpertChips } = await import("../../mapping/experts.ts");
-    const topology = str(p, "link-topology");
-    const { withChipLinkTopology } = await import("../../components/chiplink.ts");
-    const specOf = async (file: string) => {
-      let c = await loadSpecFile(file);
-      if (expertChips !== undefined) c = withExpertChips(c, expertChips, "serve --expert-chips");
-      return topology === undefined ? c : withChipLinkTopology(c, topology, "serve --link-topology");
-    };
+    const { withChipFlags, modelWithExpertLoad } = await import("../chip-flags.ts");
+    const chipFlags = { expertChips: str(p, "expert-chips"), topology: str(p, "link-topology") };
+    const specOf = async (file: string) => withChipFlags(await loadSpecFile(file), chipFlags, "serve");
     const chip = await specOf(requireStr(p, "chip", "serve"));
     const modelName = requireStr(p, "model", "serve");
-    const expertLoad = str(p, "expert-load");
-    let model: string | import("../../model/config.ts").ModelShape = modelName;
-    if (expertLoad !== undefined) {
-      const { resolveModelShape } = await import("../../model/presets.ts");
-      const { withExpertLoad } = await import("../../model/moe.ts");
-      model = withExpertLoad(resolveModelShape(modelName), expertLoad);
-    }
+    const model = await modelWithExpertLoad(modelName, str(p, "expert-load"));
     const seed = int(p, "seed", 1, "serve", 0);
     const count = int(p, "requests", 200, "serve", 1);
     const promptDist = parseLengthDist(str(p, "prompt-dist") ?? "uniform:128-1024", "serve --prompt-dist");
