@@ -4,7 +4,7 @@
 // CHIP (a preset name or spec file): the checkpoint streamed onto the chip's analog tiles (loadModelOnChip: each
 // projection programmed with the chip's device noise as it is read, then dropped), its periphery noise per MVM.
 // A prompt of PROMPT_TOKENS random ids (seeded) is prefilled, then DECODE_TOKENS are decoded greedily with the KV
-// cache. One kernel thread. The analog backend runs with exactVariance (see below). Prints one JSON line: times (wall and process CPU), tokens/s and the peak RSS
+// cache. One kernel thread. Prints one JSON line: times (wall and process CPU), tokens/s and the peak RSS
 // (process.resourceUsage().maxRSS, the kernel's high-water mark of resident memory).
 
 import { statSync } from "node:fs";
@@ -41,10 +41,8 @@ const { model, backend } = await (async () => {
   if (mode === "exact") return { model: await loadModelForKernels(dir), backend: exactBackend };
   const chip = await loadSpecFile(mode);
   chipName = chip.name;
-  // exactVariance: for a chip with w_noise > 0, the float32 variance pass over the programmed weights; the default
-  // integer pass keeps a 2-byte |W| copy per programmed weight beside the 4-byte one (6 B per weight: 2.6x a bf16
-  // checkpoint). The PCM presets have w_noise 0 (no variance pass, nothing kept either way).
-  const on = await loadModelOnChip(dir, chip, { seed, record: false, exactVariance: true });
+  // the default int16 tiles: 2 B per programmed device slice (4 B with w_noise: the |W| codes of the variance pass)
+  const on = await loadModelOnChip(dir, chip, { seed, record: false });
   programS = on.programS;
   programCpuS = on.programCpuS;
   programmedWeights = on.programmedWeights;

@@ -33,7 +33,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("bank memory (these two run first, before anything else in this file allocates)", () => {
-  it("a streamed load onto PCM tiles keeps the programmed slices, the bf16 embedding and the norms: no source projection", async () => {
+  it("a streamed load onto PCM tiles keeps the programmed slices (int16), the bf16 embedding and the norms: no source projection", async () => {
     const first = bankAllocator.f32(1); // the first bank exists with its activation scratch
     keep.push(first);
     const before = kernelBankBytes();
@@ -44,8 +44,10 @@ describe("bank memory (these two run first, before anything else in this file al
     let expected = 0;
     for (const t of llamaTensorPlan(TINY_LLAMA_CONFIG)) {
       const n = t.shape.reduce((a, d) => a * d, 1);
-      // every projection of the tiny model fits one 256 x 256 hermes tile with one 8-bit slice: one float32 array
-      expected += t.shape.length === 1 ? round(4 * n) : t.name.includes("embed") ? round(2 * n) : round(4 * n);
+      // every projection of the tiny model fits one 256 x 256 hermes tile with one 8-bit slice, held as int16 codes
+      // with a float32 scale per output row (tileArithmetic "int16"; the float32 copy made while programming is freed),
+      // and the float64 column scales
+      expected += t.shape.length === 1 ? round(4 * n) : t.name.includes("embed") ? round(2 * n) : round(round(2 * n) + 4 * t.shape[0]!) + round(8 * t.shape[0]!);
     }
     expect(after.inUse - after.scratch - (before.inUse - before.scratch)).toBe(expected);
   });

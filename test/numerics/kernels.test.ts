@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { gemm, gemmNoise, gemmVar, setMaxBlockBytes } from "../../src/numerics/kernels/gemm.ts";
-import { allocF32, allocU16, allocVarWeights, resident, scratch } from "../../src/numerics/kernels/arena.ts";
+import { gemm, gemmInt16, gemmNoise, setMaxBlockBytes } from "../../src/numerics/kernels/gemm.ts";
+import { allocF32, allocInt16Rows, allocU16, resident, scratch } from "../../src/numerics/kernels/arena.ts";
+import { VAR_CHUNK } from "../../src/numerics/kernels/wasm.ts";
 import { kernelThreads, setKernelThreads } from "../../src/numerics/kernels/pool.ts";
 import { createAnalogBackend } from "../../src/numerics/analog/index.ts";
 import { exactBackend } from "../../src/numerics/backend.ts";
@@ -129,13 +130,14 @@ describe("WebAssembly kernels", () => {
 
   it("the integer variance pass: exact int16 products, and |W| quantised per row within max|w| / (2 Amax) * sum x^2", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 2 ** 30 }), (R, C, T, seed) => {
+      // R up to 300: past one chunk of VAR_CHUNK steps of 8 inputs (128), with the per-step remainder and the tail
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 2 ** 30 }), (R, C, T, seed) => {
         const r = new Rng(seed);
         const L = 127;
-        const Amax = 32767; // 2 * 32767 * 127^2 < 2^31
+        const Amax = Math.floor((2 ** 31 - 1) / (2 * VAR_CHUNK * L * L)); // the backend's rule: a chunk adds exactly in int32
         const W = new Float32Array(R * C);
         for (let j = 0; j < W.length; j++) W[j] = r.nextGaussian() * (j % 7 === 0 ? 0 : 0.3); // zeros included
-        const { a, s } = allocVarWeights(C, R);
+        const { a, s } = allocInt16Rows(C, R);
         for (let o = 0; o < C; o++) {
           let mx = 0;
           for (let i = 0; i < R; i++) mx = Math.max(mx, Math.abs(W[o * R + i]!));
@@ -150,7 +152,7 @@ describe("WebAssembly kernels", () => {
           m[j] = codes[j]! * codes[j]!;
         }
         const v = new Float64Array(T * C);
-        gemmVar(a, s, R, C, m, T, v);
+        gemmInt16("var", a, s, R, C, m, T, v);
         for (let t = 0; t < T; t++)
           for (let o = 0; o < C; o++) {
             let exactInt = 0; // sum a m, exact in float64 (< 2^53)
@@ -165,11 +167,37 @@ describe("WebAssembly kernels", () => {
               mx = Math.max(mx, Math.abs(W[o * R + i]!));
             }
             const got = v[t * C + o]!;
-            // the kernel: float32 sums of exact int32 dot products, scaled by float32 s
+            // the kernel: float32 sums of exact int32 chunk sums, scaled by float32 s
             expect(Math.abs(got - s[o]! * exactInt)).toBeLessThanOrEqual(R * 2 ** -22 * s[o]! * exactInt);
             // the quantisation bound (plus float32 rounding), in the units of x^2 = m / L^2
             const vq = got / (L * L);
             expect(Math.abs(vq - ref)).toBeLessThanOrEqual((mx / (2 * Amax)) * sx2 * (1 + 1e-6) + R * 2 ** -22 * ref);
+          }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("the int16 tile MVM (gemm_i16): the integer sum exact, scaled by s in float64 and rounded once", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 2 ** 30 }), (R, C, T, seed) => {
+        const r = new Rng(seed);
+        const L = 127;
+        // the backend's bound: ceil(R / 8) * 2 * Amax * L < 2^31 (full-scale codes of both signs included)
+        const Amax = Math.min(32767, Math.floor((2 ** 31 - 1) / (2 * L * Math.ceil(R / 8))));
+        const { a, s } = allocInt16Rows(C, R);
+        for (let o = 0; o < C; o++) s[o] = Math.fround(r.nextFloat() * 1e-3 + 1e-6);
+        const A = new Int16Array(a.buffer, a.byteOffset, a.length);
+        for (let j = 0; j < A.length; j++) A[j] = j % 5 === 0 ? (j % 2 ? Amax : -Amax) : (r.nextU32() % (2 * Amax + 1)) - Amax;
+        const n = new Int16Array(T * R);
+        for (let j = 0; j < n.length; j++) n[j] = j % 3 === 0 ? L : (r.nextU32() % (2 * L + 1)) - L;
+        const y = new Float32Array(T * C);
+        gemmInt16("mvm", a, s, R, C, n, T, y);
+        for (let t = 0; t < T; t++)
+          for (let o = 0; o < C; o++) {
+            let exactInt = 0;
+            for (let i = 0; i < R; i++) exactInt += A[o * R + i]! * n[t * R + i]!;
+            expect(y[t * C + o]).toBe(Math.fround(exactInt * s[o]!));
           }
       }),
       { numRuns: 60 },
@@ -216,7 +244,7 @@ describe("worker threads", () => {
     const w = { name: "m", outFeatures: C, inFeatures: R, data: rand(R * C, 21, 0.05), bias: rand(C, 22) };
     const x = rand(T * R, 23);
     const spec = analogSpec({ rows: 256, cols: 512, noise: pcmNoise }, { weightBits: 8 });
-    const T5 = 5; // the integer variance pass (INT_VAR_MIN_TOKENS 4) split across threads too
+    const T5 = 5; // a second token count, split across threads too
     const x5 = rand(T5 * R, 24);
     const runBoth = () => {
       const e = new Float32Array(T * C);

@@ -18,12 +18,13 @@ import { fillNormal } from "../noise/gaussian.ts";
 import { tileGrid, type TileSpan } from "./tiling.ts";
 import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEncoding } from "./encoding.ts";
 import { exactLinear, gemmTile, gemmTileNoise } from "./kernels.ts";
-import { allocF32, allocVarWeights } from "../kernels/arena.ts";
+import { alloc64, allocF32, allocInt16Rows, bankOf, freeNow, type Bank } from "../kernels/arena.ts";
 import { releasedLinearWeight } from "../../formats/tensors.ts"; // programmed slices live in a kernel bank (read in place)
-import { gemmVar } from "../kernels/gemm.ts";
+import { gemmInt16 } from "../kernels/gemm.ts";
+import { VAR_CHUNK } from "../kernels/wasm.ts";
 import { accumulatorFor, convertTile, type EpilogueParams } from "../kernels/convert.ts";
 import { LayerCounters, histQuantile, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
-import { accumulator, conversionPlan, dacCodeLevels, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
+import { TABLE_MAX_BITS, accumulator, conversionPlan, dacCodeLevels, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
 
 /** Static input ranges per layer (HF name without ".weight"), e.g. from calibrateInputRanges. */
 export interface InputCalibration {
@@ -73,22 +74,28 @@ export interface AnalogBackendOptions {
    *  were programmed to; default 0. */
   readonly stuckOffRate?: number;
   readonly stuckOnRate?: number;
-  /** The w_noise variance v = sum_i |w_i| x_i^2 in float32 over the programmed weights (true), or (default) with
-   *  |w| quantised to int16 per output row at programming and the squared DAC inputs as integers, summed exactly
-   *  per 8 inputs (src/numerics/kernels/wasm.ts gemmv_i16): |error| <= max_i |w_i| / (2 Amax) * sum_i x_i^2
-   *  (Amax = 32767 for DACs up to 8 bits) plus float32 rounding, i.e. a relative error below 1e-3 unless the
-   *  x^2-weighted mean |w| of the row is under 1.5 % of its largest |w|. v only sets the std of the noise
-   *  draw. DACs whose squared group inputs are not integers up to 32767 (above 8 bits PWM) use float32, and so
-   *  do calls with fewer than INT_VAR_MIN_TOKENS tokens (where the fused float32 pass is faster). */
-  readonly exactVariance?: boolean;
+  /** How the tiles' MVMs are computed (src/numerics/kernels/wasm.ts kernelInt):
+   *  "int16" (default): after programming (noise, drift, compensation all in float64 as before), each slice's
+   *  effective weights are held as int16 per output row, w = s_o * A (s_o = max_i |w_oi| / AmaxY, A rounded),
+   *  and the tile inputs as the integers the DAC applies (PWM: the code c, x = c / L; bit-serial: the group's
+   *  integer input), so W x is summed exactly in int32 and rounded once (gemm_i16): |error| <= max_i |w_oi| /
+   *  (2 AmaxY) * sum_i |x_i| (AmaxY = 32767 for tiles up to 2048 rows and 8-bit inputs: 1.5e-5 of the row's
+   *  largest weight per unit input, against PCM programming noise of ~1e-2 of g_max). The w_noise variance
+   *  v = sum_i |w_i| x_i^2 uses |w| quantised to AmaxV per row and the integer squared inputs (gemmv_i16, int32
+   *  chunks of 16 steps): |error| <= max_i |w_i| / (2 AmaxV) * sum_i x_i^2 (AmaxV = 4161 at 8-bit PWM: a
+   *  relative error below 1e-3 unless the x^2-weighted mean |w| of the row is under 12 % of its largest |w|);
+   *  v only sets the std of the noise draw. The float32 copy of the weights is freed (2 bytes per device slice,
+   *  4 with w_noise).
+   *  "float32": the weights stay float32 and W x and v are float32 sums in one pass (gemmn_f32 / gemm_f32).
+   *  The integer form is used only where it is exact as stated: DACs up to 12 bits whose tile inputs are
+   *  integers with AmaxY >= 2047, and (with w_noise) squared inputs up to 32767; otherwise, and with ideal
+   *  periphery, float32. */
+  readonly tileArithmetic?: "int16" | "float32";
   /** Where the ADC epilogue runs: "wasm" (default; src/numerics/kernels/convert.ts, bit-identical to the
    *  JavaScript one) or "js" (the reference). Joined slices, ADC errors, iterative bound management and
    *  fp16/bf16/fp8 accumulators always run in JavaScript. */
   readonly epilogue?: "wasm" | "js";
 }
-
-/** Calls with at least this many tokens use the integer w_noise variance pass (exactVariance false). */
-export const INT_VAR_MIN_TOKENS = 4;
 
 export type AnalogBackend = LinearBackend & {
   /**
@@ -116,6 +123,10 @@ interface ProgrammedTile {
   /** Per slice, for the integer variance pass: |slice| as int16 codes and the per-row scale (empty when unused). */
   readonly varA: Uint16Array[];
   readonly varS: Float32Array[];
+  /** Per slice, the int16 tile weights and per-row scale (times the input unit) of tileArithmetic "int16"; then
+   *  `slices` is empty (freed). Empty otherwise. */
+  readonly intA: Uint16Array[];
+  readonly intS: Float32Array[];
 }
 
 interface ProgrammedLayer {
@@ -129,6 +140,8 @@ interface ProgrammedLayer {
   readonly rng: Rng; // per-MVM periphery noise, one stream per layer
   readonly counters: LayerCounters;
   readonly meanAbsG: number;
+  /** The bank holding every tile's int16 weights, scales and column scales (the WebAssembly DAC path), or null. */
+  readonly bank: Bank | null;
 }
 
 export function createAnalogBackend(
@@ -159,26 +172,41 @@ export function createAnalogBackend(
   const staticMode = tile.inputRange.mode === "static";
 
   const plan = conversionPlan(tile.dac, enc.slices, tile.bitsPerCell, tile.slicesPerConversion);
-  // Integer variance pass: per plane group and DAC code c, the integer m with xsq = m * sqUnit (PWM: c^2 and
-  // 1 / L^2; bit-serial: sum_k w_k^2 b_k(c), already an integer, and 1).
+  // tileArithmetic "int16": per plane group and DAC code c, the integer tile input n with x = n * xUnit and the
+  // integer squared input m with xsq = m * sqUnit (PWM: c, 1 / L, c^2, 1 / L^2; bit-serial: sum_k w_k b_k(c),
+  // sum_k w_k^2 b_k(c), both already integers, units 1).
   const dacL = dacCodeLevels(tile.dac.bits);
   const varM: Uint16Array[] = [];
+  const xN: Int16Array[] = [];
+  const xUnit = plan.bitSerial ? 1 : 1 / dacL;
   const sqUnit = plan.bitSerial ? 1 : 1 / (dacL * dacL);
   let maxM = 0;
-  let intOk = !ideal && noise.wNoise > 0 && opts.exactVariance !== true && tile.dac.bits <= 12;
-  if (intOk)
+  let maxN = 0;
+  let intTiles = !ideal && opts.tileArithmetic !== "float32" && tile.dac.bits <= TABLE_MAX_BITS;
+  if (opts.tileArithmetic !== undefined && opts.tileArithmetic !== "int16" && opts.tileArithmetic !== "float32")
+    throw new AimcsimError("UsageError", "tileArithmetic", `must be int16 or float32; got ${String(opts.tileArithmetic)}`);
+  if (intTiles)
     for (const G of plan.planeGroups) {
       const m = new Uint16Array(2 * dacL + 1);
+      const n = new Int16Array(2 * dacL + 1);
       for (let c = -dacL; c <= dacL; c++) {
+        const u = plan.bitSerial ? groupInput(plan, G, c, false) : c;
         const v = plan.bitSerial ? groupInput(plan, G, c, true) : c * c;
-        if (!Number.isInteger(v) || v < 0 || v > 32767) intOk = false;
+        if (!Number.isInteger(u) || Math.abs(u) > 32767) intTiles = false;
+        if (noise.wNoise > 0 && (!Number.isInteger(v) || v < 0 || v > 32767)) intTiles = false;
+        n[c + dacL] = u;
         m[c + dacL] = v;
+        maxN = Math.max(maxN, Math.abs(u));
         maxM = Math.max(maxM, v);
       }
+      xN.push(n);
       varM.push(m);
     }
-  // one dot product adds 2 products per int32 lane: 2 * Amax * maxM < 2^31
-  const varAmax = intOk ? Math.min(32767, Math.floor((2 ** 31 - 1) / (2 * Math.max(1, maxM)))) : 0;
+  // gemm_i16: an int32 lane adds 2 products per 8 inputs over the tile's rows: ceil(rows / 8) * 2 * AmaxY * maxN < 2^31
+  const intAmax = intTiles ? Math.min(32767, Math.floor((2 ** 31 - 1) / (2 * Math.max(1, maxN) * Math.ceil(tile.rows / 8)))) : 0;
+  if (intAmax < 2047) intTiles = false;
+  // gemmv_i16: an int32 lane adds 2 products per step over VAR_CHUNK steps: VAR_CHUNK * 2 * AmaxV * maxM < 2^31
+  const varAmax = intTiles && !ideal && noise.wNoise > 0 ? Math.min(32767, Math.floor((2 ** 31 - 1) / (2 * VAR_CHUNK * Math.max(1, maxM)))) : 0;
   const readoutCfg: ReadoutConfig = {
     mode: ideal ? "ideal" : (opts.driftReadout ?? "ideal"),
     perColumn: opts.perColumnCompensation === true,
@@ -193,6 +221,8 @@ export function createAnalogBackend(
     stuckOffRate: opts.stuckOffRate ?? 0,
     stuckOnRate: opts.stuckOnRate ?? 0,
     varAmax,
+    intAmax: intTiles ? intAmax : 0,
+    xUnit,
   };
   for (const [k, v] of [["adcOffsetLsb", readoutCfg.adcOffsetLsb], ["adcGainSigma", readoutCfg.adcGainSigma], ["stuckOffRate", readoutCfg.stuckOffRate], ["stuckOnRate", readoutCfg.stuckOnRate]] as const)
     if (!(v >= 0 && Number.isFinite(v))) throw new AimcsimError("UsageError", k, `must be a finite number >= 0, got ${v}`);
@@ -204,6 +234,7 @@ export function createAnalogBackend(
   let maxRows = 1;
   let maxCols = 1;
   let maxOut = 1;
+  let maxIn = 1;
   let grown = false; // a layer programmed after the scratch was sized (streaming): resize it at the next call
   const addLayer = (w: LinearWeight, keep: LinearWeight): void => {
     if (byName.has(w.name)) throw new AimcsimError("ModelError", w.name, "weight name appears twice in the analog layer list");
@@ -228,6 +259,7 @@ export function createAnalogBackend(
     }
     const programmed = programLayer(w, analog, enc, model, opts.seed, tInfS, columnScaling, compensate, staticBound, adcBins, tb, dacAbsBins, readoutCfg);
     const layer = keep === w ? programmed : { ...programmed, w: keep };
+    maxIn = Math.max(maxIn, w.inFeatures);
     layers.set(keep, layer);
     byName.set(w.name, layer);
     order.push(layer);
@@ -254,6 +286,7 @@ export function createAnalogBackend(
   let xq = new Float32Array(0);
   let xsq = new Float32Array(0);
   let mIn = new Uint16Array(0);
+  let nIn = new Int16Array(0);
   let inScale = new Float64Array(0);
   let sumX = new Float64Array(0);
   let ybufs: Float32Array[] = [];
@@ -282,6 +315,7 @@ export function createAnalogBackend(
     xq = new Float32Array(cap * maxRows);
     xsq = new Float32Array(wNoise > 0 ? cap * maxRows : 0);
     mIn = new Uint16Array(varAmax > 0 ? cap * maxRows : 0);
+    nIn = new Int16Array(intTiles ? cap * maxRows : 0);
     inScale = new Float64Array(cap);
     sumX = new Float64Array(cap);
     ybufs = [];
@@ -317,6 +351,48 @@ export function createAnalogBackend(
   const gx0 = fuseFill ? plan.planeGroups[0]!.x : null;
   const gsq0 = fuseFill ? plan.planeGroups[0]!.xsq : null;
   const gm0 = fuseFill && varAmax > 0 ? varM[0]! : null;
+  const gn0 = fuseFill && intTiles ? xN[0]! : null;
+  // the whole conversion in WebAssembly: one-phase multi-level DAC (PWM / current steering), int16 tiles, one
+  // slice per conversion, the WebAssembly epilogue (so an integer or fp32 accumulator, no ADC errors or bound
+  // management)
+  const fastDac = wasmEpi && intTiles && fuseFill && !signOnly && plan.sliceGroups.every((g) => g.size === 1);
+  interface DacScratch {
+    readonly key: string;
+    readonly x: Float32Array;
+    readonly n: Int16Array;
+    readonly m: Uint16Array;
+    readonly range: Float64Array;
+    readonly sumX: Float64Array;
+    readonly cnt: Int32Array;
+    readonly hist: Int32Array;
+    readonly acc: Float64Array;
+    readonly blocks: Float64Array[]; // keeps the bank blocks alive
+  }
+  const dacScratches = new Map<Bank, DacScratch>();
+  /** Per bank: the float32 input, the DAC outputs, ranges, sums, counters and the output accumulator, sized for cap
+   *  tokens of the largest layer (re-made when a call or a newly programmed layer needs more). */
+  const dacScratch = (b: Bank, T: number, inF: number, outF: number): DacScratch => {
+    const key = `${cap}/${maxIn}/${maxOut}/${maxRows}`;
+    const d = dacScratches.get(b);
+    if (d && d.key === key) return d;
+    void T, inF, outF;
+    const blk = (bytes: number) => alloc64(b, Math.ceil(Math.max(bytes, 8) / 8));
+    const bx = blk(4 * cap * maxIn), bn = blk(2 * cap * maxRows), bm = blk(2 * cap * maxRows), bc = blk(16), bh = blk(4 * Math.max(1, dacAbsBins));
+    const made: DacScratch = {
+      key,
+      x: new Float32Array(bx.buffer, bx.byteOffset, cap * maxIn),
+      n: new Int16Array(bn.buffer, bn.byteOffset, cap * maxRows),
+      m: new Uint16Array(bm.buffer, bm.byteOffset, cap * maxRows),
+      range: alloc64(b, cap),
+      sumX: alloc64(b, cap),
+      cnt: new Int32Array(bc.buffer, bc.byteOffset, 4),
+      hist: new Int32Array(bh.buffer, bh.byteOffset, Math.max(1, dacAbsBins)),
+      acc: alloc64(b, cap * maxOut),
+      blocks: [bx, bn, bm, bc, bh],
+    };
+    dacScratches.set(b, made);
+    return made;
+  };
 
   const linear = (w: LinearWeight, x: Float32Array, T: number, out: Float32Array): void => {
     const L = layers.get(w) ?? byName.get(w.name);
@@ -327,10 +403,8 @@ export function createAnalogBackend(
       return;
     }
     ensure(T);
-    const IA = wasmEpi && L.tiles.length > 0 ? accumulatorFor(L.tiles[0].slices[0], cap * maxOut) : intAcc;
-    // the integer variance pass from INT_VAR_MIN_TOKENS tokens on; below, the fused float32 pass, which reads the
-    // weights once (at 1 token the two passes cost more memory traffic than they save; measured on 2048^2)
-    const iv = varAmax > 0 && T >= INT_VAR_MIN_TOKENS;
+    const IA = wasmEpi && L.tiles.length > 0 ? accumulatorFor(intTiles ? L.tiles[0].intA[0] : L.tiles[0].slices[0], cap * maxOut) : intAcc;
+    const iv = varAmax > 0; // the integer variance pass (tileArithmetic "int16" with w_noise)
     const inF = w.inFeatures;
     const outF = w.outFeatures;
     const C = L.counters;
@@ -346,14 +420,78 @@ export function createAnalogBackend(
       C.inCount += T * inF;
     }
     const bias = w.bias;
+    // the DAC and the digital rescale in WebAssembly too (dac_pwm, rescale): one-phase DACs on int16 tiles with
+    // the WebAssembly epilogue, every tile of the layer in one bank
+    const S = fastDac && L.bank !== null ? dacScratch(L.bank, T, inF, outF) : null;
+    const ACC = S ? S.acc : acc;
     {
       // the bias rounded to the accumulator once per output, then copied per token
       const kInit = ideal ? 0 : accKind === 0 ? 1 : accKind;
-      if (bias) for (let o = 0; o < outF; o++) acc[o] = roundAcc(kInit, bias[o]);
-      else acc.fill(0, 0, outF);
-      for (let t = 1; t < T; t++) acc.copyWithin(t * outF, 0, outF);
+      if (bias) for (let o = 0; o < outF; o++) ACC[o] = roundAcc(kInit, bias[o]);
+      else ACC.fill(0, 0, outF);
+      for (let t = 1; t < T; t++) ACC.copyWithin(t * outF, 0, outF);
     }
     const nCol = L.nColTiles;
+    if (S) {
+      S.x.set(T * inF === x.length ? x : x.subarray(0, T * inF));
+      const k = L.bank!.k;
+      for (let r = 0; r < L.rowTiles.length; r++) {
+        const rs = L.rowTiles[r];
+        const R = rs.length;
+        const r0 = rs.start;
+        const absMax = !staticMode && nmMode === 0;
+        if (!absMax) {
+          let range = L.tileBound[r];
+          if (!staticMode && nmMode === 1) range = 1;
+          else if (!staticMode) {
+            range = 0; // "average-abs-max"
+            for (let t = 0; t < T; t++) {
+              let m = 0;
+              for (let i = 0, xo = t * inF + r0; i < R; i++) m = Math.max(m, Math.abs(x[xo + i]));
+              range += m / T;
+            }
+          }
+          S.range.fill(range, 0, T);
+        }
+        const hist = record && C.dacHist.length > 0;
+        if (record) S.cnt.fill(0);
+        if (hist) S.hist.fill(0, 0, C.dacHist.length);
+        k.dac_pwm(S.x.byteOffset + 4 * r0, 4 * inF, R, T, S.n.byteOffset, iv ? S.m.byteOffset : 0, S.range.byteOffset, absMax ? 1 : 0, encC !== 0 ? S.sumX.byteOffset : 0, record ? S.cnt.byteOffset : 0, hist ? S.hist.byteOffset : 0, dacLevels);
+        if (record) {
+          C.dacConv += T * R;
+          C.dacClip += S.cnt[0];
+          C.dacNonzero += S.cnt[1];
+          C.dacCodeAbsSum += S.cnt[2] / dacLevels;
+          if (hist) for (let j = 0; j < C.dacHist.length; j++) C.dacHist[j] += S.hist[j];
+        }
+        IA.fill(0, 0, T * outF);
+        const G = plan.planeGroups[0];
+        const adcHist = record && adcBins > 0 ? C.adcHist : null;
+        let adcClip = 0;
+        for (let c = 0; c < nCol; c++) {
+          const P = L.tiles[r * nCol + c];
+          const K = P.cols.length;
+          for (let sgi = 0; sgi < nSG; sgi++) {
+            // one slice per group (fastDac); the same converter parameters as the plane-group pass below
+            const SG = plan.sliceGroups[sgi];
+            const fs = G.range * SG.range;
+            const sigOut = outNoise * fs;
+            epi.wn2 = wNoise * wNoise * sqUnit;
+            epi.so2 = sigOut * sigOut;
+            epi.bound = outBound * fs;
+            epi.invStep = 1 / (adcStep * fs);
+            epi.cw = G.codeWeight * SG.codeWeight;
+            epi.halfBins = halfBins;
+            adcClip += convertTile(P.intA[SG.j0], P.intS[SG.j0], R, K, T, S.n, iv ? P.varA[SG.j0] : null, iv ? P.varS[SG.j0] : null, iv ? S.m : null, null, IA, P.cols.start, outF, rng, adcHist, epi);
+          }
+          k.rescale(IA.byteOffset + 8 * P.cols.start, 8 * outF, S.acc.byteOffset + 8 * P.cols.start, 8 * outF, P.colScale.byteOffset, S.range.byteOffset, encC !== 0 ? S.sumX.byteOffset : 0, T, K, encA * codeUnit, encC);
+          if (record) C.adcConv += T * K * nSG;
+        }
+        if (record) C.adcClip += adcClip;
+      }
+      out.set(T * outF === S.acc.length ? S.acc : S.acc.subarray(0, T * outF));
+      return;
+    }
     for (let r = 0; r < L.rowTiles.length; r++) {
       const rs = L.rowTiles[r];
       const R = rs.length;
@@ -402,6 +540,7 @@ export function createAnalogBackend(
             xq[qo + i] = 0;
             codes[qo + i] = 0;
           }
+          if (fuseFill && intTiles) nIn.fill(0, qo, qo + R);
           if (fuseFill && iv) mIn.fill(0, qo, qo + R);
           else if (fuseFill && wNoise > 0) xsq.fill(0, qo, qo + R);
         } else if (ideal) {
@@ -429,7 +568,8 @@ export function createAnalogBackend(
             codes[qo + i] = c;
             if (fuseFill) {
               // the group's tile input (and squared input) from the tables, as the plane-group pass would
-              xq[qo + i] = gx0![c + dacLevels];
+              if (intTiles) nIn[qo + i] = gn0![c + dacLevels];
+              else xq[qo + i] = gx0![c + dacLevels];
               if (iv) mIn[qo + i] = gm0![c + dacLevels];
               else if (wNoise > 0) xsq[qo + i] = gsq0![c + dacLevels];
             }
@@ -474,16 +614,19 @@ export function createAnalogBackend(
         const gsq = G.xsq;
         if (fuseFill) {
           // written with the codes
-        } else if (iv) {
-          const gm = varM[g];
-          for (let j = 0, n = T * R; j < n; j++) xq[j] = gx![codes[j] + dacLevels];
-          for (let j = 0, n = T * R; j < n; j++) mIn[j] = gm[codes[j] + dacLevels];
-        } else if (gx && gsq) {
-          for (let j = 0, n = T * R; j < n; j++) xq[j] = gx[codes[j] + dacLevels];
-          if (wNoise > 0) for (let j = 0, n = T * R; j < n; j++) xsq[j] = gsq[codes[j] + dacLevels];
         } else {
-          for (let j = 0, n = T * R; j < n; j++) xq[j] = groupInput(plan, G, codes[j], false);
-          if (wNoise > 0) for (let j = 0, n = T * R; j < n; j++) xsq[j] = groupInput(plan, G, codes[j], true);
+          if (intTiles) {
+            const gn = xN[g];
+            for (let j = 0, n = T * R; j < n; j++) nIn[j] = gn[codes[j] + dacLevels];
+          } else if (gx) for (let j = 0, n = T * R; j < n; j++) xq[j] = gx[codes[j] + dacLevels];
+          else for (let j = 0, n = T * R; j < n; j++) xq[j] = groupInput(plan, G, codes[j], false);
+          if (iv) {
+            const gm = varM[g];
+            for (let j = 0, n = T * R; j < n; j++) mIn[j] = gm[codes[j] + dacLevels];
+          } else if (wNoise > 0) {
+            if (gsq) for (let j = 0, n = T * R; j < n; j++) xsq[j] = gsq[codes[j] + dacLevels];
+            else for (let j = 0, n = T * R; j < n; j++) xsq[j] = groupInput(plan, G, codes[j], true);
+          }
         }
         for (let c = 0; c < nCol; c++) {
           const P = L.tiles[r * nCol + c];
@@ -505,16 +648,19 @@ export function createAnalogBackend(
               epi.invStep = 1 / step;
               epi.cw = cw;
               epi.halfBins = halfBins;
-              const clips = convertTile(P.slices[S.j0], R, K, T, xq, iv ? P.varA[S.j0] : null, iv ? P.varS[S.j0] : null, iv ? mIn : null, !iv && wNoise > 0 ? xsq : null, IA, c0, outF, rng, hist, epi);
+              const clips = intTiles
+                ? convertTile(P.intA[S.j0], P.intS[S.j0], R, K, T, nIn, iv ? P.varA[S.j0] : null, iv ? P.varS[S.j0] : null, iv ? mIn : null, !iv && wNoise > 0 ? xsq : null, IA, c0, outF, rng, hist, epi)
+                : convertTile(P.slices[S.j0], null, R, K, T, xq, null, null, null, wNoise > 0 ? xsq : null, IA, c0, outF, rng, hist, epi);
               if (clips >= 0) {
                 adcClip += clips;
                 continue;
               }
             }
             for (let jj = 0; jj < S.size; jj++) {
-              if (iv) {
-                gemmTile(P.slices[S.j0 + jj], R, K, xq, T, ybufs[jj]);
-                gemmVar(P.varA[S.j0 + jj], P.varS[S.j0 + jj], R, K, mIn, T, vbufs[jj]);
+              if (intTiles) {
+                gemmInt16("mvm", P.intA[S.j0 + jj], P.intS[S.j0 + jj], R, K, nIn, T, ybufs[jj]);
+                if (iv) gemmInt16("var", P.varA[S.j0 + jj], P.varS[S.j0 + jj], R, K, mIn, T, vbufs[jj]);
+                else if (wNoise > 0) throw new Error("unreachable: int16 tiles with w_noise always take the integer variance pass");
               } else if (wNoise > 0) gemmTileNoise(P.slices[S.j0 + jj], R, K, xq, xsq, T, ybufs[jj], vbufs[jj]);
               else gemmTile(P.slices[S.j0 + jj], R, K, xq, T, ybufs[jj]);
             }
@@ -594,7 +740,7 @@ export function createAnalogBackend(
         addPartials(P, T, P.cols.length, outF, IA, codeUnit, outF, P.cols.start);
       }
     }
-    for (let j = 0, n = T * outF; j < n; j++) out[j] = acc[j];
+    for (let j = 0, n = T * outF; j < n; j++) out[j] = ACC[j];
   };
 
   /** acc[t, c0 + o] += colScale[o] * inScale[t] * (encA * unit * src[t * stride + off + o] - encC * sumX[t]),
@@ -839,7 +985,7 @@ function programLayer(
       const varS: Float32Array[] = [];
       if (ro.varAmax > 0)
         for (const sl of slices) {
-          const { a, s } = allocVarWeights(K, R);
+          const { a, s } = allocInt16Rows(K, R);
           for (let o = 0; o < K; o++) {
             let mx = 0;
             for (let i = 0; i < R; i++) mx = Math.max(mx, Math.abs(sl[o * R + i]!));
@@ -851,7 +997,33 @@ function programLayer(
           varA.push(a);
           varS.push(s);
         }
-      tiles.push({ rows, cols, slices, colScale, alpha, adcGain, adcOffset, varA, varS });
+      // tileArithmetic "int16": the tile weights as int16 per output row, scale max |w| / AmaxY times the input unit
+      const intA: Uint16Array[] = [];
+      const intS: Float32Array[] = [];
+      if (ro.intAmax > 0) {
+        for (const sl of slices) {
+          const { a, s } = allocInt16Rows(K, R);
+          for (let o = 0; o < K; o++) {
+            let mx = 0;
+            for (let i = 0; i < R; i++) mx = Math.max(mx, Math.abs(sl[o * R + i]!));
+            if (!(mx > 0)) continue;
+            s[o] = (mx / ro.intAmax) * ro.xUnit;
+            const inv = ro.intAmax / mx;
+            for (let i = 0; i < R; i++) {
+              const q = Math.round(sl[o * R + i]! * inv);
+              a[o * R + i] = q & 0xffff; // int16 bits
+            }
+          }
+          intA.push(a);
+          intS.push(s);
+          freeNow(sl);
+        }
+        slices.length = 0;
+      }
+      // with int16 tiles the column scales live in the weights' bank too (the WebAssembly rescale reads them)
+      const cs = intA.length > 0 && K > 0 ? alloc64(bankOf(intA[0]!)!, K) : colScale;
+      if (cs !== colScale) cs.set(colScale);
+      tiles.push({ rows, cols, slices, colScale: cs, alpha, adcGain, adcOffset, varA, varS, intA, intS });
     }
   }
   return {
@@ -864,7 +1036,16 @@ function programLayer(
     rng: new Rng(deriveSeed(seed, `${w.name}/mvm`)),
     counters: new LayerCounters(adcBins, dacAbsBins),
     meanAbsG: devices ? gSum / devices : 0,
+    bank: oneBank(tiles),
   };
+}
+
+/** The bank of a layer whose every tile keeps its int16 weights, variance codes and column scales in one bank. */
+function oneBank(tiles: readonly ProgrammedTile[]): Bank | null {
+  if (tiles.length === 0 || tiles[0]!.intA.length === 0) return null;
+  const b = bankOf(tiles[0]!.intA[0]!) ?? null;
+  for (const t of tiles) for (const a of [...t.intA, ...t.intS, ...t.varA, ...t.varS, t.colScale]) if (bankOf(a) !== b) return null;
+  return b;
 }
 
 interface ReadoutConfig {
@@ -882,6 +1063,10 @@ interface ReadoutConfig {
   readonly stuckOnRate: number;
   /** Largest int16 |w| code of the integer variance pass; 0 when the float32 pass is used. */
   readonly varAmax: number;
+  /** Largest int16 |w| code of the int16 tile weights (tileArithmetic "int16"); 0: float32 tiles. */
+  readonly intAmax: number;
+  /** The tile input of one integer input unit (PWM 1 / L, bit-serial 1). */
+  readonly xUnit: number;
 }
 
 /** One element of a one-hot readout through the tile's read path: per slice group the joined slice values, plus

@@ -179,11 +179,12 @@ export function allocU16(n: number): Uint16Array {
 }
 
 /**
- * The quantised |W| of the integer variance pass (wasm.ts gemmv_i16) for a [rows x cols] weight: one block in
- * one bank holding `a` (int16 codes as a Uint16Array, rows * cols) and `s` (float32 per-row scale, rows), so
- * the kernel finds both in the same memory. Zero-filled; same lifetime rule as allocF32 (keep `a` alive).
+ * A [rows x cols] weight quantised to int16 per row for the int16 kernels (wasm.ts gemm_i16, gemmv_i16): one
+ * block in one bank holding `a` (int16 codes as a Uint16Array, rows * cols) and `s` (float32 per-row scale,
+ * rows), so the kernel finds both in the same memory. Zero-filled; same lifetime rule as allocF32 (keep `a`
+ * alive); freeNow(a) frees the block.
  */
-export function allocVarWeights(rows: number, cols: number): { a: Uint16Array; s: Float32Array } {
+export function allocInt16Rows(rows: number, cols: number): { a: Uint16Array; s: Float32Array } {
   const aBytes = roundUp(rows * cols * 2);
   const h = alloc(aBytes + rows * 4);
   const a = new Uint16Array(h.bank.memory.buffer, h.off, rows * cols);
@@ -191,7 +192,8 @@ export function allocVarWeights(rows: number, cols: number): { a: Uint16Array; s
   a.fill(0);
   s.fill(0);
   bankOfBuffer.set(a.buffer, h.bank);
-  finalizer.register(a, h);
+  finalizer.register(a, h, a);
+  owned.set(a, h);
   return { a, s };
 }
 

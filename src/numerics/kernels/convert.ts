@@ -38,9 +38,21 @@ function epiBank(b: Bank): EpiBank {
 }
 const keep: Float64Array[] = []; // the per-bank blocks live as long as the process
 
+/** Byte offset of a float64 buffer of at least n values in bank b for the normal draws of one conversion (grown
+ *  on demand; one per bank, apart from the activation scratch so the two never overlap). */
+const zBufs = new Map<Bank, Float64Array>();
+function scratchZ(b: Bank, n: number): number {
+  let z = zBufs.get(b);
+  if (!z || z.length < n) {
+    z = alloc64(b, Math.max(n, z ? 2 * z.length : 0));
+    zBufs.set(b, z);
+  }
+  return z.byteOffset;
+}
+
 /** A float64 accumulator array of at least n values in the bank of `w` (grown on demand; one per bank). */
 const accs = new Map<Bank, Float64Array>();
-export function accumulatorFor(w: Float32Array, n: number): Float64Array {
+export function accumulatorFor(w: Float32Array | Uint16Array, n: number): Float64Array {
   const b = resident(w).bank;
   let a = accs.get(b);
   if (!a || a.length < n) {
@@ -65,17 +77,20 @@ export interface EpilogueParams {
 
 /**
  * Convert one tile for T tokens: y = W x (+ v = w_noise variance), then adc_epi into acc (a bank array from
- * accumulatorFor(W), row stride accStride values, this tile's first column at accOff). m: the int16 squared
- * inputs with the integer variance weights A, s; xs: float32 x^2 for the fused float32 pass; neither: no
- * w_noise. hist: counts added per code (null: none). Returns the clipped conversions, or -1 (nothing done) when
- * acc or A is not in W's bank.
+ * accumulatorFor(W), row stride accStride values, this tile's first column at accOff).
+ * The MVM: with sW null, W float32 and x float32 (wasm.ts gemm_f32, or gemmn_f32 with xs = x^2 for the fused
+ * float32 variance); with sW, W int16 codes and sW their per-row scale (allocInt16Rows) and x the integer tile
+ * inputs as an Int16Array (gemm_i16). The variance from A, s (|W| as int16, allocInt16Rows) and m (the integer
+ * squared inputs, gemmv_i16); none of xs / m: no w_noise. hist: counts added per code (null: none). Returns
+ * the clipped conversions, or -1 (nothing done) when acc or A is not in W's bank.
  */
 export function convertTile(
-  W: Float32Array,
+  W: Float32Array | Uint16Array,
+  sW: Float32Array | null,
   R: number,
   K: number,
   T: number,
-  x: Float32Array,
+  x: Float32Array | Int16Array,
   A: Uint16Array | null,
   s: Float32Array | null,
   m: Uint16Array | null,
@@ -92,6 +107,7 @@ export function convertTile(
   if (bankOf(acc) !== b) return -1;
   const aOff = A ? resident(A).off : 0;
   if (A && (bankOf(A) !== b || bankOf(s!) !== b)) return -1;
+  if (sW && bankOf(sW) !== b) return -1;
   const e = epiBank(b);
   const nx = T * R;
   const ny = T * K;
@@ -104,27 +120,34 @@ export function convertTile(
   const mOff = base + xBytes;
   const yOff = mOff + mBytes;
   const vOff = yOff + yBytes;
-  b.f32.set(nx === x.length ? x : x.subarray(0, nx), xOff >>> 2);
+  if (sW) {
+    new Int16Array(b.memory.buffer, xOff, nx).set(nx === x.length ? (x as Int16Array) : (x as Int16Array).subarray(0, nx));
+    if (!parallelGemm(b, 7, w.off, R, K, xOff, sW.byteOffset, T, yOff, 0)) b.k.gemm_i16(w.off, sW.byteOffset, R, K, xOff, T, yOff, 0, K);
+  } else {
+    b.f32.set(nx === x.length ? (x as Float32Array) : (x as Float32Array).subarray(0, nx), xOff >>> 2);
+    if (xs && !m) {
+      b.f32.set(nx === xs.length ? xs : xs.subarray(0, nx), mOff >>> 2);
+      if (!parallelGemm(b, 3, w.off, R, K, xOff, mOff, T, yOff, vOff)) b.k.gemmn_f32(w.off, R, K, xOff, mOff, T, yOff, vOff, 0, K);
+    } else if (!parallelGemm(b, 0, w.off, R, K, xOff, 0, T, yOff, 0)) b.k.gemm_f32(w.off, R, K, xOff, T, yOff, 0, K);
+  }
   let V = 0;
   if (m && A) {
     b.u16.set(nx === m.length ? m : m.subarray(0, nx), mOff >>> 1);
-    if (!parallelGemm(b, 0, w.off, R, K, xOff, 0, T, yOff, 0)) b.k.gemm_f32(w.off, R, K, xOff, T, yOff, 0, K);
     if (!parallelGemm(b, 6, aOff, R, K, mOff, s!.byteOffset, T, vOff, 0)) b.k.gemmv_i16(aOff, s!.byteOffset, R, K, mOff, T, vOff, 0, K);
     V = vOff;
-  } else if (xs) {
-    b.f32.set(nx === xs.length ? xs : xs.subarray(0, nx), mOff >>> 2);
-    if (!parallelGemm(b, 3, w.off, R, K, xOff, mOff, T, yOff, vOff)) b.k.gemmn_f32(w.off, R, K, xOff, mOff, T, yOff, vOff, 0, K);
-    V = vOff;
-  } else if (!parallelGemm(b, 0, w.off, R, K, xOff, 0, T, yOff, 0)) b.k.gemm_f32(w.off, R, K, xOff, T, yOff, 0, K);
+  } else if (xs) V = vOff;
   const st = e.view;
-  rng.saveState(st, 0);
+  let Z = 0;
+  if (p.noisy) {
+    Z = scratchZ(b, ny);
+    rng.saveState(st, 0);
+    b.k.normal_fill(Z, ny, e.state, e.zig);
+    rng.loadState(st, 0);
+    b.k.add_noise(yOff, V, Z, ny, p.wn2, p.so2);
+  }
   const nBins = hist ? 2 * p.halfBins : 0;
   if (hist) st.fill(0, 4, 4 + nBins);
-  const clips = b.k.adc_epi(
-    yOff, V, T, K, acc.byteOffset + 8 * accOff, 8 * accStride, e.state, e.zig, hist ? e.state + 16 : 0, p.halfBins, p.noisy ? 1 : 0, p.accKind,
-    p.wn2, p.so2, p.bound, p.invStep, p.levels, p.cw, p.lim,
-  );
-  rng.loadState(st, 0);
+  const clips = b.k.adc_epi(yOff, Z, T, K, acc.byteOffset + 8 * accOff, 8 * accStride, hist ? e.state + 16 : 0, p.halfBins, p.accKind, p.bound, p.invStep, p.levels, p.cw, p.lim);
   if (hist) for (let j = 0; j < nBins; j++) hist[j] += st[4 + j]!;
   return clips;
 }

@@ -101,21 +101,26 @@ export function gemmNoise(W: Float32Array | Uint16Array, R: number, C: number, x
 }
 
 /**
- * v[t*C + o] = s[o] * sum_i A[o*R + i] * m[t*R + i] (wasm.ts gemmv_i16: int16 products summed exactly per 8
- * inputs, in float32 across them): the output-referred weight-noise variance with |W| quantised to int16 per
- * row. A and s from allocVarWeights (one bank); m: int16 values as a Uint16Array (T x R, each <= 32767, with
- * 2 * max A * max m < 2^31).
+ * out[t*C + o] = s[o] * sum_i A[o*R + i] * m[t*R + i] over int16 A and m (wasm.ts): kind "var" is gemmv_i16 (the
+ * w_noise variance, int32 chunks of VAR_CHUNK dot products added in float32), kind "mvm" gemm_i16 (the tile MVM,
+ * the whole sum in int32 lanes and float64, one rounding). A and s from allocInt16Rows (one bank); A as the
+ * int16 bits in a Uint16Array; m: T x R int16 values (an Int16Array or its bits), within the caller's bounds
+ * (see wasm.ts kernelInt).
  */
-export function gemmVar(A: Uint16Array, s: Float32Array, R: number, C: number, m: Uint16Array, T: number, v: Out): void {
+export function gemmInt16(kind: "var" | "mvm", A: Uint16Array, s: Float32Array, R: number, C: number, m: Uint16Array | Int16Array, T: number, v: Out): void {
   if (T === 0 || C === 0) return;
   const w = resident(A);
   const b = w.bank;
-  if (resident(s).bank !== b) throw new Error("gemmVar: A and s must live in one bank (allocVarWeights)");
+  if (resident(s).bank !== b) throw new Error("gemmInt16: A and s must live in one bank (allocInt16Rows)");
   const nm = T * R;
   const ny = T * C;
   const off = scratch(b, ((nm * 2 + 63) & ~63) + ny * 4);
   const vOff = off + ((nm * 2 + 63) & ~63);
-  b.u16.set(nm === m.length ? m : m.subarray(0, nm), off >>> 1);
-  if (!parallelGemm(b, 6, w.off, R, C, off, s.byteOffset, T, vOff, 0)) b.k.gemmv_i16(w.off, s.byteOffset, R, C, off, T, vOff, 0, C);
+  new Int16Array(b.memory.buffer, off, nm).set(m.length === nm ? (m as Int16Array) : (m.subarray(0, nm) as Int16Array));
+  const fn = kind === "var" ? 6 : 7;
+  if (!parallelGemm(b, fn, w.off, R, C, off, s.byteOffset, T, vOff, 0)) {
+    if (fn === 6) b.k.gemmv_i16(w.off, s.byteOffset, R, C, off, T, vOff, 0, C);
+    else b.k.gemm_i16(w.off, s.byteOffset, R, C, off, T, vOff, 0, C);
+  }
   copyOut(b, vOff, ny, v);
 }

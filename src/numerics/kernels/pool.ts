@@ -17,7 +17,7 @@ import { allBanks, kernelModule, onNewBank, type Bank } from "./arena.ts";
 // control words
 const SEQ = 0;
 const DONE = 1;
-const OP = 2; // 0..6 kernel (gemm_f32, gemm_bf16, gemm_f16, gemmn_f32, gemmn_bf16, gemmn_f16, gemmv_i16), 9 take a bank, 10 exit
+const OP = 2; // 0..7 kernel (gemm_f32, gemm_bf16, gemm_f16, gemmn_f32, gemmn_bf16, gemmn_f16, gemmv_i16, gemm_i16), 9 take a bank, 10 exit
 const BANK = 3;
 const ARGS = 4; // W R C x xs T y v o0 o1
 const WORDS = 16;
@@ -48,7 +48,8 @@ for (;;) {
     else if (op === 3) k.gemmn_f32(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9]);
     else if (op === 4) k.gemmn_bf16(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9]);
     else if (op === 5) k.gemmn_f16(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9]);
-    else k.gemmv_i16(c[a], c[a + 4], c[a + 1], c[a + 2], c[a + 3], c[a + 5], c[a + 6], c[a + 8], c[a + 9]);
+    else if (op === 6) k.gemmv_i16(c[a], c[a + 4], c[a + 1], c[a + 2], c[a + 3], c[a + 5], c[a + 6], c[a + 8], c[a + 9]);
+    else k.gemm_i16(c[a], c[a + 4], c[a + 1], c[a + 2], c[a + 3], c[a + 5], c[a + 6], c[a + 8], c[a + 9]);
   }
   Atomics.store(c, ${DONE}, seq);
   Atomics.notify(c, ${DONE});
@@ -123,7 +124,7 @@ export function setKernelThreads(n: number): void {
 /**
  * Split one kernel call by outputs over the workers and the calling thread; false (nothing done) when there
  * are no workers or the call is too small to gain. fn: 0 gemm_f32, 1 gemm_bf16, 2 gemm_f16, 3 gemmn_f32,
- * 4 gemmn_bf16, 5 gemmn_f16, 6 gemmv_i16 (W = A, x = m, xs = s: A s R C m T v o0 o1).
+ * 4 gemmn_bf16, 5 gemmn_f16, 6 gemmv_i16, 7 gemm_i16 (for 6 and 7: W = A, x = m, xs = s: A s R C m T v o0 o1).
  */
 export function parallelGemm(b: Bank, fn: number, W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number): boolean {
   const n = workers.length + 1;
@@ -155,7 +156,8 @@ export function parallelGemm(b: Bank, fn: number, W: number, R: number, C: numbe
   else if (fn === 3) b.k.gemmn_f32(W, R, C, x, xs, T, y, v, 0, o1);
   else if (fn === 4) b.k.gemmn_bf16(W, R, C, x, xs, T, y, v, 0, o1);
   else if (fn === 5) b.k.gemmn_f16(W, R, C, x, xs, T, y, v, 0, o1);
-  else b.k.gemmv_i16(W, xs, R, C, x, T, y, 0, o1);
+  else if (fn === 6) b.k.gemmv_i16(W, xs, R, C, x, T, y, 0, o1);
+  else b.k.gemm_i16(W, xs, R, C, x, T, y, 0, o1);
   for (const w of workers) wait(w);
   return true;
 }

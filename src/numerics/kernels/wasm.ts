@@ -98,6 +98,24 @@ const V_OR = 0x50;
 const F32X4_ABS = 0xe0;
 const F32X4_ADD = 0xe4;
 const F32X4_MUL = 0xe6;
+const V_LOAD64_ZERO = 0x5d;
+const V_STORE = 0x0b;
+const F64X2_SPLAT = 0x14;
+const F64X2_PROMOTE_LOW_F32X4 = 0x5f;
+const F64X2_SQRT = 0xef;
+const F64X2_ADD = 0xf0;
+const F64X2_MUL = 0xf2;
+const F64X2_SUB = 0xf1;
+const F64X2_ABS = 0xec;
+const F64X2_FLOOR = 0x75;
+const F64X2_LT = 0x49;
+const F64X2_GT = 0x4a;
+const F64X2_GE = 0x4c;
+const F64X2_EXTRACT = 0x21;
+const V_BITSELECT = 0x52;
+const I64X2_BITMASK = 0xc4;
+const F32X4_DEMOTE_F64X2_ZERO = 0x5e;
+const F32X4_PMAX = 0xeb;
 
 export type WeightKind = "f32" | "bf16" | "f16";
 const wBytes: Record<WeightKind, number> = { f32: 4, bf16: 2, f16: 2 };
@@ -340,20 +358,27 @@ function kernel(opts: KernelOpts): Fn {
 const I32X4_DOT_I16X8_S = 0xba;
 const I32X4_ADD = 0xae;
 const F32X4_CONVERT_I32X4_S = 0xfa;
+const I32X4_EXTRACT = 0x1b;
 
 /**
- * The integer variance pass of the output-referred weight noise (gemmv_i16):
- *   v[t*C + o] = s[o] * sum_i A[o*R + i] * m[t*R + i]
- * A: int16 [C x R], |W| quantised per output row at programming (A = round(|W| / s[o])); m: int16 [T x R], the
- * integer squared inputs (e.g. c^2 for a PWM code c); s: float32 per row. Per 8 inputs one i32x4.dot_i16x8_s
- * (8 multiply-adds into 4 int32 lanes; exact while 2 * max A * max m < 2^31, the caller's rule), converted to
- * float32 and added to a float32x4 accumulator; inputs past 8 * floor(R / 8) add their int32 product to the
- * scalar sum, which is then scaled by s[o]. Every (o, t) runs the same sequence whatever its block, so results
- * do not depend on the output split. Params: A s R C m T v o0 o1.
+ * The int16 x int16 kernels of the analog tiles, over weights quantised to int16 per output row at programming
+ * (A[o*R + i], scale s[o] float32) and integer tile inputs m[t*R + i] (int16):
+ *   out[t*C + o] = s[o] * sum_i A[o*R + i] * m[t*R + i]
+ * Per 8 inputs one i32x4.dot_i16x8_s (8 multiply-adds into 4 int32 lanes, exact while 2 * max|A| * max|m| < 2^31).
+ * - gemmv_i16 (acc "f32", the w_noise variance |W| x^2): each dot product is converted to float32 and added to a
+ *   float32x4 accumulator (a lane may not hold many dot products of 15-bit |w| by 14-bit x^2); inputs past
+ *   8 * floor(R / 8) add their int32 product to the float32 scalar sum, which is then scaled by s[o] in float32.
+ * - gemm_i16 (acc "i32", the tile MVM W x): the dot products add in int32 lanes (exact: the caller keeps
+ *   (R / 8) * 2 * max|A| * max|m| < 2^31), the lanes and the scalar tail are summed in float64 (exact integers)
+ *   and the sum is multiplied by s[o] in float64 and rounded once to float32.
+ * Every (o, t) runs the same sequence whatever its block, so results do not depend on the output split.
+ * Params: A s R C m T out o0 o1.
  */
-function kernelVar(opts: { NO: number; NT: number }): Fn {
+function kernelInt(opts: { NO: number; NT: number; acc: "f32" | "i32"; chunk?: number }): Fn {
   const f = new Fn(Array(9).fill(I32));
   const P = { A: 0, s: 1, R: 2, C: 3, m: 4, T: 5, v: 6, o0: 7, o1: 8 };
+  const intAcc = opts.acc === "i32";
+  const chunk = intAcc ? 0 : (opts.chunk ?? 0);
   const ob = f.local(I32);
   const tb = f.local(I32);
   const aRow = f.local(I32); // R * 2 bytes
@@ -377,13 +402,38 @@ function kernelVar(opts: { NO: number; NT: number }): Fn {
     for (let u = 0; u < nt; u++) f.get(tb).i32(u).add().get(aRow).mul().get(P.m).add().set(mp[u]);
     for (let j = 0; j < no; j++) for (let u = 0; u < nt; u++) f.simd(V_CONST, ...Array(16).fill(0)).set(vac[j][u]);
     f.i32(0).set(ia);
+    if (chunk > 0) {
+      // chunks of `chunk` steps summed in int32 lanes, then converted and added to the float32 accumulators
+      const iac: number[][] = vac.map((r) => r.map(() => f.local(V128)));
+      const end = f.local(I32);
+      f.op(0x02, 0x40).op(0x03, 0x40);
+      f.get(ia).i32(16 * chunk).add().get(R8).op(0x4b).op(0x0d, 1); // ia + 16 chunk > R8 -> out
+      for (let j = 0; j < no; j++) for (let u = 0; u < nt; u++) f.simd(V_CONST, ...Array(16).fill(0)).set(iac[j][u]);
+      f.get(ia).i32(16 * chunk).add().set(end);
+      f.op(0x03, 0x40);
+      for (let u = 0; u < nt; u++) f.get(mp[u]).get(ia).add().simd(V_LOAD, 4, 0).set(mv[u]);
+      for (let j = 0; j < no; j++) {
+        f.get(ap[j]).get(ia).add().simd(V_LOAD, 4, 0).set(av);
+        for (let u = 0; u < nt; u++) f.get(iac[j][u]).get(av).get(mv[u]).simd(I32X4_DOT_I16X8_S).simd(I32X4_ADD).set(iac[j][u]);
+      }
+      f.inc(ia, 16);
+      f.get(ia).get(end).op(0x49).op(0x0d, 0); // ia < end -> loop
+      f.op(0x0b);
+      for (let j = 0; j < no; j++) for (let u = 0; u < nt; u++) f.get(vac[j][u]).get(iac[j][u]).simd(F32X4_CONVERT_I32X4_S).simd(F32X4_ADD).set(vac[j][u]);
+      f.op(0x0c, 0);
+      f.op(0x0b, 0x0b);
+    }
     f.op(0x02, 0x40).op(0x03, 0x40);
     f.get(ia).get(R8).op(0x4f).op(0x0d, 1);
     for (let u = 0; u < nt; u++) f.get(mp[u]).get(ia).add().simd(V_LOAD, 4, 0).set(mv[u]);
     for (let j = 0; j < no; j++) {
       f.get(ap[j]).get(ia).add().simd(V_LOAD, 4, 0).set(av);
-      for (let u = 0; u < nt; u++)
-        f.get(vac[j][u]).get(av).get(mv[u]).simd(I32X4_DOT_I16X8_S).simd(F32X4_CONVERT_I32X4_S).simd(F32X4_ADD).set(vac[j][u]);
+      for (let u = 0; u < nt; u++) {
+        f.get(vac[j][u]).get(av).get(mv[u]).simd(I32X4_DOT_I16X8_S);
+        if (intAcc) f.simd(I32X4_ADD);
+        else f.simd(F32X4_CONVERT_I32X4_S).simd(F32X4_ADD);
+        f.set(vac[j][u]);
+      }
     }
     f.inc(ia, 16).op(0x0c, 0);
     f.op(0x0b, 0x0b);
@@ -391,10 +441,16 @@ function kernelVar(opts: { NO: number; NT: number }): Fn {
     for (let j = 0; j < no; j++) {
       sv.push([]);
       for (let u = 0; u < nt; u++) {
-        const m = f.local(F32);
+        const m = f.local(intAcc ? F64 : F32);
         const a = vac[j][u];
-        f.get(a).simd(F32X4_EXTRACT, 0).get(a).simd(F32X4_EXTRACT, 1).op(0x92);
-        f.get(a).simd(F32X4_EXTRACT, 2).get(a).simd(F32X4_EXTRACT, 3).op(0x92).op(0x92);
+        if (intAcc) {
+          // lanes as float64 (exact), (l0 + l1) + (l2 + l3)
+          const lane = (k: number) => f.get(a).simd(I32X4_EXTRACT, k).op(0xb7); // f64.convert_i32_s
+          lane(0); lane(1); f.op(0xa0); lane(2); lane(3); f.op(0xa0).op(0xa0);
+        } else {
+          f.get(a).simd(F32X4_EXTRACT, 0).get(a).simd(F32X4_EXTRACT, 1).op(0x92);
+          f.get(a).simd(F32X4_EXTRACT, 2).get(a).simd(F32X4_EXTRACT, 3).op(0x92).op(0x92);
+        }
         f.set(m);
         sv[j].push(m);
       }
@@ -405,14 +461,17 @@ function kernelVar(opts: { NO: number; NT: number }): Fn {
     for (let j = 0; j < no; j++) {
       f.get(ap[j]).get(ia).add().op(0x2e, 1, 0).set(ae); // i32.load16_s
       for (let u = 0; u < nt; u++)
-        f.get(sv[j][u]).get(ae).get(mp[u]).get(ia).add().op(0x2e, 1, 0).mul().op(0xb2).op(0x92).set(sv[j][u]);
+        f.get(sv[j][u]).get(ae).get(mp[u]).get(ia).add().op(0x2e, 1, 0).mul().op(intAcc ? 0xb7 : 0xb2).op(intAcc ? 0xa0 : 0x92).set(sv[j][u]);
     }
     f.inc(ia, 2).op(0x0c, 0);
     f.op(0x0b, 0x0b);
     for (let j = 0; j < no; j++)
       for (let u = 0; u < nt; u++) {
         f.get(tb).i32(u).add().get(P.C).mul().get(ob).add().i32(j).add().i32(4).mul().get(P.v).add();
-        f.get(sv[j][u]).get(ob).i32(j).add().i32(4).mul().get(P.s).add().op(0x2a, 2, 0).op(0x94).op(0x38, 2, 0);
+        f.get(sv[j][u]).get(ob).i32(j).add().i32(4).mul().get(P.s).add().op(0x2a, 2, 0);
+        if (intAcc) f.op(0xbb).op(0xa2).op(0xb6); // f64.promote_f32, f64.mul, f32.demote_f64
+        else f.op(0x94);
+        f.op(0x38, 2, 0);
       }
   };
   blockedLoops(f, ob, tb, P, opts.NO, opts.NT, block);
@@ -431,30 +490,22 @@ export const ZIG_FN = 1536;
 export const ZIG_BYTES = 2560;
 
 /**
- * adc_epi: the ADC side of one tile conversion for every token, in the order of the JavaScript epilogue of
- * src/numerics/analog/backend.ts and with the same float64 arithmetic, so the results are bit-identical to it:
- *   per token t, per output o:  y = Y[t, o] (+ sqrt(wn2 * V[t, o] + so2) * N when noisy, N the next standard
- *   normal of the layer's xoshiro128** stream by the ziggurat of src/numerics/noise/gaussian.ts, its tables at
- *   `zig` and Math.log / Math.exp imported for the rare slow path); code = clip at +-bound to +-levels, else
- *   round half away from zero of y * invStep; hist[code + halfBins] += 1 (when hist != 0);
- *   acc[t, o] += code * cw, then accKind 0: saturate at +-lim; 1: rounded to float32 when |acc| > lim.
- * Params: Y V T K acc accStride rng zig hist halfBins noisy accKind (i32), wn2 so2 bound invStep levels cw lim
- * (f64). Y, V float32 [T x K] (V = 0: no w_noise); acc float64 rows of accStride bytes; rng: 4 int32 of state,
- * read and written back. Returns the number of clipped conversions.
+ * normal_fill: out[j] (float64) = the next n standard normals of a layer's xoshiro128** stream, in order, by the
+ * ziggurat of src/numerics/noise/gaussian.ts (its tables at `zig`; Math.log / Math.exp imported for the rare slow
+ * path), with the same integer and float64 arithmetic as fillNormal there, so the draws are bit-identical to it.
+ * Params: out n rng zig (i32); rng: 4 int32 of state, read and written back.
  */
-function adcEpilogue(): Fn {
-  const f = new Fn([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64], [I32]);
-  const P = { Y: 0, V: 1, T: 2, K: 3, acc: 4, accStride: 5, rng: 6, zig: 7, hist: 8, halfBins: 9, noisy: 10, accKind: 11, wn2: 12, so2: 13, bound: 14, invStep: 15, levels: 16, cw: 17, lim: 18 };
+function normalFill(): Fn {
+  const f = new Fn([I32, I32, I32, I32]);
+  const P = { out: 0, n: 1, rng: 2, zig: 3 };
   const [a, b, c, d] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
-  const t = f.local(I32), o = f.local(I32), clip = f.local(I32);
-  const yRow = f.local(I32), vRow = f.local(I32), aRow = f.local(I32);
+  const j = f.local(I32), end = f.local(I32);
   const hz = f.local(I32), iz = f.local(I32), r = f.local(I32), tt = f.local(I32), cc = f.local(I32), dd = f.local(I32);
-  const y = f.local(F64), z = f.local(F64), x = f.local(F64), yy = f.local(F64), u = f.local(F64), code = f.local(F64), acc = f.local(F64);
+  const z = f.local(F64), x = f.local(F64), yy = f.local(F64);
   const ZR = 3.442619855899; // gaussian.ts R, the start of the tail
   const f64c = (v: number) => f.op(0x44, ...f64Bytes(v));
   const ld32 = (off: number) => f.op(0x28, 2, ...uleb(off)); // i32.load
   const st32 = (off: number) => f.op(0x36, 2, ...uleb(off)); // i32.store
-  // state in
   f.get(P.rng); ld32(0); f.set(a);
   f.get(P.rng); ld32(4); f.set(b);
   f.get(P.rng); ld32(8); f.set(c);
@@ -486,47 +537,174 @@ function adcEpilogue(): Fn {
   };
   const wn = () => f.get(iz).i32(3).shl().get(P.zig).add().op(0x2b, 3, ...uleb(ZIG_WN)); // WN[iz]
   const fn = (delta: number) => f.get(iz).i32(3).shl().get(P.zig).add().op(0x2b, 3, ...uleb(ZIG_FN + 8 * delta)); // FN[iz + delta]
-  /** z = the next standard normal. */
-  const normal = () => {
-    next();
-    f.set(hz);
-    f.get(hz).i32(127).op(0x71).set(iz);
-    fastTest();
-    f.op(0x04, 0x40); // if fast
-    f.get(hz).op(0xb7); wn(); f.op(0xa2).set(z);
-    f.op(0x05); // else: the slow path (gaussian.ts normalSlow)
-    f.op(0x02, 0x40).op(0x03, 0x40); // block $done, loop $L
-    f.get(iz).op(0x45).op(0x04, 0x40); // if iz == 0: the tail
-    f.op(0x03, 0x40); // loop $T
-    uniform(); f.op(0x10, 0).op(0x9a); f64c(ZR).op(0xa3).set(x); // x = -log(u) / R
-    uniform(); f.op(0x10, 0).op(0x9a).set(yy); // y = -log(u)
-    f.get(yy).get(yy).op(0xa0).get(x).get(x).op(0xa2).op(0x63).op(0x0d, 0); // while (y + y < x * x)
-    f.op(0x0b);
-    f64c(ZR).get(x).op(0xa0); f64c(-ZR).get(x).op(0xa1); f.get(hz).i32(0).op(0x4a).op(0x1b).set(z); // hz > 0 ? R + x : -R - x
-    f.op(0x0c, 2); // br $done (labels from inside this if: 0 if, 1 loop $L, 2 block $done)
-    f.op(0x0b); // end if
-    f.get(hz).op(0xb7); wn(); f.op(0xa2).set(x);
-    fn(0); uniform(); fn(-1); fn(0).op(0xa1).op(0xa2).op(0xa0); // FN[iz] + u * (FN[iz-1] - FN[iz])
-    f64c(-0.5).get(x).op(0xa2).get(x).op(0xa2).op(0x10, 1); // exp(-0.5 * x * x)
-    f.op(0x63).op(0x04, 0x40); // if <
-    f.get(x).set(z).op(0x0c, 2);
-    f.op(0x0b);
-    next();
-    f.set(hz);
-    f.get(hz).i32(127).op(0x71).set(iz);
-    fastTest();
-    f.op(0x04, 0x40);
-    f.get(hz).op(0xb7); wn(); f.op(0xa2).set(z).op(0x0c, 2);
-    f.op(0x0b);
-    f.op(0x0c, 0); // br $L
-    f.op(0x0b, 0x0b); // end loop, end block
-    f.op(0x0b); // end if fast
+  f.get(P.out).set(j);
+  f.get(P.n).i32(3).shl().get(P.out).add().set(end);
+  f.op(0x02, 0x40).op(0x03, 0x40); // block $out, loop $each
+  f.get(j).get(end).op(0x4f).op(0x0d, 1); // j >= end -> out
+  next();
+  f.set(hz);
+  f.get(hz).i32(127).op(0x71).set(iz);
+  fastTest();
+  f.op(0x04, 0x40); // if fast
+  f.get(hz).op(0xb7); wn(); f.op(0xa2).set(z);
+  f.op(0x05); // else: the slow path (gaussian.ts normalSlow)
+  f.op(0x02, 0x40).op(0x03, 0x40); // block $done, loop $L
+  f.get(iz).op(0x45).op(0x04, 0x40); // if iz == 0: the tail
+  f.op(0x03, 0x40); // loop $T
+  uniform(); f.op(0x10, 0).op(0x9a); f64c(ZR).op(0xa3).set(x); // x = -log(u) / R
+  uniform(); f.op(0x10, 0).op(0x9a).set(yy); // y = -log(u)
+  f.get(yy).get(yy).op(0xa0).get(x).get(x).op(0xa2).op(0x63).op(0x0d, 0); // while (y + y < x * x)
+  f.op(0x0b);
+  f64c(ZR).get(x).op(0xa0); f64c(-ZR).get(x).op(0xa1); f.get(hz).i32(0).op(0x4a).op(0x1b).set(z); // hz > 0 ? R + x : -R - x
+  f.op(0x0c, 2); // br $done (labels from inside this if: 0 if, 1 loop $L, 2 block $done)
+  f.op(0x0b); // end if
+  f.get(hz).op(0xb7); wn(); f.op(0xa2).set(x);
+  fn(0); uniform(); fn(-1); fn(0).op(0xa1).op(0xa2).op(0xa0); // FN[iz] + u * (FN[iz-1] - FN[iz])
+  f64c(-0.5).get(x).op(0xa2).get(x).op(0xa2).op(0x10, 1); // exp(-0.5 * x * x)
+  f.op(0x63).op(0x04, 0x40); // if <
+  f.get(x).set(z).op(0x0c, 2);
+  f.op(0x0b);
+  next();
+  f.set(hz);
+  f.get(hz).i32(127).op(0x71).set(iz);
+  fastTest();
+  f.op(0x04, 0x40);
+  f.get(hz).op(0xb7); wn(); f.op(0xa2).set(z).op(0x0c, 2);
+  f.op(0x0b);
+  f.op(0x0c, 0); // br $L
+  f.op(0x0b, 0x0b); // end loop, end block
+  f.op(0x0b); // end if fast
+  f.get(j).get(z).op(0x39, 3, 0); // f64.store
+  f.inc(j, 8).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  f.get(P.rng).get(a); st32(0);
+  f.get(P.rng).get(b); st32(4);
+  f.get(P.rng).get(c); st32(8);
+  f.get(P.rng).get(d); st32(12);
+  return f;
+}
+
+/**
+ * add_noise: Z[j] = Y[j] + sqrt(wn2 * V[j] + so2) * Z[j] for j < n, in float64 (Y, V float32 widened; V = 0: no
+ * w_noise, v = 0), two lanes at a time (f64x2: IEEE operations per lane, so bit-identical to the scalar
+ * expression of the JavaScript epilogue). Z holds the standard normals of normal_fill and receives the noisy
+ * outputs. Params: Y V Z n (i32), wn2 so2 (f64).
+ */
+function addNoise(): Fn {
+  const f = new Fn([I32, I32, I32, I32, F64, F64]);
+  const P = { Y: 0, V: 1, Z: 2, n: 3, wn2: 4, so2: 5 };
+  const j = f.local(I32), n2 = f.local(I32);
+  const w2 = f.local(V128), s2 = f.local(V128), v = f.local(V128);
+  f.get(P.wn2).simd(F64X2_SPLAT).set(w2);
+  f.get(P.so2).simd(F64X2_SPLAT).set(s2);
+  f.get(P.n).i32(-2).op(0x71).set(n2);
+  f.i32(0).set(j);
+  const body = (pairs: boolean) => {
+    // v
+    if (pairs) {
+      f.get(P.V).op(0x04, 0x7b);
+      f.get(j).i32(2).shl().get(P.V).add().simd(V_LOAD64_ZERO, 3, 0).simd(F64X2_PROMOTE_LOW_F32X4);
+      f.op(0x05).simd(V_CONST, ...Array(16).fill(0)).op(0x0b).set(v);
+      f.get(j).i32(3).shl().get(P.Z).add(); // store address
+      f.get(j).i32(2).shl().get(P.Y).add().simd(V_LOAD64_ZERO, 3, 0).simd(F64X2_PROMOTE_LOW_F32X4);
+      f.get(w2).get(v).simd(F64X2_MUL).get(s2).simd(F64X2_ADD).simd(F64X2_SQRT);
+      f.get(j).i32(3).shl().get(P.Z).add().simd(V_LOAD, 3, 0).simd(F64X2_MUL).simd(F64X2_ADD);
+      f.simd(V_STORE, 3, 0);
+    } else {
+      f.get(j).i32(3).shl().get(P.Z).add(); // store address
+      f.get(j).i32(2).shl().get(P.Y).add().op(0x2a, 2, 0).op(0xbb);
+      f.get(P.wn2);
+      f.get(P.V).op(0x04, 0x7c).get(j).i32(2).shl().get(P.V).add().op(0x2a, 2, 0).op(0xbb).op(0x05).op(0x44, ...f64Bytes(0)).op(0x0b);
+      f.op(0xa2).get(P.so2).op(0xa0).op(0x9f);
+      f.get(j).i32(3).shl().get(P.Z).add().op(0x2b, 3, 0).op(0xa2).op(0xa0);
+      f.op(0x39, 3, 0);
+    }
   };
-  const round = (src: () => void) => {
-    // Math.round(p) for p >= 0 (or NaN): floor(p) + (p - floor(p) >= 0.5)
-    src(); f.op(0x9c).set(u);
-    src(); f.get(u).op(0xa1); f64c(0.5).op(0x66); // p - r >= 0.5
-    f.op(0x04, 0x7c); f.get(u); f64c(1).op(0xa0); f.op(0x05); f.get(u); f.op(0x0b);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(j).get(n2).op(0x4f).op(0x0d, 1);
+  body(true);
+  f.inc(j, 2).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  f.get(j).get(P.n).op(0x49).op(0x04, 0x40); // an odd last one
+  body(false);
+  f.op(0x0b);
+  return f;
+}
+
+/**
+ * adc_epi: the ADC side of one tile conversion for every token, in the order of the JavaScript epilogue of
+ * src/numerics/analog/backend.ts and with the same float64 arithmetic, so the results are bit-identical to it:
+ *   per token t, per output o:  y = Yd[t, o] (the noisy outputs of add_noise) when Yd != 0, else Y[t, o];
+ *   code = clip at +-bound to +-levels, else round half away from zero of y * invStep; hist[code + halfBins] += 1
+ *   (when hist != 0); acc[t, o] += code * cw, then accKind 0: saturate at +-lim; 1: rounded to float32 when
+ *   |acc| > lim.
+ * Params: Y Yd T K acc accStride hist halfBins accKind (i32), bound invStep levels cw lim (f64). Y float32
+ * [T x K]; Yd float64 [T x K]; acc float64 rows of accStride bytes. Returns the number of clipped conversions.
+ */
+function adcEpilogue(): Fn {
+  const f = new Fn([I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64], [I32]);
+  const P = { Y: 0, Yd: 1, T: 2, K: 3, acc: 4, accStride: 5, hist: 6, halfBins: 7, accKind: 8, bound: 9, invStep: 10, levels: 11, cw: 12, lim: 13 };
+  const t = f.local(I32), o = f.local(I32), clip = f.local(I32);
+  const yRow = f.local(I32), zRow = f.local(I32), aRow = f.local(I32), hz = f.local(I32);
+  const y = f.local(F64), yy = f.local(F64), u = f.local(F64), code = f.local(F64), acc = f.local(F64);
+  const f64c = (v: number) => f.op(0x44, ...f64Bytes(v));
+  const ld32 = (off: number) => f.op(0x28, 2, ...uleb(off)); // i32.load
+  const st32 = (off: number) => f.op(0x36, 2, ...uleb(off)); // i32.store
+  const v2 = () => f.local(V128);
+  const [y2, yy2, a2, u2, c2, m2, ac2] = [v2(), v2(), v2(), v2(), v2(), v2(), v2()];
+  const [half2, one2, sign2, mag2, inv2, bnd2, nbnd2, lev2, nlev2, cw2, lim2, nlim2] = [v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2()];
+  const i64c = (lo: number, hi: number) => {
+    const b: number[] = [];
+    for (let k = 0; k < 2; k++) b.push(lo & 0xff, (lo >>> 8) & 0xff, (lo >>> 16) & 0xff, (lo >>> 24) & 0xff, hi & 0xff, (hi >>> 8) & 0xff, (hi >>> 16) & 0xff, (hi >>> 24) & 0xff);
+    return b;
+  };
+  f64c(0.5).simd(F64X2_SPLAT).set(half2);
+  f64c(1).simd(F64X2_SPLAT).set(one2);
+  f.simd(V_CONST, ...i64c(0, 0x80000000)).set(sign2);
+  f.simd(V_CONST, ...i64c(0xffffffff, 0x7fffffff)).set(mag2);
+  f.get(P.invStep).simd(F64X2_SPLAT).set(inv2);
+  f.get(P.bound).simd(F64X2_SPLAT).set(bnd2);
+  f.get(P.bound).op(0x9a).simd(F64X2_SPLAT).set(nbnd2);
+  f.get(P.levels).simd(F64X2_SPLAT).set(lev2);
+  f.get(P.levels).op(0x9a).simd(F64X2_SPLAT).set(nlev2);
+  f.get(P.cw).simd(F64X2_SPLAT).set(cw2);
+  f.get(P.lim).simd(F64X2_SPLAT).set(lim2);
+  f.get(P.lim).op(0x9a).simd(F64X2_SPLAT).set(nlim2);
+  /** Outputs o and o + 1 of row t. */
+  const pair = () => {
+    f.get(P.Yd).op(0x04, 0x7b);
+    f.get(o).i32(3).shl().get(zRow).add().simd(V_LOAD, 3, 0);
+    f.op(0x05);
+    f.get(o).i32(2).shl().get(yRow).add().simd(V_LOAD64_ZERO, 3, 0).simd(F64X2_PROMOTE_LOW_F32X4);
+    f.op(0x0b).set(y2);
+    f.get(y2).get(inv2).simd(F64X2_MUL).set(yy2);
+    f.get(yy2).simd(F64X2_ABS).set(a2);
+    f.get(a2).simd(F64X2_FLOOR).set(u2);
+    f.get(u2).get(a2).get(u2).simd(F64X2_SUB).get(half2).simd(F64X2_GE).get(one2).simd(V_AND).simd(F64X2_ADD); // u + (|p| - u >= 0.5)
+    f.get(mag2).simd(V_AND).get(yy2).get(sign2).simd(V_AND).simd(V_OR).set(c2); // copysign
+    f.get(lev2).get(c2).get(y2).get(bnd2).simd(F64X2_GT).simd(V_BITSELECT).set(c2);
+    f.get(nlev2).get(c2).get(y2).get(nbnd2).simd(F64X2_LT).simd(V_BITSELECT).set(c2);
+    f.get(clip).get(y2).get(bnd2).simd(F64X2_GT).get(y2).get(nbnd2).simd(F64X2_LT).simd(V_OR).simd(I64X2_BITMASK).op(0x69).add().set(clip);
+    f.get(P.hist).op(0x04, 0x40);
+    for (let k = 0; k < 2; k++) {
+      f.get(c2).simd(F64X2_EXTRACT, k).set(code);
+      f.get(code).get(code).op(0x61).op(0x04, 0x40); // code == code
+      f.get(code).op(0xaa).get(P.halfBins).add().i32(2).shl().get(P.hist).add().set(hz);
+      f.get(hz).get(hz); ld32(0); f.i32(1).add(); st32(0);
+      f.op(0x0b);
+    }
+    f.op(0x0b);
+    f.get(o).i32(3).shl().get(aRow).add().simd(V_LOAD, 3, 0).get(c2).get(cw2).simd(F64X2_MUL).simd(F64X2_ADD).set(ac2);
+    f.get(P.accKind).op(0x45).op(0x04, 0x40);
+    // integer accumulator: saturate at +-lim (the comparisons on the sum before saturation, as the scalar loop)
+    f.get(ac2).get(nlim2).simd(F64X2_LT).set(m2);
+    f.get(lim2).get(nlim2).get(ac2).get(m2).simd(V_BITSELECT).get(ac2).get(lim2).simd(F64X2_GT).simd(V_BITSELECT).set(ac2);
+    f.op(0x05);
+    // float32 accumulator: rounded to float32 where |acc| > lim
+    f.get(ac2).simd(F32X4_DEMOTE_F64X2_ZERO).simd(F64X2_PROMOTE_LOW_F32X4).get(ac2);
+    f.get(ac2).get(lim2).simd(F64X2_GT).get(ac2).get(nlim2).simd(F64X2_LT).simd(V_OR).simd(V_BITSELECT).set(ac2);
+    f.op(0x0b);
+    f.get(o).i32(3).shl().get(aRow).add().get(ac2).simd(V_STORE, 3, 0);
   };
   f.i32(0).set(clip);
   f.i32(0).set(t);
@@ -534,33 +712,34 @@ function adcEpilogue(): Fn {
   f.get(t).get(P.T).op(0x4e).op(0x0d, 1); // t >= T -> out
   f.get(t).get(P.K).mul().i32(4).mul().set(yRow);
   f.get(yRow).get(P.Y).add().set(yRow);
-  f.get(t).get(P.K).mul().i32(4).mul().get(P.V).add().set(vRow);
+  f.get(t).get(P.K).mul().i32(8).mul().get(P.Yd).add().set(zRow);
   f.get(t).get(P.accStride).mul().get(P.acc).add().set(aRow);
   f.i32(0).set(o);
+  // pairs of outputs in f64x2 lanes (the same IEEE operations per lane as the scalar loop below)
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(o).i32(2).add().get(P.K).op(0x4a).op(0x0d, 1); // o + 2 > K -> out
+  pair();
+  f.inc(o, 2).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  // the last output of an odd row
   f.op(0x02, 0x40).op(0x03, 0x40);
   f.get(o).get(P.K).op(0x4e).op(0x0d, 1);
-  f.get(o).i32(2).shl().get(yRow).add().op(0x2a, 2, 0).op(0xbb).set(y);
-  f.get(P.noisy).op(0x04, 0x40);
-  normal();
-  f.get(y);
-  f.get(P.wn2);
-  f.get(P.V).op(0x04, 0x7c).get(o).i32(2).shl().get(vRow).add().op(0x2a, 2, 0).op(0xbb).op(0x05); f64c(0).op(0x0b);
-  f.op(0xa2).get(P.so2).op(0xa0).op(0x9f).get(z).op(0xa2).op(0xa0).set(y);
-  f.op(0x0b);
-  // ADC
-  f.get(y).get(P.bound).op(0x64).op(0x04, 0x40);
-  f.get(P.levels).set(code).inc(clip, 1);
+  f.get(P.Yd).op(0x04, 0x7c);
+  f.get(o).i32(3).shl().get(zRow).add().op(0x2b, 3, 0); // Yd[t, o]
   f.op(0x05);
-  f.get(y).get(P.bound).op(0x9a).op(0x63).op(0x04, 0x40);
-  f.get(P.levels).op(0x9a).set(code).inc(clip, 1);
-  f.op(0x05);
+  f.get(o).i32(2).shl().get(yRow).add().op(0x2a, 2, 0).op(0xbb); // Y[t, o]
+  f.op(0x0b).set(y);
+  // ADC, branch-free (the sign of y * invStep is random: a branch on it mispredicts half the time). Round half away
+  // from zero as the JavaScript epilogue: sign(p) * (floor(|p|) + (|p| - floor(|p|) >= 0.5)), then the clips.
   f.get(y).get(P.invStep).op(0xa2).set(yy);
-  f.get(yy); f64c(0).op(0x63).op(0x04, 0x40);
-  round(() => f.get(yy).op(0x9a)); f.op(0x9a).set(code);
-  f.op(0x05);
-  round(() => f.get(yy)); f.set(code);
-  f.op(0x0b);
-  f.op(0x0b, 0x0b);
+  f.get(yy).op(0x99).set(acc); // |p| (acc is free until the accumulation)
+  f.get(acc).op(0x9c).set(u); // floor
+  // u + (|p| - u >= 0.5) with the comparison widened (not a select: V8 may lower a float select to a branch)
+  f.get(u).get(acc).get(u).op(0xa1); f64c(0.5).op(0x66).op(0xb8).op(0xa0);
+  f.get(yy).op(0xa6).set(code); // copysign
+  f.get(P.levels).get(code).get(y).get(P.bound).op(0x64).op(0x1b).set(code); // y > bound: levels
+  f.get(P.levels).op(0x9a).get(code).get(y).get(P.bound).op(0x9a).op(0x63).op(0x1b).set(code); // y < -bound: -levels
+  f.get(clip).get(y).get(P.bound).op(0x64).add().get(y).get(P.bound).op(0x9a).op(0x63).add().set(clip);
   // histogram (codes are finite integers unless y was NaN)
   f.get(P.hist).i32(0).op(0x47).get(code).get(code).op(0x61).op(0x71).op(0x04, 0x40); // hist != 0 && code == code
   f.get(code).op(0xaa).get(P.halfBins).add().i32(2).shl().get(P.hist).add().set(hz);
@@ -580,20 +759,182 @@ function adcEpilogue(): Fn {
   f.op(0x0b, 0x0b);
   f.inc(t, 1).op(0x0c, 0);
   f.op(0x0b, 0x0b);
-  // state out
-  f.get(P.rng).get(a); st32(0);
-  f.get(P.rng).get(b); st32(4);
-  f.get(P.rng).get(c); st32(8);
-  f.get(P.rng).get(d); st32(12);
   f.get(clip);
   return f;
 }
+
+/**
+ * dac_pwm: the DAC of a one-phase (PWM / current-steering) input of L levels for T tokens of one row tile, in
+ * the float64 arithmetic of the JavaScript DAC loop of src/numerics/analog/backend.ts (so the codes, ranges and
+ * sums are bit-identical to it):
+ *   range[t] = max_i |x[t, i]| when absMax (NaN inputs ignored, as `a > range` does), else read from range[t];
+ *   range 0: every code 0; else v = x * (1 / range) clipped to [-1, 1], c = round half away from zero of v * L;
+ *   n[t*R + i] = c (int16; NaN: 0), m[t*R + i] = c^2 (when m != 0), sumX[t] = sum_i c / L in order (when
+ *   sumX != 0); cnt (when != 0): int32 [clipped, nonzero codes, sum |c|] added to; hist (when != 0): int32
+ *   counts by |c|.
+ * Params: x xStride R T n m range absMax sumX cnt hist (i32), L (f64). x: float32 rows of xStride bytes (the row
+ * tile's first input); n, m: int16 [T x R]; range, sumX: float64 [T].
+ */
+function dacPwm(): Fn {
+  const f = new Fn([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64]);
+  const P = { x: 0, xStride: 1, R: 2, T: 3, n: 4, m: 5, range: 6, absMax: 7, sumX: 8, cnt: 9, hist: 10, L: 11 };
+  const t = f.local(I32), i = f.local(I32), xr = f.local(I32), nr = f.local(I32), mr = f.local(I32), R4 = f.local(I32);
+  const clip = f.local(I32), nz = f.local(I32), cabs = f.local(I32), ci = f.local(I32), hz = f.local(I32);
+  const rng = f.local(F64), inv = f.local(F64), sx = f.local(F64), v = f.local(F64), a = f.local(F64), u = f.local(F64), c = f.local(F64);
+  const mx = f.local(V128);
+  const f64c = (x: number) => f.op(0x44, ...f64Bytes(x));
+  const ld32 = (off: number) => f.op(0x28, 2, ...uleb(off));
+  const st32 = (off: number) => f.op(0x36, 2, ...uleb(off));
+  f.get(P.R).i32(-4).op(0x71).set(R4);
+  f.i32(0).set(clip).i32(0).set(nz).i32(0).set(cabs);
+  f.i32(0).set(t);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(t).get(P.T).op(0x4e).op(0x0d, 1);
+  f.get(t).get(P.xStride).mul().get(P.x).add().set(xr);
+  f.get(t).get(P.R).mul().i32(1).shl().get(P.n).add().set(nr);
+  f.get(t).get(P.R).mul().i32(1).shl().get(P.m).add().set(mr);
+  // the range
+  f.get(P.absMax).op(0x04, 0x40);
+  f.simd(V_CONST, ...Array(16).fill(0)).set(mx);
+  f.i32(0).set(i);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(i).get(R4).op(0x4e).op(0x0d, 1);
+  // pmax(acc, |x|) = acc < |x| ? |x| : acc: a NaN |x| leaves acc
+  f.get(mx).get(i).i32(2).shl().get(xr).add().simd(V_LOAD, 2, 0).simd(F32X4_ABS).simd(F32X4_PMAX).set(mx);
+  f.inc(i, 4).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  f.get(mx).simd(F32X4_EXTRACT, 0).op(0xbb).set(rng);
+  for (let k = 1; k < 4; k++) {
+    f.get(mx).simd(F32X4_EXTRACT, k).op(0xbb).set(a);
+    f.get(a).get(rng).get(a).get(rng).op(0x64).op(0x1b).set(rng); // a > rng ? a : rng
+  }
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(i).get(P.R).op(0x4e).op(0x0d, 1);
+  f.get(i).i32(2).shl().get(xr).add().op(0x2a, 2, 0).op(0xbb).op(0x99).set(a);
+  f.get(a).get(rng).get(a).get(rng).op(0x64).op(0x1b).set(rng);
+  f.inc(i, 1).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  f.get(t).i32(3).shl().get(P.range).add().get(rng).op(0x39, 3, 0);
+  f.op(0x05);
+  f.get(t).i32(3).shl().get(P.range).add().op(0x2b, 3, 0).set(rng);
+  f.op(0x0b);
+  f64c(0).set(sx);
+  f.get(rng).op(0x44, ...f64Bytes(0)).op(0x61).op(0x04, 0x40); // range == 0: every code 0
+  f.i32(0).set(i);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(i).get(P.R).op(0x4e).op(0x0d, 1);
+  f.get(i).i32(1).shl().get(nr).add().i32(0).op(0x3b, 1, 0); // i32.store16
+  f.get(P.m).op(0x04, 0x40).get(i).i32(1).shl().get(mr).add().i32(0).op(0x3b, 1, 0).op(0x0b);
+  f.inc(i, 1).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  f.op(0x05);
+  f64c(1).get(rng).op(0xa3).set(inv);
+  f.i32(0).set(i);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(i).get(P.R).op(0x4e).op(0x0d, 1);
+  f.get(i).i32(2).shl().get(xr).add().op(0x2a, 2, 0).op(0xbb).get(inv).op(0xa2).set(v);
+  // clip (rare: predictable branches)
+  f.get(v); f64c(1).op(0x64).op(0x04, 0x40); f64c(1).set(v).inc(clip, 1);
+  f.op(0x05);
+  f.get(v); f64c(-1).op(0x63).op(0x04, 0x40); f64c(-1).set(v).inc(clip, 1).op(0x0b);
+  f.op(0x0b);
+  // c = sign(p) (floor(|p|) + (|p| - floor(|p|) >= 0.5)), p = v L; branch-free
+  f.get(v).get(P.L).op(0xa2).set(c);
+  f.get(c).op(0x99).set(a);
+  f.get(a).op(0x9c).set(u);
+  f.get(u).get(a).get(u).op(0xa1); f64c(0.5).op(0x66).op(0xb8).op(0xa0);
+  f.get(c).op(0xa6).set(c);
+  f.get(c).op(0xfc, 0x02).set(ci); // i32.trunc_sat_f64_s (NaN: 0)
+  f.get(i).i32(1).shl().get(nr).add().get(ci).op(0x3b, 1, 0);
+  f.get(P.m).op(0x04, 0x40).get(i).i32(1).shl().get(mr).add().get(ci).get(ci).mul().op(0x3b, 1, 0).op(0x0b);
+  f.get(P.sumX).op(0x04, 0x40).get(sx).get(c).get(P.L).op(0xa3).op(0xa0).set(sx).op(0x0b);
+  f.get(P.cnt).op(0x04, 0x40);
+  f.get(nz).get(c); f64c(0).op(0x62).add().set(nz); // c != 0
+  f.get(ci).i32(31).op(0x75).set(hz); // |ci| = (ci ^ s) - s
+  f.get(ci).get(hz).op(0x73).get(hz).sub().set(hz);
+  f.get(cabs).get(hz).add().set(cabs);
+  f.get(P.hist).op(0x04, 0x40);
+  f.get(hz).i32(2).shl().get(P.hist).add().set(hz);
+  f.get(hz).get(hz); ld32(0); f.i32(1).add(); st32(0);
+  f.op(0x0b);
+  f.op(0x0b);
+  f.inc(i, 1).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  f.op(0x0b);
+  f.get(P.sumX).op(0x04, 0x40).get(t).i32(3).shl().get(P.sumX).add().get(sx).op(0x39, 3, 0).op(0x0b);
+  f.inc(t, 1).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  f.get(P.cnt).op(0x04, 0x40);
+  f.get(P.cnt).get(P.cnt); ld32(0); f.get(clip).add(); st32(0);
+  f.get(P.cnt).get(P.cnt); ld32(4); f.get(nz).add(); st32(4);
+  f.get(P.cnt).get(P.cnt); ld32(8); f.get(cabs).add(); st32(8);
+  f.op(0x0b);
+  return f;
+}
+
+/**
+ * rescale: the digital rescale and accumulation of one tile's integer code sums (the JavaScript addPartials of
+ * src/numerics/analog/backend.ts for a float32 accumulator, bit-identical to it): for t < T with range[t] != 0,
+ * o < K:  acc[t, o] = f32(acc[t, o] + f32((cs[o] * range[t]) * (au * src[t, o] - ac * sumX[t]))).
+ * Params: src srcStride acc accStride cs range sumX T K (i32: src and acc float64 rows of the given strides in
+ * bytes, at the tile's first column; cs float64 [K]; range, sumX float64 [T]; sumX = 0: taken as 0), au ac (f64).
+ */
+function rescale(): Fn {
+  const f = new Fn([I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64]);
+  const P = { src: 0, srcStride: 1, acc: 2, accStride: 3, cs: 4, range: 5, sumX: 6, T: 7, K: 8, au: 9, ac: 10 };
+  const t = f.local(I32), o = f.local(I32), sr = f.local(I32), ar = f.local(I32), K2 = f.local(I32);
+  const sIn = f.local(F64), off = f.local(F64);
+  const sIn2 = f.local(V128), off2 = f.local(V128), au2 = f.local(V128), p2 = f.local(V128);
+  f.get(P.au).simd(F64X2_SPLAT).set(au2);
+  f.get(P.K).i32(-2).op(0x71).set(K2);
+  f.i32(0).set(t);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(t).get(P.T).op(0x4e).op(0x0d, 1);
+  f.get(t).i32(3).shl().get(P.range).add().op(0x2b, 3, 0).set(sIn);
+  f.get(sIn).op(0x44, ...f64Bytes(0)).op(0x62).op(0x04, 0x40); // range != 0
+  f.get(P.ac);
+  f.get(P.sumX).op(0x04, 0x7c).get(t).i32(3).shl().get(P.sumX).add().op(0x2b, 3, 0).op(0x05).op(0x44, ...f64Bytes(0)).op(0x0b);
+  f.op(0xa2).set(off);
+  f.get(sIn).simd(F64X2_SPLAT).set(sIn2);
+  f.get(off).simd(F64X2_SPLAT).set(off2);
+  f.get(t).get(P.srcStride).mul().get(P.src).add().set(sr);
+  f.get(t).get(P.accStride).mul().get(P.acc).add().set(ar);
+  f.i32(0).set(o);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(o).get(K2).op(0x4e).op(0x0d, 1);
+  f.get(o).i32(3).shl().get(P.cs).add().simd(V_LOAD, 3, 0).get(sIn2).simd(F64X2_MUL);
+  f.get(au2).get(o).i32(3).shl().get(sr).add().simd(V_LOAD, 3, 0).simd(F64X2_MUL).get(off2).simd(F64X2_SUB);
+  f.simd(F64X2_MUL).simd(F32X4_DEMOTE_F64X2_ZERO).simd(F64X2_PROMOTE_LOW_F32X4).set(p2);
+  f.get(o).i32(3).shl().get(ar).add();
+  f.get(o).i32(3).shl().get(ar).add().simd(V_LOAD, 3, 0).get(p2).simd(F64X2_ADD).simd(F32X4_DEMOTE_F64X2_ZERO).simd(F64X2_PROMOTE_LOW_F32X4);
+  f.simd(V_STORE, 3, 0);
+  f.inc(o, 2).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(o).get(P.K).op(0x4e).op(0x0d, 1);
+  f.get(o).i32(3).shl().get(ar).add();
+  f.get(o).i32(3).shl().get(ar).add().op(0x2b, 3, 0);
+  f.get(o).i32(3).shl().get(P.cs).add().op(0x2b, 3, 0).get(sIn).op(0xa2);
+  f.get(P.au).get(o).i32(3).shl().get(sr).add().op(0x2b, 3, 0).op(0xa2).get(off).op(0xa1);
+  f.op(0xa2).op(0xb6).op(0xbb).op(0xa0).op(0xb6).op(0xbb);
+  f.op(0x39, 3, 0);
+  f.inc(o, 1).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  f.op(0x0b);
+  f.inc(t, 1).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  return f;
+}
+
+/** Steps of 8 inputs that gemmv_i16 sums in int32 lanes before converting to float32. */
+export const VAR_CHUNK = 16;
 
 /** Register blocks, chosen by measurement (bench/numerics.bench.ts) on an AMD EPYC (Zen 4) under Node 20. */
 export const BLOCKING = {
   gemm: { NO: 4, NT: 2 },
   gemmNoise: { NO: 4, NT: 1 },
   gemmVar: { NO: 4, NT: 2 },
+  gemmInt: { NO: 4, NT: 2 },
 };
 
 /** The module's bytes: memory imported as env.mem (shared, up to maxPages of 64 KiB). */
@@ -605,7 +946,12 @@ export function kernelModuleBytes(maxPages: number, blocking = BLOCKING): Uint8A
     { name: "gemmn_f32", fn: kernel({ kind: "f32", noise: true, ...blocking.gemmNoise }) },
     { name: "gemmn_bf16", fn: kernel({ kind: "bf16", noise: true, ...blocking.gemmNoise }) },
     { name: "gemmn_f16", fn: kernel({ kind: "f16", noise: true, ...blocking.gemmNoise }) },
-    { name: "gemmv_i16", fn: kernelVar(blocking.gemmVar) },
+    { name: "gemmv_i16", fn: kernelInt({ ...blocking.gemmVar, acc: "f32", chunk: VAR_CHUNK }) },
+    { name: "gemm_i16", fn: kernelInt({ ...blocking.gemmInt, acc: "i32" }) },
+    { name: "normal_fill", fn: normalFill() },
+    { name: "add_noise", fn: addNoise() },
+    { name: "dac_pwm", fn: dacPwm() },
+    { name: "rescale", fn: rescale() },
     { name: "adc_epi", fn: adcEpilogue() },
   ];
   // type 0: (f64) -> f64, of the imported env.log and env.exp (function indices 0 and 1; ours follow)
@@ -633,8 +979,13 @@ export interface KernelExports {
   gemmn_bf16(W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number, o0: number, o1: number): void;
   gemmn_f16(W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number, o0: number, o1: number): void;
   gemmv_i16(A: number, s: number, R: number, C: number, m: number, T: number, v: number, o0: number, o1: number): void;
-  adc_epi(Y: number, V: number, T: number, K: number, acc: number, accStride: number, rng: number, zig: number, hist: number, halfBins: number, noisy: number, accKind: number,
-    wn2: number, so2: number, bound: number, invStep: number, levels: number, cw: number, lim: number): number;
+  gemm_i16(A: number, s: number, R: number, C: number, m: number, T: number, y: number, o0: number, o1: number): void;
+  normal_fill(out: number, n: number, rng: number, zig: number): void;
+  add_noise(Y: number, V: number, Z: number, n: number, wn2: number, so2: number): void;
+  dac_pwm(x: number, xStride: number, R: number, T: number, n: number, m: number, range: number, absMax: number, sumX: number, cnt: number, hist: number, L: number): void;
+  rescale(src: number, srcStride: number, acc: number, accStride: number, cs: number, range: number, sumX: number, T: number, K: number, au: number, ac: number): void;
+  adc_epi(Y: number, Yd: number, T: number, K: number, acc: number, accStride: number, hist: number, halfBins: number, accKind: number,
+    bound: number, invStep: number, levels: number, cw: number, lim: number): number;
 }
 
 /** The imports the module needs besides its memory (the ziggurat's slow path, as gaussian.ts computes it). */
