@@ -45,6 +45,15 @@ describe("WebAssembly ADC epilogue", () => {
       expect(new Set(wasm.ys).size).toBeGreaterThan(50); // not a degenerate output
     });
 
+  it("equals the JavaScript epilogue bit for bit at few tokens (the one-pass gemmyv_i16 of int16 tiles)", () => {
+    const spec = analogSpec({ rows: 200, cols: 40, bitsPerCell: 8, noise: noisy(0.0175, 0.04), outBound: 6 }, { weightBits: 8 });
+    for (const T of [1, 3]) {
+      const { wasm, js } = both(spec, {}, 70, 300, T);
+      expect(wasm.ys).toEqual(js.ys);
+      expect(wasm.stats).toEqual(js.stats);
+    }
+  });
+
   it("draws the same normals as the JavaScript ziggurat over many conversions (slow path included)", () => {
     const spec = analogSpec({ rows: 256, cols: 256, bitsPerCell: 8, noise: noisy(0.0175, 0.04), outBound: 10 }, { weightBits: 8 });
     const { wasm, js } = both(spec, {}, 256, 256, 40); // 3 x 40 x 256 = 30720 draws, ~370 on the slow path

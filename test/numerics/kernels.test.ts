@@ -204,6 +204,49 @@ describe("WebAssembly kernels", () => {
     );
   });
 
+  it("the one-pass tile kernel (gemmyv_i16) is bit-identical to gemm_i16 and to gemmv_i16 over the derived codes", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 2 ** 30 }), (R, C, T, sh, seed) => {
+        const r = new Rng(seed);
+        const L = 127;
+        const Amax = 32767 >> sh === 0 ? 1 : Math.min(32767, Math.floor((2 ** 31 - 1) / (2 * L * Math.ceil(R / 8))));
+        const h = sh > 0 ? 1 << (sh - 1) : 0;
+        const { a, s } = allocInt16Rows(C, R);
+        const dv = allocInt16Rows(C, R); // the variance codes (|A| + h) >> sh and their scale
+        const A = new Int16Array(a.buffer, a.byteOffset, a.length);
+        for (let j = 0; j < A.length; j++) A[j] = j % 9 === 0 ? -Amax : (r.nextU32() % (2 * Amax + 1)) - Amax;
+        for (let j = 0; j < A.length; j++) dv.a[j] = (Math.abs(A[j]!) + h) >> sh;
+        for (let o = 0; o < C; o++) {
+          s[o] = Math.fround(r.nextFloat() * 1e-3 + 1e-6);
+          dv.s[o] = Math.fround(r.nextFloat() * 1e-2 + 1e-6);
+        }
+        const b = resident(a).bank;
+        const nx = T * R;
+        const off = scratch(b, 4 * nx + 8 * T * C + 256);
+        const nOff = off, mOff = off + ((2 * nx + 63) & ~63), yOff = mOff + ((2 * nx + 63) & ~63), vOff = yOff + 4 * T * C;
+        const n = new Int16Array(b.memory.buffer, nOff, nx);
+        const m = new Uint16Array(b.memory.buffer, mOff, nx);
+        // squared inputs small enough that a chunk of (|A| + h) >> sh codes adds exactly in int32 at every sh
+        for (let j = 0; j < nx; j++) {
+          n[j] = (r.nextU32() % (2 * L + 1)) - L;
+          m[j] = r.nextU32() % 2000;
+        }
+        const n0 = Int16Array.from(n); // copies: gemmInt16 below reuses the bank's scratch
+        const m0 = Uint16Array.from(m);
+        b.k.gemmyv_i16(a.byteOffset, s.byteOffset, dv.s.byteOffset, R, C, nOff, mOff, T, yOff, vOff, 0, C, sh);
+        const y1 = Array.from(new Float32Array(b.memory.buffer, yOff, T * C));
+        const v1 = Array.from(new Float32Array(b.memory.buffer, vOff, T * C));
+        const y2 = new Float32Array(T * C);
+        const v2 = new Float32Array(T * C);
+        gemmInt16("mvm", a, s, R, C, n0, T, y2);
+        gemmInt16("var", dv.a, dv.s, R, C, m0, T, v2);
+        expect(y1).toEqual(Array.from(y2));
+        expect(v1).toEqual(Array.from(v2));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it("weights above the block size run in row blocks with bit-identical results", () => {
     const R = 33, C = 50, T = 3;
     const W = rand(R * C, 31);

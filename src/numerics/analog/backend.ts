@@ -97,6 +97,10 @@ export interface AnalogBackendOptions {
   readonly epilogue?: "wasm" | "js";
 }
 
+/** int16 tiles with w_noise: calls of at most this many tokens compute W x and the variance in one pass over the
+ *  tile codes (gemmyv_i16, bit-identical to the two passes): at few tokens the weights' memory traffic dominates. */
+export const FUSE_MAX_TOKENS = 4;
+
 export type AnalogBackend = LinearBackend & {
   /**
    * Program one more weight after construction (a streamed load: loadModel's onLinear). Returns the stand-in
@@ -207,6 +211,9 @@ export function createAnalogBackend(
   if (intAmax < 2047) intTiles = false;
   // gemmv_i16: an int32 lane adds 2 products per step over VAR_CHUNK steps: VAR_CHUNK * 2 * AmaxV * maxM < 2^31
   const varAmax = intTiles && !ideal && noise.wNoise > 0 ? Math.min(32767, Math.floor((2 ** 31 - 1) / (2 * VAR_CHUNK * Math.max(1, maxM)))) : 0;
+  // the variance codes (|A| + h) >> varShift of the tile codes: the smallest shift whose largest code fits varAmax
+  let varShift = 0;
+  if (varAmax > 0) while ((intAmax + (varShift > 0 ? 1 << (varShift - 1) : 0)) >> varShift > varAmax) varShift++;
   const readoutCfg: ReadoutConfig = {
     mode: ideal ? "ideal" : (opts.driftReadout ?? "ideal"),
     perColumn: opts.perColumnCompensation === true,
@@ -222,6 +229,7 @@ export function createAnalogBackend(
     stuckOnRate: opts.stuckOnRate ?? 0,
     varAmax,
     intAmax: intTiles ? intAmax : 0,
+    varShift,
     xUnit,
   };
   for (const [k, v] of [["adcOffsetLsb", readoutCfg.adcOffsetLsb], ["adcGainSigma", readoutCfg.adcGainSigma], ["stuckOffRate", readoutCfg.stuckOffRate], ["stuckOnRate", readoutCfg.stuckOnRate]] as const)
@@ -344,7 +352,10 @@ export function createAnalogBackend(
   // the WebAssembly conversion (convert.ts) covers slice groups of one slice, without ADC errors or bound
   // management, with an integer or fp32 accumulator; its codes accumulate into a float64 array in the weights' bank
   const wasmEpi = opts.epilogue !== "js" && !ideal && !adcErr && !bmIterative && (accKind === 0 || accKind === 1);
-  const epi: EpilogueParams = { noisy, accKind: accKind === 0 ? 0 : 1, wn2: 0, so2: 0, bound: 0, invStep: 0, levels: adcLevels, cw: 0, lim: accKind === 0 ? intMax : exactInt, halfBins: 0 };
+  const epi: EpilogueParams = {
+    noisy, accKind: accKind === 0 ? 0 : 1, wn2: 0, so2: 0, bound: 0, invStep: 0, levels: adcLevels, cw: 0, lim: accKind === 0 ? intMax : exactInt, halfBins: 0,
+    varShift, fuseMaxTokens: FUSE_MAX_TOKENS,
+  };
 
   // one PWM plane group with tables: its tile inputs are written by the DAC loop itself (no second pass)
   const fuseFill = !plan.bitSerial && plan.planeGroups.length === 1 && plan.planeGroups[0]!.x !== null && plan.planeGroups[0]!.xsq !== null;
@@ -980,42 +991,38 @@ function programLayer(
         adcGain[j] = 1 + ro.adcGainSigma * normal(rngAdc);
         adcOffset[j] = ro.adcOffsetLsb * normal(rngAdc);
       }
-      // the integer variance pass's |w| codes: per slice and output row, round(|w| / s) with s = max |w| / Amax
-      const varA: Uint16Array[] = [];
-      const varS: Float32Array[] = [];
-      if (ro.varAmax > 0)
-        for (const sl of slices) {
-          const { a, s } = allocInt16Rows(K, R);
-          for (let o = 0; o < K; o++) {
-            let mx = 0;
-            for (let i = 0; i < R; i++) mx = Math.max(mx, Math.abs(sl[o * R + i]!));
-            if (!(mx > 0)) continue;
-            s[o] = mx / ro.varAmax;
-            const inv = ro.varAmax / mx;
-            for (let i = 0; i < R; i++) a[o * R + i] = Math.round(Math.abs(sl[o * R + i]!) * inv);
-          }
-          varA.push(a);
-          varS.push(s);
-        }
-      // tileArithmetic "int16": the tile weights as int16 per output row, scale max |w| / AmaxY times the input unit
+      // tileArithmetic "int16": the tile weights as int16 per output row, A = round(w / s_o) with s_o = max |w| / AmaxY
+      // (the kernel's scale times the input unit); with w_noise, the variance pass's |w| codes derived from them,
+      // (|A| + h) >> varShift (h = 2^(varShift-1)), with scale s_o 2^varShift (gemmv_i16 and gemmyv_i16 alike)
       const intA: Uint16Array[] = [];
       const intS: Float32Array[] = [];
+      const varA: Uint16Array[] = [];
+      const varS: Float32Array[] = [];
       if (ro.intAmax > 0) {
+        const sh = ro.varShift;
+        const h = sh > 0 ? 1 << (sh - 1) : 0;
         for (const sl of slices) {
           const { a, s } = allocInt16Rows(K, R);
+          const v = ro.varAmax > 0 ? allocInt16Rows(K, R) : null;
           for (let o = 0; o < K; o++) {
             let mx = 0;
             for (let i = 0; i < R; i++) mx = Math.max(mx, Math.abs(sl[o * R + i]!));
             if (!(mx > 0)) continue;
             s[o] = (mx / ro.intAmax) * ro.xUnit;
+            if (v) v.s[o] = (mx / ro.intAmax) * 2 ** sh;
             const inv = ro.intAmax / mx;
             for (let i = 0; i < R; i++) {
               const q = Math.round(sl[o * R + i]! * inv);
               a[o * R + i] = q & 0xffff; // int16 bits
+              if (v) v.a[o * R + i] = ((q < 0 ? -q : q) + h) >> sh;
             }
           }
           intA.push(a);
           intS.push(s);
+          if (v) {
+            varA.push(v.a);
+            varS.push(v.s);
+          }
           freeNow(sl);
         }
         slices.length = 0;
@@ -1065,6 +1072,8 @@ interface ReadoutConfig {
   readonly varAmax: number;
   /** Largest int16 |w| code of the int16 tile weights (tileArithmetic "int16"); 0: float32 tiles. */
   readonly intAmax: number;
+  /** The variance codes are (|A| + h) >> varShift of the tile codes A. */
+  readonly varShift: number;
   /** The tile input of one integer input unit (PWM 1 / L, bit-serial 1). */
   readonly xUnit: number;
 }

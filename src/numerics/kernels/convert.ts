@@ -8,7 +8,7 @@
 import type { Rng } from "../../util/rng.ts";
 import { ZIGGURAT_TABLES } from "../noise/gaussian.ts";
 import { alloc64, bankOf, resident, scratch, type Bank } from "./arena.ts";
-import { parallelGemm } from "./pool.ts";
+import { parallelFused, parallelGemm } from "./pool.ts";
 import { ZIG_BYTES, ZIG_FN, ZIG_KN, ZIG_WN } from "./wasm.ts";
 
 const HIST_MAX = 1 << 16; // adc.bits <= 16 (the backend records no histogram above)
@@ -73,6 +73,10 @@ export interface EpilogueParams {
   cw: number;
   lim: number;
   halfBins: number;
+  /** int16 tiles: the variance codes are (|A| + h) >> varShift of the tile codes (see wasm.ts gemmyv_i16) */
+  varShift: number;
+  /** int16 tiles with w_noise: calls of at most this many tokens take the one-pass gemmyv_i16 (same bits) */
+  fuseMaxTokens: number;
 }
 
 /**
@@ -120,7 +124,15 @@ export function convertTile(
   const mOff = base + xBytes;
   const yOff = mOff + mBytes;
   const vOff = yOff + yBytes;
-  if (sW) {
+  let V = 0;
+  if (sW && m && A && T <= p.fuseMaxTokens) {
+    // y and v in one pass over the tile codes (the variance codes derived from them: bit-identical to A, s)
+    new Int16Array(b.memory.buffer, xOff, nx).set(nx === x.length ? (x as Int16Array) : (x as Int16Array).subarray(0, nx));
+    b.u16.set(nx === m.length ? m : m.subarray(0, nx), mOff >>> 1);
+    if (!parallelFused(b, w.off, sW.byteOffset, s!.byteOffset, R, K, xOff, mOff, T, yOff, vOff, p.varShift))
+      b.k.gemmyv_i16(w.off, sW.byteOffset, s!.byteOffset, R, K, xOff, mOff, T, yOff, vOff, 0, K, p.varShift);
+    V = vOff;
+  } else if (sW) {
     new Int16Array(b.memory.buffer, xOff, nx).set(nx === x.length ? (x as Int16Array) : (x as Int16Array).subarray(0, nx));
     if (!parallelGemm(b, 7, w.off, R, K, xOff, sW.byteOffset, T, yOff, 0)) b.k.gemm_i16(w.off, sW.byteOffset, R, K, xOff, T, yOff, 0, K);
   } else {
@@ -130,8 +142,9 @@ export function convertTile(
       if (!parallelGemm(b, 3, w.off, R, K, xOff, mOff, T, yOff, vOff)) b.k.gemmn_f32(w.off, R, K, xOff, mOff, T, yOff, vOff, 0, K);
     } else if (!parallelGemm(b, 0, w.off, R, K, xOff, 0, T, yOff, 0)) b.k.gemm_f32(w.off, R, K, xOff, T, yOff, 0, K);
   }
-  let V = 0;
-  if (m && A) {
+  if (V !== 0) {
+    // done in one pass
+  } else if (m && A) {
     b.u16.set(nx === m.length ? m : m.subarray(0, nx), mOff >>> 1);
     if (!parallelGemm(b, 6, aOff, R, K, mOff, s!.byteOffset, T, vOff, 0)) b.k.gemmv_i16(aOff, s!.byteOffset, R, K, mOff, T, vOff, 0, K);
     V = vOff;

@@ -17,10 +17,10 @@ import { allBanks, kernelModule, onNewBank, type Bank } from "./arena.ts";
 // control words
 const SEQ = 0;
 const DONE = 1;
-const OP = 2; // 0..7 kernel (gemm_f32, gemm_bf16, gemm_f16, gemmn_f32, gemmn_bf16, gemmn_f16, gemmv_i16, gemm_i16), 9 take a bank, 10 exit
+const OP = 2; // 0..8 kernel (gemm_f32, gemm_bf16, gemm_f16, gemmn_f32, gemmn_bf16, gemmn_f16, gemmv_i16, gemm_i16, gemmyv_i16), 9 take a bank, 10 exit
 const BANK = 3;
-const ARGS = 4; // W R C x xs T y v o0 o1
-const WORDS = 16;
+const ARGS = 4; // W R C x xs T y v o0 o1; for 8: A sY sV R C n m T y v o0 o1 sh
+const WORDS = 20;
 
 /** Below this many multiply-adds per call the signalling costs more than a second thread saves. */
 export const MIN_PARALLEL_MACS = 1 << 18;
@@ -49,7 +49,8 @@ for (;;) {
     else if (op === 4) k.gemmn_bf16(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9]);
     else if (op === 5) k.gemmn_f16(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9]);
     else if (op === 6) k.gemmv_i16(c[a], c[a + 4], c[a + 1], c[a + 2], c[a + 3], c[a + 5], c[a + 6], c[a + 8], c[a + 9]);
-    else k.gemm_i16(c[a], c[a + 4], c[a + 1], c[a + 2], c[a + 3], c[a + 5], c[a + 6], c[a + 8], c[a + 9]);
+    else if (op === 7) k.gemm_i16(c[a], c[a + 4], c[a + 1], c[a + 2], c[a + 3], c[a + 5], c[a + 6], c[a + 8], c[a + 9]);
+    else k.gemmyv_i16(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], c[a + 10], c[a + 11], c[a + 12]);
   }
   Atomics.store(c, ${DONE}, seq);
   Atomics.notify(c, ${DONE});
@@ -158,6 +159,35 @@ export function parallelGemm(b: Bank, fn: number, W: number, R: number, C: numbe
   else if (fn === 5) b.k.gemmn_f16(W, R, C, x, xs, T, y, v, 0, o1);
   else if (fn === 6) b.k.gemmv_i16(W, xs, R, C, x, T, y, 0, o1);
   else b.k.gemm_i16(W, xs, R, C, x, T, y, 0, o1);
+  for (const w of workers) wait(w);
+  return true;
+}
+
+/** gemmyv_i16 split by outputs as parallelGemm does; false (nothing done) when it would not gain. */
+export function parallelFused(b: Bank, A: number, sY: number, sV: number, R: number, C: number, n: number, m: number, T: number, y: number, v: number, sh: number): boolean {
+  const nt = workers.length + 1;
+  if (nt === 1 || R * C * T < MIN_PARALLEL_MACS || C < 8 * nt) return false;
+  const step = Math.ceil(C / nt / 4) * 4;
+  for (let k = 1; k < nt; k++) {
+    const w = workers[k - 1];
+    const c = w.c;
+    c[BANK] = b.id;
+    c[ARGS] = A;
+    c[ARGS + 1] = sY;
+    c[ARGS + 2] = sV;
+    c[ARGS + 3] = R;
+    c[ARGS + 4] = C;
+    c[ARGS + 5] = n;
+    c[ARGS + 6] = m;
+    c[ARGS + 7] = T;
+    c[ARGS + 8] = y;
+    c[ARGS + 9] = v;
+    c[ARGS + 10] = Math.min(C, k * step);
+    c[ARGS + 11] = Math.min(C, (k + 1) * step);
+    c[ARGS + 12] = sh;
+    post(w, 8);
+  }
+  b.k.gemmyv_i16(A, sY, sV, R, C, n, m, T, y, v, 0, Math.min(C, step), sh);
   for (const w of workers) wait(w);
   return true;
 }

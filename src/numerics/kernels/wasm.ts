@@ -359,6 +359,10 @@ const I32X4_DOT_I16X8_S = 0xba;
 const I32X4_ADD = 0xae;
 const F32X4_CONVERT_I32X4_S = 0xfa;
 const I32X4_EXTRACT = 0x1b;
+const I16X8_SPLAT = 0x10;
+const I16X8_ABS = 0x80;
+const I16X8_SHR_U = 0x8d;
+const I16X8_ADD = 0x8e;
 
 /**
  * The int16 x int16 kernels of the analog tiles, over weights quantised to int16 per output row at programming
@@ -472,6 +476,141 @@ function kernelInt(opts: { NO: number; NT: number; acc: "f32" | "i32"; chunk?: n
         if (intAcc) f.op(0xbb).op(0xa2).op(0xb6); // f64.promote_f32, f64.mul, f32.demote_f64
         else f.op(0x94);
         f.op(0x38, 2, 0);
+      }
+  };
+  blockedLoops(f, ob, tb, P, opts.NO, opts.NT, block);
+  return f;
+}
+
+/**
+ * gemmyv_i16: the tile MVM and its w_noise variance in one pass over the int16 weights A (allocInt16Rows), for
+ * calls of few tokens, where reading the weights once matters more than the extra arithmetic:
+ *   y[t*C + o] = sY[o] * sum_i A[o*R + i] * n[t*R + i]                       (as gemm_i16, bit for bit)
+ *   v[t*C + o] = sV[o] * sum_i ((|A[o*R + i]| + h) >> sh) * m[t*R + i]       (h = 2^(sh-1), 0 when sh = 0)
+ * v is bit-identical to gemmv_i16 over the codes (|A| + h) >> sh: the same chunks of VAR_CHUNK steps summed in
+ * int32 and added in float32, the same remainder steps, lane order and scalar tail. Params: A sY sV R C n m T y v
+ * o0 o1 sh.
+ */
+function kernelFused(opts: { NO: number; NT: number; chunk: number }): Fn {
+  const f = new Fn(Array(13).fill(I32));
+  const P = { A: 0, sY: 1, sV: 2, R: 3, C: 4, n: 5, m: 6, T: 7, y: 8, v: 9, o0: 10, o1: 11, sh: 12 };
+  const { chunk } = opts;
+  const ob = f.local(I32);
+  const tb = f.local(I32);
+  const aRow = f.local(I32); // R * 2 bytes
+  const R8 = f.local(I32); // bytes of a row covered by the vector loop: (R & ~7) * 2
+  const ia = f.local(I32);
+  const hV = f.local(V128); // the rounding half, splat
+  const hS = f.local(I32);
+  f.get(P.R).i32(2).mul().set(aRow);
+  f.get(P.R).i32(-8).op(0x71).i32(2).mul().set(R8);
+  // h = sh > 0 ? 1 << (sh - 1) : 0
+  f.get(P.sh).op(0x45).op(0x04, 0x7f).i32(0).op(0x05).i32(1).get(P.sh).i32(1).sub().shl().op(0x0b).set(hS);
+  f.get(hS).simd(I16X8_SPLAT).set(hV);
+  const block = (no: number, nt: number) => {
+    const ap: number[] = [], np: number[] = [], mp: number[] = [];
+    for (let j = 0; j < no; j++) ap.push(f.local(I32));
+    for (let u = 0; u < nt; u++) {
+      np.push(f.local(I32));
+      mp.push(f.local(I32));
+    }
+    const grid = () => Array.from({ length: no }, () => Array.from({ length: nt }, () => f.local(V128)));
+    const yac = grid(); // int32 lanes of y
+    const iac = grid(); // int32 lanes of a chunk of v
+    const vac = grid(); // float32 lanes of v
+    const nv = Array.from({ length: nt }, () => f.local(V128));
+    const mv = Array.from({ length: nt }, () => f.local(V128));
+    const av = f.local(V128);
+    const qv = f.local(V128);
+    for (let j = 0; j < no; j++) f.get(ob).i32(j).add().get(aRow).mul().get(P.A).add().set(ap[j]);
+    for (let u = 0; u < nt; u++) {
+      f.get(tb).i32(u).add().get(aRow).mul().get(P.n).add().set(np[u]);
+      f.get(tb).i32(u).add().get(aRow).mul().get(P.m).add().set(mp[u]);
+    }
+    const zero = () => f.simd(V_CONST, ...Array(16).fill(0));
+    for (let j = 0; j < no; j++)
+      for (let u = 0; u < nt; u++) {
+        zero().set(yac[j][u]);
+        zero().set(vac[j][u]);
+      }
+    /** One step of 8 inputs at ia: y lanes += dot(A, n); v: dot(q, m) into the int32 chunk or, per step, float32. */
+    const step = (perStep: boolean) => {
+      for (let u = 0; u < nt; u++) {
+        f.get(np[u]).get(ia).add().simd(V_LOAD, 4, 0).set(nv[u]);
+        f.get(mp[u]).get(ia).add().simd(V_LOAD, 4, 0).set(mv[u]);
+      }
+      for (let j = 0; j < no; j++) {
+        f.get(ap[j]).get(ia).add().simd(V_LOAD, 4, 0).set(av);
+        // (|A| + h) >> sh, logical: |A| + h may pass 32767 (|A| <= 32767, h <= 2^14)
+        f.get(av).simd(I16X8_ABS).get(hV).simd(I16X8_ADD).get(P.sh).simd(I16X8_SHR_U).set(qv);
+        for (let u = 0; u < nt; u++) {
+          f.get(yac[j][u]).get(av).get(nv[u]).simd(I32X4_DOT_I16X8_S).simd(I32X4_ADD).set(yac[j][u]);
+          if (perStep) f.get(vac[j][u]).get(qv).get(mv[u]).simd(I32X4_DOT_I16X8_S).simd(F32X4_CONVERT_I32X4_S).simd(F32X4_ADD).set(vac[j][u]);
+          else f.get(iac[j][u]).get(qv).get(mv[u]).simd(I32X4_DOT_I16X8_S).simd(I32X4_ADD).set(iac[j][u]);
+        }
+      }
+      f.inc(ia, 16);
+    };
+    f.i32(0).set(ia);
+    const end = f.local(I32);
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(ia).i32(16 * chunk).add().get(R8).op(0x4b).op(0x0d, 1); // ia + 16 chunk > R8 -> out
+    for (let j = 0; j < no; j++) for (let u = 0; u < nt; u++) zero().set(iac[j][u]);
+    f.get(ia).i32(16 * chunk).add().set(end);
+    f.op(0x03, 0x40);
+    step(false);
+    f.get(ia).get(end).op(0x49).op(0x0d, 0); // ia < end -> loop
+    f.op(0x0b);
+    for (let j = 0; j < no; j++) for (let u = 0; u < nt; u++) f.get(vac[j][u]).get(iac[j][u]).simd(F32X4_CONVERT_I32X4_S).simd(F32X4_ADD).set(vac[j][u]);
+    f.op(0x0c, 0);
+    f.op(0x0b, 0x0b);
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(ia).get(R8).op(0x4f).op(0x0d, 1);
+    step(true);
+    f.op(0x0c, 0);
+    f.op(0x0b, 0x0b);
+    // horizontal sums: y lanes as float64 (exact), v lanes in float32, (l0 + l1) + (l2 + l3)
+    const ys: number[][] = [], vs: number[][] = [];
+    for (let j = 0; j < no; j++) {
+      ys.push([]);
+      vs.push([]);
+      for (let u = 0; u < nt; u++) {
+        const a = yac[j][u];
+        const lane = (k: number) => f.get(a).simd(I32X4_EXTRACT, k).op(0xb7);
+        lane(0); lane(1); f.op(0xa0); lane(2); lane(3); f.op(0xa0).op(0xa0);
+        const yl = f.local(F64);
+        f.set(yl);
+        ys[j].push(yl);
+        const b = vac[j][u];
+        f.get(b).simd(F32X4_EXTRACT, 0).get(b).simd(F32X4_EXTRACT, 1).op(0x92);
+        f.get(b).simd(F32X4_EXTRACT, 2).get(b).simd(F32X4_EXTRACT, 3).op(0x92).op(0x92);
+        const vl = f.local(F32);
+        f.set(vl);
+        vs[j].push(vl);
+      }
+    }
+    // the scalar tail
+    const ae = f.local(I32), qe = f.local(I32);
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(ia).get(aRow).op(0x4f).op(0x0d, 1);
+    for (let j = 0; j < no; j++) {
+      f.get(ap[j]).get(ia).add().op(0x2e, 1, 0).set(ae); // i32.load16_s
+      // (|a| + h) >> sh
+      f.i32(0).get(ae).sub().get(ae).get(ae).i32(0).op(0x48).op(0x1b).get(hS).add().get(P.sh).op(0x76).set(qe);
+      for (let u = 0; u < nt; u++) {
+        f.get(ys[j][u]).get(ae).get(np[u]).get(ia).add().op(0x2e, 1, 0).mul().op(0xb7).op(0xa0).set(ys[j][u]);
+        f.get(vs[j][u]).get(qe).get(mp[u]).get(ia).add().op(0x2e, 1, 0).mul().op(0xb2).op(0x92).set(vs[j][u]);
+      }
+    }
+    f.inc(ia, 2).op(0x0c, 0);
+    f.op(0x0b, 0x0b);
+    for (let j = 0; j < no; j++)
+      for (let u = 0; u < nt; u++) {
+        const addr = (base: number) => f.get(tb).i32(u).add().get(P.C).mul().get(ob).add().i32(j).add().i32(4).mul().get(base).add();
+        addr(P.y);
+        f.get(ys[j][u]).get(ob).i32(j).add().i32(4).mul().get(P.sY).add().op(0x2a, 2, 0).op(0xbb).op(0xa2).op(0xb6).op(0x38, 2, 0);
+        addr(P.v);
+        f.get(vs[j][u]).get(ob).i32(j).add().i32(4).mul().get(P.sV).add().op(0x2a, 2, 0).op(0x94).op(0x38, 2, 0);
       }
   };
   blockedLoops(f, ob, tb, P, opts.NO, opts.NT, block);
@@ -935,6 +1074,7 @@ export const BLOCKING = {
   gemmNoise: { NO: 4, NT: 1 },
   gemmVar: { NO: 4, NT: 2 },
   gemmInt: { NO: 4, NT: 2 },
+  gemmFused: { NO: 3, NT: 2 },
 };
 
 /** The module's bytes: memory imported as env.mem (shared, up to maxPages of 64 KiB). */
@@ -948,6 +1088,7 @@ export function kernelModuleBytes(maxPages: number, blocking = BLOCKING): Uint8A
     { name: "gemmn_f16", fn: kernel({ kind: "f16", noise: true, ...blocking.gemmNoise }) },
     { name: "gemmv_i16", fn: kernelInt({ ...blocking.gemmVar, acc: "f32", chunk: VAR_CHUNK }) },
     { name: "gemm_i16", fn: kernelInt({ ...blocking.gemmInt, acc: "i32" }) },
+    { name: "gemmyv_i16", fn: kernelFused({ ...blocking.gemmFused, chunk: VAR_CHUNK }) },
     { name: "normal_fill", fn: normalFill() },
     { name: "add_noise", fn: addNoise() },
     { name: "dac_pwm", fn: dacPwm() },
@@ -980,6 +1121,7 @@ export interface KernelExports {
   gemmn_f16(W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number, o0: number, o1: number): void;
   gemmv_i16(A: number, s: number, R: number, C: number, m: number, T: number, v: number, o0: number, o1: number): void;
   gemm_i16(A: number, s: number, R: number, C: number, m: number, T: number, y: number, o0: number, o1: number): void;
+  gemmyv_i16(A: number, sY: number, sV: number, R: number, C: number, n: number, m: number, T: number, y: number, v: number, o0: number, o1: number, sh: number): void;
   normal_fill(out: number, n: number, rng: number, zig: number): void;
   add_noise(Y: number, V: number, Z: number, n: number, wn2: number, so2: number): void;
   dac_pwm(x: number, xStride: number, R: number, T: number, n: number, m: number, range: number, absMax: number, sumX: number, cnt: number, hist: number, L: number): void;
