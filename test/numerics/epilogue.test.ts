@@ -30,6 +30,7 @@ describe("WebAssembly ADC epilogue", () => {
     ["PWM 8b, w_noise + out_noise, fp32", analogSpec({ rows: 48, cols: 40, bitsPerCell: 8, noise: noisy(0.0175, 0.04), outBound: 6 }, { weightBits: 8 }), {}],
     ["float32 tiles (tileArithmetic)", analogSpec({ rows: 48, cols: 40, bitsPerCell: 8, noise: noisy(0.03, 0.04), outBound: 6 }, { weightBits: 8 }), { tileArithmetic: "float32" }],
     ["odd tile width (25 columns), float32 tiles", analogSpec({ rows: 48, cols: 25, bitsPerCell: 8, noise: noisy(0.0175, 0.04), outBound: 6 }, { weightBits: 8 }), { tileArithmetic: "float32" }],
+    ["offset (non-differential) encoding: sum of inputs in the rescale", analogSpec({ rows: 48, cols: 40, bitsPerCell: 8, differential: false, noise: noisy(0.0175, 0.04), outBound: 6 }, { weightBits: 8 }), {}],
     ["odd tile width (25 columns), int16 tiles", analogSpec({ rows: 48, cols: 25, bitsPerCell: 8, noise: noisy(0.0175, 0.04), outBound: 6 }, { weightBits: 8 }), {}],
     ["out_noise only, 2-bit cells (4 slices)", analogSpec({ rows: 64, cols: 64, bitsPerCell: 2, noise: noisy(0, 0.06), outBound: 4 }, { weightBits: 8 }), {}],
     ["bit-serial 8 planes, int16 accumulator", analogSpec({ rows: 32, cols: 24, bitsPerCell: 4, dac: { kind: "bit-serial", bits: 8 }, noise: noisy(0.02, 0.02), outBound: 3 }, { weightBits: 8, accumulatorFormat: "int16" }), {}],

@@ -116,6 +116,15 @@ const V_BITSELECT = 0x52;
 const I64X2_BITMASK = 0xc4;
 const F32X4_DEMOTE_F64X2_ZERO = 0x5e;
 const F32X4_PMAX = 0xeb;
+const F64X2_PMIN = 0xf6;
+const F64X2_PMAX = 0xf7;
+const F64X2_NE = 0x48;
+const I32X4_TRUNC_SAT_F64X2_S_ZERO = 0xfc;
+const I16X8_NARROW_I32X4_S = 0x85;
+const I16X8_NARROW_I32X4_U = 0x86;
+const I32X4_MUL = 0xb5;
+const I32X4_ABS = 0xa0;
+const V_STORE32_LANE = 0x5a;
 
 export type WeightKind = "f32" | "bf16" | "f16";
 const wBytes: Record<WeightKind, number> = { f32: 4, bf16: 2, f16: 2 };
@@ -924,6 +933,20 @@ function dacPwm(): Fn {
   const f64c = (x: number) => f.op(0x44, ...f64Bytes(x));
   const ld32 = (off: number) => f.op(0x28, 2, ...uleb(off));
   const st32 = (off: number) => f.op(0x36, 2, ...uleb(off));
+  const vl = () => f.local(V128);
+  const [inv2, L2, one2, none2, half2, sign2, mag2, v2, p2, a2, u2, c2, ci2, cabs2] = [vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl()];
+  const i64c = (lo: number, hi: number) => {
+    const b: number[] = [];
+    for (let k = 0; k < 2; k++) b.push(lo & 0xff, (lo >>> 8) & 0xff, (lo >>> 16) & 0xff, (lo >>> 24) & 0xff, hi & 0xff, (hi >>> 8) & 0xff, (hi >>> 16) & 0xff, (hi >>> 24) & 0xff);
+    return b;
+  };
+  f.get(P.L).simd(F64X2_SPLAT).set(L2);
+  f64c(1).simd(F64X2_SPLAT).set(one2);
+  f64c(-1).simd(F64X2_SPLAT).set(none2);
+  f64c(0.5).simd(F64X2_SPLAT).set(half2);
+  f.simd(V_CONST, ...i64c(0, 0x80000000)).set(sign2);
+  f.simd(V_CONST, ...i64c(0xffffffff, 0x7fffffff)).set(mag2);
+  f.simd(V_CONST, ...Array(16).fill(0)).set(cabs2);
   f.get(P.R).i32(-4).op(0x71).set(R4);
   f.i32(0).set(clip).i32(0).set(nz).i32(0).set(cabs);
   f.i32(0).set(t);
@@ -969,6 +992,36 @@ function dacPwm(): Fn {
   f.op(0x05);
   f64c(1).get(rng).op(0xa3).set(inv);
   f.i32(0).set(i);
+  // pairs in f64x2 lanes: the same IEEE operations per lane as the scalar loop below
+  f.get(inv).simd(F64X2_SPLAT).set(inv2);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(i).i32(2).add().get(P.R).op(0x4a).op(0x0d, 1); // i + 2 > R -> out
+  f.get(i).i32(2).shl().get(xr).add().simd(V_LOAD64_ZERO, 2, 0).simd(F64X2_PROMOTE_LOW_F32X4).get(inv2).simd(F64X2_MUL).set(v2);
+  f.get(clip).get(v2).get(one2).simd(F64X2_GT).get(v2).get(none2).simd(F64X2_LT).simd(V_OR).simd(I64X2_BITMASK).op(0x69).add().set(clip);
+  f.get(v2).get(one2).simd(F64X2_PMIN).get(none2).simd(F64X2_PMAX).get(L2).simd(F64X2_MUL).set(p2); // clipped (NaN kept), times L
+  f.get(p2).simd(F64X2_ABS).set(a2);
+  f.get(a2).simd(F64X2_FLOOR).set(u2);
+  f.get(u2).get(a2).get(u2).simd(F64X2_SUB).get(half2).simd(F64X2_GE).get(one2).simd(V_AND).simd(F64X2_ADD);
+  f.get(mag2).simd(V_AND).get(p2).get(sign2).simd(V_AND).simd(V_OR).set(c2); // copysign
+  f.get(c2).simd(I32X4_TRUNC_SAT_F64X2_S_ZERO).set(ci2);
+  f.get(i).i32(1).shl().get(nr).add().get(ci2).get(ci2).simd(I16X8_NARROW_I32X4_S).simd(V_STORE32_LANE, 1, 0, 0);
+  f.get(P.m).op(0x04, 0x40);
+  f.get(ci2).get(ci2).simd(I32X4_MUL).set(a2);
+  f.get(i).i32(1).shl().get(mr).add().get(a2).get(a2).simd(I16X8_NARROW_I32X4_U).simd(V_STORE32_LANE, 1, 0, 0);
+  f.op(0x0b);
+  f.get(P.cnt).op(0x04, 0x40);
+  f.get(nz).get(c2).simd(V_CONST, ...Array(16).fill(0)).simd(F64X2_NE).simd(I64X2_BITMASK).op(0x69).add().set(nz);
+  f.get(ci2).simd(I32X4_ABS).set(ci2);
+  f.get(cabs2).get(ci2).simd(I32X4_ADD).set(cabs2);
+  f.get(P.hist).op(0x04, 0x40);
+  for (let k = 0; k < 2; k++) {
+    f.get(ci2).simd(I32X4_EXTRACT, k).i32(2).shl().get(P.hist).add().set(hz);
+    f.get(hz).get(hz); ld32(0); f.i32(1).add(); st32(0);
+  }
+  f.op(0x0b);
+  f.op(0x0b);
+  f.inc(i, 2).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
   f.op(0x02, 0x40).op(0x03, 0x40);
   f.get(i).get(P.R).op(0x4e).op(0x0d, 1);
   f.get(i).i32(2).shl().get(xr).add().op(0x2a, 2, 0).op(0xbb).get(inv).op(0xa2).set(v);
@@ -986,7 +1039,6 @@ function dacPwm(): Fn {
   f.get(c).op(0xfc, 0x02).set(ci); // i32.trunc_sat_f64_s (NaN: 0)
   f.get(i).i32(1).shl().get(nr).add().get(ci).op(0x3b, 1, 0);
   f.get(P.m).op(0x04, 0x40).get(i).i32(1).shl().get(mr).add().get(ci).get(ci).mul().op(0x3b, 1, 0).op(0x0b);
-  f.get(P.sumX).op(0x04, 0x40).get(sx).get(c).get(P.L).op(0xa3).op(0xa0).set(sx).op(0x0b);
   f.get(P.cnt).op(0x04, 0x40);
   f.get(nz).get(c); f64c(0).op(0x62).add().set(nz); // c != 0
   f.get(ci).i32(31).op(0x75).set(hz); // |ci| = (ci ^ s) - s
@@ -1000,10 +1052,21 @@ function dacPwm(): Fn {
   f.inc(i, 1).op(0x0c, 0);
   f.op(0x0b, 0x0b);
   f.op(0x0b);
-  f.get(P.sumX).op(0x04, 0x40).get(t).i32(3).shl().get(P.sumX).add().get(sx).op(0x39, 3, 0).op(0x0b);
+  // sumX: sum_i c / L in order, from the stored codes (0 when the range was 0)
+  f.get(P.sumX).op(0x04, 0x40);
+  f64c(0).set(sx);
+  f.i32(0).set(i);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(i).get(P.R).op(0x4e).op(0x0d, 1);
+  f.get(sx).get(i).i32(1).shl().get(nr).add().op(0x2e, 1, 0).op(0xb7).get(P.L).op(0xa3).op(0xa0).set(sx);
+  f.inc(i, 1).op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  f.get(t).i32(3).shl().get(P.sumX).add().get(sx).op(0x39, 3, 0);
+  f.op(0x0b);
   f.inc(t, 1).op(0x0c, 0);
   f.op(0x0b, 0x0b);
   f.get(P.cnt).op(0x04, 0x40);
+  for (let k = 0; k < 2; k++) f.get(cabs).get(cabs2).simd(I32X4_EXTRACT, k).add().set(cabs);
   f.get(P.cnt).get(P.cnt); ld32(0); f.get(clip).add(); st32(0);
   f.get(P.cnt).get(P.cnt); ld32(4); f.get(nz).add(); st32(4);
   f.get(P.cnt).get(P.cnt); ld32(8); f.get(cabs).add(); st32(8);
@@ -1072,8 +1135,8 @@ export const VAR_CHUNK = 16;
 export const BLOCKING = {
   gemm: { NO: 4, NT: 2 },
   gemmNoise: { NO: 4, NT: 1 },
-  gemmVar: { NO: 4, NT: 2 },
-  gemmInt: { NO: 4, NT: 2 },
+  gemmVar: { NO: Number(process.env.VNO ?? 4), NT: Number(process.env.VNT ?? 2) },
+  gemmInt: { NO: Number(process.env.INO ?? 4), NT: Number(process.env.INT ?? 2) },
   gemmFused: { NO: 3, NT: 2 },
 };
 
