@@ -287,8 +287,12 @@ describe("worker threads", () => {
     const w = { name: "m", outFeatures: C, inFeatures: R, data: rand(R * C, 21, 0.05), bias: rand(C, 22) };
     const x = rand(T * R, 23);
     const spec = analogSpec({ rows: 256, cols: 512, noise: pcmNoise }, { weightBits: 8 });
-    const T5 = 5; // a second token count, split across threads too
+    const T5 = 5; // a second token count, split across threads too (the one-pass int16 kernel below 5 tokens)
     const x5 = rand(T5 * R, 24);
+    // 40 tokens x 512 columns: above MIN_PARALLEL_OUTPUTS, so the noise, ADC epilogue (with its histograms) and
+    // rescale are split by tokens too
+    const T40 = 40;
+    const x40 = rand(T40 * R, 25);
     const runBoth = () => {
       const e = new Float32Array(T * C);
       exactBackend.linear(w, x, T, e);
@@ -296,17 +300,23 @@ describe("worker threads", () => {
       createAnalogBackend([w], spec, { seed: 5, record: false }).linear(w, x, T, a);
       const a5 = new Float32Array(T5 * C);
       createAnalogBackend([w], spec, { seed: 5, record: false }).linear(w, x5, T5, a5);
-      return [e, a, a5];
+      const a40 = new Float32Array(T40 * C);
+      const b40 = createAnalogBackend([w], spec, { seed: 5, record: true });
+      b40.linear(w, x40, T40, a40);
+      return [e, a, a5, a40, b40.stats()] as const;
     };
     setKernelThreads(1);
-    const [e1, a1, a51] = runBoth();
+    const [e1, a1, a51, a401, s401] = runBoth();
     try {
       setKernelThreads(3);
       expect(kernelThreads()).toBe(3);
-      const [e3, a3, a53] = runBoth();
+      const [e3, a3, a53, a403, s403] = runBoth();
       expect(Array.from(e3)).toEqual(Array.from(e1));
       expect(Array.from(a3)).toEqual(Array.from(a1));
       expect(Array.from(a53)).toEqual(Array.from(a51));
+      expect(Array.from(a403)).toEqual(Array.from(a401));
+      expect(s403).toEqual(s401);
+      expect(s401.layers[0]!.adcHistogram.reduce((p, q) => p + q, 0)).toBe(s401.layers[0]!.adcConversions);
       // a bank made while the workers run is handed to them
       const W2 = allocF32(R * C, true);
       W2.set(w.data);

@@ -22,6 +22,7 @@ import { alloc64, allocF32, allocInt16Rows, bankOf, freeNow, type Bank } from ".
 import { releasedLinearWeight } from "../../formats/tensors.ts"; // programmed slices live in a kernel bank (read in place)
 import { gemmInt16 } from "../kernels/gemm.ts";
 import { VAR_CHUNK } from "../kernels/wasm.ts";
+import { parallelRescale } from "../kernels/pool.ts";
 import { accumulatorFor, convertTile, type EpilogueParams } from "../kernels/convert.ts";
 import { LayerCounters, histQuantile, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
 import { TABLE_MAX_BITS, accumulator, conversionPlan, dacCodeLevels, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
@@ -495,7 +496,11 @@ export function createAnalogBackend(
             epi.halfBins = halfBins;
             adcClip += convertTile(P.intA[SG.j0], P.intS[SG.j0], R, K, T, S.n, iv ? P.varA[SG.j0] : null, iv ? P.varS[SG.j0] : null, iv ? S.m : null, null, IA, P.cols.start, outF, rng, adcHist, epi);
           }
-          k.rescale(IA.byteOffset + 8 * P.cols.start, 8 * outF, S.acc.byteOffset + 8 * P.cols.start, 8 * outF, P.colScale.byteOffset, S.range.byteOffset, encC !== 0 ? S.sumX.byteOffset : 0, T, K, encA * codeUnit, encC);
+          const src = IA.byteOffset + 8 * P.cols.start;
+          const dst = S.acc.byteOffset + 8 * P.cols.start;
+          const sx = encC !== 0 ? S.sumX.byteOffset : 0;
+          if (!parallelRescale(L.bank!, src, 8 * outF, dst, 8 * outF, P.colScale.byteOffset, S.range.byteOffset, sx, T, K, encA * codeUnit, encC))
+            k.rescale(src, 8 * outF, dst, 8 * outF, P.colScale.byteOffset, S.range.byteOffset, sx, T, K, encA * codeUnit, encC);
           if (record) C.adcConv += T * K * nSG;
         }
         if (record) C.adcClip += adcClip;

@@ -8,7 +8,7 @@
 import type { Rng } from "../../util/rng.ts";
 import { ZIGGURAT_TABLES } from "../noise/gaussian.ts";
 import { alloc64, bankOf, resident, scratch, type Bank } from "./arena.ts";
-import { parallelFused, parallelGemm } from "./pool.ts";
+import { kernelThreads, parallelAdcEpi, parallelAddNoise, parallelFused, parallelGemm } from "./pool.ts";
 import { ZIG_BYTES, ZIG_FN, ZIG_KN, ZIG_WN } from "./wasm.ts";
 
 const HIST_MAX = 1 << 16; // adc.bits <= 16 (the backend records no histogram above)
@@ -48,6 +48,20 @@ function scratchZ(b: Bank, n: number): number {
     zBufs.set(b, z);
   }
   return z.byteOffset;
+}
+
+/** One int32 histogram of n bins per worker thread in bank b, for adc_epi split across threads (remade when the
+ *  thread count or n changes). */
+const histBufs = new Map<Bank, { n: number; hs: Int32Array[]; keep: Float64Array[] }>();
+function workerHists(b: Bank, n: number): Int32Array[] {
+  const want = kernelThreads() - 1;
+  let e = histBufs.get(b);
+  if (!e || e.n !== n || e.hs.length !== want) {
+    const keep = Array.from({ length: want }, () => alloc64(b, Math.ceil(n / 2)));
+    e = { n, hs: keep.map((k) => new Int32Array(k.buffer, k.byteOffset, n)), keep };
+    histBufs.set(b, e);
+  }
+  return e.hs;
 }
 
 /** A float64 accumulator array of at least n values in the bank of `w` (grown on demand; one per bank). */
@@ -156,11 +170,14 @@ export function convertTile(
     rng.saveState(st, 0);
     b.k.normal_fill(Z, ny, e.state, e.zig);
     rng.loadState(st, 0);
-    b.k.add_noise(yOff, V, Z, ny, p.wn2, p.so2);
+    if (!parallelAddNoise(b, yOff, V, Z, T, K, p.wn2, p.so2)) b.k.add_noise(yOff, V, Z, ny, p.wn2, p.so2);
   }
   const nBins = hist ? 2 * p.halfBins : 0;
   if (hist) st.fill(0, 4, 4 + nBins);
-  const clips = b.k.adc_epi(yOff, Z, T, K, acc.byteOffset + 8 * accOff, 8 * accStride, hist ? e.state + 16 : 0, p.halfBins, p.accKind, p.bound, p.invStep, p.levels, p.cw, p.lim);
+  const hists = hist ? workerHists(b, nBins) : null;
+  let clips = parallelAdcEpi(b, yOff, Z, T, K, acc.byteOffset + 8 * accOff, 8 * accStride, hist ? e.state + 16 : 0, hists, p.halfBins, p.accKind, p.bound, p.invStep, p.levels, p.cw, p.lim);
+  if (clips < 0) clips = b.k.adc_epi(yOff, Z, T, K, acc.byteOffset + 8 * accOff, 8 * accStride, hist ? e.state + 16 : 0, p.halfBins, p.accKind, p.bound, p.invStep, p.levels, p.cw, p.lim);
+  else if (hists) for (const h of hists) for (let j = 0; j < nBins; j++) st[4 + j] += h[j]!;
   if (hist) for (let j = 0; j < nBins; j++) hist[j] += st[4 + j]!;
   return clips;
 }

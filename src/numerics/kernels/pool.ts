@@ -17,10 +17,15 @@ import { allBanks, kernelModule, onNewBank, type Bank } from "./arena.ts";
 // control words
 const SEQ = 0;
 const DONE = 1;
-const OP = 2; // 0..8 kernel (gemm_f32, gemm_bf16, gemm_f16, gemmn_f32, gemmn_bf16, gemmn_f16, gemmv_i16, gemm_i16, gemmyv_i16), 9 take a bank, 10 exit
+const OP = 2; // 0..8 kernel (gemm_f32, gemm_bf16, gemm_f16, gemmn_f32, gemmn_bf16, gemmn_f16, gemmv_i16, gemm_i16, gemmyv_i16), 9 take a bank, 10 exit,
+// 11 add_noise, 12 adc_epi (its result in RET), 13 rescale (float64 arguments in the F64 words after the int32 ones)
 const BANK = 3;
 const ARGS = 4; // W R C x xs T y v o0 o1; for 8: A sY sV R C n m T y v o0 o1 sh
+/** Atomics.load polls before a thread sleeps in Atomics.wait (tens of microseconds). */
+const SPIN = 20000;
 const WORDS = 20;
+const RET = 19;
+const F64S = 8;
 
 /** Below this many multiply-adds per call the signalling costs more than a second thread saves. */
 export const MIN_PARALLEL_MACS = 1 << 18;
@@ -28,10 +33,14 @@ export const MIN_PARALLEL_MACS = 1 << 18;
 const WORKER_SRC = `
 const { workerData, receiveMessageOnPort } = require("node:worker_threads");
 const { module, ctrl, port } = workerData;
-const c = new Int32Array(ctrl);
+const c = new Int32Array(ctrl, 0, ${WORDS});
+const d = new Float64Array(ctrl, ${WORDS * 4}, ${F64S});
 const inst = [];
 let seq = 0;
 for (;;) {
+  // spin a little before sleeping: the calls of one layer come microseconds apart, and waking a sleeping thread
+  // costs more than that
+  for (let k = 0; k < ${SPIN} && Atomics.load(c, ${SEQ}) === seq; k++);
   Atomics.wait(c, ${SEQ}, seq);
   seq = Atomics.load(c, ${SEQ});
   const op = c[${OP}];
@@ -50,7 +59,10 @@ for (;;) {
     else if (op === 5) k.gemmn_f16(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9]);
     else if (op === 6) k.gemmv_i16(c[a], c[a + 4], c[a + 1], c[a + 2], c[a + 3], c[a + 5], c[a + 6], c[a + 8], c[a + 9]);
     else if (op === 7) k.gemm_i16(c[a], c[a + 4], c[a + 1], c[a + 2], c[a + 3], c[a + 5], c[a + 6], c[a + 8], c[a + 9]);
-    else k.gemmyv_i16(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], c[a + 10], c[a + 11], c[a + 12]);
+    else if (op === 8) k.gemmyv_i16(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], c[a + 10], c[a + 11], c[a + 12]);
+    else if (op === 11) k.add_noise(c[a], c[a + 1], c[a + 2], c[a + 3], d[0], d[1]);
+    else if (op === 12) c[${RET}] = k.adc_epi(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], d[0], d[1], d[2], d[3], d[4]);
+    else k.rescale(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], d[0], d[1]);
   }
   Atomics.store(c, ${DONE}, seq);
   Atomics.notify(c, ${DONE});
@@ -60,6 +72,7 @@ for (;;) {
 interface W {
   readonly worker: Worker;
   readonly c: Int32Array;
+  readonly d: Float64Array;
   readonly port: MessagePort;
   seq: number;
   banks: number; // banks 0..banks-1 handed over
@@ -76,6 +89,7 @@ function post(w: W, op: number): void {
 }
 
 function wait(w: W): void {
+  for (let k = 0; k < SPIN && Atomics.load(w.c, DONE) !== w.seq; k++);
   while (Atomics.load(w.c, DONE) !== w.seq) Atomics.wait(w.c, DONE, w.c[DONE], 1000);
 }
 
@@ -111,12 +125,12 @@ export function setKernelThreads(n: number): void {
     });
   }
   while (workers.length < want) {
-    const ctrl = new SharedArrayBuffer(WORDS * 4);
+    const ctrl = new SharedArrayBuffer(WORDS * 4 + F64S * 8);
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(WORKER_SRC, { eval: true, workerData: { module: kernelModule(), ctrl, port: port2 }, transferList: [port2] });
     worker.unref();
     port1.unref();
-    const w: W = { worker, c: new Int32Array(ctrl), port: port1, seq: 0, banks: 0 };
+    const w: W = { worker, c: new Int32Array(ctrl, 0, WORDS), d: new Float64Array(ctrl, WORDS * 4, F64S), port: port1, seq: 0, banks: 0 };
     for (const b of allBanks()) handOver(w, b);
     workers.push(w);
   }
@@ -189,5 +203,115 @@ export function parallelFused(b: Bank, A: number, sY: number, sV: number, R: num
   }
   b.k.gemmyv_i16(A, sY, sV, R, C, n, m, T, y, v, 0, Math.min(C, step), sh);
   for (const w of workers) wait(w);
+  return true;
+}
+
+// The element-wise steps of a tile conversion (wasm.ts add_noise, adc_epi, rescale), split by tokens: each token's
+// outputs are computed by the same instructions whichever thread runs them, so the results are bit-identical.
+
+/** Below this many outputs per call the element-wise steps stay on the calling thread. */
+export const MIN_PARALLEL_OUTPUTS = 1 << 14;
+
+/** The token range of thread k of n (ceil split, the caller's first), or an empty one. */
+function tokenRange(T: number, n: number, k: number): [number, number] {
+  const step = Math.ceil(T / n);
+  return [Math.min(T, k * step), Math.min(T, (k + 1) * step)];
+}
+
+function splits(T: number, K: number): number {
+  const n = workers.length + 1;
+  return n === 1 || T < 2 * n || T * K < MIN_PARALLEL_OUTPUTS ? 1 : n;
+}
+
+/** add_noise over T x K outputs (Y, V float32, Z float64 rows of K), split by tokens; false when not split. */
+export function parallelAddNoise(b: Bank, Y: number, V: number, Z: number, T: number, K: number, wn2: number, so2: number): boolean {
+  const n = splits(T, K);
+  if (n === 1) return false;
+  for (let k = 1; k < n; k++) {
+    const w = workers[k - 1];
+    const [t0, t1] = tokenRange(T, n, k);
+    const c = w.c;
+    c[BANK] = b.id;
+    c[ARGS] = Y + 4 * K * t0;
+    c[ARGS + 1] = V ? V + 4 * K * t0 : 0;
+    c[ARGS + 2] = Z + 8 * K * t0;
+    c[ARGS + 3] = (t1 - t0) * K;
+    w.d[0] = wn2;
+    w.d[1] = so2;
+    post(w, 11);
+  }
+  const [t0, t1] = tokenRange(T, n, 0);
+  b.k.add_noise(Y + 4 * K * t0, V ? V + 4 * K * t0 : 0, Z + 8 * K * t0, (t1 - t0) * K, wn2, so2);
+  for (let k = 1; k < n; k++) wait(workers[k - 1]);
+  return true;
+}
+
+/**
+ * adc_epi over T tokens split by tokens; hists: one int32 histogram per worker in bank b (zeroed here; the caller
+ * adds them to its own), or null. Returns the clipped conversions, or -1 when not split (nothing done).
+ */
+export function parallelAdcEpi(
+  b: Bank, Y: number, Yd: number, T: number, K: number, acc: number, accStride: number, hist: number, hists: readonly Int32Array[] | null, halfBins: number, accKind: number,
+  bound: number, invStep: number, levels: number, cw: number, lim: number,
+): number {
+  const n = splits(T, K);
+  if (n === 1) return -1;
+  for (let k = 1; k < n; k++) {
+    const w = workers[k - 1];
+    const [t0, t1] = tokenRange(T, n, k);
+    const c = w.c;
+    const h = hist && hists ? hists[k - 1]! : null;
+    if (h) h.fill(0);
+    c[BANK] = b.id;
+    c[ARGS] = Y + 4 * K * t0;
+    c[ARGS + 1] = Yd ? Yd + 8 * K * t0 : 0;
+    c[ARGS + 2] = t1 - t0;
+    c[ARGS + 3] = K;
+    c[ARGS + 4] = acc + accStride * t0;
+    c[ARGS + 5] = accStride;
+    c[ARGS + 6] = h ? h.byteOffset : 0;
+    c[ARGS + 7] = halfBins;
+    c[ARGS + 8] = accKind;
+    w.d[0] = bound;
+    w.d[1] = invStep;
+    w.d[2] = levels;
+    w.d[3] = cw;
+    w.d[4] = lim;
+    post(w, 12);
+  }
+  const [t0, t1] = tokenRange(T, n, 0);
+  let clips = b.k.adc_epi(Y + 4 * K * t0, Yd ? Yd + 8 * K * t0 : 0, t1 - t0, K, acc + accStride * t0, accStride, hist, halfBins, accKind, bound, invStep, levels, cw, lim);
+  for (let k = 1; k < n; k++) {
+    wait(workers[k - 1]);
+    clips += workers[k - 1].c[RET];
+  }
+  return clips;
+}
+
+/** rescale over T tokens split by tokens; false when not split (nothing done). */
+export function parallelRescale(b: Bank, src: number, srcStride: number, acc: number, accStride: number, cs: number, range: number, sumX: number, T: number, K: number, au: number, ac: number): boolean {
+  const n = splits(T, K);
+  if (n === 1) return false;
+  for (let k = 1; k < n; k++) {
+    const w = workers[k - 1];
+    const [t0, t1] = tokenRange(T, n, k);
+    const c = w.c;
+    c[BANK] = b.id;
+    c[ARGS] = src + srcStride * t0;
+    c[ARGS + 1] = srcStride;
+    c[ARGS + 2] = acc + accStride * t0;
+    c[ARGS + 3] = accStride;
+    c[ARGS + 4] = cs;
+    c[ARGS + 5] = range + 8 * t0;
+    c[ARGS + 6] = sumX ? sumX + 8 * t0 : 0;
+    c[ARGS + 7] = t1 - t0;
+    c[ARGS + 8] = K;
+    w.d[0] = au;
+    w.d[1] = ac;
+    post(w, 13);
+  }
+  const [t0, t1] = tokenRange(T, n, 0);
+  b.k.rescale(src + srcStride * t0, srcStride, acc + accStride * t0, accStride, cs, range + 8 * t0, sumX ? sumX + 8 * t0 : 0, t1 - t0, K, au, ac);
+  for (let k = 1; k < n; k++) wait(workers[k - 1]);
   return true;
 }
