@@ -35,6 +35,8 @@ describe("WebAssembly ADC epilogue", () => {
     ["out_noise only, 2-bit cells (4 slices)", analogSpec({ rows: 64, cols: 64, bitsPerCell: 2, noise: noisy(0, 0.06), outBound: 4 }, { weightBits: 8 }), {}],
     ["bit-serial 8 planes, int16 accumulator", analogSpec({ rows: 32, cols: 24, bitsPerCell: 4, dac: { kind: "bit-serial", bits: 8 }, noise: noisy(0.02, 0.02), outBound: 3 }, { weightBits: 8, accumulatorFormat: "int16" }), {}],
     ["int8 accumulator saturating, ADC 6b, heavy clipping", analogSpec({ rows: 40, cols: 16, bitsPerCell: 8, adc: { kind: "sar", bits: 6, colsPerAdc: 1 }, noise: noisy(0.05, 0.1), outBound: 1 }, { weightBits: 8, accumulatorFormat: "int8" }), {}],
+    ["fp16 accumulator (binary16 rounding past 2^11)", analogSpec({ rows: 48, cols: 40, bitsPerCell: 2, noise: noisy(0.0175, 0.04), outBound: 6 }, { weightBits: 8, accumulatorFormat: "fp16" }), {}],
+    ["bf16 accumulator, static range", analogSpec({ rows: 48, cols: 40, bitsPerCell: 4, noise: noisy(0.0175, 0.04), inputRange: { mode: "static", bound: 3 }, outBound: 6 }, { weightBits: 8, accumulatorFormat: "bf16" }), {}],
     ["noiseless devices, ADC only", analogSpec({ rows: 50, cols: 30, bitsPerCell: 8, outBound: 8 }, { weightBits: 8 }), {}],
     ["static input range, no record", analogSpec({ rows: 48, cols: 40, bitsPerCell: 8, noise: noisy(0.0175, 0.04), inputRange: { mode: "static", bound: 3 }, outBound: 6 }, { weightBits: 8 }), { record: false }],
   ];

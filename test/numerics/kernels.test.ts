@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { gemm, gemmInt16, gemmNoise, setMaxBlockBytes } from "../../src/numerics/kernels/gemm.ts";
 import { allocF32, allocInt16Rows, allocU16, resident, scratch } from "../../src/numerics/kernels/arena.ts";
 import { VAR_CHUNK } from "../../src/numerics/kernels/wasm.ts";
+import { roundAcc } from "../../src/numerics/analog/conversion.ts";
 import { kernelThreads, setKernelThreads } from "../../src/numerics/kernels/pool.ts";
 import { createAnalogBackend } from "../../src/numerics/analog/index.ts";
 import { exactBackend } from "../../src/numerics/backend.ts";
@@ -245,6 +246,19 @@ describe("WebAssembly kernels", () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it("round16 rounds as roundAcc: float32, binary16 and bfloat16 (subnormals, overflow, ties, zeros, NaN)", () => {
+    const k = resident(allocF32(1)).bank.k;
+    const same = (a: number, b: number) => (Number.isNaN(a) ? Number.isNaN(b) : Object.is(a, b));
+    const special = [0, -0, 1, -1, 65504, 65519.99, 65520, -65520, 2 ** -24, 2 ** -25, 2 ** -25 * 1.0000001, 3 * 2 ** -25, 2 ** -14, 2 ** -14 - 2 ** -24, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 2049, 2051, 3.4e38, 3.5e38, Infinity, -Infinity, NaN, 1e-300, 257, 259, 2 ** 127 * 1.999];
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ noNaN: false }), fc.constantFrom(...special), fc.double({ min: -70000, max: 70000 }), fc.double({ min: -1e-4, max: 1e-4 })), fc.constantFrom(1, 2, 3), (v, kind) => {
+        expect(same(k.round16(v, kind), roundAcc(kind, v))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const v of special) for (const kind of [1, 2, 3]) expect(same(k.round16(v, kind), roundAcc(kind, v))).toBe(true);
   });
 
   it("weights above the block size run in row blocks with bit-identical results", () => {

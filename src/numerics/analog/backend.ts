@@ -94,7 +94,7 @@ export interface AnalogBackendOptions {
   readonly tileArithmetic?: "int16" | "float32";
   /** Where the ADC epilogue runs: "wasm" (default; src/numerics/kernels/convert.ts, bit-identical to the
    *  JavaScript one) or "js" (the reference). Joined slices, ADC errors, iterative bound management and
-   *  fp16/bf16/fp8 accumulators always run in JavaScript. */
+   *  fp8 accumulators always run in JavaScript. */
   readonly epilogue?: "wasm" | "js";
 }
 
@@ -351,10 +351,13 @@ export function createAnalogBackend(
   const codeUnit = adcStep * enc.sliceDenom * plan.planeScale;
 
   // the WebAssembly conversion (convert.ts) covers slice groups of one slice, without ADC errors or bound
-  // management, with an integer or fp32 accumulator; its codes accumulate into a float64 array in the weights' bank
-  const wasmEpi = opts.epilogue !== "js" && !ideal && !adcErr && !bmIterative && (accKind === 0 || accKind === 1);
+  // management, with an integer, fp32, fp16 or bf16 accumulator (fp8 stays in JavaScript); its codes accumulate
+  // into a float64 array in the weights' bank
+  const wasmEpi = opts.epilogue !== "js" && !ideal && !adcErr && !bmIterative && accKind <= 3;
+  // the rescale's rounding (addPartials): float32 for integer and fp32 accumulators, else the format's
+  const rsKind = accKind === 0 ? 1 : accKind;
   const epi: EpilogueParams = {
-    noisy, accKind: accKind === 0 ? 0 : 1, wn2: 0, so2: 0, bound: 0, invStep: 0, levels: adcLevels, cw: 0, lim: accKind === 0 ? intMax : exactInt, halfBins: 0,
+    noisy, accKind, wn2: 0, so2: 0, bound: 0, invStep: 0, levels: adcLevels, cw: 0, lim: accKind === 0 ? intMax : exactInt, halfBins: 0,
     varShift, fuseMaxTokens: FUSE_MAX_TOKENS,
   };
 
@@ -499,8 +502,8 @@ export function createAnalogBackend(
           const src = IA.byteOffset + 8 * P.cols.start;
           const dst = S.acc.byteOffset + 8 * P.cols.start;
           const sx = encC !== 0 ? S.sumX.byteOffset : 0;
-          if (!parallelRescale(L.bank!, src, 8 * outF, dst, 8 * outF, P.colScale.byteOffset, S.range.byteOffset, sx, T, K, encA * codeUnit, encC))
-            k.rescale(src, 8 * outF, dst, 8 * outF, P.colScale.byteOffset, S.range.byteOffset, sx, T, K, encA * codeUnit, encC);
+          if (!parallelRescale(L.bank!, src, 8 * outF, dst, 8 * outF, P.colScale.byteOffset, S.range.byteOffset, sx, T, K, rsKind, encA * codeUnit, encC))
+            k.rescale(src, 8 * outF, dst, 8 * outF, P.colScale.byteOffset, S.range.byteOffset, sx, T, K, rsKind, encA * codeUnit, encC);
           if (record) C.adcConv += T * K * nSG;
         }
         if (record) C.adcClip += adcClip;

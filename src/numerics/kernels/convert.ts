@@ -2,8 +2,7 @@
 // gemmv_i16 or the fused float32 gemmn_f32) and its ADC epilogue (wasm.ts adc_epi: noise draw, ADC rounding and
 // clipping, histogram, accumulation of the codes), without copying y or v out of the bank. The epilogue is
 // bit-identical to the JavaScript one of src/numerics/analog/backend.ts, which stays the reference and the path
-// for the organisations adc_epi does not cover (joined slices, ADC errors, bound management, fp16/bf16/fp8
-// accumulators).
+// for the organisations adc_epi does not cover (joined slices, ADC errors, bound management, fp8 accumulators).
 
 import type { Rng } from "../../util/rng.ts";
 import { ZIGGURAT_TABLES } from "../noise/gaussian.ts";
@@ -78,7 +77,8 @@ export function accumulatorFor(w: Float32Array | Uint16Array, n: number): Float6
 
 export interface EpilogueParams {
   noisy: boolean;
-  accKind: 0 | 1;
+  /** 0 integer (saturating), 1 fp32, 2 fp16, 3 bf16 */
+  accKind: number;
   wn2: number;
   so2: number;
   bound: number;

@@ -62,7 +62,7 @@ for (;;) {
     else if (op === 8) k.gemmyv_i16(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], c[a + 10], c[a + 11], c[a + 12]);
     else if (op === 11) k.add_noise(c[a], c[a + 1], c[a + 2], c[a + 3], d[0], d[1]);
     else if (op === 12) c[${RET}] = k.adc_epi(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], d[0], d[1], d[2], d[3], d[4]);
-    else k.rescale(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], d[0], d[1]);
+    else k.rescale(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], d[0], d[1]);
   }
   Atomics.store(c, ${DONE}, seq);
   Atomics.notify(c, ${DONE});
@@ -289,7 +289,7 @@ export function parallelAdcEpi(
 }
 
 /** rescale over T tokens split by tokens; false when not split (nothing done). */
-export function parallelRescale(b: Bank, src: number, srcStride: number, acc: number, accStride: number, cs: number, range: number, sumX: number, T: number, K: number, au: number, ac: number): boolean {
+export function parallelRescale(b: Bank, src: number, srcStride: number, acc: number, accStride: number, cs: number, range: number, sumX: number, T: number, K: number, kind: number, au: number, ac: number): boolean {
   const n = splits(T, K);
   if (n === 1) return false;
   for (let k = 1; k < n; k++) {
@@ -306,12 +306,13 @@ export function parallelRescale(b: Bank, src: number, srcStride: number, acc: nu
     c[ARGS + 6] = sumX ? sumX + 8 * t0 : 0;
     c[ARGS + 7] = t1 - t0;
     c[ARGS + 8] = K;
+    c[ARGS + 9] = kind;
     w.d[0] = au;
     w.d[1] = ac;
     post(w, 13);
   }
   const [t0, t1] = tokenRange(T, n, 0);
-  b.k.rescale(src + srcStride * t0, srcStride, acc + accStride * t0, accStride, cs, range + 8 * t0, sumX ? sumX + 8 * t0 : 0, t1 - t0, K, au, ac);
+  b.k.rescale(src + srcStride * t0, srcStride, acc + accStride * t0, accStride, cs, range + 8 * t0, sumX ? sumX + 8 * t0 : 0, t1 - t0, K, kind, au, ac);
   for (let k = 1; k < n; k++) wait(workers[k - 1]);
   return true;
 }

@@ -626,6 +626,94 @@ function kernelFused(opts: { NO: number; NT: number; chunk: number }): Fn {
   return f;
 }
 
+/** Function index of round16 in the module (after the two imports, first of ours). */
+const ROUND16 = 2;
+
+/**
+ * round16(v, kind): v rounded to an accumulator format as src/numerics/analog/conversion.ts roundAcc does it:
+ * first to float32 (round to nearest even), then kind 2: to IEEE binary16 (f32ToF16Bits: nearest even, subnormals,
+ * overflow to infinity, NaN kept), kind 3: to bfloat16 (f32ToBf16Bits: nearest even, NaN quieted); the result
+ * widened back exactly. Any other kind: to float32 only.
+ */
+function round16(): Fn {
+  const f = new Fn([F64, I32], [F64]);
+  const P = { v: 0, kind: 1 };
+  const x = f.local(I32), sign = f.local(I32), ex = f.local(I32), mant = f.local(I32), e = f.local(I32), h = f.local(I32), m = f.local(I32), rem = f.local(I32), sh = f.local(I32), half = f.local(I32);
+  const val = f.local(F64);
+  f.get(P.v).op(0xb6).op(0xbc).set(x); // f32 bits of f32(v)
+  f.get(P.kind).i32(2).op(0x46).op(0x04, 0x7c); // kind == 2: binary16
+  // fast path, |f32(v)| in binary16's normal range (2^-14 <= |x| < 2^16, the f32 exponent field 113..142): round
+  // the float32 significand to 10 bits, nearest even, on the bits; a carry past 65504 reaches the exponent field
+  // 143, which is binary16's infinity
+  f.get(x).i32(23).op(0x76).i32(0xff).op(0x71).i32(113).sub().i32(30).op(0x4d).op(0x04, 0x7c); // (ex - 113) <=u 29
+  f.get(x).i32(0xfff).add().get(x).i32(13).op(0x76).i32(1).op(0x71).add().i32(-8192).op(0x71).set(h);
+  f.get(h).i32(23).op(0x76).i32(0xff).op(0x71).i32(143).op(0x4e).op(0x04, 0x7c); // overflow: +-infinity
+  f.op(0x44, ...f64Bytes(-Infinity)).op(0x44, ...f64Bytes(Infinity)).get(h).i32(0).op(0x48).op(0x1b); // h < 0 ? -Inf : Inf
+  f.op(0x05);
+  f.get(h).op(0xbe).op(0xbb);
+  f.op(0x0b);
+  f.op(0x05);
+  {
+    f.get(x).i32(16).op(0x76).i32(0x8000).op(0x71).set(sign);
+    f.get(x).i32(23).op(0x76).i32(0xff).op(0x71).set(ex);
+    f.get(x).i32(0x7fffff).op(0x71).set(mant);
+    f.get(ex).i32(0xff).op(0x46).op(0x04, 0x40); // Inf / NaN
+    f.get(sign).i32(0x7c00).op(0x72).i32(0x200).i32(0).get(mant).op(0x1b).op(0x72).set(h);
+    f.op(0x05);
+    f.get(ex).i32(112).sub().set(e);
+    f.get(e).i32(31).op(0x4e).op(0x04, 0x40); // e >= 31: infinity
+    f.get(sign).i32(0x7c00).op(0x72).set(h);
+    f.op(0x05);
+    f.get(e).i32(0).op(0x4c).op(0x04, 0x40); // e <= 0: subnormal or zero
+    f.get(e).i32(-10).op(0x48).op(0x04, 0x40); // e < -10: zero
+    f.get(sign).set(h);
+    f.op(0x05);
+    f.get(mant).i32(0x800000).op(0x72).set(mant);
+    f.i32(14).get(e).sub().set(sh);
+    f.i32(1).get(sh).i32(1).sub().shl().set(half);
+    f.get(mant).get(sh).op(0x76).set(m);
+    f.get(mant).i32(1).get(sh).shl().i32(1).sub().op(0x71).set(rem);
+    f.get(m).get(rem).get(half).op(0x4b).get(rem).get(half).op(0x46).get(m).i32(1).op(0x71).op(0x71).op(0x72).add().set(m);
+    f.get(sign).get(m).op(0x72).set(h);
+    f.op(0x0b);
+    f.op(0x05); // normal
+    f.get(mant).i32(13).op(0x76).set(m);
+    f.get(mant).i32(0x1fff).op(0x71).set(rem);
+    f.get(sign).get(e).i32(10).shl().op(0x72).get(m).op(0x72).set(h);
+    f.get(h).get(rem).i32(0x1000).op(0x4b).get(rem).i32(0x1000).op(0x46).get(m).i32(1).op(0x71).op(0x71).op(0x72).add().set(h);
+    f.op(0x0b);
+    f.op(0x0b);
+    f.op(0x0b);
+    // back to a value (exact, as f16BitsToF32): subnormal +-m 2^-24, infinity / NaN, else the float32 of the same fields
+    f.get(h).i32(10).op(0x76).i32(0x1f).op(0x71).set(e);
+    f.get(h).i32(0x3ff).op(0x71).set(m);
+    f.get(e).op(0x45).op(0x04, 0x40);
+    f.get(m).op(0xb7).op(0x44, ...f64Bytes(2 ** -24)).op(0xa2).set(val);
+    f.op(0x05);
+    f.get(e).i32(31).op(0x46).op(0x04, 0x40);
+    f.op(0x44, ...f64Bytes(Infinity)).op(0x44, ...f64Bytes(NaN)).get(m).op(0x45).op(0x1b).set(val); // m == 0 ? Inf : NaN
+    f.op(0x05);
+    f.get(e).i32(112).add().i32(23).shl().get(m).i32(13).shl().op(0x72).op(0xbe).op(0xbb).set(val);
+    f.op(0x0b);
+    f.op(0x0b);
+    f.get(val).op(0x9a).get(val).get(h).i32(0x8000).op(0x71).op(0x1b); // negative sign: -val
+  }
+  f.op(0x0b); // end of the fast path's if
+  f.op(0x05);
+  f.get(P.kind).i32(3).op(0x46).op(0x04, 0x7c); // kind == 3: bfloat16
+  f.get(x).i32(0x7f800000).op(0x71).i32(0x7f800000).op(0x46).get(x).i32(0x7fffff).op(0x71).i32(0).op(0x47).op(0x71).op(0x04, 0x7f); // NaN
+  f.get(x).i32(16).op(0x76).i32(0x40).op(0x72).i32(0xffff).op(0x71);
+  f.op(0x05);
+  f.get(x).i32(0x7fff).add().get(x).i32(16).op(0x76).i32(1).op(0x71).add().i32(16).op(0x76).i32(0xffff).op(0x71);
+  f.op(0x0b);
+  f.i32(16).shl().op(0xbe).op(0xbb);
+  f.op(0x05);
+  f.get(x).op(0xbe).op(0xbb); // float32
+  f.op(0x0b);
+  f.op(0x0b);
+  return f;
+}
+
 /** float64 constant bytes (little-endian IEEE 754). */
 function f64Bytes(v: number): number[] {
   return Array.from(new Uint8Array(new Float64Array([v]).buffer));
@@ -784,8 +872,8 @@ function addNoise(): Fn {
  * src/numerics/analog/backend.ts and with the same float64 arithmetic, so the results are bit-identical to it:
  *   per token t, per output o:  y = Yd[t, o] (the noisy outputs of add_noise) when Yd != 0, else Y[t, o];
  *   code = clip at +-bound to +-levels, else round half away from zero of y * invStep; hist[code + halfBins] += 1
- *   (when hist != 0); acc[t, o] += code * cw, then accKind 0: saturate at +-lim; 1: rounded to float32 when
- *   |acc| > lim.
+ *   (when hist != 0); acc[t, o] += code * cw, then accKind 0: saturate at +-lim; 1, 2, 3: rounded to float32,
+ *   binary16, bfloat16 (round16) when |acc| > lim (outputs in f64x2 pairs for accKind 0 and 1).
  * Params: Y Yd T K acc accStride hist halfBins accKind (i32), bound invStep levels cw lim (f64). Y float32
  * [T x K]; Yd float64 [T x K]; acc float64 rows of accStride bytes. Returns the number of clipped conversions.
  */
@@ -865,7 +953,7 @@ function adcEpilogue(): Fn {
   f.i32(0).set(o);
   // pairs of outputs in f64x2 lanes (the same IEEE operations per lane as the scalar loop below)
   f.op(0x02, 0x40).op(0x03, 0x40);
-  f.get(o).i32(2).add().get(P.K).op(0x4a).op(0x0d, 1); // o + 2 > K -> out
+  f.get(o).i32(2).add().get(P.K).op(0x4a).get(P.accKind).i32(1).op(0x4a).op(0x72).op(0x0d, 1); // o + 2 > K, or a 16-bit float accumulator -> out
   pair();
   f.inc(o, 2).op(0x0c, 0);
   f.op(0x0b, 0x0b);
@@ -899,7 +987,7 @@ function adcEpilogue(): Fn {
   f.get(P.lim).get(P.lim).op(0x9a).get(acc).get(acc).get(P.lim).op(0x9a).op(0x63).op(0x1b).get(acc).get(P.lim).op(0x64).op(0x1b).set(acc);
   f.op(0x05);
   f.get(acc).get(P.lim).op(0x64).get(acc).get(P.lim).op(0x9a).op(0x63).op(0x72).op(0x04, 0x40); // i32.or
-  f.get(acc).op(0xb6).op(0xbb).set(acc);
+  f.get(acc).get(P.accKind).op(0x10, ROUND16).set(acc); // float32 (1), binary16 (2), bfloat16 (3)
   f.op(0x0b);
   f.op(0x0b);
   f.get(o).i32(3).shl().get(aRow).add().get(acc).op(0x39, 3, 0);
@@ -1076,19 +1164,21 @@ function dacPwm(): Fn {
 
 /**
  * rescale: the digital rescale and accumulation of one tile's integer code sums (the JavaScript addPartials of
- * src/numerics/analog/backend.ts for a float32 accumulator, bit-identical to it): for t < T with range[t] != 0,
- * o < K:  acc[t, o] = f32(acc[t, o] + f32((cs[o] * range[t]) * (au * src[t, o] - ac * sumX[t]))).
- * Params: src srcStride acc accStride cs range sumX T K (i32: src and acc float64 rows of the given strides in
+ * src/numerics/analog/backend.ts, bit-identical to it): for t < T with range[t] != 0, o < K:
+ *   acc[t, o] = r(acc[t, o] + r((cs[o] * range[t]) * (au * src[t, o] - ac * sumX[t])))
+ * with r the rounding of round16 to format `kind` (1 float32, 2 binary16, 3 bfloat16).
+ * Params: src srcStride acc accStride cs range sumX T K kind (i32: src and acc float64 rows of the given strides in
  * bytes, at the tile's first column; cs float64 [K]; range, sumX float64 [T]; sumX = 0: taken as 0), au ac (f64).
  */
 function rescale(): Fn {
-  const f = new Fn([I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64]);
-  const P = { src: 0, srcStride: 1, acc: 2, accStride: 3, cs: 4, range: 5, sumX: 6, T: 7, K: 8, au: 9, ac: 10 };
+  const f = new Fn([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64]);
+  const P = { src: 0, srcStride: 1, acc: 2, accStride: 3, cs: 4, range: 5, sumX: 6, T: 7, K: 8, kind: 9, au: 10, ac: 11 };
   const t = f.local(I32), o = f.local(I32), sr = f.local(I32), ar = f.local(I32), K2 = f.local(I32);
   const sIn = f.local(F64), off = f.local(F64);
   const sIn2 = f.local(V128), off2 = f.local(V128), au2 = f.local(V128), p2 = f.local(V128);
   f.get(P.au).simd(F64X2_SPLAT).set(au2);
-  f.get(P.K).i32(-2).op(0x71).set(K2);
+  // float32 (kind 1) in f64x2 pairs; binary16 / bfloat16 (2, 3) one at a time through round16
+  f.get(P.K).i32(-2).op(0x71).i32(0).get(P.kind).i32(1).op(0x46).op(0x1b).set(K2);
   f.i32(0).set(t);
   f.op(0x02, 0x40).op(0x03, 0x40);
   f.get(t).get(P.T).op(0x4e).op(0x0d, 1);
@@ -1118,7 +1208,7 @@ function rescale(): Fn {
   f.get(o).i32(3).shl().get(ar).add().op(0x2b, 3, 0);
   f.get(o).i32(3).shl().get(P.cs).add().op(0x2b, 3, 0).get(sIn).op(0xa2);
   f.get(P.au).get(o).i32(3).shl().get(sr).add().op(0x2b, 3, 0).op(0xa2).get(off).op(0xa1);
-  f.op(0xa2).op(0xb6).op(0xbb).op(0xa0).op(0xb6).op(0xbb);
+  f.op(0xa2).get(P.kind).op(0x10, ROUND16).op(0xa0).get(P.kind).op(0x10, ROUND16);
   f.op(0x39, 3, 0);
   f.inc(o, 1).op(0x0c, 0);
   f.op(0x0b, 0x0b);
@@ -1143,6 +1233,7 @@ export const BLOCKING = {
 /** The module's bytes: memory imported as env.mem (shared, up to maxPages of 64 KiB). */
 export function kernelModuleBytes(maxPages: number, blocking = BLOCKING): Uint8Array {
   const fns: { name: string; fn: Fn }[] = [
+    { name: "round16", fn: round16() }, // first: its index is ROUND16
     { name: "gemm_f32", fn: kernel({ kind: "f32", noise: false, ...blocking.gemm }) },
     { name: "gemm_bf16", fn: kernel({ kind: "bf16", noise: false, ...blocking.gemm }) },
     { name: "gemm_f16", fn: kernel({ kind: "f16", noise: false, ...blocking.gemm }) },
@@ -1188,7 +1279,8 @@ export interface KernelExports {
   normal_fill(out: number, n: number, rng: number, zig: number): void;
   add_noise(Y: number, V: number, Z: number, n: number, wn2: number, so2: number): void;
   dac_pwm(x: number, xStride: number, R: number, T: number, n: number, m: number, range: number, absMax: number, sumX: number, cnt: number, hist: number, L: number): void;
-  rescale(src: number, srcStride: number, acc: number, accStride: number, cs: number, range: number, sumX: number, T: number, K: number, au: number, ac: number): void;
+  rescale(src: number, srcStride: number, acc: number, accStride: number, cs: number, range: number, sumX: number, T: number, K: number, kind: number, au: number, ac: number): void;
+  round16(v: number, kind: number): number;
   adc_epi(Y: number, Yd: number, T: number, K: number, acc: number, accStride: number, hist: number, halfBins: number, accKind: number,
     bound: number, invStep: number, levels: number, cw: number, lim: number): number;
 }
