@@ -18,12 +18,12 @@ import { fillNormal } from "../noise/gaussian.ts";
 import { tileGrid, type TileSpan } from "./tiling.ts";
 import { groupScale, quantizeWeight, sliceLevel, weightEncoding, type WeightEncoding } from "./encoding.ts";
 import { exactLinear, gemmTile, gemmTileNoise } from "./kernels.ts";
-import { alloc64, allocF32, allocInt16Rows, bankOf, freeNow, type Bank } from "../kernels/arena.ts";
+import { allocF32, allocInt16Rows, bankOf, freeNow, tryAlloc64, type Bank } from "../kernels/arena.ts";
 import { releasedLinearWeight } from "../../formats/tensors.ts"; // programmed slices live in a kernel bank (read in place)
 import { gemmInt16 } from "../kernels/gemm.ts";
 import { VAR_CHUNK } from "../kernels/wasm.ts";
 import { parallelRescale } from "../kernels/pool.ts";
-import { accumulatorFor, convertTile, type EpilogueParams } from "../kernels/convert.ts";
+import { accumulatorFor, convertTile, normalsFor, type EpilogueParams } from "../kernels/convert.ts";
 import { LayerCounters, histQuantile, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
 import { TABLE_MAX_BITS, accumulator, conversionPlan, dacCodeLevels, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
 
@@ -132,6 +132,9 @@ interface ProgrammedTile {
    *  `slices` is empty (freed). Empty otherwise. */
   readonly intA: Uint16Array[];
   readonly intS: Float32Array[];
+  /** The tile's per-MVM periphery noise: its own stream (deriveSeed(seed, name + "/mvm/" + tile index)), one
+   *  standard normal per conversion in (slice group, token, output) order, whichever code path or thread runs it. */
+  readonly rng: Rng;
 }
 
 interface ProgrammedLayer {
@@ -142,7 +145,8 @@ interface ProgrammedLayer {
   readonly staticBound: number; // NaN when dynamic
   /** Static bound per row tile (all = staticBound unless per-tile bounds were given); empty when dynamic. */
   readonly tileBound: Float64Array;
-  readonly rng: Rng; // per-MVM periphery noise, one stream per layer
+  /** Per row tile, its tiles' noise streams (tiles[r * nColTiles + c].rng). */
+  readonly rowRngs: readonly (readonly Rng[])[];
   readonly counters: LayerCounters;
   readonly meanAbsG: number;
   /** The bank holding every tile's int16 weights, scales and column scales (the WebAssembly DAC path), or null. */
@@ -244,6 +248,7 @@ export function createAnalogBackend(
   let maxCols = 1;
   let maxOut = 1;
   let maxIn = 1;
+  let maxColTiles = 1;
   let grown = false; // a layer programmed after the scratch was sized (streaming): resize it at the next call
   const addLayer = (w: LinearWeight, keep: LinearWeight): void => {
     if (byName.has(w.name)) throw new AimcsimError("ModelError", w.name, "weight name appears twice in the analog layer list");
@@ -269,6 +274,7 @@ export function createAnalogBackend(
     const programmed = programLayer(w, analog, enc, model, opts.seed, tInfS, columnScaling, compensate, staticBound, adcBins, tb, dacAbsBins, readoutCfg);
     const layer = keep === w ? programmed : { ...programmed, w: keep };
     maxIn = Math.max(maxIn, w.inFeatures);
+    maxColTiles = Math.max(maxColTiles, layer.nColTiles);
     layers.set(keep, layer);
     byName.set(w.name, layer);
     order.push(layer);
@@ -381,30 +387,46 @@ export function createAnalogBackend(
     readonly cnt: Int32Array;
     readonly hist: Int32Array;
     readonly acc: Float64Array;
+    /** a row tile's standard normals (T x outF x slice groups), the normal_jobs list and the streams' states */
+    readonly z: Float64Array;
+    readonly jobs: Int32Array;
+    readonly states: Int32Array;
+    readonly counts: Int32Array;
     readonly blocks: Float64Array[]; // keeps the bank blocks alive
   }
   const dacScratches = new Map<Bank, DacScratch>();
   /** Per bank: the float32 input, the DAC outputs, ranges, sums, counters and the output accumulator, sized for cap
    *  tokens of the largest layer (re-made when a call or a newly programmed layer needs more). */
-  const dacScratch = (b: Bank, T: number, inF: number, outF: number): DacScratch => {
-    const key = `${cap}/${maxIn}/${maxOut}/${maxRows}`;
+  const dacScratch = (b: Bank, T: number, inF: number, outF: number): DacScratch | null => {
+    const key = `${cap}/${maxIn}/${maxOut}/${maxRows}/${maxColTiles}`;
     const d = dacScratches.get(b);
     if (d && d.key === key) return d;
     void T, inF, outF;
-    const blk = (bytes: number) => alloc64(b, Math.ceil(Math.max(bytes, 8) / 8));
+    let full = false;
+    const blk = (bytes: number): Float64Array => {
+      const a = tryAlloc64(b, Math.ceil(Math.max(bytes, 8) / 8));
+      if (!a) full = true;
+      return a ?? new Float64Array(1);
+    };
     const bx = blk(4 * cap * maxIn), bn = blk(2 * cap * maxRows), bm = blk(2 * cap * maxRows), bc = blk(16), bh = blk(4 * Math.max(1, dacAbsBins));
+    const bj = blk(12 * maxColTiles), bs = blk(16 * maxColTiles);
     const made: DacScratch = {
       key,
       x: new Float32Array(bx.buffer, bx.byteOffset, cap * maxIn),
       n: new Int16Array(bn.buffer, bn.byteOffset, cap * maxRows),
       m: new Uint16Array(bm.buffer, bm.byteOffset, cap * maxRows),
-      range: alloc64(b, cap),
-      sumX: alloc64(b, cap),
+      range: blk(8 * cap),
+      sumX: blk(8 * cap),
       cnt: new Int32Array(bc.buffer, bc.byteOffset, 4),
       hist: new Int32Array(bh.buffer, bh.byteOffset, Math.max(1, dacAbsBins)),
-      acc: alloc64(b, cap * maxOut),
-      blocks: [bx, bn, bm, bc, bh],
+      acc: blk(8 * cap * maxOut),
+      z: blk(noisy ? 8 * cap * maxOut * nSG : 8),
+      jobs: new Int32Array(bj.buffer, bj.byteOffset, 3 * maxColTiles),
+      states: new Int32Array(bs.buffer, bs.byteOffset, 4 * maxColTiles),
+      counts: new Int32Array(maxColTiles),
+      blocks: [bx, bn, bm, bc, bh, bj, bs],
     };
+    if (full) return null; // the bank has no room left: the JavaScript DAC and rescale (and what falls back with them)
     dacScratches.set(b, made);
     return made;
   };
@@ -418,12 +440,12 @@ export function createAnalogBackend(
       return;
     }
     ensure(T);
-    const IA = wasmEpi && L.tiles.length > 0 ? accumulatorFor(intTiles ? L.tiles[0].intA[0] : L.tiles[0].slices[0], cap * maxOut) : intAcc;
+    // (the JavaScript accumulator when the bank has no room: convertTile then declines and JavaScript converts)
+    const IA = (wasmEpi && L.tiles.length > 0 ? accumulatorFor(intTiles ? L.tiles[0].intA[0] : L.tiles[0].slices[0], cap * maxOut) : null) ?? intAcc;
     const iv = varAmax > 0; // the integer variance pass (tileArithmetic "int16" with w_noise)
     const inF = w.inFeatures;
     const outF = w.outFeatures;
     const C = L.counters;
-    const rng = L.rng;
     if (record) {
       C.calls++;
       C.tokens += T;
@@ -483,6 +505,12 @@ export function createAnalogBackend(
         const G = plan.planeGroups[0];
         const adcHist = record && adcBins > 0 ? C.adcHist : null;
         let adcClip = 0;
+        // the row tile's Gaussian draws first, each tile from its own stream, the tiles spread over the threads
+        if (noisy) {
+          for (let c = 0; c < nCol; c++) S.counts[c] = T * L.tiles[r * nCol + c].cols.length * nSG;
+          normalsFor(L.bank!, L.rowRngs[r], S.counts, nCol, S.z, S.jobs, S.states);
+        }
+        let zOff = S.z.byteOffset;
         for (let c = 0; c < nCol; c++) {
           const P = L.tiles[r * nCol + c];
           const K = P.cols.length;
@@ -497,7 +525,8 @@ export function createAnalogBackend(
             epi.invStep = 1 / (adcStep * fs);
             epi.cw = G.codeWeight * SG.codeWeight;
             epi.halfBins = halfBins;
-            adcClip += convertTile(P.intA[SG.j0], P.intS[SG.j0], R, K, T, S.n, iv ? P.varA[SG.j0] : null, iv ? P.varS[SG.j0] : null, iv ? S.m : null, null, IA, P.cols.start, outF, rng, adcHist, epi);
+            adcClip += convertTile(P.intA[SG.j0], P.intS[SG.j0], R, K, T, S.n, iv ? P.varA[SG.j0] : null, iv ? P.varS[SG.j0] : null, iv ? S.m : null, null, IA, P.cols.start, outF, P.rng, adcHist, epi, noisy ? zOff : 0);
+            zOff += 8 * T * K;
           }
           const src = IA.byteOffset + 8 * P.cols.start;
           const dst = S.acc.byteOffset + 8 * P.cols.start;
@@ -668,8 +697,8 @@ export function createAnalogBackend(
               epi.cw = cw;
               epi.halfBins = halfBins;
               const clips = intTiles
-                ? convertTile(P.intA[S.j0], P.intS[S.j0], R, K, T, nIn, iv ? P.varA[S.j0] : null, iv ? P.varS[S.j0] : null, iv ? mIn : null, !iv && wNoise > 0 ? xsq : null, IA, c0, outF, rng, hist, epi)
-                : convertTile(P.slices[S.j0], null, R, K, T, xq, null, null, null, wNoise > 0 ? xsq : null, IA, c0, outF, rng, hist, epi);
+                ? convertTile(P.intA[S.j0], P.intS[S.j0], R, K, T, nIn, iv ? P.varA[S.j0] : null, iv ? P.varS[S.j0] : null, iv ? mIn : null, !iv && wNoise > 0 ? xsq : null, IA, c0, outF, P.rng, hist, epi)
+                : convertTile(P.slices[S.j0], null, R, K, T, xq, null, null, null, wNoise > 0 ? xsq : null, IA, c0, outF, P.rng, hist, epi);
               if (clips >= 0) {
                 adcClip += clips;
                 continue;
@@ -697,7 +726,7 @@ export function createAnalogBackend(
               const clip0 = adcClip;
               // w_noise * sqrt(v) * N1 + out_noise * N2 (independent, zero mean) is one Gaussian of variance
               // w_noise^2 v + out_noise^2: one draw per conversion, batch-filled for the row
-              if (noisy) fillNormal(rng, nz, 0, K);
+              if (noisy) fillNormal(P.rng, nz, 0, K);
               for (let o = 0; o < K; o++) {
                 const j = jt + o;
                 let y = y0[j];
@@ -1004,13 +1033,15 @@ function programLayer(
       // (|A| + h) >> varShift (h = 2^(varShift-1)), with scale s_o 2^varShift (gemmv_i16 and gemmyv_i16 alike)
       const intA: Uint16Array[] = [];
       const intS: Float32Array[] = [];
+      let intCs: Float64Array | null = null;
       const varA: Uint16Array[] = [];
       const varS: Float32Array[] = [];
       if (ro.intAmax > 0) {
         const sh = ro.varShift;
         const h = sh > 0 ? 1 << (sh - 1) : 0;
         for (const sl of slices) {
-          const { a, s } = allocInt16Rows(K, R);
+          const { a, s, d } = allocInt16Rows(K, R, intA.length === 0 ? K : 0); // the first slice's block keeps the column scales too
+          if (intA.length === 0) intCs = d;
           const v = ro.varAmax > 0 ? allocInt16Rows(K, R) : null;
           for (let o = 0; o < K; o++) {
             let mx = 0;
@@ -1036,9 +1067,9 @@ function programLayer(
         slices.length = 0;
       }
       // with int16 tiles the column scales live in the weights' bank too (the WebAssembly rescale reads them)
-      const cs = intA.length > 0 && K > 0 ? alloc64(bankOf(intA[0]!)!, K) : colScale;
+      const cs = intCs ?? colScale;
       if (cs !== colScale) cs.set(colScale);
-      tiles.push({ rows, cols, slices, colScale: cs, alpha, adcGain, adcOffset, varA, varS, intA, intS });
+      tiles.push({ rows, cols, slices, colScale: cs, alpha, adcGain, adcOffset, varA, varS, intA, intS, rng: new Rng(deriveSeed(seed, `${w.name}/mvm/${tiles.length}`)) });
     }
   }
   return {
@@ -1048,7 +1079,7 @@ function programLayer(
     nColTiles: grid.colTiles.length,
     staticBound,
     tileBound: Float64Array.from(grid.rowTiles, (_, r) => (tileBounds ? tileBounds[r]! : staticBound)),
-    rng: new Rng(deriveSeed(seed, `${w.name}/mvm`)),
+    rowRngs: grid.rowTiles.map((_, r) => tiles.slice(r * grid.colTiles.length, (r + 1) * grid.colTiles.length).map((t) => t.rng)),
     counters: new LayerCounters(adcBins, dacAbsBins),
     meanAbsG: devices ? gSum / devices : 0,
     bank: oneBank(tiles),

@@ -86,10 +86,14 @@ function newBank(): Bank {
 
 const roundUp = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 
-function allocIn(b: Bank, bytes: number): number {
+/** The top of each bank that tensors (weights) leave to the per-bank working arrays (activation scratch, the
+ *  analog conversion's accumulators, draws and inputs), so that a bank filled with weights can still run them. */
+export const BANK_RESERVE = 256 << 20;
+
+function allocIn(b: Bank, bytes: number, limit = BANK_PAGES * PAGE): number {
   for (let j = 0; j < b.free.length; j++) {
     const f = b.free[j];
-    if (f.bytes >= bytes) {
+    if (f.bytes >= bytes && f.off + bytes <= limit) {
       const off = f.off;
       f.off += bytes;
       f.bytes -= bytes;
@@ -97,7 +101,7 @@ function allocIn(b: Bank, bytes: number): number {
       return off;
     }
   }
-  if (b.top + bytes > BANK_PAGES * PAGE) return -1;
+  if (b.top + bytes > limit) return -1;
   const off = b.top;
   b.top += bytes;
   const have = b.memory.buffer.byteLength;
@@ -140,14 +144,15 @@ const owned = new WeakMap<ArrayBufferView, Block>();
 
 function alloc(bytes0: number, fresh = false): Block {
   const bytes = roundUp(Math.max(bytes0, 1));
-  if (bytes > BANK_PAGES * PAGE - ALIGN)
-    throw new AimcsimError("UsageError", "kernels", `a single tensor of ${bytes0} bytes exceeds a 2 GiB kernel memory bank`);
+  if (bytes > BANK_PAGES * PAGE - BANK_RESERVE - ALIGN)
+    throw new AimcsimError("UsageError", "kernels", `a single tensor of ${bytes0} bytes exceeds a kernel memory bank (2 GiB less ${BANK_RESERVE >> 20} MiB of working space)`);
+  const limit = BANK_PAGES * PAGE - BANK_RESERVE;
   if (!fresh) for (const b of banks) {
-    const off = allocIn(b, bytes);
+    const off = allocIn(b, bytes, limit);
     if (off >= 0) return { bank: b, off, bytes };
   }
   const b = newBank();
-  const off = allocIn(b, bytes);
+  const off = allocIn(b, bytes, limit);
   if (off < 0) throw new AimcsimError("UsageError", "kernels", `cannot allocate ${bytes0} bytes in a new kernel memory bank`);
   return { bank: b, off, bytes };
 }
@@ -181,20 +186,35 @@ export function allocU16(n: number): Uint16Array {
 /**
  * A [rows x cols] weight quantised to int16 per row for the int16 kernels (wasm.ts gemm_i16, gemmv_i16): one
  * block in one bank holding `a` (int16 codes as a Uint16Array, rows * cols) and `s` (float32 per-row scale,
- * rows), so the kernel finds both in the same memory. Zero-filled; same lifetime rule as allocF32 (keep `a`
- * alive); freeNow(a) frees the block.
+ * rows), so the kernel finds both in the same memory, and `d`, f64s float64 values in the same block (0 by
+ * default). Zero-filled; same lifetime rule as allocF32 (keep `a` alive); freeNow(a) frees the block.
  */
-export function allocInt16Rows(rows: number, cols: number): { a: Uint16Array; s: Float32Array } {
+export function allocInt16Rows(rows: number, cols: number, f64s = 0): { a: Uint16Array; s: Float32Array; d: Float64Array } {
   const aBytes = roundUp(rows * cols * 2);
-  const h = alloc(aBytes + rows * 4);
+  const sBytes = f64s > 0 ? roundUp(rows * 4) : rows * 4;
+  const h = alloc(aBytes + sBytes + f64s * 8);
   const a = new Uint16Array(h.bank.memory.buffer, h.off, rows * cols);
   const s = new Float32Array(h.bank.memory.buffer, h.off + aBytes, rows);
+  const d = new Float64Array(h.bank.memory.buffer, f64s > 0 ? h.off + aBytes + sBytes : h.off, f64s);
   a.fill(0);
   s.fill(0);
+  d.fill(0);
   bankOfBuffer.set(a.buffer, h.bank);
   finalizer.register(a, h, a);
   owned.set(a, h);
-  return { a, s };
+  return { a, s, d };
+}
+
+/** A zero-filled Float64Array of n values in bank b (freed when collected, as allocF32); null when b is full. */
+export function tryAlloc64(b: Bank, n: number): Float64Array | null {
+  const bytes = roundUp(Math.max(n * 8, 1));
+  const off = allocIn(b, bytes);
+  if (off < 0) return null;
+  const v = new Float64Array(b.memory.buffer, off, n);
+  v.fill(0);
+  bankOfBuffer.set(v.buffer, b);
+  finalizer.register(v, { bank: b, off, bytes });
+  return v;
 }
 
 /** A zero-filled Float64Array of n values in bank b (freed when collected, as allocF32). */

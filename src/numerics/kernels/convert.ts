@@ -6,8 +6,8 @@
 
 import type { Rng } from "../../util/rng.ts";
 import { ZIGGURAT_TABLES } from "../noise/gaussian.ts";
-import { alloc64, bankOf, resident, scratch, type Bank } from "./arena.ts";
-import { kernelThreads, parallelAdcEpi, parallelAddNoise, parallelFused, parallelGemm } from "./pool.ts";
+import { bankOf, resident, scratch, tryAlloc64, type Bank } from "./arena.ts";
+import { kernelThreads, parallelAdcEpi, parallelAddNoise, parallelFused, parallelGemm, parallelNormals } from "./pool.ts";
 import { ZIG_BYTES, ZIG_FN, ZIG_KN, ZIG_WN } from "./wasm.ts";
 
 const HIST_MAX = 1 << 16; // adc.bits <= 16 (the backend records no histogram above)
@@ -19,10 +19,11 @@ interface EpiBank {
 }
 const epiBanks = new Map<Bank, EpiBank>();
 
-function epiBank(b: Bank): EpiBank {
+function epiBank(b: Bank): EpiBank | null {
   let e = epiBanks.get(b);
   if (!e) {
-    const blk = alloc64(b, (ZIG_BYTES + 16 + 4 * HIST_MAX) / 8);
+    const blk = tryAlloc64(b, (ZIG_BYTES + 16 + 4 * HIST_MAX) / 8);
+    if (!blk) return null;
     const zig = blk.byteOffset;
     const buf = b.memory.buffer;
     new Int32Array(buf, zig + ZIG_KN, 128).set(ZIGGURAT_TABLES.KN);
@@ -43,7 +44,9 @@ const zBufs = new Map<Bank, Float64Array>();
 function scratchZ(b: Bank, n: number): number {
   let z = zBufs.get(b);
   if (!z || z.length < n) {
-    z = alloc64(b, Math.max(n, z ? 2 * z.length : 0));
+    const made = tryAlloc64(b, Math.max(n, z ? 2 * z.length : 0)) ?? tryAlloc64(b, n);
+    if (!made) return 0;
+    z = made;
     zBufs.set(b, z);
   }
   return z.byteOffset;
@@ -52,24 +55,32 @@ function scratchZ(b: Bank, n: number): number {
 /** One int32 histogram of n bins per worker thread in bank b, for adc_epi split across threads (remade when the
  *  thread count or n changes). */
 const histBufs = new Map<Bank, { n: number; hs: Int32Array[]; keep: Float64Array[] }>();
-function workerHists(b: Bank, n: number): Int32Array[] {
+function workerHists(b: Bank, n: number): Int32Array[] | null {
   const want = kernelThreads() - 1;
   let e = histBufs.get(b);
   if (!e || e.n !== n || e.hs.length !== want) {
-    const keep = Array.from({ length: want }, () => alloc64(b, Math.ceil(n / 2)));
+    const keep: Float64Array[] = [];
+    for (let k = 0; k < want; k++) {
+      const a = tryAlloc64(b, Math.ceil(n / 2));
+      if (!a) return null;
+      keep.push(a);
+    }
     e = { n, hs: keep.map((k) => new Int32Array(k.buffer, k.byteOffset, n)), keep };
     histBufs.set(b, e);
   }
   return e.hs;
 }
 
-/** A float64 accumulator array of at least n values in the bank of `w` (grown on demand; one per bank). */
+/** A float64 accumulator array of at least n values in the bank of `w` (grown on demand; one per bank), or null
+ *  when that bank has no room left (the caller then converts in JavaScript). */
 const accs = new Map<Bank, Float64Array>();
-export function accumulatorFor(w: Float32Array | Uint16Array, n: number): Float64Array {
+export function accumulatorFor(w: Float32Array | Uint16Array, n: number): Float64Array | null {
   const b = resident(w).bank;
   let a = accs.get(b);
   if (!a || a.length < n) {
-    a = alloc64(b, Math.max(n, a ? 2 * a.length : 0));
+    const made = tryAlloc64(b, Math.max(n, a ? 2 * a.length : 0)) ?? tryAlloc64(b, n);
+    if (!made) return null;
+    a = made;
     accs.set(b, a);
   }
   return a;
@@ -100,7 +111,8 @@ export interface EpilogueParams {
  * float32 variance); with sW, W int16 codes and sW their per-row scale (allocInt16Rows) and x the integer tile
  * inputs as an Int16Array (gemm_i16). The variance from A, s (|W| as int16, allocInt16Rows) and m (the integer
  * squared inputs, gemmv_i16); none of xs / m: no w_noise. hist: counts added per code (null: none). Returns
- * the clipped conversions, or -1 (nothing done) when acc or A is not in W's bank.
+ * the clipped conversions, or -1 (nothing done) when acc or A is not in W's bank. Zpre: the byte offset of this
+ * conversion's T x K standard normals drawn beforehand from `rng` (normalsFor), or 0: drawn here.
  */
 export function convertTile(
   W: Float32Array | Uint16Array,
@@ -119,6 +131,7 @@ export function convertTile(
   rng: Rng,
   hist: Float64Array | null,
   p: EpilogueParams,
+  Zpre = 0,
 ): number {
   const w = resident(W);
   const b = w.bank;
@@ -126,7 +139,14 @@ export function convertTile(
   const aOff = A ? resident(A).off : 0;
   if (A && (bankOf(A) !== b || bankOf(s!) !== b)) return -1;
   if (sW && bankOf(sW) !== b) return -1;
+  // every working array first: a bank without room leaves the whole conversion to JavaScript (-1), nothing done
   const e = epiBank(b);
+  if (!e) return -1;
+  const nBins = hist ? 2 * p.halfBins : 0;
+  const hists = hist ? workerHists(b, nBins) : null;
+  if (hist && !hists) return -1;
+  const Zown = p.noisy && !Zpre ? scratchZ(b, T * K) : 0;
+  if (p.noisy && !Zpre && !Zown) return -1;
   const nx = T * R;
   const ny = T * K;
   const al = (n: number) => (n + 63) & ~63;
@@ -166,18 +186,40 @@ export function convertTile(
   const st = e.view;
   let Z = 0;
   if (p.noisy) {
-    Z = scratchZ(b, ny);
-    rng.saveState(st, 0);
-    b.k.normal_fill(Z, ny, e.state, e.zig);
-    rng.loadState(st, 0);
+    if (Zpre) Z = Zpre; // drawn beforehand (normalsFor)
+    else {
+      Z = Zown;
+      rng.saveState(st, 0);
+      b.k.normal_fill(Z, ny, e.state, e.zig);
+      rng.loadState(st, 0);
+    }
     if (!parallelAddNoise(b, yOff, V, Z, T, K, p.wn2, p.so2)) b.k.add_noise(yOff, V, Z, ny, p.wn2, p.so2);
   }
-  const nBins = hist ? 2 * p.halfBins : 0;
   if (hist) st.fill(0, 4, 4 + nBins);
-  const hists = hist ? workerHists(b, nBins) : null;
   let clips = parallelAdcEpi(b, yOff, Z, T, K, acc.byteOffset + 8 * accOff, 8 * accStride, hist ? e.state + 16 : 0, hists, p.halfBins, p.accKind, p.bound, p.invStep, p.levels, p.cw, p.lim);
   if (clips < 0) clips = b.k.adc_epi(yOff, Z, T, K, acc.byteOffset + 8 * accOff, 8 * accStride, hist ? e.state + 16 : 0, p.halfBins, p.accKind, p.bound, p.invStep, p.levels, p.cw, p.lim);
   else if (hists) for (const h of hists) for (let j = 0; j < nBins; j++) st[4 + j] += h[j]!;
   if (hist) for (let j = 0; j < nBins; j++) hist[j] += st[4 + j]!;
   return clips;
+}
+
+/**
+ * Draw the standard normals of several tile conversions at once, each from its tile's own stream, split over the
+ * worker threads (pool.ts parallelNormals): job j draws counts[j] values from rngs[j] into z (float64, in b), one
+ * after the other; returns nothing, z's job regions follow each other in order. jobs/states: int32 scratch in b
+ * of at least 3 and 4 values per job.
+ */
+export function normalsFor(b: Bank, rngs: readonly Rng[], counts: ArrayLike<number>, count: number, z: Float64Array, jobs: Int32Array, states: Int32Array): void {
+  const e = epiBank(b);
+  if (!e) throw new Error(`normalsFor: kernel memory bank ${b.id} has no room for the ziggurat tables`); // the caller's scratch is in b: never
+  let off = z.byteOffset;
+  for (let j = 0; j < count; j++) {
+    rngs[j]!.saveState(states, 4 * j);
+    jobs[3 * j] = off;
+    jobs[3 * j + 1] = counts[j]!;
+    jobs[3 * j + 2] = states.byteOffset + 16 * j;
+    off += 8 * counts[j]!;
+  }
+  parallelNormals(b, jobs.byteOffset, count, e.zig);
+  for (let j = 0; j < count; j++) rngs[j]!.loadState(states, 4 * j);
 }

@@ -18,7 +18,8 @@ import { allBanks, kernelModule, onNewBank, type Bank } from "./arena.ts";
 const SEQ = 0;
 const DONE = 1;
 const OP = 2; // 0..8 kernel (gemm_f32, gemm_bf16, gemm_f16, gemmn_f32, gemmn_bf16, gemmn_f16, gemmv_i16, gemm_i16, gemmyv_i16), 9 take a bank, 10 exit,
-// 11 add_noise, 12 adc_epi (its result in RET), 13 rescale (float64 arguments in the F64 words after the int32 ones)
+// 11 add_noise, 12 adc_epi (its result in RET), 13 rescale (float64 arguments in the F64 words after the int32 ones),
+// 14 normal_jobs
 const BANK = 3;
 const ARGS = 4; // W R C x xs T y v o0 o1; for 8: A sY sV R C n m T y v o0 o1 sh
 /** Atomics.load polls before a thread sleeps in Atomics.wait (tens of microseconds). */
@@ -61,6 +62,7 @@ for (;;) {
     else if (op === 7) k.gemm_i16(c[a], c[a + 4], c[a + 1], c[a + 2], c[a + 3], c[a + 5], c[a + 6], c[a + 8], c[a + 9]);
     else if (op === 8) k.gemmyv_i16(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], c[a + 10], c[a + 11], c[a + 12]);
     else if (op === 11) k.add_noise(c[a], c[a + 1], c[a + 2], c[a + 3], d[0], d[1]);
+    else if (op === 14) k.normal_jobs(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4]);
     else if (op === 12) c[${RET}] = k.adc_epi(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], d[0], d[1], d[2], d[3], d[4]);
     else k.rescale(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], d[0], d[1]);
   }
@@ -148,20 +150,7 @@ export function parallelGemm(b: Bank, fn: number, W: number, R: number, C: numbe
   const step = Math.ceil(C / n / 4) * 4;
   for (let k = 1; k < n; k++) {
     const w = workers[k - 1];
-    const o0 = Math.min(C, k * step);
-    const o1 = Math.min(C, (k + 1) * step);
-    const c = w.c;
-    c[BANK] = b.id;
-    c[ARGS] = W;
-    c[ARGS + 1] = R;
-    c[ARGS + 2] = C;
-    c[ARGS + 3] = x;
-    c[ARGS + 4] = xs;
-    c[ARGS + 5] = T;
-    c[ARGS + 6] = y;
-    c[ARGS + 7] = v;
-    c[ARGS + 8] = o0;
-    c[ARGS + 9] = o1;
+    setArgs(w.c, b, W, R, C, x, xs, T, y, v, Math.min(C, k * step), Math.min(C, (k + 1) * step), 0, 0, 0);
     post(w, fn);
   }
   const o1 = Math.min(C, step);
@@ -177,6 +166,24 @@ export function parallelGemm(b: Bank, fn: number, W: number, R: number, C: numbe
   return true;
 }
 
+/** A worker's bank and integer arguments (positional, no array per call; unused ones 0). */
+function setArgs(c: Int32Array, b: Bank, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, a8: number, a9: number, a10: number, a11: number, a12: number): void {
+  c[BANK] = b.id;
+  c[ARGS] = a0;
+  c[ARGS + 1] = a1;
+  c[ARGS + 2] = a2;
+  c[ARGS + 3] = a3;
+  c[ARGS + 4] = a4;
+  c[ARGS + 5] = a5;
+  c[ARGS + 6] = a6;
+  c[ARGS + 7] = a7;
+  c[ARGS + 8] = a8;
+  c[ARGS + 9] = a9;
+  c[ARGS + 10] = a10;
+  c[ARGS + 11] = a11;
+  c[ARGS + 12] = a12;
+}
+
 /** gemmyv_i16 split by outputs as parallelGemm does; false (nothing done) when it would not gain. */
 export function parallelFused(b: Bank, A: number, sY: number, sV: number, R: number, C: number, n: number, m: number, T: number, y: number, v: number, sh: number): boolean {
   const nt = workers.length + 1;
@@ -184,21 +191,7 @@ export function parallelFused(b: Bank, A: number, sY: number, sV: number, R: num
   const step = Math.ceil(C / nt / 4) * 4;
   for (let k = 1; k < nt; k++) {
     const w = workers[k - 1];
-    const c = w.c;
-    c[BANK] = b.id;
-    c[ARGS] = A;
-    c[ARGS + 1] = sY;
-    c[ARGS + 2] = sV;
-    c[ARGS + 3] = R;
-    c[ARGS + 4] = C;
-    c[ARGS + 5] = n;
-    c[ARGS + 6] = m;
-    c[ARGS + 7] = T;
-    c[ARGS + 8] = y;
-    c[ARGS + 9] = v;
-    c[ARGS + 10] = Math.min(C, k * step);
-    c[ARGS + 11] = Math.min(C, (k + 1) * step);
-    c[ARGS + 12] = sh;
+    setArgs(w.c, b, A, sY, sV, R, C, n, m, T, y, v, Math.min(C, k * step), Math.min(C, (k + 1) * step), sh);
     post(w, 8);
   }
   b.k.gemmyv_i16(A, sY, sV, R, C, n, m, T, y, v, 0, Math.min(C, step), sh);
@@ -230,12 +223,7 @@ export function parallelAddNoise(b: Bank, Y: number, V: number, Z: number, T: nu
   for (let k = 1; k < n; k++) {
     const w = workers[k - 1];
     const [t0, t1] = tokenRange(T, n, k);
-    const c = w.c;
-    c[BANK] = b.id;
-    c[ARGS] = Y + 4 * K * t0;
-    c[ARGS + 1] = V ? V + 4 * K * t0 : 0;
-    c[ARGS + 2] = Z + 8 * K * t0;
-    c[ARGS + 3] = (t1 - t0) * K;
+    setArgs(w.c, b, Y + 4 * K * t0, V ? V + 4 * K * t0 : 0, Z + 8 * K * t0, (t1 - t0) * K, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     w.d[0] = wn2;
     w.d[1] = so2;
     post(w, 11);
@@ -259,19 +247,9 @@ export function parallelAdcEpi(
   for (let k = 1; k < n; k++) {
     const w = workers[k - 1];
     const [t0, t1] = tokenRange(T, n, k);
-    const c = w.c;
     const h = hist && hists ? hists[k - 1]! : null;
     if (h) h.fill(0);
-    c[BANK] = b.id;
-    c[ARGS] = Y + 4 * K * t0;
-    c[ARGS + 1] = Yd ? Yd + 8 * K * t0 : 0;
-    c[ARGS + 2] = t1 - t0;
-    c[ARGS + 3] = K;
-    c[ARGS + 4] = acc + accStride * t0;
-    c[ARGS + 5] = accStride;
-    c[ARGS + 6] = h ? h.byteOffset : 0;
-    c[ARGS + 7] = halfBins;
-    c[ARGS + 8] = accKind;
+    setArgs(w.c, b, Y + 4 * K * t0, Yd ? Yd + 8 * K * t0 : 0, t1 - t0, K, acc + accStride * t0, accStride, h ? h.byteOffset : 0, halfBins, accKind, 0, 0, 0, 0);
     w.d[0] = bound;
     w.d[1] = invStep;
     w.d[2] = levels;
@@ -295,18 +273,7 @@ export function parallelRescale(b: Bank, src: number, srcStride: number, acc: nu
   for (let k = 1; k < n; k++) {
     const w = workers[k - 1];
     const [t0, t1] = tokenRange(T, n, k);
-    const c = w.c;
-    c[BANK] = b.id;
-    c[ARGS] = src + srcStride * t0;
-    c[ARGS + 1] = srcStride;
-    c[ARGS + 2] = acc + accStride * t0;
-    c[ARGS + 3] = accStride;
-    c[ARGS + 4] = cs;
-    c[ARGS + 5] = range + 8 * t0;
-    c[ARGS + 6] = sumX ? sumX + 8 * t0 : 0;
-    c[ARGS + 7] = t1 - t0;
-    c[ARGS + 8] = K;
-    c[ARGS + 9] = kind;
+    setArgs(w.c, b, src + srcStride * t0, srcStride, acc + accStride * t0, accStride, cs, range + 8 * t0, sumX ? sumX + 8 * t0 : 0, t1 - t0, K, kind, 0, 0, 0);
     w.d[0] = au;
     w.d[1] = ac;
     post(w, 13);
@@ -315,4 +282,17 @@ export function parallelRescale(b: Bank, src: number, srcStride: number, acc: nu
   b.k.rescale(src + srcStride * t0, srcStride, acc + accStride * t0, accStride, cs, range + 8 * t0, sumX ? sumX + 8 * t0 : 0, t1 - t0, K, kind, au, ac);
   for (let k = 1; k < n; k++) wait(workers[k - 1]);
   return true;
+}
+
+/** normal_jobs over `count` jobs (wasm.ts), job j on thread j mod n; every job its own stream, so the draws do not
+ *  depend on the thread that makes them. */
+export function parallelNormals(b: Bank, jobs: number, count: number, zig: number): void {
+  const n = Math.min(workers.length + 1, count);
+  for (let k = 1; k < n; k++) {
+    const w = workers[k - 1];
+    setArgs(w.c, b, jobs, count, k, n, zig, 0, 0, 0, 0, 0, 0, 0, 0);
+    post(w, 14);
+  }
+  b.k.normal_jobs(jobs, count, 0, Math.max(1, n), zig);
+  for (let k = 1; k < n; k++) wait(workers[k - 1]);
 }

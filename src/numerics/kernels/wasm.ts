@@ -374,6 +374,34 @@ const I16X8_SHR_U = 0x8d;
 const I16X8_ADD = 0x8e;
 
 /**
+ * The step loops of the int16 kernels, from ia = 0: while a whole chunk of `chunk` steps (16 bytes each) fits below
+ * R8, zero the int32 chunk lanes `iac`, run step(false) `chunk` times and add the lanes, converted to float32, to
+ * `vac`; then step(true) until R8. chunk 0: only the single steps. `step` advances ia by 16 bytes.
+ */
+function chunkedSteps(f: Fn, ia: number, R8: number, chunk: number, iac: readonly number[], vac: readonly number[], step: (perStep: boolean) => void): void {
+  f.i32(0).set(ia);
+  if (chunk > 0) {
+    const end = f.local(I32);
+    f.op(0x02, 0x40).op(0x03, 0x40);
+    f.get(ia).i32(16 * chunk).add().get(R8).op(0x4b).op(0x0d, 1); // ia + 16 chunk > R8 -> out
+    for (const a of iac) f.simd(V_CONST, ...Array(16).fill(0)).set(a);
+    f.get(ia).i32(16 * chunk).add().set(end);
+    f.op(0x03, 0x40);
+    step(false);
+    f.get(ia).get(end).op(0x49).op(0x0d, 0); // ia < end -> loop
+    f.op(0x0b);
+    for (let k = 0; k < vac.length; k++) f.get(vac[k]!).get(iac[k]!).simd(F32X4_CONVERT_I32X4_S).simd(F32X4_ADD).set(vac[k]!);
+    f.op(0x0c, 0);
+    f.op(0x0b, 0x0b);
+  }
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(ia).get(R8).op(0x4f).op(0x0d, 1);
+  step(true);
+  f.op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+}
+
+/**
  * The int16 x int16 kernels of the analog tiles, over weights quantised to int16 per output row at programming
  * (A[o*R + i], scale s[o] float32) and integer tile inputs m[t*R + i] (int16):
  *   out[t*C + o] = s[o] * sum_i A[o*R + i] * m[t*R + i]
@@ -414,42 +442,23 @@ function kernelInt(opts: { NO: number; NT: number; acc: "f32" | "i32"; chunk?: n
     for (let j = 0; j < no; j++) f.get(ob).i32(j).add().get(aRow).mul().get(P.A).add().set(ap[j]);
     for (let u = 0; u < nt; u++) f.get(tb).i32(u).add().get(aRow).mul().get(P.m).add().set(mp[u]);
     for (let j = 0; j < no; j++) for (let u = 0; u < nt; u++) f.simd(V_CONST, ...Array(16).fill(0)).set(vac[j][u]);
-    f.i32(0).set(ia);
-    if (chunk > 0) {
-      // chunks of `chunk` steps summed in int32 lanes, then converted and added to the float32 accumulators
-      const iac: number[][] = vac.map((r) => r.map(() => f.local(V128)));
-      const end = f.local(I32);
-      f.op(0x02, 0x40).op(0x03, 0x40);
-      f.get(ia).i32(16 * chunk).add().get(R8).op(0x4b).op(0x0d, 1); // ia + 16 chunk > R8 -> out
-      for (let j = 0; j < no; j++) for (let u = 0; u < nt; u++) f.simd(V_CONST, ...Array(16).fill(0)).set(iac[j][u]);
-      f.get(ia).i32(16 * chunk).add().set(end);
-      f.op(0x03, 0x40);
+    const iac: number[][] = chunk > 0 ? vac.map((r) => r.map(() => f.local(V128))) : [];
+    /** One step of 8 inputs at ia into the int32 chunk lanes, or (perStep) straight into the accumulators. */
+    const step = (perStep: boolean) => {
       for (let u = 0; u < nt; u++) f.get(mp[u]).get(ia).add().simd(V_LOAD, 4, 0).set(mv[u]);
       for (let j = 0; j < no; j++) {
         f.get(ap[j]).get(ia).add().simd(V_LOAD, 4, 0).set(av);
-        for (let u = 0; u < nt; u++) f.get(iac[j][u]).get(av).get(mv[u]).simd(I32X4_DOT_I16X8_S).simd(I32X4_ADD).set(iac[j][u]);
+        for (let u = 0; u < nt; u++) {
+          const to = perStep ? vac[j][u] : iac[j][u];
+          f.get(to).get(av).get(mv[u]).simd(I32X4_DOT_I16X8_S);
+          if (intAcc || !perStep) f.simd(I32X4_ADD);
+          else f.simd(F32X4_CONVERT_I32X4_S).simd(F32X4_ADD);
+          f.set(to);
+        }
       }
       f.inc(ia, 16);
-      f.get(ia).get(end).op(0x49).op(0x0d, 0); // ia < end -> loop
-      f.op(0x0b);
-      for (let j = 0; j < no; j++) for (let u = 0; u < nt; u++) f.get(vac[j][u]).get(iac[j][u]).simd(F32X4_CONVERT_I32X4_S).simd(F32X4_ADD).set(vac[j][u]);
-      f.op(0x0c, 0);
-      f.op(0x0b, 0x0b);
-    }
-    f.op(0x02, 0x40).op(0x03, 0x40);
-    f.get(ia).get(R8).op(0x4f).op(0x0d, 1);
-    for (let u = 0; u < nt; u++) f.get(mp[u]).get(ia).add().simd(V_LOAD, 4, 0).set(mv[u]);
-    for (let j = 0; j < no; j++) {
-      f.get(ap[j]).get(ia).add().simd(V_LOAD, 4, 0).set(av);
-      for (let u = 0; u < nt; u++) {
-        f.get(vac[j][u]).get(av).get(mv[u]).simd(I32X4_DOT_I16X8_S);
-        if (intAcc) f.simd(I32X4_ADD);
-        else f.simd(F32X4_CONVERT_I32X4_S).simd(F32X4_ADD);
-        f.set(vac[j][u]);
-      }
-    }
-    f.inc(ia, 16).op(0x0c, 0);
-    f.op(0x0b, 0x0b);
+    };
+    chunkedSteps(f, ia, R8, chunk, iac.flat(), vac.flat(), step);
     const sv: number[][] = [];
     for (let j = 0; j < no; j++) {
       sv.push([]);
@@ -560,24 +569,7 @@ function kernelFused(opts: { NO: number; NT: number; chunk: number }): Fn {
       }
       f.inc(ia, 16);
     };
-    f.i32(0).set(ia);
-    const end = f.local(I32);
-    f.op(0x02, 0x40).op(0x03, 0x40);
-    f.get(ia).i32(16 * chunk).add().get(R8).op(0x4b).op(0x0d, 1); // ia + 16 chunk > R8 -> out
-    for (let j = 0; j < no; j++) for (let u = 0; u < nt; u++) zero().set(iac[j][u]);
-    f.get(ia).i32(16 * chunk).add().set(end);
-    f.op(0x03, 0x40);
-    step(false);
-    f.get(ia).get(end).op(0x49).op(0x0d, 0); // ia < end -> loop
-    f.op(0x0b);
-    for (let j = 0; j < no; j++) for (let u = 0; u < nt; u++) f.get(vac[j][u]).get(iac[j][u]).simd(F32X4_CONVERT_I32X4_S).simd(F32X4_ADD).set(vac[j][u]);
-    f.op(0x0c, 0);
-    f.op(0x0b, 0x0b);
-    f.op(0x02, 0x40).op(0x03, 0x40);
-    f.get(ia).get(R8).op(0x4f).op(0x0d, 1);
-    step(true);
-    f.op(0x0c, 0);
-    f.op(0x0b, 0x0b);
+    chunkedSteps(f, ia, R8, chunk, iac.flat(), vac.flat(), step);
     // horizontal sums: y lanes as float64 (exact), v lanes in float32, (l0 + l1) + (l2 + l3)
     const ys: number[][] = [], vs: number[][] = [];
     for (let j = 0; j < no; j++) {
@@ -626,8 +618,29 @@ function kernelFused(opts: { NO: number; NT: number; chunk: number }): Fn {
   return f;
 }
 
-/** Function index of round16 in the module (after the two imports, first of ours). */
+/** Function indices of round16 and normal_fill in the module (after the two imports, the first of ours). */
 const ROUND16 = 2;
+const NORMAL_FILL = 3;
+
+/**
+ * normal_jobs: normal_fill for jobs start, start + stride, ... below count of a list of int32 triples
+ * (out, n, rng): each job draws n normals from its own xoshiro128** state into out. Lets worker threads fill the
+ * draws of several tiles, each tile its own stream, at once. Params: jobs count start stride zig.
+ */
+function normalJobs(): Fn {
+  const f = new Fn([I32, I32, I32, I32, I32]);
+  const P = { jobs: 0, count: 1, start: 2, stride: 3, zig: 4 };
+  const j = f.local(I32), a = f.local(I32);
+  f.get(P.start).set(j);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(j).get(P.count).op(0x4e).op(0x0d, 1);
+  f.get(j).i32(12).mul().get(P.jobs).add().set(a);
+  f.get(a).op(0x28, 2, 0).get(a).op(0x28, 2, 4).get(a).op(0x28, 2, 8).get(P.zig).op(0x10, NORMAL_FILL);
+  f.get(j).get(P.stride).add().set(j);
+  f.op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  return f;
+}
 
 /**
  * round16(v, kind): v rounded to an accumulator format as src/numerics/analog/conversion.ts roundAcc does it:
@@ -1234,6 +1247,8 @@ export const BLOCKING = {
 export function kernelModuleBytes(maxPages: number, blocking = BLOCKING): Uint8Array {
   const fns: { name: string; fn: Fn }[] = [
     { name: "round16", fn: round16() }, // first: its index is ROUND16
+    { name: "normal_fill", fn: normalFill() }, // second: NORMAL_FILL
+    { name: "normal_jobs", fn: normalJobs() },
     { name: "gemm_f32", fn: kernel({ kind: "f32", noise: false, ...blocking.gemm }) },
     { name: "gemm_bf16", fn: kernel({ kind: "bf16", noise: false, ...blocking.gemm }) },
     { name: "gemm_f16", fn: kernel({ kind: "f16", noise: false, ...blocking.gemm }) },
@@ -1243,7 +1258,6 @@ export function kernelModuleBytes(maxPages: number, blocking = BLOCKING): Uint8A
     { name: "gemmv_i16", fn: kernelInt({ ...blocking.gemmVar, acc: "f32", chunk: VAR_CHUNK }) },
     { name: "gemm_i16", fn: kernelInt({ ...blocking.gemmInt, acc: "i32" }) },
     { name: "gemmyv_i16", fn: kernelFused({ ...blocking.gemmFused, chunk: VAR_CHUNK }) },
-    { name: "normal_fill", fn: normalFill() },
     { name: "add_noise", fn: addNoise() },
     { name: "dac_pwm", fn: dacPwm() },
     { name: "rescale", fn: rescale() },
@@ -1277,6 +1291,7 @@ export interface KernelExports {
   gemm_i16(A: number, s: number, R: number, C: number, m: number, T: number, y: number, o0: number, o1: number): void;
   gemmyv_i16(A: number, sY: number, sV: number, R: number, C: number, n: number, m: number, T: number, y: number, v: number, o0: number, o1: number, sh: number): void;
   normal_fill(out: number, n: number, rng: number, zig: number): void;
+  normal_jobs(jobs: number, count: number, start: number, stride: number, zig: number): void;
   add_noise(Y: number, V: number, Z: number, n: number, wn2: number, so2: number): void;
   dac_pwm(x: number, xStride: number, R: number, T: number, n: number, m: number, range: number, absMax: number, sumX: number, cnt: number, hist: number, L: number): void;
   rescale(src: number, srcStride: number, acc: number, accStride: number, cs: number, range: number, sumX: number, T: number, K: number, kind: number, au: number, ac: number): void;
