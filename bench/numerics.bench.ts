@@ -6,7 +6,8 @@
 // processor; threadpoolctl reports which one) and each shape is measured numpy / ours / numpy, best of the
 // rounds, all in thread CPU time (2 cores shared with other jobs: wall time would count waiting for a core).
 // GFLOP/s counts the logical MVM (2 x rows x cols x tokens) for the exact layer and for the noisy analog
-// MVM alike (the analog one also does the |W| x^2 pass of w_noise, DAC/ADC and Gaussian draws).
+// MVM alike (the analog one, on int16 tiles (tileArithmetic "int16"), also does the |W| x^2 pass of w_noise,
+// DAC/ADC and Gaussian draws).
 // minRatioVsOpenblas: the minimum over shapes of BOTH linear layers / numpy: the exact layer and the whole noisy
 // analog MVM (which does twice the multiply-adds, W x and |W| x^2, plus the DAC/ADC periphery and one Gaussian
 // draw per conversion); exactMinRatioVsOpenblas and analogNoisyMinRatioVsOpenblas: each layer on its own.
