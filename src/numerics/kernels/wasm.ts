@@ -18,6 +18,11 @@
 //   gemmn_f32  (W, R, C, x, xs, T, y, v, o0, o1)     y = W x and v = |W| xs in one pass (w_noise variance)
 //   gemmn_bf16 (W, R, C, x, xs, T, y, v, o0, o1)     the same over bfloat16 W (widened exactly, as gemm_bf16)
 //   gemmn_f16  (W, R, C, x, xs, T, y, v, o0, o1)     the same over binary16 W (widened exactly, as gemm_f16)
+// and, for the analog tiles (int16 weights and integer inputs; see kernelInt and kernelFused):
+//   gemm_i16, gemmv_i16, gemmyv_i16                    the tile MVM, the w_noise variance, both in one pass
+// and the periphery of a conversion, each bit-identical to the JavaScript of src/numerics/analog/backend.ts:
+//   dac_pwm, normal_fill / normal_jobs, add_noise, adc_epi, rescale, round16 (see each emitter's comment).
+// The float kernels' summation order (below) does not apply to the integer ones, whose sums are exact.
 
 const I32 = 0x7f;
 const F64 = 0x7c;
@@ -1238,8 +1243,8 @@ export const VAR_CHUNK = 16;
 export const BLOCKING = {
   gemm: { NO: 4, NT: 2 },
   gemmNoise: { NO: 4, NT: 1 },
-  gemmVar: { NO: Number(process.env.VNO ?? 4), NT: Number(process.env.VNT ?? 2) },
-  gemmInt: { NO: Number(process.env.INO ?? 4), NT: Number(process.env.INT ?? 2) },
+  gemmVar: { NO: 4, NT: 2 },
+  gemmInt: { NO: 4, NT: 2 },
   gemmFused: { NO: 3, NT: 2 },
 };
 
