@@ -261,6 +261,31 @@ describe("WebAssembly kernels", () => {
     for (const v of special) for (const kind of [1, 2, 3]) expect(same(k.round16(v, kind), roundAcc(kind, v))).toBe(true);
   });
 
+  it("rescale's rounding of pairs (emitRound2) equals roundAcc for float32, binary16 and bfloat16, edge cases included", () => {
+    const K = 64;
+    const src = allocF32(2 * K); // room for K float64 values
+    const b = resident(src).bank;
+    const S = new Float64Array(b.memory.buffer, src.byteOffset, K);
+    const acc = allocF32(2 * K);
+    const A = new Float64Array(b.memory.buffer, acc.byteOffset, K);
+    const cs = allocF32(2 * K);
+    new Float64Array(b.memory.buffer, cs.byteOffset, K).fill(1);
+    const range = allocF32(2);
+    new Float64Array(b.memory.buffer, range.byteOffset, 1)[0] = 1;
+    const same = (a: number, c: number) => (Number.isNaN(a) ? Number.isNaN(c) : Object.is(a, c));
+    const edge = [0, -0, 65504, 65519.99, 65520, -70000, 2 ** -24, 2 ** -25, 3 * 2 ** -25, 2 ** -14, 2 ** -14 - 2 ** -24, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 257, 259, 3.5e38, Infinity, -Infinity, NaN, 1e-300];
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double(), fc.constantFrom(...edge), fc.double({ min: -70000, max: 70000 }), fc.double({ min: -1e-4, max: 1e-4 })), { minLength: K, maxLength: K }), fc.constantFrom(1, 2, 3), (xs, kind) => {
+        S.set(xs);
+        A.fill(0);
+        // acc = r(0 + r(1 * 1 * (1 * src - 0))): K even, so every output goes through the pair path
+        b.k.rescale(src.byteOffset, 8 * K, acc.byteOffset, 8 * K, cs.byteOffset, range.byteOffset, 0, 1, K, kind, 1, 0);
+        for (let o = 0; o < K; o++) expect(same(A[o]!, roundAcc(kind, 0 + roundAcc(kind, 1 * 1 * (1 * xs[o]! - 0))))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("weights above the block size run in row blocks with bit-identical results", () => {
     const R = 33, C = 50, T = 3;
     const W = rand(R * C, 31);

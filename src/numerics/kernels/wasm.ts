@@ -121,6 +121,16 @@ const V_BITSELECT = 0x52;
 const I64X2_BITMASK = 0xc4;
 const F32X4_DEMOTE_F64X2_ZERO = 0x5e;
 const F32X4_PMAX = 0xeb;
+const I32X4_SPLAT = 0x11;
+const I32X4_SHR_U = 0xad;
+const I32X4_SUB = 0xb1;
+const I32X4_EQ = 0x37;
+const I32X4_NE = 0x38;
+const I32X4_LE_U = 0x3e;
+const I32X4_GE_U = 0x40;
+const I32X4_BITMASK = 0xa4;
+const F64X2_REPLACE = 0x22;
+
 const F64X2_PMIN = 0xf6;
 const F64X2_PMAX = 0xf7;
 const F64X2_NE = 0x48;
@@ -886,6 +896,67 @@ function addNoise(): Fn {
 }
 
 /**
+ * Emit dst = round16(src, kind) for both lanes of the f64x2 local src (kind: an i32 local or param, 1 float32,
+ * 2 binary16, 3 bfloat16): float32 by demote and promote; binary16 and bfloat16 on the float32 bits when both
+ * lanes are in round16's fast range (binary16: normal, no overflow; bfloat16: not NaN), else lane by lane through
+ * round16 — the same values as round16 in every case.
+ */
+function emitRound2(f: Fn, src: number, dst: number, kind: number): void {
+  const bits = f.local(V128), r = f.local(V128);
+  const splat = (n: number) => f.i32(n).simd(I32X4_SPLAT);
+  const slow = () => {
+    f.get(src);
+    for (let k = 0; k < 2; k++) f.get(src).simd(F64X2_EXTRACT, k).get(kind).op(0x10, ROUND16).simd(F64X2_REPLACE, k);
+    f.set(dst);
+  };
+  f.get(src).simd(F32X4_DEMOTE_F64X2_ZERO).set(bits);
+  f.get(kind).i32(2).op(0x46).op(0x04, 0x40); // binary16
+  // both lanes' exponent fields in 113..142: (ex - 113) <=u 29
+  f.get(bits).i32(23).simd(I32X4_SHR_U);
+  splat(0xff).simd(V_AND);
+  splat(113).simd(I32X4_SUB);
+  splat(29).simd(I32X4_LE_U).simd(I32X4_BITMASK).i32(3).op(0x71).i32(3).op(0x46);
+  f.op(0x04, 0x40);
+  f.get(bits);
+  splat(0xfff).simd(I32X4_ADD).get(bits).i32(13).simd(I32X4_SHR_U);
+  splat(1).simd(V_AND).simd(I32X4_ADD);
+  splat(-8192).simd(V_AND).set(r);
+  // a carry past 65504 (exponent field 143): infinity, through round16
+  f.get(r).i32(23).simd(I32X4_SHR_U);
+  splat(0xff).simd(V_AND);
+  splat(143).simd(I32X4_GE_U).simd(I32X4_BITMASK).i32(3).op(0x71).op(0x45);
+  f.op(0x04, 0x40);
+  f.get(r).simd(F64X2_PROMOTE_LOW_F32X4).set(dst);
+  f.op(0x05);
+  slow();
+  f.op(0x0b);
+  f.op(0x05);
+  slow();
+  f.op(0x0b);
+  f.op(0x05);
+  f.get(kind).i32(3).op(0x46).op(0x04, 0x40); // bfloat16
+  // no NaN lane: (bits & 0x7f800000) != 0x7f800000 or (bits & 0x7fffff) == 0
+  f.get(bits);
+  splat(0x7f800000).simd(V_AND);
+  splat(0x7f800000).simd(I32X4_EQ).get(bits);
+  splat(0x7fffff).simd(V_AND);
+  splat(0).simd(I32X4_NE).simd(V_AND).simd(I32X4_BITMASK).i32(3).op(0x71).op(0x45);
+  f.op(0x04, 0x40);
+  f.get(bits);
+  splat(0x7fff).simd(I32X4_ADD).get(bits).i32(16).simd(I32X4_SHR_U);
+  splat(1).simd(V_AND).simd(I32X4_ADD);
+  splat(-65536).simd(V_AND);
+  f.simd(F64X2_PROMOTE_LOW_F32X4).set(dst);
+  f.op(0x05);
+  slow();
+  f.op(0x0b);
+  f.op(0x05);
+  f.get(bits).simd(F64X2_PROMOTE_LOW_F32X4).set(dst); // float32
+  f.op(0x0b);
+  f.op(0x0b);
+}
+
+/**
  * adc_epi: the ADC side of one tile conversion for every token, in the order of the JavaScript epilogue of
  * src/numerics/analog/backend.ts and with the same float64 arithmetic, so the results are bit-identical to it:
  *   per token t, per output o:  y = Yd[t, o] (the noisy outputs of add_noise) when Yd != 0, else Y[t, o];
@@ -905,7 +976,7 @@ function adcEpilogue(): Fn {
   const ld32 = (off: number) => f.op(0x28, 2, ...uleb(off)); // i32.load
   const st32 = (off: number) => f.op(0x36, 2, ...uleb(off)); // i32.store
   const v2 = () => f.local(V128);
-  const [y2, yy2, a2, u2, c2, m2, ac2] = [v2(), v2(), v2(), v2(), v2(), v2(), v2()];
+  const [y2, yy2, a2, u2, c2, m2, ac2, rd2] = [v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2()];
   const [half2, one2, sign2, mag2, inv2, bnd2, nbnd2, lev2, nlev2, cw2, lim2, nlim2] = [v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2()];
   const i64c = (lo: number, hi: number) => {
     const b: number[] = [];
@@ -954,8 +1025,9 @@ function adcEpilogue(): Fn {
     f.get(ac2).get(nlim2).simd(F64X2_LT).set(m2);
     f.get(lim2).get(nlim2).get(ac2).get(m2).simd(V_BITSELECT).get(ac2).get(lim2).simd(F64X2_GT).simd(V_BITSELECT).set(ac2);
     f.op(0x05);
-    // float32 accumulator: rounded to float32 where |acc| > lim
-    f.get(ac2).simd(F32X4_DEMOTE_F64X2_ZERO).simd(F64X2_PROMOTE_LOW_F32X4).get(ac2);
+    // float accumulator: rounded to its format where |acc| > lim
+    emitRound2(f, ac2, rd2, P.accKind);
+    f.get(rd2).get(ac2);
     f.get(ac2).get(lim2).simd(F64X2_GT).get(ac2).get(nlim2).simd(F64X2_LT).simd(V_OR).simd(V_BITSELECT).set(ac2);
     f.op(0x0b);
     f.get(o).i32(3).shl().get(aRow).add().get(ac2).simd(V_STORE, 3, 0);
@@ -971,7 +1043,7 @@ function adcEpilogue(): Fn {
   f.i32(0).set(o);
   // pairs of outputs in f64x2 lanes (the same IEEE operations per lane as the scalar loop below)
   f.op(0x02, 0x40).op(0x03, 0x40);
-  f.get(o).i32(2).add().get(P.K).op(0x4a).get(P.accKind).i32(1).op(0x4a).op(0x72).op(0x0d, 1); // o + 2 > K, or a 16-bit float accumulator -> out
+  f.get(o).i32(2).add().get(P.K).op(0x4a).op(0x0d, 1); // o + 2 > K -> out
   pair();
   f.inc(o, 2).op(0x0c, 0);
   f.op(0x0b, 0x0b);
@@ -1193,10 +1265,9 @@ function rescale(): Fn {
   const P = { src: 0, srcStride: 1, acc: 2, accStride: 3, cs: 4, range: 5, sumX: 6, T: 7, K: 8, kind: 9, au: 10, ac: 11 };
   const t = f.local(I32), o = f.local(I32), sr = f.local(I32), ar = f.local(I32), K2 = f.local(I32);
   const sIn = f.local(F64), off = f.local(F64);
-  const sIn2 = f.local(V128), off2 = f.local(V128), au2 = f.local(V128), p2 = f.local(V128);
+  const sIn2 = f.local(V128), off2 = f.local(V128), au2 = f.local(V128), p2 = f.local(V128), q2 = f.local(V128);
   f.get(P.au).simd(F64X2_SPLAT).set(au2);
-  // float32 (kind 1) in f64x2 pairs; binary16 / bfloat16 (2, 3) one at a time through round16
-  f.get(P.K).i32(-2).op(0x71).i32(0).get(P.kind).i32(1).op(0x46).op(0x1b).set(K2);
+  f.get(P.K).i32(-2).op(0x71).set(K2);
   f.i32(0).set(t);
   f.op(0x02, 0x40).op(0x03, 0x40);
   f.get(t).get(P.T).op(0x4e).op(0x0d, 1);
@@ -1214,10 +1285,11 @@ function rescale(): Fn {
   f.get(o).get(K2).op(0x4e).op(0x0d, 1);
   f.get(o).i32(3).shl().get(P.cs).add().simd(V_LOAD, 3, 0).get(sIn2).simd(F64X2_MUL);
   f.get(au2).get(o).i32(3).shl().get(sr).add().simd(V_LOAD, 3, 0).simd(F64X2_MUL).get(off2).simd(F64X2_SUB);
-  f.simd(F64X2_MUL).simd(F32X4_DEMOTE_F64X2_ZERO).simd(F64X2_PROMOTE_LOW_F32X4).set(p2);
-  f.get(o).i32(3).shl().get(ar).add();
-  f.get(o).i32(3).shl().get(ar).add().simd(V_LOAD, 3, 0).get(p2).simd(F64X2_ADD).simd(F32X4_DEMOTE_F64X2_ZERO).simd(F64X2_PROMOTE_LOW_F32X4);
-  f.simd(V_STORE, 3, 0);
+  f.simd(F64X2_MUL).set(q2);
+  emitRound2(f, q2, p2, P.kind);
+  f.get(o).i32(3).shl().get(ar).add().simd(V_LOAD, 3, 0).get(p2).simd(F64X2_ADD).set(q2);
+  emitRound2(f, q2, p2, P.kind);
+  f.get(o).i32(3).shl().get(ar).add().get(p2).simd(V_STORE, 3, 0);
   f.inc(o, 2).op(0x0c, 0);
   f.op(0x0b, 0x0b);
   f.op(0x02, 0x40).op(0x03, 0x40);
