@@ -23,7 +23,7 @@ import { releasedLinearWeight } from "../../formats/tensors.ts"; // programmed s
 import { gemmInt16 } from "../kernels/gemm.ts";
 import { VAR_CHUNK } from "../kernels/wasm.ts";
 import { parallelRescale } from "../kernels/pool.ts";
-import { accumulatorFor, convertTile, normalsFor, type EpilogueParams } from "../kernels/convert.ts";
+import { accumulatorFor, convertReady, convertTile, normalsFor, stackBuffer, tileMvmInt, type EpilogueParams } from "../kernels/convert.ts";
 import { LayerCounters, histQuantile, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
 import { TABLE_MAX_BITS, accumulator, conversionPlan, dacCodeLevels, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
 
@@ -302,6 +302,8 @@ export function createAnalogBackend(
   let xsq = new Float32Array(0);
   let mIn = new Uint16Array(0);
   let nIn = new Int16Array(0);
+  let nAll = new Int16Array(0); // bit-serial planes stacked (stackPlanes)
+  let mAll = new Uint16Array(0);
   let inScale = new Float64Array(0);
   let sumX = new Float64Array(0);
   let ybufs: Float32Array[] = [];
@@ -331,6 +333,8 @@ export function createAnalogBackend(
     xsq = new Float32Array(wNoise > 0 ? cap * maxRows : 0);
     mIn = new Uint16Array(varAmax > 0 ? cap * maxRows : 0);
     nIn = new Int16Array(intTiles ? cap * maxRows : 0);
+    nAll = new Int16Array(stackPlanes ? nG * cap * maxRows : 0);
+    mAll = new Uint16Array(stackPlanes && varAmax > 0 ? nG * cap * maxRows : 0);
     inScale = new Float64Array(cap);
     sumX = new Float64Array(cap);
     ybufs = [];
@@ -377,6 +381,66 @@ export function createAnalogBackend(
   // slice per conversion, the WebAssembly epilogue (so an integer or fp32 accumulator, no ADC errors or bound
   // management)
   const fastDac = wasmEpi && intTiles && fuseFill && !signOnly && plan.sliceGroups.every((g) => g.size === 1);
+  // bit-serial (several plane groups) on int16 tiles with the WebAssembly epilogue: planes stacked per tile
+  const stackPlanes = wasmEpi && intTiles && plan.planeGroups.length > 1 && plan.sliceGroups.every((g) => g.size === 1);
+  const nG = plan.planeGroups.length;
+  /** One row tile's conversions with the plane groups stacked (see the caller); false (nothing done) when the bank
+   *  lacks room for the working arrays. codes[] holds the row tile's DAC codes. */
+  const stackedRowTile = (L: ProgrammedLayer, r: number, R: number, T: number, outF: number, IA: Float64Array): boolean => {
+    const b = L.bank!;
+    const n = nG * T * maxCols;
+    const hist = record && adcBins > 0 ? L.counters.adcHist : null;
+    if (!convertReady(b, T * maxCols, hist ? 2 * halfBins : 0, noisy)) return false;
+    for (let sgi = 0; sgi < nSG; sgi++) {
+      stackY[sgi] = stackBuffer(b, 2 * sgi, n);
+      stackV[sgi] = varAmax > 0 ? stackBuffer(b, 2 * sgi + 1, n) : 0;
+      if (!stackY[sgi] || (varAmax > 0 && !stackV[sgi])) return false;
+    }
+    const TR = T * R;
+    for (let g = 0; g < nG; g++) {
+      const gn = xN[g]!;
+      for (let j = 0; j < TR; j++) nAll[g * TR + j] = gn[codes[j] + dacLevels]!;
+      if (varAmax > 0) {
+        const gm = varM[g]!;
+        for (let j = 0; j < TR; j++) mAll[g * TR + j] = gm[codes[j] + dacLevels]!;
+      }
+    }
+    const C = L.counters;
+    const nCol = L.nColTiles;
+    const iv = varAmax > 0;
+    for (let c = 0; c < nCol; c++) {
+      const P = L.tiles[r * nCol + c];
+      const K = P.cols.length;
+      for (let sgi = 0; sgi < nSG; sgi++) {
+        const j0 = plan.sliceGroups[sgi].j0;
+        tileMvmInt(P.intA[j0], P.intS[j0], R, K, nG * T, nAll, iv ? P.varA[j0] : null, iv ? P.varS[j0] : null, iv ? mAll : null, stackY[sgi], stackV[sgi], epi);
+      }
+      let adcClip = 0;
+      for (let g = 0; g < nG; g++) {
+        const G = plan.planeGroups[g];
+        for (let sgi = 0; sgi < nSG; sgi++) {
+          const SG = plan.sliceGroups[sgi];
+          const fs = G.range * SG.range;
+          const sigOut = outNoise * fs;
+          epi.wn2 = wNoise * wNoise * (iv ? sqUnit : 1);
+          epi.so2 = sigOut * sigOut;
+          epi.bound = outBound * fs;
+          epi.invStep = 1 / (adcStep * fs);
+          epi.cw = G.codeWeight * SG.codeWeight;
+          epi.halfBins = halfBins;
+          const rows = 4 * g * T * K;
+          adcClip += convertTile(P.intA[SG.j0], P.intS[SG.j0], R, K, T, nIn, iv ? P.varA[SG.j0] : null, iv ? P.varS[SG.j0] : null, iv ? mIn : null, null, IA, P.cols.start, outF, P.rng, hist, epi, 0, stackY[sgi] + rows, iv ? stackV[sgi] + rows : 0);
+        }
+      }
+      if (record) {
+        C.adcConv += nG * T * K * nSG;
+        C.adcClip += adcClip;
+      }
+    }
+    return true;
+  };
+  const stackY = new Array<number>(nSG).fill(0);
+  const stackV = new Array<number>(nSG).fill(0);
   interface DacScratch {
     readonly key: string;
     readonly x: Float32Array;
@@ -655,6 +719,11 @@ export function createAnalogBackend(
         break;
       }
       for (let t = 0; t < T; t++) if (bmAct[t]) for (let j = t * outF, e = j + outF; j < e; j++) IA[j] = 0;
+      // bit-serial planes stacked: every plane group's inputs as rows of one MVM per tile (the tile's codes read
+      // once), then each group's conversions in the order below (same draws, same accumulation order, same bits)
+      if (stackPlanes && L.bank !== null && bankOf(IA) === L.bank && stackedRowTile(L, r, R, T, outF, IA)) {
+        // done
+      } else
       // one pass per plane group: the group's tile input from the codes, then every column tile's conversions
       for (let g = 0; g < plan.planeGroups.length; g++) {
         const G = plan.planeGroups[g];

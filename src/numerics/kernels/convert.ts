@@ -112,7 +112,8 @@ export interface EpilogueParams {
  * inputs as an Int16Array (gemm_i16). The variance from A, s (|W| as int16, allocInt16Rows) and m (the integer
  * squared inputs, gemmv_i16); none of xs / m: no w_noise. hist: counts added per code (null: none). Returns
  * the clipped conversions, or -1 (nothing done) when acc or A is not in W's bank. Zpre: the byte offset of this
- * conversion's T x K standard normals drawn beforehand from `rng` (normalsFor), or 0: drawn here.
+ * conversion's T x K standard normals drawn beforehand from `rng` (normalsFor), or 0: drawn here. yPre (and vPre
+ * with w_noise): the byte offsets of this conversion's W x (and variance) already computed (tileMvmInt), or 0.
  */
 export function convertTile(
   W: Float32Array | Uint16Array,
@@ -132,6 +133,8 @@ export function convertTile(
   hist: Float64Array | null,
   p: EpilogueParams,
   Zpre = 0,
+  yPre = 0,
+  vPre = 0,
 ): number {
   const w = resident(W);
   const b = w.bank;
@@ -159,7 +162,11 @@ export function convertTile(
   const yOff = mOff + mBytes;
   const vOff = yOff + yBytes;
   let V = 0;
-  if (sW && m && A && T <= p.fuseMaxTokens) {
+  let Y = yOff;
+  if (yPre) {
+    Y = yPre; // computed beforehand (tileMvmInt)
+    V = m && A ? vPre : 0;
+  } else if (sW && m && A && T <= p.fuseMaxTokens) {
     // y and v in one pass over the tile codes (the variance codes derived from them: bit-identical to A, s)
     new Int16Array(b.memory.buffer, xOff, nx).set(nx === x.length ? (x as Int16Array) : (x as Int16Array).subarray(0, nx));
     b.u16.set(nx === m.length ? m : m.subarray(0, nx), mOff >>> 1);
@@ -176,8 +183,8 @@ export function convertTile(
       if (!parallelGemm(b, 3, w.off, R, K, xOff, mOff, T, yOff, vOff)) b.k.gemmn_f32(w.off, R, K, xOff, mOff, T, yOff, vOff, 0, K);
     } else if (!parallelGemm(b, 0, w.off, R, K, xOff, 0, T, yOff, 0)) b.k.gemm_f32(w.off, R, K, xOff, T, yOff, 0, K);
   }
-  if (V !== 0) {
-    // done in one pass
+  if (V !== 0 || yPre) {
+    // done in one pass, or beforehand
   } else if (m && A) {
     b.u16.set(nx === m.length ? m : m.subarray(0, nx), mOff >>> 1);
     if (!parallelGemm(b, 6, aOff, R, K, mOff, s!.byteOffset, T, vOff, 0)) b.k.gemmv_i16(aOff, s!.byteOffset, R, K, mOff, T, vOff, 0, K);
@@ -193,11 +200,11 @@ export function convertTile(
       b.k.normal_fill(Z, ny, e.state, e.zig);
       rng.loadState(st, 0);
     }
-    if (!parallelAddNoise(b, yOff, V, Z, T, K, p.wn2, p.so2)) b.k.add_noise(yOff, V, Z, ny, p.wn2, p.so2);
+    if (!parallelAddNoise(b, Y, V, Z, T, K, p.wn2, p.so2)) b.k.add_noise(Y, V, Z, ny, p.wn2, p.so2);
   }
   if (hist) st.fill(0, 4, 4 + nBins);
-  let clips = parallelAdcEpi(b, yOff, Z, T, K, acc.byteOffset + 8 * accOff, 8 * accStride, hist ? e.state + 16 : 0, hists, p.halfBins, p.accKind, p.bound, p.invStep, p.levels, p.cw, p.lim);
-  if (clips < 0) clips = b.k.adc_epi(yOff, Z, T, K, acc.byteOffset + 8 * accOff, 8 * accStride, hist ? e.state + 16 : 0, p.halfBins, p.accKind, p.bound, p.invStep, p.levels, p.cw, p.lim);
+  let clips = parallelAdcEpi(b, Y, Z, T, K, acc.byteOffset + 8 * accOff, 8 * accStride, hist ? e.state + 16 : 0, hists, p.halfBins, p.accKind, p.bound, p.invStep, p.levels, p.cw, p.lim);
+  if (clips < 0) clips = b.k.adc_epi(Y, Z, T, K, acc.byteOffset + 8 * accOff, 8 * accStride, hist ? e.state + 16 : 0, p.halfBins, p.accKind, p.bound, p.invStep, p.levels, p.cw, p.lim);
   else if (hists) for (const h of hists) for (let j = 0; j < nBins; j++) st[4 + j] += h[j]!;
   if (hist) for (let j = 0; j < nBins; j++) hist[j] += st[4 + j]!;
   return clips;
@@ -222,4 +229,56 @@ export function normalsFor(b: Bank, rngs: readonly Rng[], counts: ArrayLike<numb
   }
   parallelNormals(b, jobs.byteOffset, count, e.zig);
   for (let j = 0; j < count; j++) rngs[j]!.loadState(states, 4 * j);
+}
+
+/**
+ * The MVM of an int16 tile alone (the kernels of convertTile), for Tn input rows at once: y (float32 Tn x K) into
+ * the bank buffer at yOff and, with m, A, s, the w_noise variance into vOff. A bit-serial DAC's plane groups are
+ * stacked as rows, so the tile's codes are read once for all of them; convertTile then converts each group's rows
+ * (yPre, vPre). Returns false (nothing done) when the arrays are not all in W's bank.
+ */
+export function tileMvmInt(W: Uint16Array, sW: Float32Array, R: number, K: number, Tn: number, n: Int16Array, A: Uint16Array | null, s: Float32Array | null, m: Uint16Array | null, yOff: number, vOff: number, p: EpilogueParams): boolean {
+  const w = resident(W);
+  const b = w.bank;
+  if (bankOf(sW) !== b || (A && (bankOf(A) !== b || bankOf(s!) !== b))) return false;
+  const nx = Tn * R;
+  const al = (k: number) => (k + 63) & ~63;
+  const base = scratch(b, al(2 * nx) * 2);
+  const nOff = base;
+  const mOff = base + al(2 * nx);
+  new Int16Array(b.memory.buffer, nOff, nx).set(nx === n.length ? n : n.subarray(0, nx));
+  if (m && A) {
+    b.u16.set(nx === m.length ? m : m.subarray(0, nx), mOff >>> 1);
+    if (Tn <= p.fuseMaxTokens) {
+      if (!parallelFused(b, w.off, sW.byteOffset, s!.byteOffset, R, K, nOff, mOff, Tn, yOff, vOff, p.varShift))
+        b.k.gemmyv_i16(w.off, sW.byteOffset, s!.byteOffset, R, K, nOff, mOff, Tn, yOff, vOff, 0, K, p.varShift);
+      return true;
+    }
+    const aOff = resident(A).off;
+    if (!parallelGemm(b, 6, aOff, R, K, mOff, s!.byteOffset, Tn, vOff, 0)) b.k.gemmv_i16(aOff, s!.byteOffset, R, K, mOff, Tn, vOff, 0, K);
+  }
+  if (!parallelGemm(b, 7, w.off, R, K, nOff, sW.byteOffset, Tn, yOff, 0)) b.k.gemm_i16(w.off, sW.byteOffset, R, K, nOff, Tn, yOff, 0, K);
+  return true;
+}
+
+/** A float32 buffer of at least n values in bank b for stacked tile outputs (slot k of a few; grown on demand), or
+ *  null when b has no room. */
+const stackBufs = new Map<Bank, (Float64Array | undefined)[]>();
+export function stackBuffer(b: Bank, k: number, n: number): number {
+  let l = stackBufs.get(b);
+  if (!l) stackBufs.set(b, (l = []));
+  let a = l[k];
+  if (!a || 2 * a.length < n) {
+    const made = tryAlloc64(b, Math.ceil(Math.max(n, a ? 4 * a.length : 0) / 2));
+    if (!made) return 0;
+    a = made;
+    l[k] = a;
+  }
+  return a.byteOffset;
+}
+
+/** Whether convertTile has its working arrays in bank b for conversions of up to n outputs (with nBins histogram
+ *  bins): allocates them now, so that convertTile does not decline later for want of room. */
+export function convertReady(b: Bank, n: number, nBins: number, noisy: boolean): boolean {
+  return epiBank(b) !== null && (nBins === 0 || workerHists(b, nBins) !== null) && (!noisy || scratchZ(b, n) !== 0);
 }
