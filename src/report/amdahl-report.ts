@@ -170,10 +170,12 @@ export function amdahlReport(result: AmdahlResult, specs: { chip: unknown; basel
     charts: [],
     tables: [],
   });
-  if (result.skipped.length > 0)
+  // `skipped` is absent from results files written before it existed (src/cli/results-shape.ts takes it as optional)
+  const skipped = result.skipped ?? [];
+  if (skipped.length > 0)
     sections.push({
       heading: "Points not simulated",
-      text: result.skipped.map((x) => `${x.model} at context ${x.context}: ${x.reason}`).join("; "),
+      text: skipped.map((x) => `${x.model} at context ${x.context}: ${x.reason}`).join("; "),
       charts: [],
       tables: [],
     });

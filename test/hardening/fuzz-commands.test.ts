@@ -182,6 +182,15 @@ describe("report on every results file kind, real and mutated", () => {
     }
   });
 
+  it("an amdahl results file without `skipped` (optional: files from before it existed) reports with exit 0", async () => {
+    const d = JSON.parse(readFileSync(files.amdahl!, "utf8"));
+    delete d.skipped;
+    const f = join(root, "amdahl-no-skipped.json");
+    writeFileSync(f, JSON.stringify(d));
+    const r = await cli(["report", f, "--out", join(root, "ok-amdahl-no-skipped")]);
+    expect(r.code, r.err).toBe(0);
+  });
+
   /** Every path (as keys) of a JSON value, to depth 6. */
   const pathsOf = (v: unknown, pre: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] => {
     out.push(pre);
