@@ -21,8 +21,8 @@ import { exactLinear, gemmTile, gemmTileNoise } from "./kernels.ts";
 import { allocF32, allocInt16Rows, bankOf, freeNow, tryAlloc64, type Bank } from "../kernels/arena.ts";
 import { releasedLinearWeight } from "../../formats/tensors.ts"; // programmed slices live in a kernel bank (read in place)
 import { gemmInt16 } from "../kernels/gemm.ts";
-import { VAR_CHUNK } from "../kernels/wasm.ts";
-import { parallelRescale } from "../kernels/pool.ts";
+import { TILE_JOB, TILE_JOB_BYTES, VAR_CHUNK } from "../kernels/wasm.ts";
+import { kernelThreads, parallelRescale, parallelTileJobs } from "../kernels/pool.ts";
 import { accumulatorFor, convertReady, convertTile, normalsFor, stackBuffer, tileMvmInt, type EpilogueParams } from "../kernels/convert.ts";
 import { LayerCounters, histQuantile, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
 import { TABLE_MAX_BITS, accumulator, conversionPlan, dacCodeLevels, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
@@ -456,6 +456,9 @@ export function createAnalogBackend(
     readonly jobs: Int32Array;
     readonly states: Int32Array;
     readonly counts: Int32Array;
+    /** tile_jobs records of a row tile (int32 and float64 views of one block) */
+    readonly tjI: Int32Array;
+    readonly tjD: Float64Array;
     readonly blocks: Float64Array[]; // keeps the bank blocks alive
   }
   const dacScratches = new Map<Bank, DacScratch>();
@@ -473,7 +476,7 @@ export function createAnalogBackend(
       return a ?? new Float64Array(1);
     };
     const bx = blk(4 * cap * maxIn), bn = blk(2 * cap * maxRows), bm = blk(2 * cap * maxRows), bc = blk(16), bh = blk(4 * Math.max(1, dacAbsBins));
-    const bj = blk(12 * maxColTiles), bs = blk(16 * maxColTiles);
+    const bj = blk(12 * maxColTiles), bs = blk(16 * maxColTiles), bt = blk(TILE_JOB_BYTES * maxColTiles);
     const made: DacScratch = {
       key,
       x: new Float32Array(bx.buffer, bx.byteOffset, cap * maxIn),
@@ -488,10 +491,41 @@ export function createAnalogBackend(
       jobs: new Int32Array(bj.buffer, bj.byteOffset, 3 * maxColTiles),
       states: new Int32Array(bs.buffer, bs.byteOffset, 4 * maxColTiles),
       counts: new Int32Array(maxColTiles),
-      blocks: [bx, bn, bm, bc, bh, bj, bs],
+      tjI: new Int32Array(bt.buffer, bt.byteOffset, (TILE_JOB_BYTES * maxColTiles) >> 2),
+      tjD: new Float64Array(bt.buffer, bt.byteOffset, (TILE_JOB_BYTES * maxColTiles) >> 3),
+      blocks: [bx, bn, bm, bc, bh, bj, bs, bt],
     };
     if (full) return null; // the bank has no room left: the JavaScript DAC and rescale (and what falls back with them)
     dacScratches.set(b, made);
+    return made;
+  };
+
+  /** Per bank: each thread's y, v (float32, cap x maxCols) and histogram (nBins int32) for tile_jobs, or null when
+   *  the bank has no room. Remade when the thread count, cap, maxCols or nBins changes. */
+  const tileBufs = new Map<Bank, { key: string; y: Int32Array; v: Int32Array; h: Int32Array; hists: Int32Array[]; keep: Float64Array[] }>();
+  const tileBuffers = (b: Bank, nBins: number) => {
+    const nt = kernelThreads();
+    const key = `${nt}/${cap}/${maxCols}/${nBins}`;
+    const e = tileBufs.get(b);
+    if (e && e.key === key) return e;
+    const keep: Float64Array[] = [];
+    const y = new Int32Array(nt), v = new Int32Array(nt), h = new Int32Array(nt);
+    const hists: Int32Array[] = [];
+    for (let k = 0; k < nt; k++) {
+      const by = tryAlloc64(b, Math.ceil((cap * maxCols) / 2)), bv = tryAlloc64(b, Math.ceil((cap * maxCols) / 2));
+      const bh = nBins > 0 ? tryAlloc64(b, Math.ceil(nBins / 2)) : null;
+      if (!by || !bv || (nBins > 0 && !bh)) return null;
+      keep.push(by, bv);
+      y[k] = by.byteOffset;
+      v[k] = bv.byteOffset;
+      if (bh) {
+        keep.push(bh);
+        h[k] = bh.byteOffset;
+        hists.push(new Int32Array(bh.buffer, bh.byteOffset, nBins));
+      }
+    }
+    const made = { key, y, v, h, hists, keep };
+    tileBufs.set(b, made);
     return made;
   };
 
@@ -523,7 +557,11 @@ export function createAnalogBackend(
     const bias = w.bias;
     // the DAC and the digital rescale in WebAssembly too (dac_pwm, rescale): one-phase DACs on int16 tiles with
     // the WebAssembly epilogue, every tile of the layer in one bank
-    const S = fastDac && L.bank !== null ? dacScratch(L.bank, T, inF, outF) : null;
+    // (every working array of the conversion in the layer's bank first: convertTile must not decline on this path)
+    const S =
+      fastDac && L.bank !== null && bankOf(IA) === L.bank && convertReady(L.bank, T * maxCols, record && adcBins > 0 ? 2 * halfBins : 0, noisy)
+        ? dacScratch(L.bank, T, inF, outF)
+        : null;
     const ACC = S ? S.acc : acc;
     {
       // the bias rounded to the accumulator once per output, then copied per token
@@ -575,6 +613,61 @@ export function createAnalogBackend(
           normalsFor(L.bank!, L.rowRngs[r], S.counts, nCol, S.z, S.jobs, S.states);
         }
         let zOff = S.z.byteOffset;
+        // with worker threads, whole tiles to threads (one signal per row tile instead of several per tile)
+        const TB = nSG === 1 && nCol >= 2 && kernelThreads() > 1 ? tileBuffers(L.bank!, adcHist ? 2 * halfBins : 0) : null;
+        if (TB) {
+          const G0 = plan.sliceGroups[0];
+          const fs = G.range * G0.range;
+          const sigOut = outNoise * fs;
+          const ti = S.tjI;
+          const td = S.tjD;
+          const J = TILE_JOB;
+          for (let c = 0; c < nCol; c++) {
+            const P = L.tiles[r * nCol + c];
+            const K = P.cols.length;
+            const q = (c * TILE_JOB_BYTES) >> 2;
+            const qd = (c * TILE_JOB_BYTES) >> 3;
+            ti[q + J.A / 4] = P.intA[0].byteOffset;
+            ti[q + J.sY / 4] = P.intS[0].byteOffset;
+            ti[q + J.varA / 4] = iv ? P.varA[0].byteOffset : 0;
+            ti[q + J.varS / 4] = iv ? P.varS[0].byteOffset : 0;
+            ti[q + J.R / 4] = R;
+            ti[q + J.K / 4] = K;
+            ti[q + J.T / 4] = T;
+            ti[q + J.n / 4] = S.n.byteOffset;
+            ti[q + J.m / 4] = iv ? S.m.byteOffset : 0;
+            ti[q + J.fuse / 4] = iv && T <= epi.fuseMaxTokens ? 1 : 0;
+            ti[q + J.sh / 4] = epi.varShift;
+            ti[q + J.Z / 4] = noisy ? zOff : 0;
+            ti[q + J.acc / 4] = IA.byteOffset + 8 * P.cols.start;
+            ti[q + J.accStride / 4] = 8 * outF;
+            ti[q + J.halfBins / 4] = halfBins;
+            ti[q + J.accKind / 4] = epi.accKind;
+            ti[q + J.cs / 4] = P.colScale.byteOffset;
+            ti[q + J.range / 4] = S.range.byteOffset;
+            ti[q + J.sumX / 4] = encC !== 0 ? S.sumX.byteOffset : 0;
+            ti[q + J.rsKind / 4] = rsKind;
+            ti[q + J.dst / 4] = S.acc.byteOffset + 8 * P.cols.start;
+            ti[q + J.dstStride / 4] = 8 * outF;
+            td[qd + J.wn2 / 8] = wNoise * wNoise * sqUnit;
+            td[qd + J.so2 / 8] = sigOut * sigOut;
+            td[qd + J.bound / 8] = outBound * fs;
+            td[qd + J.invStep / 8] = 1 / (adcStep * fs);
+            td[qd + J.levels / 8] = adcLevels;
+            td[qd + J.cw / 8] = G.codeWeight * G0.codeWeight;
+            td[qd + J.lim / 8] = epi.lim;
+            td[qd + J.au / 8] = encA * codeUnit;
+            td[qd + J.ac / 8] = encC;
+            zOff += 8 * T * K;
+          }
+          for (const h of TB.hists) h.fill(0);
+          parallelTileJobs(L.bank!, S.tjI.byteOffset, nCol, TB.y, TB.v, TB.h);
+          for (let c = 0; c < nCol; c++) {
+            adcClip += ti[((c * TILE_JOB_BYTES) >> 2) + J.clips / 4];
+            if (record) C.adcConv += T * L.tiles[r * nCol + c].cols.length;
+          }
+          if (adcHist) for (const h of TB.hists) for (let j = 0; j < h.length; j++) adcHist[j] += h[j];
+        } else
         for (let c = 0; c < nCol; c++) {
           const P = L.tiles[r * nCol + c];
           const K = P.cols.length;

@@ -19,7 +19,7 @@ const SEQ = 0;
 const DONE = 1;
 const OP = 2; // 0..8 kernel (gemm_f32, gemm_bf16, gemm_f16, gemmn_f32, gemmn_bf16, gemmn_f16, gemmv_i16, gemm_i16, gemmyv_i16), 9 take a bank, 10 exit,
 // 11 add_noise, 12 adc_epi (its result in RET), 13 rescale (float64 arguments in the F64 words after the int32 ones),
-// 14 normal_jobs
+// 14 normal_jobs, 15 tile_jobs
 const BANK = 3;
 const ARGS = 4; // W R C x xs T y v o0 o1; for 8: A sY sV R C n m T y v o0 o1 sh
 /** Atomics.load polls before a thread sleeps in Atomics.wait (tens of microseconds). */
@@ -63,6 +63,7 @@ for (;;) {
     else if (op === 8) k.gemmyv_i16(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], c[a + 10], c[a + 11], c[a + 12]);
     else if (op === 11) k.add_noise(c[a], c[a + 1], c[a + 2], c[a + 3], d[0], d[1]);
     else if (op === 14) k.normal_jobs(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4]);
+    else if (op === 15) k.tile_jobs(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6]);
     else if (op === 12) c[${RET}] = k.adc_epi(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], d[0], d[1], d[2], d[3], d[4]);
     else k.rescale(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], d[0], d[1]);
   }
@@ -294,5 +295,23 @@ export function parallelNormals(b: Bank, jobs: number, count: number, zig: numbe
     post(w, 14);
   }
   b.k.normal_jobs(jobs, count, 0, Math.max(1, n), zig);
+  for (let k = 1; k < n; k++) wait(workers[k - 1]);
+}
+
+/** Thread count for a call of `count` whole-tile jobs (tile_jobs): every thread, at most one per job. */
+export function tileJobThreads(count: number): number {
+  return Math.min(workers.length + 1, count);
+}
+
+/** tile_jobs over `count` records at `jobs`, job j on thread j mod n (n = tileJobThreads(count)); thread k uses
+ *  the y, v and histogram buffers ys[k], vs[k], hs[k] (byte offsets in b; hs[k] 0: no histogram). */
+export function parallelTileJobs(b: Bank, jobs: number, count: number, ys: ArrayLike<number>, vs: ArrayLike<number>, hs: ArrayLike<number>): void {
+  const n = tileJobThreads(count);
+  for (let k = 1; k < n; k++) {
+    const w = workers[k - 1];
+    setArgs(w.c, b, jobs, count, k, n, ys[k]!, vs[k]!, hs[k]!, 0, 0, 0, 0, 0, 0);
+    post(w, 15);
+  }
+  b.k.tile_jobs(jobs, count, 0, Math.max(1, n), ys[0]!, vs[0]!, hs[0]!);
   for (let k = 1; k < n; k++) wait(workers[k - 1]);
 }

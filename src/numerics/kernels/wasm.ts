@@ -1308,6 +1308,62 @@ function rescale(): Fn {
   return f;
 }
 
+/** Bytes of one tile_jobs record (layout: TILE_JOB below). */
+export const TILE_JOB_BYTES = 168;
+/** Byte offsets of a tile_jobs record's fields: int32 pointers and counts, then float64 parameters. */
+export const TILE_JOB = {
+  A: 0, sY: 4, varA: 8, varS: 12, R: 16, K: 20, T: 24, n: 28, m: 32, fuse: 36, sh: 40, Z: 44, acc: 48, accStride: 52,
+  halfBins: 56, accKind: 60, cs: 64, range: 68, sumX: 72, rsKind: 76, dst: 80, dstStride: 84, clips: 88,
+  wn2: 96, so2: 104, bound: 112, invStep: 120, levels: 128, cw: 136, lim: 144, au: 152, ac: 160,
+} as const;
+
+/**
+ * tile_jobs: whole tile conversions, jobs start, start + stride, ... below count of a list of TILE_JOB records, for
+ * one thread with its own y, v and histogram buffers: the tile's MVM (gemm_i16; with varA the variance by
+ * gemmv_i16, or both by gemmyv_i16 when fuse), the noise (add_noise, with the record's pre-drawn normals Z; Z = 0:
+ * noise-free), the ADC (adc_epi into acc, its clip count stored in the record) and the rescale into dst. The same
+ * calls, in the same order, as convertTile and the caller's rescale make for one tile, so the bits are the same;
+ * tiles touch disjoint columns of acc and dst, so any thread may run any tile. Params: jobs count start stride y v
+ * hist. `fnIdx` maps the kernels' names to their function indices.
+ */
+function tileJobs(fnIdx: (name: string) => number): Fn {
+  const f = new Fn([I32, I32, I32, I32, I32, I32, I32]);
+  const P = { jobs: 0, count: 1, start: 2, stride: 3, y: 4, v: 5, hist: 6 };
+  const j = f.local(I32), rec = f.local(I32), V = f.local(I32);
+  const J = TILE_JOB;
+  const i = (off: number) => f.get(rec).op(0x28, 2, ...uleb(off)); // i32 field
+  const d = (off: number) => f.get(rec).op(0x2b, 3, ...uleb(off)); // f64 field
+  const call = (name: string) => f.op(0x10, ...uleb(fnIdx(name)));
+  f.get(P.start).set(j);
+  f.op(0x02, 0x40).op(0x03, 0x40);
+  f.get(j).get(P.count).op(0x4e).op(0x0d, 1);
+  f.get(j).i32(TILE_JOB_BYTES).mul().get(P.jobs).add().set(rec);
+  f.i32(0).set(V);
+  i(J.varA).op(0x04, 0x40); // with the w_noise variance
+  i(J.fuse).op(0x04, 0x40);
+  i(J.A); i(J.sY); i(J.varS); i(J.R); i(J.K); i(J.n); i(J.m); i(J.T); f.get(P.y).get(P.v).i32(0); i(J.K); i(J.sh); call("gemmyv_i16");
+  f.op(0x05);
+  i(J.A); i(J.sY); i(J.R); i(J.K); i(J.n); i(J.T); f.get(P.y).i32(0); i(J.K); call("gemm_i16");
+  i(J.varA); i(J.varS); i(J.R); i(J.K); i(J.m); i(J.T); f.get(P.v).i32(0); i(J.K); call("gemmv_i16");
+  f.op(0x0b);
+  f.get(P.v).set(V);
+  f.op(0x05);
+  i(J.A); i(J.sY); i(J.R); i(J.K); i(J.n); i(J.T); f.get(P.y).i32(0); i(J.K); call("gemm_i16");
+  f.op(0x0b);
+  i(J.Z).op(0x04, 0x40);
+  f.get(P.y).get(V); i(J.Z); i(J.T); i(J.K); f.mul(); d(J.wn2); d(J.so2); call("add_noise");
+  f.op(0x0b);
+  f.get(rec);
+  f.get(P.y); i(J.Z); i(J.T); i(J.K); i(J.acc); i(J.accStride); f.get(P.hist); i(J.halfBins); i(J.accKind);
+  d(J.bound); d(J.invStep); d(J.levels); d(J.cw); d(J.lim); call("adc_epi");
+  f.op(0x36, 2, ...uleb(J.clips)); // i32.store clips
+  i(J.acc); i(J.accStride); i(J.dst); i(J.dstStride); i(J.cs); i(J.range); i(J.sumX); i(J.T); i(J.K); i(J.rsKind); d(J.au); d(J.ac); call("rescale");
+  f.get(j).get(P.stride).add().set(j);
+  f.op(0x0c, 0);
+  f.op(0x0b, 0x0b);
+  return f;
+}
+
 /** Steps of 8 inputs that gemmv_i16 sums in int32 lanes before converting to float32. */
 export const VAR_CHUNK = 16;
 
@@ -1340,6 +1396,12 @@ export function kernelModuleBytes(maxPages: number, blocking = BLOCKING): Uint8A
     { name: "rescale", fn: rescale() },
     { name: "adc_epi", fn: adcEpilogue() },
   ];
+  const fnIdx = (n: string): number => {
+    const k = fns.findIndex((e) => e.name === n);
+    if (k < 0) throw new Error(`wasm.ts: no kernel ${n}`);
+    return 2 + k;
+  };
+  fns.push({ name: "tile_jobs", fn: tileJobs(fnIdx) }); // last: it calls the others by index
   // type 0: (f64) -> f64, of the imported env.log and env.exp (function indices 0 and 1; ours follow)
   const types = [[0x60, 1, F64, 1, F64], ...fns.map(({ fn }) => [0x60, ...vec(fn.params.map((t) => [t])), ...vec(fn.results.map((t) => [t]))])];
   const bytes = [
@@ -1369,6 +1431,7 @@ export interface KernelExports {
   gemmyv_i16(A: number, sY: number, sV: number, R: number, C: number, n: number, m: number, T: number, y: number, v: number, o0: number, o1: number, sh: number): void;
   normal_fill(out: number, n: number, rng: number, zig: number): void;
   normal_jobs(jobs: number, count: number, start: number, stride: number, zig: number): void;
+  tile_jobs(jobs: number, count: number, start: number, stride: number, y: number, v: number, hist: number): void;
   add_noise(Y: number, V: number, Z: number, n: number, wn2: number, so2: number): void;
   dac_pwm(x: number, xStride: number, R: number, T: number, n: number, m: number, range: number, absMax: number, sumX: number, cnt: number, hist: number, L: number): void;
   rescale(src: number, srcStride: number, acc: number, accStride: number, cs: number, range: number, sumX: number, T: number, K: number, kind: number, au: number, ac: number): void;
