@@ -464,11 +464,10 @@ export function createAnalogBackend(
   const dacScratches = new Map<Bank, DacScratch>();
   /** Per bank: the float32 input, the DAC outputs, ranges, sums, counters and the output accumulator, sized for cap
    *  tokens of the largest layer (re-made when a call or a newly programmed layer needs more). */
-  const dacScratch = (b: Bank, T: number, inF: number, outF: number): DacScratch | null => {
+  const dacScratch = (b: Bank): DacScratch | null => {
     const key = `${cap}/${maxIn}/${maxOut}/${maxRows}/${maxColTiles}`;
     const d = dacScratches.get(b);
     if (d && d.key === key) return d;
-    void T, inF, outF;
     let full = false;
     const blk = (bytes: number): Float64Array => {
       const a = tryAlloc64(b, Math.ceil(Math.max(bytes, 8) / 8));
@@ -560,7 +559,7 @@ export function createAnalogBackend(
     // (every working array of the conversion in the layer's bank first: convertTile must not decline on this path)
     const S =
       fastDac && L.bank !== null && bankOf(IA) === L.bank && convertReady(L.bank, T * maxCols, record && adcBins > 0 ? 2 * halfBins : 0, noisy)
-        ? dacScratch(L.bank, T, inF, outF)
+        ? dacScratch(L.bank)
         : null;
     const ACC = S ? S.acc : acc;
     {
