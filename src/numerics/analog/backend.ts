@@ -25,7 +25,7 @@ import { TILE_JOB, TILE_JOB_BYTES, VAR_CHUNK } from "../kernels/wasm.ts";
 import { kernelThreads, parallelRescale, parallelTileJobs } from "../kernels/pool.ts";
 import { accumulatorFor, convertReady, convertTile, normalsFor, stackBuffer, tileMvmInt, type EpilogueParams } from "../kernels/convert.ts";
 import { LayerCounters, histQuantile, type AnalogLayerStats, type AnalogStats } from "./stats.ts";
-import { TABLE_MAX_BITS, accumulator, conversionPlan, dacCodeLevels, groupInput, onesOf, roundAcc, type ConversionPlan } from "./conversion.ts";
+import { TABLE_MAX_BITS, accumulator, conversionPlan, dacCodeLevels, groupInput, onesOf, roundAcc, type ConversionPlan, type PlaneGroup, type SliceGroup } from "./conversion.ts";
 
 /** Static input ranges per layer (HF name without ".weight"), e.g. from calibrateInputRanges. */
 export interface InputCalibration {
@@ -370,6 +370,18 @@ export function createAnalogBackend(
     noisy, accKind, wn2: 0, so2: 0, bound: 0, invStep: 0, levels: adcLevels, cw: 0, lim: accKind === 0 ? intMax : exactInt, halfBins: 0,
     varShift, fuseMaxTokens: FUSE_MAX_TOKENS,
   };
+  /** The converter parameters of one conversion of plane group G and slice group SG into epi: the group's full
+   *  scale sets the ADC bound and step and the out_noise (conversion.ts); the integer variance is in units of sqUnit. */
+  const setEpi = (G: PlaneGroup, SG: SliceGroup): void => {
+    const fs = G.range * SG.range;
+    const sigOut = outNoise * fs;
+    epi.wn2 = wNoise * wNoise * (varAmax > 0 ? sqUnit : 1);
+    epi.so2 = sigOut * sigOut;
+    epi.bound = outBound * fs;
+    epi.invStep = 1 / (adcStep * fs);
+    epi.cw = G.codeWeight * SG.codeWeight;
+    epi.halfBins = halfBins;
+  };
 
   // one PWM plane group with tables: its tile inputs are written by the DAC loop itself (no second pass)
   const fuseFill = !plan.bitSerial && plan.planeGroups.length === 1 && plan.planeGroups[0]!.x !== null && plan.planeGroups[0]!.xsq !== null;
@@ -420,14 +432,7 @@ export function createAnalogBackend(
         const G = plan.planeGroups[g];
         for (let sgi = 0; sgi < nSG; sgi++) {
           const SG = plan.sliceGroups[sgi];
-          const fs = G.range * SG.range;
-          const sigOut = outNoise * fs;
-          epi.wn2 = wNoise * wNoise * (iv ? sqUnit : 1);
-          epi.so2 = sigOut * sigOut;
-          epi.bound = outBound * fs;
-          epi.invStep = 1 / (adcStep * fs);
-          epi.cw = G.codeWeight * SG.codeWeight;
-          epi.halfBins = halfBins;
+          setEpi(G, SG);
           const rows = 4 * g * T * K;
           adcClip += convertTile(P.intA[SG.j0], P.intS[SG.j0], R, K, T, nIn, iv ? P.varA[SG.j0] : null, iv ? P.varS[SG.j0] : null, iv ? mIn : null, null, IA, P.cols.start, outF, P.rng, hist, epi, 0, stackY[sgi] + rows, iv ? stackV[sgi] + rows : 0);
         }
@@ -615,9 +620,7 @@ export function createAnalogBackend(
         // with worker threads, whole tiles to threads (one signal per row tile instead of several per tile)
         const TB = nSG === 1 && nCol >= 2 && kernelThreads() > 1 ? tileBuffers(L.bank!, adcHist ? 2 * halfBins : 0) : null;
         if (TB) {
-          const G0 = plan.sliceGroups[0];
-          const fs = G.range * G0.range;
-          const sigOut = outNoise * fs;
+          setEpi(G, plan.sliceGroups[0]);
           const ti = S.tjI;
           const td = S.tjD;
           const J = TILE_JOB;
@@ -640,7 +643,7 @@ export function createAnalogBackend(
             ti[q + J.Z / 4] = noisy ? zOff : 0;
             ti[q + J.acc / 4] = IA.byteOffset + 8 * P.cols.start;
             ti[q + J.accStride / 4] = 8 * outF;
-            ti[q + J.halfBins / 4] = halfBins;
+            ti[q + J.halfBins / 4] = epi.halfBins;
             ti[q + J.accKind / 4] = epi.accKind;
             ti[q + J.cs / 4] = P.colScale.byteOffset;
             ti[q + J.range / 4] = S.range.byteOffset;
@@ -648,12 +651,12 @@ export function createAnalogBackend(
             ti[q + J.rsKind / 4] = rsKind;
             ti[q + J.dst / 4] = S.acc.byteOffset + 8 * P.cols.start;
             ti[q + J.dstStride / 4] = 8 * outF;
-            td[qd + J.wn2 / 8] = wNoise * wNoise * sqUnit;
-            td[qd + J.so2 / 8] = sigOut * sigOut;
-            td[qd + J.bound / 8] = outBound * fs;
-            td[qd + J.invStep / 8] = 1 / (adcStep * fs);
-            td[qd + J.levels / 8] = adcLevels;
-            td[qd + J.cw / 8] = G.codeWeight * G0.codeWeight;
+            td[qd + J.wn2 / 8] = epi.wn2;
+            td[qd + J.so2 / 8] = epi.so2;
+            td[qd + J.bound / 8] = epi.bound;
+            td[qd + J.invStep / 8] = epi.invStep;
+            td[qd + J.levels / 8] = epi.levels;
+            td[qd + J.cw / 8] = epi.cw;
             td[qd + J.lim / 8] = epi.lim;
             td[qd + J.au / 8] = encA * codeUnit;
             td[qd + J.ac / 8] = encC;
@@ -673,14 +676,7 @@ export function createAnalogBackend(
           for (let sgi = 0; sgi < nSG; sgi++) {
             // one slice per group (fastDac); the same converter parameters as the plane-group pass below
             const SG = plan.sliceGroups[sgi];
-            const fs = G.range * SG.range;
-            const sigOut = outNoise * fs;
-            epi.wn2 = wNoise * wNoise * sqUnit;
-            epi.so2 = sigOut * sigOut;
-            epi.bound = outBound * fs;
-            epi.invStep = 1 / (adcStep * fs);
-            epi.cw = G.codeWeight * SG.codeWeight;
-            epi.halfBins = halfBins;
+            setEpi(G, SG);
             adcClip += convertTile(P.intA[SG.j0], P.intS[SG.j0], R, K, T, S.n, iv ? P.varA[SG.j0] : null, iv ? P.varS[SG.j0] : null, iv ? S.m : null, null, IA, P.cols.start, outF, P.rng, adcHist, epi, noisy ? zOff : 0);
             zOff += 8 * T * K;
           }
@@ -851,12 +847,7 @@ export function createAnalogBackend(
             const cw = G.codeWeight * S.codeWeight;
             if (wasmEpi && S.size === 1) {
               const hist = record && adcBins > 0 ? C.adcHist : null;
-              epi.wn2 = wNoise * wNoise * (iv ? sqUnit : 1);
-              epi.so2 = sigOut * sigOut;
-              epi.bound = bound;
-              epi.invStep = 1 / step;
-              epi.cw = cw;
-              epi.halfBins = halfBins;
+              setEpi(G, S);
               const clips = intTiles
                 ? convertTile(P.intA[S.j0], P.intS[S.j0], R, K, T, nIn, iv ? P.varA[S.j0] : null, iv ? P.varS[S.j0] : null, iv ? mIn : null, !iv && wNoise > 0 ? xsq : null, IA, c0, outF, P.rng, hist, epi)
                 : convertTile(P.slices[S.j0], null, R, K, T, xq, null, null, null, wNoise > 0 ? xsq : null, IA, c0, outF, P.rng, hist, epi);
