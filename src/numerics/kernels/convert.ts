@@ -38,18 +38,21 @@ function epiBank(b: Bank): EpiBank | null {
 }
 const keep: Float64Array[] = []; // the per-bank blocks live as long as the process
 
-/** Byte offset of a float64 buffer of at least n values in bank b for the normal draws of one conversion (grown
- *  on demand; one per bank, apart from the activation scratch so the two never overlap). */
+/** The float64 array of at least n values that `cache` keeps for bank b, grown on demand (to twice its size, or
+ *  to n when that does not fit), or null when b has no room for n. */
+function grown(cache: Map<Bank, Float64Array>, b: Bank, n: number): Float64Array | null {
+  const a = cache.get(b);
+  if (a && a.length >= n) return a;
+  const made = tryAlloc64(b, Math.max(n, a ? 2 * a.length : 0)) ?? tryAlloc64(b, n);
+  if (made) cache.set(b, made);
+  return made;
+}
+
+/** Byte offset of a float64 buffer of at least n values in bank b for the normal draws of one conversion (one per
+ *  bank, apart from the activation scratch so the two never overlap), or 0 when b has no room. */
 const zBufs = new Map<Bank, Float64Array>();
 function scratchZ(b: Bank, n: number): number {
-  let z = zBufs.get(b);
-  if (!z || z.length < n) {
-    const made = tryAlloc64(b, Math.max(n, z ? 2 * z.length : 0)) ?? tryAlloc64(b, n);
-    if (!made) return 0;
-    z = made;
-    zBufs.set(b, z);
-  }
-  return z.byteOffset;
+  return grown(zBufs, b, n)?.byteOffset ?? 0;
 }
 
 /** One int32 histogram of n bins per worker thread in bank b, for adc_epi split across threads (remade when the
@@ -75,15 +78,7 @@ function workerHists(b: Bank, n: number): Int32Array[] | null {
  *  when that bank has no room left (the caller then converts in JavaScript). */
 const accs = new Map<Bank, Float64Array>();
 export function accumulatorFor(w: Float32Array | Uint16Array, n: number): Float64Array | null {
-  const b = resident(w).bank;
-  let a = accs.get(b);
-  if (!a || a.length < n) {
-    const made = tryAlloc64(b, Math.max(n, a ? 2 * a.length : 0)) ?? tryAlloc64(b, n);
-    if (!made) return null;
-    a = made;
-    accs.set(b, a);
-  }
-  return a;
+  return grown(accs, resident(w).bank, n);
 }
 
 export interface EpilogueParams {
@@ -261,20 +256,11 @@ export function tileMvmInt(W: Uint16Array, sW: Float32Array, R: number, K: numbe
   return true;
 }
 
-/** A float32 buffer of at least n values in bank b for stacked tile outputs (slot k of a few; grown on demand), or
- *  null when b has no room. */
-const stackBufs = new Map<Bank, (Float64Array | undefined)[]>();
+/** Byte offset of a float32 buffer of at least n values in bank b for stacked tile outputs (slot k of a few; grown
+ *  on demand), or 0 when b has no room. */
+const stackBufs: Map<Bank, Float64Array>[] = [];
 export function stackBuffer(b: Bank, k: number, n: number): number {
-  let l = stackBufs.get(b);
-  if (!l) stackBufs.set(b, (l = []));
-  let a = l[k];
-  if (!a || 2 * a.length < n) {
-    const made = tryAlloc64(b, Math.ceil(Math.max(n, a ? 4 * a.length : 0) / 2));
-    if (!made) return 0;
-    a = made;
-    l[k] = a;
-  }
-  return a.byteOffset;
+  return grown((stackBufs[k] ??= new Map()), b, Math.ceil(n / 2))?.byteOffset ?? 0;
 }
 
 /** Whether convertTile has its working arrays in bank b for conversions of up to n outputs (with nBins histogram

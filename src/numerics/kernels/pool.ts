@@ -139,6 +139,15 @@ export function setKernelThreads(n: number): void {
   }
 }
 
+/** The outputs per thread when a kernel call of R x C x T multiply-adds is split over the threads: contiguous
+ *  ranges, multiples of 4 (the register block), the caller's first; 0 when there are no workers or the call is too
+ *  small to gain. */
+function outputStep(R: number, C: number, T: number): number {
+  const n = workers.length + 1;
+  if (n === 1 || R * C * T < MIN_PARALLEL_MACS || C < 8 * n) return 0;
+  return Math.ceil(C / n / 4) * 4;
+}
+
 /**
  * Split one kernel call by outputs over the workers and the calling thread; false (nothing done) when there
  * are no workers or the call is too small to gain. fn: 0 gemm_f32, 1 gemm_bf16, 2 gemm_f16, 3 gemmn_f32,
@@ -146,9 +155,8 @@ export function setKernelThreads(n: number): void {
  */
 export function parallelGemm(b: Bank, fn: number, W: number, R: number, C: number, x: number, xs: number, T: number, y: number, v: number): boolean {
   const n = workers.length + 1;
-  if (n === 1 || R * C * T < MIN_PARALLEL_MACS || C < 8 * n) return false;
-  // contiguous output ranges, multiples of 4 (the register block), the caller's first
-  const step = Math.ceil(C / n / 4) * 4;
+  const step = outputStep(R, C, T);
+  if (step === 0) return false;
   for (let k = 1; k < n; k++) {
     const w = workers[k - 1];
     setArgs(w.c, b, W, R, C, x, xs, T, y, v, Math.min(C, k * step), Math.min(C, (k + 1) * step), 0, 0, 0);
@@ -188,8 +196,8 @@ function setArgs(c: Int32Array, b: Bank, a0: number, a1: number, a2: number, a3:
 /** gemmyv_i16 split by outputs as parallelGemm does; false (nothing done) when it would not gain. */
 export function parallelFused(b: Bank, A: number, sY: number, sV: number, R: number, C: number, n: number, m: number, T: number, y: number, v: number, sh: number): boolean {
   const nt = workers.length + 1;
-  if (nt === 1 || R * C * T < MIN_PARALLEL_MACS || C < 8 * nt) return false;
-  const step = Math.ceil(C / nt / 4) * 4;
+  const step = outputStep(R, C, T);
+  if (step === 0) return false;
   for (let k = 1; k < nt; k++) {
     const w = workers[k - 1];
     setArgs(w.c, b, A, sY, sV, R, C, n, m, T, y, v, Math.min(C, k * step), Math.min(C, (k + 1) * step), sh);
