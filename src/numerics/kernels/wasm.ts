@@ -80,6 +80,10 @@ class Fn {
   simd(code: number, ...imm: number[]) { return this.op(0xfd, ...uleb(code), ...imm); }
   /** local[i] = local[i] + n */
   inc(i: number, n: number) { return this.get(i).i32(n).add().set(i); }
+  f64(v: number) { return this.op(0x44, ...f64Bytes(v)); }
+  /** i32.load / i32.store at the address on the stack plus `off` */
+  ld32(off: number) { return this.op(0x28, 2, ...uleb(off)); }
+  st32(off: number) { return this.op(0x36, 2, ...uleb(off)); }
   body(): number[] {
     const groups: number[][] = [];
     for (const t of this.extra) {
@@ -742,6 +746,25 @@ function round16(): Fn {
   return f;
 }
 
+/** v128 constant bytes of two int64 lanes, each (hi << 32) | lo. */
+function i64x2Bytes(lo: number, hi: number): number[] {
+  const b: number[] = [];
+  for (let k = 0; k < 2; k++) b.push(lo & 0xff, (lo >>> 8) & 0xff, (lo >>> 16) & 0xff, (lo >>> 24) & 0xff, hi & 0xff, (hi >>> 8) & 0xff, (hi >>> 16) & 0xff, (hi >>> 24) & 0xff);
+  return b;
+}
+
+/**
+ * Emit dst = round half away from zero of both lanes of the f64x2 local p, as Math.round of |p| with p's sign:
+ * sign(p) (floor(|p|) + (|p| - floor(|p|) >= 0.5)), branch-free; a and u are scratch locals; half, one, mag and sign
+ * hold 0.5, 1.0, the magnitude mask and the sign mask (the adc_epi and dac_pwm pairs).
+ */
+function emitRoundAway2(f: Fn, p: number, dst: number, a: number, u: number, half: number, one: number, mag: number, sign: number): void {
+  f.get(p).simd(F64X2_ABS).set(a);
+  f.get(a).simd(F64X2_FLOOR).set(u);
+  f.get(u).get(a).get(u).simd(F64X2_SUB).get(half).simd(F64X2_GE).get(one).simd(V_AND).simd(F64X2_ADD); // u + (|p| - u >= 0.5)
+  f.get(mag).simd(V_AND).get(p).get(sign).simd(V_AND).simd(V_OR).set(dst); // copysign
+}
+
 /** float64 constant bytes (little-endian IEEE 754). */
 function f64Bytes(v: number): number[] {
   return Array.from(new Uint8Array(new Float64Array([v]).buffer));
@@ -767,13 +790,10 @@ function normalFill(): Fn {
   const hz = f.local(I32), iz = f.local(I32), r = f.local(I32), tt = f.local(I32), cc = f.local(I32), dd = f.local(I32);
   const z = f.local(F64), x = f.local(F64), yy = f.local(F64);
   const ZR = 3.442619855899; // gaussian.ts R, the start of the tail
-  const f64c = (v: number) => f.op(0x44, ...f64Bytes(v));
-  const ld32 = (off: number) => f.op(0x28, 2, ...uleb(off)); // i32.load
-  const st32 = (off: number) => f.op(0x36, 2, ...uleb(off)); // i32.store
-  f.get(P.rng); ld32(0); f.set(a);
-  f.get(P.rng); ld32(4); f.set(b);
-  f.get(P.rng); ld32(8); f.set(c);
-  f.get(P.rng); ld32(12); f.set(d);
+  f.get(P.rng); f.ld32(0); f.set(a);
+  f.get(P.rng); f.ld32(4); f.set(b);
+  f.get(P.rng); f.ld32(8); f.set(c);
+  f.get(P.rng); f.ld32(12); f.set(d);
   /** Push the next uint32 of xoshiro128** (as i32 bits) and advance the state (src/util/rng.ts nextU32). */
   const next = () => {
     f.get(b).i32(5).mul().i32(7).op(0x77).i32(9).mul().set(r); // rotl(b * 5, 7) * 9
@@ -790,13 +810,13 @@ function normalFill(): Fn {
   const uniform = () => {
     next();
     f.op(0xb8); // f64.convert_i32_u
-    f64c(0.5).op(0xa0);
-    f64c(4294967296).op(0xa3);
+    f.f64(0.5).op(0xa0);
+    f.f64(4294967296).op(0xa3);
   };
   /** |hz| as an unsigned i32 below KN[iz]? (hz = -2^31 gives 2^31, never below: as in JavaScript.) */
   const fastTest = () => {
     f.i32(0).get(hz).sub().get(hz).get(hz).i32(0).op(0x48).op(0x1b); // select(-hz, hz, hz < 0)
-    f.get(iz).i32(2).shl().get(P.zig).add(); ld32(ZIG_KN);
+    f.get(iz).i32(2).shl().get(P.zig).add(); f.ld32(ZIG_KN);
     f.op(0x49); // i32.lt_u
   };
   const wn = () => f.get(iz).i32(3).shl().get(P.zig).add().op(0x2b, 3, ...uleb(ZIG_WN)); // WN[iz]
@@ -815,16 +835,16 @@ function normalFill(): Fn {
   f.op(0x02, 0x40).op(0x03, 0x40); // block $done, loop $L
   f.get(iz).op(0x45).op(0x04, 0x40); // if iz == 0: the tail
   f.op(0x03, 0x40); // loop $T
-  uniform(); f.op(0x10, 0).op(0x9a); f64c(ZR).op(0xa3).set(x); // x = -log(u) / R
+  uniform(); f.op(0x10, 0).op(0x9a); f.f64(ZR).op(0xa3).set(x); // x = -log(u) / R
   uniform(); f.op(0x10, 0).op(0x9a).set(yy); // y = -log(u)
   f.get(yy).get(yy).op(0xa0).get(x).get(x).op(0xa2).op(0x63).op(0x0d, 0); // while (y + y < x * x)
   f.op(0x0b);
-  f64c(ZR).get(x).op(0xa0); f64c(-ZR).get(x).op(0xa1); f.get(hz).i32(0).op(0x4a).op(0x1b).set(z); // hz > 0 ? R + x : -R - x
+  f.f64(ZR).get(x).op(0xa0); f.f64(-ZR).get(x).op(0xa1); f.get(hz).i32(0).op(0x4a).op(0x1b).set(z); // hz > 0 ? R + x : -R - x
   f.op(0x0c, 2); // br $done (labels from inside this if: 0 if, 1 loop $L, 2 block $done)
   f.op(0x0b); // end if
   f.get(hz).op(0xb7); wn(); f.op(0xa2).set(x);
   fn(0); uniform(); fn(-1); fn(0).op(0xa1).op(0xa2).op(0xa0); // FN[iz] + u * (FN[iz-1] - FN[iz])
-  f64c(-0.5).get(x).op(0xa2).get(x).op(0xa2).op(0x10, 1); // exp(-0.5 * x * x)
+  f.f64(-0.5).get(x).op(0xa2).get(x).op(0xa2).op(0x10, 1); // exp(-0.5 * x * x)
   f.op(0x63).op(0x04, 0x40); // if <
   f.get(x).set(z).op(0x0c, 2);
   f.op(0x0b);
@@ -841,10 +861,10 @@ function normalFill(): Fn {
   f.get(j).get(z).op(0x39, 3, 0); // f64.store
   f.inc(j, 8).op(0x0c, 0);
   f.op(0x0b, 0x0b);
-  f.get(P.rng).get(a); st32(0);
-  f.get(P.rng).get(b); st32(4);
-  f.get(P.rng).get(c); st32(8);
-  f.get(P.rng).get(d); st32(12);
+  f.get(P.rng).get(a); f.st32(0);
+  f.get(P.rng).get(b); f.st32(4);
+  f.get(P.rng).get(c); f.st32(8);
+  f.get(P.rng).get(d); f.st32(12);
   return f;
 }
 
@@ -972,21 +992,13 @@ function adcEpilogue(): Fn {
   const t = f.local(I32), o = f.local(I32), clip = f.local(I32);
   const yRow = f.local(I32), zRow = f.local(I32), aRow = f.local(I32), hz = f.local(I32);
   const y = f.local(F64), yy = f.local(F64), u = f.local(F64), code = f.local(F64), acc = f.local(F64);
-  const f64c = (v: number) => f.op(0x44, ...f64Bytes(v));
-  const ld32 = (off: number) => f.op(0x28, 2, ...uleb(off)); // i32.load
-  const st32 = (off: number) => f.op(0x36, 2, ...uleb(off)); // i32.store
   const v2 = () => f.local(V128);
   const [y2, yy2, a2, u2, c2, m2, ac2, rd2] = [v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2()];
   const [half2, one2, sign2, mag2, inv2, bnd2, nbnd2, lev2, nlev2, cw2, lim2, nlim2] = [v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2(), v2()];
-  const i64c = (lo: number, hi: number) => {
-    const b: number[] = [];
-    for (let k = 0; k < 2; k++) b.push(lo & 0xff, (lo >>> 8) & 0xff, (lo >>> 16) & 0xff, (lo >>> 24) & 0xff, hi & 0xff, (hi >>> 8) & 0xff, (hi >>> 16) & 0xff, (hi >>> 24) & 0xff);
-    return b;
-  };
-  f64c(0.5).simd(F64X2_SPLAT).set(half2);
-  f64c(1).simd(F64X2_SPLAT).set(one2);
-  f.simd(V_CONST, ...i64c(0, 0x80000000)).set(sign2);
-  f.simd(V_CONST, ...i64c(0xffffffff, 0x7fffffff)).set(mag2);
+  f.f64(0.5).simd(F64X2_SPLAT).set(half2);
+  f.f64(1).simd(F64X2_SPLAT).set(one2);
+  f.simd(V_CONST, ...i64x2Bytes(0, 0x80000000)).set(sign2);
+  f.simd(V_CONST, ...i64x2Bytes(0xffffffff, 0x7fffffff)).set(mag2);
   f.get(P.invStep).simd(F64X2_SPLAT).set(inv2);
   f.get(P.bound).simd(F64X2_SPLAT).set(bnd2);
   f.get(P.bound).op(0x9a).simd(F64X2_SPLAT).set(nbnd2);
@@ -1003,10 +1015,7 @@ function adcEpilogue(): Fn {
     f.get(o).i32(2).shl().get(yRow).add().simd(V_LOAD64_ZERO, 3, 0).simd(F64X2_PROMOTE_LOW_F32X4);
     f.op(0x0b).set(y2);
     f.get(y2).get(inv2).simd(F64X2_MUL).set(yy2);
-    f.get(yy2).simd(F64X2_ABS).set(a2);
-    f.get(a2).simd(F64X2_FLOOR).set(u2);
-    f.get(u2).get(a2).get(u2).simd(F64X2_SUB).get(half2).simd(F64X2_GE).get(one2).simd(V_AND).simd(F64X2_ADD); // u + (|p| - u >= 0.5)
-    f.get(mag2).simd(V_AND).get(yy2).get(sign2).simd(V_AND).simd(V_OR).set(c2); // copysign
+    emitRoundAway2(f, yy2, c2, a2, u2, half2, one2, mag2, sign2);
     f.get(lev2).get(c2).get(y2).get(bnd2).simd(F64X2_GT).simd(V_BITSELECT).set(c2);
     f.get(nlev2).get(c2).get(y2).get(nbnd2).simd(F64X2_LT).simd(V_BITSELECT).set(c2);
     f.get(clip).get(y2).get(bnd2).simd(F64X2_GT).get(y2).get(nbnd2).simd(F64X2_LT).simd(V_OR).simd(I64X2_BITMASK).op(0x69).add().set(clip);
@@ -1015,7 +1024,7 @@ function adcEpilogue(): Fn {
       f.get(c2).simd(F64X2_EXTRACT, k).set(code);
       f.get(code).get(code).op(0x61).op(0x04, 0x40); // code == code
       f.get(code).op(0xaa).get(P.halfBins).add().i32(2).shl().get(P.hist).add().set(hz);
-      f.get(hz).get(hz); ld32(0); f.i32(1).add(); st32(0);
+      f.get(hz).get(hz); f.ld32(0); f.i32(1).add(); f.st32(0);
       f.op(0x0b);
     }
     f.op(0x0b);
@@ -1061,7 +1070,7 @@ function adcEpilogue(): Fn {
   f.get(yy).op(0x99).set(acc); // |p| (acc is free until the accumulation)
   f.get(acc).op(0x9c).set(u); // floor
   // u + (|p| - u >= 0.5) with the comparison widened (not a select: V8 may lower a float select to a branch)
-  f.get(u).get(acc).get(u).op(0xa1); f64c(0.5).op(0x66).op(0xb8).op(0xa0);
+  f.get(u).get(acc).get(u).op(0xa1); f.f64(0.5).op(0x66).op(0xb8).op(0xa0);
   f.get(yy).op(0xa6).set(code); // copysign
   f.get(P.levels).get(code).get(y).get(P.bound).op(0x64).op(0x1b).set(code); // y > bound: levels
   f.get(P.levels).op(0x9a).get(code).get(y).get(P.bound).op(0x9a).op(0x63).op(0x1b).set(code); // y < -bound: -levels
@@ -1069,7 +1078,7 @@ function adcEpilogue(): Fn {
   // histogram (codes are finite integers unless y was NaN)
   f.get(P.hist).i32(0).op(0x47).get(code).get(code).op(0x61).op(0x71).op(0x04, 0x40); // hist != 0 && code == code
   f.get(code).op(0xaa).get(P.halfBins).add().i32(2).shl().get(P.hist).add().set(hz);
-  f.get(hz).get(hz); ld32(0); f.i32(1).add(); st32(0);
+  f.get(hz).get(hz); f.ld32(0); f.i32(1).add(); f.st32(0);
   f.op(0x0b);
   // accumulate
   f.get(o).i32(3).shl().get(aRow).add().op(0x2b, 3, 0).get(code).get(P.cw).op(0xa2).op(0xa0).set(acc);
@@ -1108,22 +1117,14 @@ function dacPwm(): Fn {
   const clip = f.local(I32), nz = f.local(I32), cabs = f.local(I32), ci = f.local(I32), hz = f.local(I32);
   const rng = f.local(F64), inv = f.local(F64), sx = f.local(F64), v = f.local(F64), a = f.local(F64), u = f.local(F64), c = f.local(F64);
   const mx = f.local(V128);
-  const f64c = (x: number) => f.op(0x44, ...f64Bytes(x));
-  const ld32 = (off: number) => f.op(0x28, 2, ...uleb(off));
-  const st32 = (off: number) => f.op(0x36, 2, ...uleb(off));
   const vl = () => f.local(V128);
   const [inv2, L2, one2, none2, half2, sign2, mag2, v2, p2, a2, u2, c2, ci2, cabs2] = [vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl(), vl()];
-  const i64c = (lo: number, hi: number) => {
-    const b: number[] = [];
-    for (let k = 0; k < 2; k++) b.push(lo & 0xff, (lo >>> 8) & 0xff, (lo >>> 16) & 0xff, (lo >>> 24) & 0xff, hi & 0xff, (hi >>> 8) & 0xff, (hi >>> 16) & 0xff, (hi >>> 24) & 0xff);
-    return b;
-  };
   f.get(P.L).simd(F64X2_SPLAT).set(L2);
-  f64c(1).simd(F64X2_SPLAT).set(one2);
-  f64c(-1).simd(F64X2_SPLAT).set(none2);
-  f64c(0.5).simd(F64X2_SPLAT).set(half2);
-  f.simd(V_CONST, ...i64c(0, 0x80000000)).set(sign2);
-  f.simd(V_CONST, ...i64c(0xffffffff, 0x7fffffff)).set(mag2);
+  f.f64(1).simd(F64X2_SPLAT).set(one2);
+  f.f64(-1).simd(F64X2_SPLAT).set(none2);
+  f.f64(0.5).simd(F64X2_SPLAT).set(half2);
+  f.simd(V_CONST, ...i64x2Bytes(0, 0x80000000)).set(sign2);
+  f.simd(V_CONST, ...i64x2Bytes(0xffffffff, 0x7fffffff)).set(mag2);
   f.simd(V_CONST, ...Array(16).fill(0)).set(cabs2);
   f.get(P.R).i32(-4).op(0x71).set(R4);
   f.i32(0).set(clip).i32(0).set(nz).i32(0).set(cabs);
@@ -1158,7 +1159,7 @@ function dacPwm(): Fn {
   f.op(0x05);
   f.get(t).i32(3).shl().get(P.range).add().op(0x2b, 3, 0).set(rng);
   f.op(0x0b);
-  f64c(0).set(sx);
+  f.f64(0).set(sx);
   f.get(rng).op(0x44, ...f64Bytes(0)).op(0x61).op(0x04, 0x40); // range == 0: every code 0
   f.i32(0).set(i);
   f.op(0x02, 0x40).op(0x03, 0x40);
@@ -1168,7 +1169,7 @@ function dacPwm(): Fn {
   f.inc(i, 1).op(0x0c, 0);
   f.op(0x0b, 0x0b);
   f.op(0x05);
-  f64c(1).get(rng).op(0xa3).set(inv);
+  f.f64(1).get(rng).op(0xa3).set(inv);
   f.i32(0).set(i);
   // pairs in f64x2 lanes: the same IEEE operations per lane as the scalar loop below
   f.get(inv).simd(F64X2_SPLAT).set(inv2);
@@ -1177,10 +1178,7 @@ function dacPwm(): Fn {
   f.get(i).i32(2).shl().get(xr).add().simd(V_LOAD64_ZERO, 2, 0).simd(F64X2_PROMOTE_LOW_F32X4).get(inv2).simd(F64X2_MUL).set(v2);
   f.get(clip).get(v2).get(one2).simd(F64X2_GT).get(v2).get(none2).simd(F64X2_LT).simd(V_OR).simd(I64X2_BITMASK).op(0x69).add().set(clip);
   f.get(v2).get(one2).simd(F64X2_PMIN).get(none2).simd(F64X2_PMAX).get(L2).simd(F64X2_MUL).set(p2); // clipped (NaN kept), times L
-  f.get(p2).simd(F64X2_ABS).set(a2);
-  f.get(a2).simd(F64X2_FLOOR).set(u2);
-  f.get(u2).get(a2).get(u2).simd(F64X2_SUB).get(half2).simd(F64X2_GE).get(one2).simd(V_AND).simd(F64X2_ADD);
-  f.get(mag2).simd(V_AND).get(p2).get(sign2).simd(V_AND).simd(V_OR).set(c2); // copysign
+  emitRoundAway2(f, p2, c2, a2, u2, half2, one2, mag2, sign2);
   f.get(c2).simd(I32X4_TRUNC_SAT_F64X2_S_ZERO).set(ci2);
   f.get(i).i32(1).shl().get(nr).add().get(ci2).get(ci2).simd(I16X8_NARROW_I32X4_S).simd(V_STORE32_LANE, 1, 0, 0);
   f.get(P.m).op(0x04, 0x40);
@@ -1194,7 +1192,7 @@ function dacPwm(): Fn {
   f.get(P.hist).op(0x04, 0x40);
   for (let k = 0; k < 2; k++) {
     f.get(ci2).simd(I32X4_EXTRACT, k).i32(2).shl().get(P.hist).add().set(hz);
-    f.get(hz).get(hz); ld32(0); f.i32(1).add(); st32(0);
+    f.get(hz).get(hz); f.ld32(0); f.i32(1).add(); f.st32(0);
   }
   f.op(0x0b);
   f.op(0x0b);
@@ -1204,27 +1202,27 @@ function dacPwm(): Fn {
   f.get(i).get(P.R).op(0x4e).op(0x0d, 1);
   f.get(i).i32(2).shl().get(xr).add().op(0x2a, 2, 0).op(0xbb).get(inv).op(0xa2).set(v);
   // clip (rare: predictable branches)
-  f.get(v); f64c(1).op(0x64).op(0x04, 0x40); f64c(1).set(v).inc(clip, 1);
+  f.get(v); f.f64(1).op(0x64).op(0x04, 0x40); f.f64(1).set(v).inc(clip, 1);
   f.op(0x05);
-  f.get(v); f64c(-1).op(0x63).op(0x04, 0x40); f64c(-1).set(v).inc(clip, 1).op(0x0b);
+  f.get(v); f.f64(-1).op(0x63).op(0x04, 0x40); f.f64(-1).set(v).inc(clip, 1).op(0x0b);
   f.op(0x0b);
   // c = sign(p) (floor(|p|) + (|p| - floor(|p|) >= 0.5)), p = v L; branch-free
   f.get(v).get(P.L).op(0xa2).set(c);
   f.get(c).op(0x99).set(a);
   f.get(a).op(0x9c).set(u);
-  f.get(u).get(a).get(u).op(0xa1); f64c(0.5).op(0x66).op(0xb8).op(0xa0);
+  f.get(u).get(a).get(u).op(0xa1); f.f64(0.5).op(0x66).op(0xb8).op(0xa0);
   f.get(c).op(0xa6).set(c);
   f.get(c).op(0xfc, 0x02).set(ci); // i32.trunc_sat_f64_s (NaN: 0)
   f.get(i).i32(1).shl().get(nr).add().get(ci).op(0x3b, 1, 0);
   f.get(P.m).op(0x04, 0x40).get(i).i32(1).shl().get(mr).add().get(ci).get(ci).mul().op(0x3b, 1, 0).op(0x0b);
   f.get(P.cnt).op(0x04, 0x40);
-  f.get(nz).get(c); f64c(0).op(0x62).add().set(nz); // c != 0
+  f.get(nz).get(c); f.f64(0).op(0x62).add().set(nz); // c != 0
   f.get(ci).i32(31).op(0x75).set(hz); // |ci| = (ci ^ s) - s
   f.get(ci).get(hz).op(0x73).get(hz).sub().set(hz);
   f.get(cabs).get(hz).add().set(cabs);
   f.get(P.hist).op(0x04, 0x40);
   f.get(hz).i32(2).shl().get(P.hist).add().set(hz);
-  f.get(hz).get(hz); ld32(0); f.i32(1).add(); st32(0);
+  f.get(hz).get(hz); f.ld32(0); f.i32(1).add(); f.st32(0);
   f.op(0x0b);
   f.op(0x0b);
   f.inc(i, 1).op(0x0c, 0);
@@ -1232,7 +1230,7 @@ function dacPwm(): Fn {
   f.op(0x0b);
   // sumX: sum_i c / L in order, from the stored codes (0 when the range was 0)
   f.get(P.sumX).op(0x04, 0x40);
-  f64c(0).set(sx);
+  f.f64(0).set(sx);
   f.i32(0).set(i);
   f.op(0x02, 0x40).op(0x03, 0x40);
   f.get(i).get(P.R).op(0x4e).op(0x0d, 1);
@@ -1245,9 +1243,9 @@ function dacPwm(): Fn {
   f.op(0x0b, 0x0b);
   f.get(P.cnt).op(0x04, 0x40);
   for (let k = 0; k < 2; k++) f.get(cabs).get(cabs2).simd(I32X4_EXTRACT, k).add().set(cabs);
-  f.get(P.cnt).get(P.cnt); ld32(0); f.get(clip).add(); st32(0);
-  f.get(P.cnt).get(P.cnt); ld32(4); f.get(nz).add(); st32(4);
-  f.get(P.cnt).get(P.cnt); ld32(8); f.get(cabs).add(); st32(8);
+  f.get(P.cnt).get(P.cnt); f.ld32(0); f.get(clip).add(); f.st32(0);
+  f.get(P.cnt).get(P.cnt); f.ld32(4); f.get(nz).add(); f.st32(4);
+  f.get(P.cnt).get(P.cnt); f.ld32(8); f.get(cabs).add(); f.st32(8);
   f.op(0x0b);
   return f;
 }
